@@ -1,0 +1,309 @@
+// `plan-reminder agenda`: every milestone with its state, due date, days and RAG, as a table
+// for people or JSON/CSV for scripts.
+#include "cli/commands.h"
+#include "cli/common.h"
+#include "policy/agenda.h"
+
+#include <nlohmann/json.hpp>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <sstream>
+
+namespace plan_reminder::cli {
+namespace {
+
+struct AgendaArguments {
+  std::string config{default_config_path};
+  std::string as_of;
+  int horizon = 28;
+  std::string agency;
+  std::string review;
+  std::string format = "text";
+};
+
+std::string iso(const std::optional<date::year_month_day>& day) {
+  return day ? date::format("%F", *day) : std::string();
+}
+
+std::string leads(const plan::Action& action, std::string_view separator) {
+  std::string out;
+  for (const auto& ref : action.lead) {
+    if (!out.empty()) {
+      out += separator;
+    }
+    out += ref.id;
+  }
+  return out;
+}
+
+std::string milestone_text(const policy::AgendaItem& item) {
+  return item.milestone->text.empty() ? item.action->text : item.milestone->text;
+}
+
+void write_json(const std::vector<policy::AgendaItem>& items, date::year_month_day as_of,
+                std::ostream& out) {
+  nlohmann::json root;
+  root["as_of"] = date::format("%F", as_of);
+  root["items"] = nlohmann::json::array();
+  for (const auto& item : items) {
+    nlohmann::json lead = nlohmann::json::array();
+    for (const auto& ref : item.action->lead) {
+      lead.push_back(ref.id);
+    }
+    nlohmann::json entry{
+        {"review", item.plan->review.id},
+        {"action", item.action->id},
+        {"milestone", item.milestone->id},
+        {"text", milestone_text(item)},
+        {"lead", lead},
+        {"target", item.milestone->target.wording},
+        {"due", item.standing.due ? nlohmann::json(iso(item.standing.due)) : nlohmann::json()},
+        {"state", policy::to_string(item.standing.state)},
+        {"days", item.standing.days ? nlohmann::json(*item.standing.days) : nlohmann::json()},
+        {"rag", policy::to_string(item.standing.rag)},
+    };
+    if (item.milestone->revised_target) {
+      entry["revised_target"] = item.milestone->revised_target->wording;
+    }
+    root["items"].push_back(std::move(entry));
+  }
+  out << root.dump(2) << '\n';
+}
+
+// RFC 4180: quote every field that needs it, doubling quotes.
+std::string csv_field(std::string_view text) {
+  if (text.find_first_of(",\"\r\n") == std::string_view::npos) {
+    return std::string(text);
+  }
+  std::string out = "\"";
+  for (char c : text) {
+    out += c;
+    if (c == '"') {
+      out += '"';
+    }
+  }
+  return out + '"';
+}
+
+void write_csv(const std::vector<policy::AgendaItem>& items, std::ostream& out) {
+  out << "review,action,milestone,text,lead,target,due,state,days,rag\r\n";
+  for (const auto& item : items) {
+    out << csv_field(item.plan->review.id) << ',' << csv_field(item.action->id) << ','
+        << csv_field(item.milestone->id) << ',' << csv_field(milestone_text(item)) << ','
+        << csv_field(leads(*item.action, ";")) << ','
+        << csv_field(item.milestone->target_display()) << ',' << iso(item.standing.due) << ','
+        << policy::to_string(item.standing.state) << ','
+        << (item.standing.days ? std::to_string(*item.standing.days) : std::string()) << ','
+        << policy::to_string(item.standing.rag) << "\r\n";
+  }
+}
+
+// Display width of UTF-8 text, counting code points (good enough for the Latin text of plans).
+std::size_t width(std::string_view text) {
+  std::size_t count = 0;
+  for (unsigned char c : text) {
+    count += (c & 0xC0) != 0x80 ? 1 : 0;
+  }
+  return count;
+}
+
+// One line of at most `limit` code points, ending in "…" when cut.
+std::string fit(std::string_view text, std::size_t limit) {
+  std::string flat;
+  for (char c : text) {
+    flat += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
+  }
+  if (width(flat) <= limit) {
+    return flat;
+  }
+  std::size_t points = 0;
+  std::size_t i = 0;
+  for (; i < flat.size(); ++i) {
+    if ((static_cast<unsigned char>(flat[i]) & 0xC0) != 0x80 && ++points == limit) {
+      break;
+    }
+  }
+  return flat.substr(0, i) + "…";
+}
+
+std::string pad(std::string text, std::size_t to) {
+  std::size_t w = width(text);
+  return w >= to ? text : text + std::string(to - w, ' ');
+}
+
+std::string days_phrase(const policy::MilestoneStanding& standing) {
+  if (!standing.days) {
+    return "-";
+  }
+  int days = *standing.days;
+  if (days == 0) {
+    return "today";
+  }
+  std::string n = std::to_string(days < 0 ? -days : days);
+  std::string unit = (days == 1 || days == -1) ? " day" : " days";
+  return days < 0 ? n + unit + " late" : "in " + n + unit;
+}
+
+std::string_view heading(policy::MilestoneState state) {
+  using policy::MilestoneState;
+  switch (state) {
+    case MilestoneState::overdue:
+      return "OVERDUE";
+    case MilestoneState::due:
+      return "DUE TODAY";
+    case MilestoneState::upcoming:
+      return "UPCOMING";
+    case MilestoneState::later:
+      return "LATER";
+    case MilestoneState::undated:
+      return "UNDATED (needs a target date)";
+    case MilestoneState::pending:
+      return "PENDING (waiting for the review's publication date)";
+    case MilestoneState::ongoing:
+      return "ONGOING";
+    case MilestoneState::complete:
+      return "COMPLETE";
+    case MilestoneState::on_hold:
+      return "ON HOLD";
+  }
+  return "";
+}
+
+void write_text(const std::vector<policy::AgendaItem>& items, date::year_month_day as_of,
+                int horizon, bool colour, std::ostream& out) {
+  auto paint = [colour](std::string text, policy::Rag rag) {
+    if (!colour) {
+      return text;
+    }
+    const char* code = rag == policy::Rag::red     ? "\033[1;31m"
+                       : rag == policy::Rag::amber ? "\033[1;33m"
+                                                   : "\033[1;32m";
+    return code + text + "\033[0m";
+  };
+  out << "Agenda as of " << date::format("%A %e %B %Y", as_of) << " (upcoming: next " << horizon
+      << " days), " << items.size() << (items.size() == 1 ? " milestone" : " milestones") << '\n';
+  const std::vector<std::string> headers{"DUE", "WHEN", "RAG", "REVIEW", "ACTION",
+                                         "MILESTONE", "LEAD", "TARGET"};
+  std::size_t i = 0;
+  while (i < items.size()) {
+    std::size_t end = i;
+    while (end < items.size() && items[end].standing.state == items[i].standing.state) {
+      ++end;
+    }
+    std::vector<std::vector<std::string>> rows{headers};
+    for (std::size_t k = i; k < end; ++k) {
+      const auto& item = items[k];
+      rows.push_back({item.standing.due ? iso(item.standing.due) : "-",
+                      days_phrase(item.standing), std::string(policy::to_string(item.standing.rag)),
+                      item.plan->review.id, item.action->id, fit(milestone_text(item), 48),
+                      fit(leads(*item.action, ", "), 28), fit(item.milestone->target_display(), 40)});
+    }
+    std::vector<std::size_t> widths(headers.size(), 0);
+    for (const auto& row : rows) {
+      for (std::size_t c = 0; c < row.size(); ++c) {
+        widths[c] = std::max(widths[c], width(row[c]));
+      }
+    }
+    out << '\n'
+        << paint(std::string(heading(items[i].standing.state)) + " (" + std::to_string(end - i) +
+                     ")",
+                 items[i].standing.rag)
+        << '\n';
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+      std::string line = " ";
+      for (std::size_t c = 0; c < rows[r].size(); ++c) {
+        std::string cell = c + 1 == rows[r].size() ? rows[r][c] : pad(rows[r][c], widths[c]);
+        if (c == 2 && r > 0) {
+          cell = paint(cell, items[i + r - 1].standing.rag);
+        }
+        line += ' ' + cell;
+        if (c + 1 < rows[r].size()) {
+          line += ' ';
+        }
+      }
+      while (!line.empty() && line.back() == ' ') {
+        line.pop_back();
+      }
+      out << line << '\n';
+    }
+    i = end;
+  }
+}
+
+}  // namespace
+
+Command add_agenda_command(CLI::App& app) {
+  auto* command = app.add_subcommand(
+      "agenda", "Show every milestone's state: overdue, due, upcoming, later, undated, pending, "
+                "ongoing, complete or on hold");
+  auto args = std::make_shared<AgendaArguments>();
+  command->add_option("-c,--config", args->config, "The daemon configuration file")
+      ->capture_default_str();
+  command->add_option("--as-of", args->as_of, "The day to report on, YYYY-MM-DD (default: today)");
+  command->add_option("--horizon", args->horizon, "Days ahead counted as upcoming")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 3660));
+  command->add_option("--agency", args->agency, "Only actions this agency leads or supports");
+  command->add_option("--review", args->review, "Only this review (its id)");
+  command->add_option("--format", args->format, "Output format")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"text", "json", "csv"}));
+  return [args]() -> int {
+    std::optional<date::year_month_day> as_of;
+    if (!args->as_of.empty()) {
+      as_of = parse_iso_day(args->as_of);
+      if (!as_of) {
+        std::cerr << "plan-reminder agenda: --as-of expects a day as YYYY-MM-DD, got '"
+                  << args->as_of << "'\n";
+        return usage;
+      }
+    }
+    plan::SnapshotLoader loader;
+    plan::LoadResult result = loader.load(args->config);
+    if (!result.snapshot) {
+      print_diagnostics(result.diagnostics, std::cerr);
+      std::cerr << "plan-reminder agenda: fix the problems above (see 'plan-reminder check')\n";
+      return exit_code_for(result.diagnostics);
+    }
+    const plan::Snapshot& snapshot = *result.snapshot;
+    policy::AgendaOptions options;
+    options.as_of = as_of ? *as_of : today_in(snapshot.config.timezone);
+    options.horizon_days = args->horizon;
+    if (!args->agency.empty()) {
+      if (snapshot.directory.find(args->agency) == nullptr) {
+        std::cerr << "plan-reminder agenda: no agency '" << args->agency << "' in "
+                  << snapshot.directory.file << '\n';
+        return usage;
+      }
+      options.agency = args->agency;
+    }
+    if (!args->review.empty()) {
+      bool known = false;
+      for (const auto& plan : snapshot.plans) {
+        known = known || plan->review.id == args->review;
+      }
+      if (!known) {
+        std::cerr << "plan-reminder agenda: no review '" << args->review << "' in the plans\n";
+        return usage;
+      }
+      options.review = args->review;
+    }
+    auto items = policy::build_agenda(snapshot.plans, options);
+    if (args->format == "json") {
+      write_json(items, options.as_of, std::cout);
+    } else if (args->format == "csv") {
+      write_csv(items, std::cout);
+    } else {
+      bool colour = ::isatty(STDOUT_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr;
+      write_text(items, options.as_of, options.horizon_days, colour, std::cout);
+    }
+    std::cout.flush();
+    return std::cout ? ok : io_error;
+  };
+}
+
+}  // namespace plan_reminder::cli

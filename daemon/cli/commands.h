@@ -1,0 +1,16 @@
+// The subcommands (SPEC §6). Each registers its options on the application and returns the
+// exit code it wants when it is the one that was chosen.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+
+namespace plan_reminder::cli {
+
+using Command = std::function<int()>;
+
+Command add_check_command(CLI::App& app);
+Command add_agenda_command(CLI::App& app);
+
+}  // namespace plan_reminder::cli

@@ -1,0 +1,106 @@
+#include "plan/address.h"
+
+#include <algorithm>
+
+namespace plan_reminder::plan {
+namespace {
+
+bool is_atext(char c) {
+  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
+    return true;
+  }
+  return std::string_view("!#$%&'*+-/=?^_`{|}~").find(c) != std::string_view::npos;
+}
+
+bool is_label_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
+    s.remove_prefix(1);
+  }
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) {
+    s.remove_suffix(1);
+  }
+  return s;
+}
+
+}  // namespace
+
+std::string address_problem(std::string_view address) {
+  auto at = address.rfind('@');
+  if (at == std::string_view::npos) {
+    return "has no '@'";
+  }
+  std::string_view local = address.substr(0, at);
+  std::string_view domain = address.substr(at + 1);
+  if (local.empty()) {
+    return "has nothing before the '@'";
+  }
+  if (local.size() > 64) {
+    return "has a local part longer than 64 characters";
+  }
+  if (local.front() == '.' || local.back() == '.' || local.find("..") != std::string_view::npos) {
+    return "has a misplaced '.' before the '@'";
+  }
+  for (char c : local) {
+    if (c != '.' && !is_atext(c)) {
+      return std::string("has a character that is not allowed before the '@': '") + c + "'";
+    }
+  }
+  if (domain.empty()) {
+    return "has no domain after the '@'";
+  }
+  if (domain.size() > 253) {
+    return "has a domain longer than 253 characters";
+  }
+  if (domain.find('.') == std::string_view::npos) {
+    return "has a domain without a '.'";
+  }
+  std::size_t start = 0;
+  while (start <= domain.size()) {
+    std::size_t end = domain.find('.', start);
+    if (end == std::string_view::npos) {
+      end = domain.size();
+    }
+    std::string_view label = domain.substr(start, end - start);
+    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-' ||
+        !std::all_of(label.begin(), label.end(), is_label_char)) {
+      return "has an invalid domain '" + std::string(domain) + "'";
+    }
+    start = end + 1;
+  }
+  return {};
+}
+
+std::optional<NamedAddress> parse_named_address(std::string_view text, std::string& problem) {
+  text = trim(text);
+  NamedAddress result;
+  auto open = text.find('<');
+  if (open == std::string_view::npos) {
+    result.address = std::string(text);
+  } else {
+    if (text.back() != '>' || text.find('<', open + 1) != std::string_view::npos) {
+      problem = "expected 'Name <address>' with the address in angle brackets at the end";
+      return std::nullopt;
+    }
+    std::string_view name = trim(text.substr(0, open));
+    if (name.size() >= 2 && name.front() == '"' && name.back() == '"') {
+      name = name.substr(1, name.size() - 2);
+    }
+    if (name.find_first_of("\"<>") != std::string_view::npos) {
+      problem = "has a display name with '\"', '<' or '>'";
+      return std::nullopt;
+    }
+    result.name = std::string(name);
+    result.address = std::string(trim(text.substr(open + 1, text.size() - open - 2)));
+  }
+  problem = address_problem(result.address);
+  if (!problem.empty()) {
+    return std::nullopt;
+  }
+  return result;
+}
+
+}  // namespace plan_reminder::plan

@@ -1,0 +1,282 @@
+// Reads the daemon configuration (SPEC §2). Defaults live in model.h's structs, nowhere else.
+#include "calendar/time_zone.h"
+#include "plan/address.h"
+#include "plan/loader_common.h"
+#include "plan/loaders.h"
+
+#include <algorithm>
+#include <charconv>
+
+namespace plan_reminder::plan {
+namespace {
+
+std::string read_path(FileContext& context, const Entry& entry) {
+  auto text = read_text(context, entry, Lines::one);
+  return text ? resolve_path(context.file(), *text) : std::string();
+}
+
+std::optional<Repeat> read_repeat(FileContext& context, const Entry& entry, Repeat defaults) {
+  MappingReader map(context, entry, {"after", "repeat"});
+  if (!map.valid()) {
+    return std::nullopt;
+  }
+  Repeat repeat = defaults;
+  repeat.after_days = read_int(context, map.get("after"), 0, 3650).value_or(defaults.after_days);
+  repeat.every_days = read_int(context, map.get("repeat"), 0, 3650).value_or(defaults.every_days);
+  return repeat;
+}
+
+// "30/minute", "100/hour", "1/second".
+std::optional<RateLimit> read_rate_limit(FileContext& context, const Entry& entry) {
+  auto text = read_text(context, entry, Lines::one);
+  if (!text) {
+    return std::nullopt;
+  }
+  auto slash = text->find('/');
+  RateLimit limit;
+  bool ok = slash != std::string::npos;
+  if (ok) {
+    auto [end, ec] = std::from_chars(text->data(), text->data() + slash, limit.messages);
+    ok = ec == std::errc() && end == text->data() + slash && limit.messages > 0;
+    std::string unit = text->substr(slash + 1);
+    if (unit == "second") {
+      limit.per = std::chrono::seconds(1);
+    } else if (unit == "minute") {
+      limit.per = std::chrono::minutes(1);
+    } else if (unit == "hour") {
+      limit.per = std::chrono::hours(1);
+    } else {
+      ok = false;
+    }
+  }
+  if (!ok) {
+    context.error(entry.mark(), entry.path,
+                  "expected a rate such as 30/minute (per second, minute or hour), found '" +
+                      *text + "'");
+    return std::nullopt;
+  }
+  return limit;
+}
+
+SmtpSettings read_smtp(FileContext& context, const Entry& entry) {
+  SmtpSettings smtp;
+  MappingReader map(context, entry,
+                    {"url", "username", "password_file", "credential", "ca_file",
+                     "allow_plaintext", "rate_limit", "password"});
+  if (!map.valid()) {
+    return smtp;
+  }
+  if (Entry password = map.get("password")) {
+    context.error(password.key->mark, password.path,
+                  "passwords are never kept in the configuration; put it in a file named by "
+                  "'password_file' (mode 0600) or a systemd credential named by 'credential'");
+  }
+  Entry url = map.require("url", "smtp://host:587 or smtps://host:465");
+  if (auto text = read_text(context, url, Lines::one)) {
+    if (text->rfind("smtp://", 0) != 0 && text->rfind("smtps://", 0) != 0) {
+      context.error(url.mark(), url.path,
+                    "expected a URL starting smtp:// (STARTTLS) or smtps:// (TLS), found '" +
+                        *text + "'");
+    } else if (text->find('@') != std::string::npos) {
+      context.error(url.mark(), url.path,
+                    "the URL must not contain credentials; use 'username' and 'password_file'");
+    } else {
+      smtp.url = *text;
+    }
+  }
+  smtp.username = read_text(context, map.get("username"), Lines::one).value_or("");
+  if (Entry file = map.get("password_file")) {
+    smtp.password_file = read_path(context, file);
+  }
+  smtp.credential = read_identifier(context, map.get("credential")).value_or("");
+  if (!smtp.password_file.empty() && !smtp.credential.empty()) {
+    context.error(map.get("credential").mark(), child_path(entry.path, "credential"),
+                  "give either 'password_file' or 'credential', not both");
+  }
+  if (!smtp.username.empty() && smtp.password_file.empty() && smtp.credential.empty() &&
+      !map.get("password_file") && !map.get("credential")) {
+    context.error(map.get("username").mark(), child_path(entry.path, "username"),
+                  "a username needs a password: add 'password_file' or 'credential'");
+  }
+  if (Entry ca = map.get("ca_file")) {
+    smtp.ca_file = read_path(context, ca);
+  }
+  smtp.allow_plaintext = read_bool(context, map.get("allow_plaintext")).value_or(false);
+  if (Entry rate = map.get("rate_limit")) {
+    smtp.rate_limit = read_rate_limit(context, rate);
+  }
+  return smtp;
+}
+
+Transport read_transport(FileContext& context, const Entry& entry) {
+  Transport transport;
+  MappingReader map(context, entry, {"maildir", "smtp"});
+  if (!map.valid()) {
+    return transport;
+  }
+  Entry maildir = map.get("maildir");
+  Entry smtp = map.get("smtp");
+  if (maildir && smtp) {
+    context.error(smtp.key->mark, smtp.path, "give exactly one of 'maildir' and 'smtp'");
+  } else if (!maildir && !smtp) {
+    context.error(entry.mark(), entry.path,
+                  "missing 'maildir' or 'smtp': expected exactly one transport");
+  }
+  if (maildir) {
+    transport.kind = Transport::Kind::maildir;
+    transport.maildir = read_path(context, maildir);
+  } else if (smtp) {
+    transport.kind = Transport::Kind::smtp;
+    transport.smtp = read_smtp(context, smtp);
+  }
+  return transport;
+}
+
+Policy read_policy(FileContext& context, const Entry& entry) {
+  Policy policy;
+  MappingReader map(context, entry,
+                    {"send_time", "reminders", "due_day", "overdue", "escalation", "digest"});
+  if (!map.valid()) {
+    return policy;
+  }
+  policy.send_time = read_time_of_day(context, map.get("send_time")).value_or(policy.send_time);
+  if (Entry reminders = map.get("reminders")) {
+    std::vector<int> days;
+    for (const Entry& item : list_items(context, reminders)) {
+      if (auto value = read_int(context, item, 1, 365)) {
+        if (std::find(days.begin(), days.end(), *value) != days.end()) {
+          context.error(item.mark(), item.path, "reminder " + std::to_string(*value) +
+                                                    " days before is listed twice");
+          continue;
+        }
+        days.push_back(*value);
+      }
+    }
+    std::sort(days.rbegin(), days.rend());
+    policy.reminder_days = days;
+  }
+  policy.due_day = read_bool(context, map.get("due_day")).value_or(policy.due_day);
+  if (Entry overdue = map.get("overdue")) {
+    policy.overdue = read_repeat(context, overdue, policy.overdue).value_or(policy.overdue);
+  }
+  if (Entry escalation = map.get("escalation")) {
+    policy.escalation =
+        read_repeat(context, escalation, policy.escalation).value_or(policy.escalation);
+  }
+  MappingReader digest(context, map.get("digest"), {"day", "time", "horizon"});
+  if (digest.valid()) {
+    policy.digest_day = read_weekday(context, digest.get("day")).value_or(policy.digest_day);
+    policy.digest_time = read_time_of_day(context, digest.get("time")).value_or(policy.digest_time);
+    policy.digest_horizon_days =
+        read_int(context, digest.get("horizon"), 1, 366).value_or(policy.digest_horizon_days);
+  }
+  return policy;
+}
+
+}  // namespace
+
+std::optional<Config> parse_config(std::string_view text, const std::string& file,
+                                   Diagnostics& out) {
+  FileContext context(file, FileKind::config, out);
+  auto root = parse_document(context, text);
+  if (!root) {
+    return std::nullopt;
+  }
+  Config config;
+  config.file = file;
+  config.state = "/var/lib/plan-reminder/state.db";
+  MappingReader top(context, Entry{nullptr, &*root, ""},
+                    {"timezone", "plans", "directory", "templates", "state", "from", "calendar",
+                     "transport", "policy"});
+
+  if (Entry zone = top.get("timezone")) {
+    if (auto name = read_text(context, zone, Lines::one)) {
+      calendar::TimeZone found;
+      std::string error;
+      if (calendar::TimeZone::lookup(*name, found, error)) {
+        config.timezone = *name;
+      } else {
+        context.error(zone.mark(), zone.path, error);
+      }
+    }
+  }
+
+  Entry plans = top.require("plans", "a glob such as plans/*.yaml, a folder, or a list of them");
+  if (plans && plans.value->is_scalar()) {
+    config.plan_sources.push_back(read_path(context, plans));
+  } else {
+    for (const Entry& item : list_items(context, plans)) {
+      config.plan_sources.push_back(read_path(context, item));
+    }
+    if (plans && plans.value->is_sequence() && plans.value->items.empty()) {
+      context.error(plans.mark(), plans.path, "expected at least one plan file, folder or glob");
+    }
+  }
+  config.directory = read_path(context, top.require("directory", "the agency directory file"));
+  if (Entry templates = top.get("templates")) {
+    config.templates = read_path(context, templates);
+  }
+  if (Entry state = top.get("state")) {
+    config.state = read_path(context, state);
+  }
+  Entry from = top.require("from", "\"Partnership name <address@example.org>\"");
+  if (auto text = read_text(context, from, Lines::one)) {
+    std::string problem;
+    if (parse_named_address(*text, problem)) {
+      config.from = *text;
+    } else {
+      context.error(from.mark(), from.path, "'" + *text + "' is not a sender address: " + problem);
+    }
+  }
+
+  MappingReader calendar_map(context, top.get("calendar"), {"holidays", "quarters"});
+  if (calendar_map.valid()) {
+    Entry holidays = calendar_map.get("holidays");
+    if (auto source = read_text(context, holidays, Lines::one)) {
+      if (*source != "england-and-wales") {
+        std::string path = resolve_path(file, *source);
+        std::string json;
+        std::string error;
+        std::optional<calendar::BankHolidays> loaded;
+        if (!read_file(path, json, error)) {
+          error = "cannot read the holiday file " + path + ": " + error;
+        } else if (!(loaded = calendar::BankHolidays::from_gov_uk_json(json, "england-and-wales",
+                                                                       error))) {
+          error = "the holiday file " + path + " is not in the gov.uk bank-holidays.json format: " +
+                  error;
+        }
+        if (loaded) {
+          config.holidays = std::move(*loaded);
+          config.holidays_source = path;
+        } else {
+          context.error(holidays.mark(), holidays.path,
+                        error + " (expected 'england-and-wales' or the path of such a file)");
+        }
+      }
+    }
+    if (auto quarters = read_choice(context, calendar_map.get("quarters"),
+                                    {"calendar", "financial"})) {
+      config.quarters = *quarters == "financial" ? QuarterStyle::financial : QuarterStyle::calendar;
+    }
+  }
+
+  config.transport = read_transport(
+      context, top.require("transport", "exactly one of maildir: FOLDER or smtp: {url, ...}"));
+  if (Entry policy = top.get("policy")) {
+    config.policy = read_policy(context, policy);
+  }
+  return config;
+}
+
+std::optional<Config> load_config(const std::string& file, Diagnostics& out) {
+  std::string text;
+  std::string error;
+  if (!read_file(file, text, error)) {
+    out.add(Diagnostic{file, 0, 0, "", "cannot read the configuration: " + error,
+                       FileKind::config});
+    return std::nullopt;
+  }
+  return parse_config(text, file, out);
+}
+
+}  // namespace plan_reminder::plan

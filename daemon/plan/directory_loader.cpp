@@ -1,0 +1,141 @@
+// Reads the agency directory (SPEC §2): the partnership's role mailboxes and the agencies.
+#include "plan/address.h"
+#include "plan/loader_common.h"
+#include "plan/loaders.h"
+
+#include <set>
+
+namespace plan_reminder::plan {
+namespace {
+
+std::vector<std::string> read_addresses(FileContext& context, const Entry& entry) {
+  std::vector<std::string> addresses;
+  std::vector<Entry> items;
+  if (entry && entry.value->is_scalar()) {
+    items.push_back(entry);  // `to: x@example.org` means a list of one
+  } else {
+    items = list_items(context, entry);
+  }
+  std::set<std::string, std::less<>> seen;
+  for (const Entry& item : items) {
+    auto text = read_text(context, item, Lines::one);
+    if (!text) {
+      continue;
+    }
+    std::string problem = address_problem(*text);
+    if (!problem.empty()) {
+      context.error(item.mark(), item.path,
+                    "'" + *text + "' is not an email address: it " + problem);
+      continue;
+    }
+    if (!seen.insert(*text).second) {
+      context.error(item.mark(), item.path, "address '" + *text + "' is listed twice");
+      continue;
+    }
+    addresses.push_back(*text);
+  }
+  return addresses;
+}
+
+// `to:` with nothing in it: mail must never go to a role with no address.
+bool is_empty_list(const Entry& entry) {
+  return entry && (entry.value->is_null() ||
+                   (entry.value->is_sequence() && entry.value->items.empty()));
+}
+
+// A role mailbox: {name, to, cc}.
+Mailbox read_mailbox(FileContext& context, const Entry& entry, bool name_required) {
+  Mailbox mailbox;
+  MappingReader map(context, entry, {"name", "to", "cc"});
+  if (!map.valid()) {
+    return mailbox;
+  }
+  Entry name = name_required ? map.require("name", "the name used in emails") : map.get("name");
+  mailbox.name = read_text(context, name, Lines::one).value_or("");
+  Entry to = map.require("to", "a list of email addresses");
+  mailbox.to = read_addresses(context, to);
+  if (is_empty_list(to)) {
+    context.error(to.mark(), to.path, "has no address: at least one email address is needed");
+  }
+  mailbox.cc = read_addresses(context, map.get("cc"));
+  return mailbox;
+}
+
+}  // namespace
+
+std::optional<Directory> parse_directory(std::string_view text, const std::string& file,
+                                         Diagnostics& out) {
+  FileContext context(file, FileKind::directory, out);
+  auto root = parse_document(context, text);
+  if (!root) {
+    return std::nullopt;
+  }
+  Directory directory;
+  directory.file = file;
+  MappingReader top(context, Entry{nullptr, &*root, ""}, {"partnership", "agencies"});
+
+  MappingReader partnership(context, top.require("partnership", "the partnership's roles"),
+                            {"name", "chair", "coordinator", "digest"});
+  directory.partnership =
+      read_text(context, partnership.require("name", "the partnership's name"), Lines::one)
+          .value_or("");
+  directory.chair = read_mailbox(
+      context, partnership.require("chair", "the chair's role mailbox: {name, to}"), true);
+  directory.coordinator = read_mailbox(
+      context, partnership.require("coordinator", "the DHR coordinator's mailbox: {name, to}"),
+      true);
+
+  MappingReader digest(context,
+                       partnership.require("digest", "who receives the weekly digest: {to}"),
+                       {"name", "to", "cc", "list"});
+  if (digest.valid()) {
+    directory.digest.name = read_text(context, digest.get("name"), Lines::one).value_or("");
+    Entry to = digest.require("to", "a list of email addresses");
+    directory.digest.to = read_addresses(context, to);
+    if (is_empty_list(to)) {
+      context.error(to.mark(), to.path, "has no address: at least one email address is needed");
+    }
+    directory.digest.cc = read_addresses(context, digest.get("cc"));
+    directory.digest_is_list = read_bool(context, digest.get("list")).value_or(false);
+  }
+
+  Entry agencies = top.require("agencies", "a mapping of agency ids to {name, to}");
+  if (agencies && !agencies.value->is_mapping()) {
+    context.error(agencies.mark(), agencies.path,
+                  "expected a mapping of agency ids to {name, to}, found " +
+                      std::string(yaml::describe(*agencies.value)));
+  } else if (agencies) {
+    std::set<std::string, std::less<>> seen;
+    for (const auto& [key, value] : agencies.value->entries) {
+      Entry id_entry{nullptr, &key, agencies.path};
+      auto id = read_slug(context, id_entry);
+      if (!id) {
+        continue;
+      }
+      Entry agency_entry{&key, &value, child_path(agencies.path, *id)};
+      if (!seen.insert(*id).second) {
+        context.error(key.mark, agency_entry.path, "duplicate agency id '" + *id + "'");
+        continue;
+      }
+      Agency agency{*id, read_mailbox(context, agency_entry, true)};
+      directory.agencies.emplace(*id, std::move(agency));
+    }
+    if (agencies.value->entries.empty()) {
+      context.error(agencies.mark(), agencies.path, "expected at least one agency");
+    }
+  }
+  return directory;
+}
+
+std::optional<Directory> load_directory(const std::string& file, Diagnostics& out) {
+  std::string text;
+  std::string error;
+  if (!read_file(file, text, error)) {
+    out.add(Diagnostic{file, 0, 0, "", "cannot read the agency directory: " + error,
+                       FileKind::directory});
+    return std::nullopt;
+  }
+  return parse_directory(text, file, out);
+}
+
+}  // namespace plan_reminder::plan

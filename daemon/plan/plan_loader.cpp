@@ -1,0 +1,285 @@
+// Reads one plan file (SPEC §3) into a Plan, reporting every problem.
+#include "plan/loader_common.h"
+#include "plan/loaders.h"
+
+#include <map>
+#include <set>
+
+namespace plan_reminder::plan {
+namespace {
+
+// Where an id was first given, for "duplicate ... (first given at line N)".
+using FirstSeen = std::map<std::string, int, std::less<>>;
+
+bool claim_id(FileContext& context, FirstSeen& seen, const Entry& entry, const std::string& id,
+              std::string_view what) {
+  auto [found, inserted] = seen.emplace(id, entry.mark().line);
+  if (!inserted) {
+    context.error(entry.mark(), entry.path,
+                  "duplicate " + std::string(what) + " id '" + id + "' (first given at line " +
+                      std::to_string(found->second) + ")");
+  }
+  return inserted;
+}
+
+std::optional<Target> read_target_entry(FileContext& context, const Entry& entry,
+                                        QuarterStyle quarters) {
+  auto wording = read_text(context, entry, Lines::one, /*allow_empty=*/true);
+  if (!wording) {
+    return std::nullopt;
+  }
+  TargetReading reading = read_target(*wording, quarters);
+  if (!reading.meaning) {
+    context.error(entry.mark(), entry.path, reading.error);
+    return std::nullopt;
+  }
+  return Target{*wording, *reading.meaning};
+}
+
+std::vector<AgencyRef> read_agency_refs(FileContext& context, const Entry& entry,
+                                        bool at_least_one) {
+  std::vector<AgencyRef> refs;
+  if (!entry) {
+    return refs;
+  }
+  std::vector<Entry> items;
+  if (entry.value->is_scalar()) {
+    items.push_back(entry);  // `lead: wwin` means a list of one
+  } else {
+    items = list_items(context, entry);
+    if (!entry.value->is_sequence() && !entry.value->is_null()) {
+      return refs;
+    }
+  }
+  std::set<std::string, std::less<>> seen;
+  for (const Entry& item : items) {
+    if (auto id = read_slug(context, item)) {
+      if (!seen.insert(*id).second) {
+        context.error(item.mark(), item.path, "agency '" + *id + "' is listed twice");
+        continue;
+      }
+      refs.push_back(AgencyRef{*id, item.mark().line, item.mark().column});
+    }
+  }
+  if (at_least_one && items.empty()) {
+    context.error(entry.mark(), entry.path, "expected at least one agency id from the directory");
+  }
+  return refs;
+}
+
+Milestone read_milestone(FileContext& context, const Entry& entry, std::size_t position,
+                         FirstSeen& ids, QuarterStyle quarters) {
+  Milestone milestone;
+  milestone.id = std::to_string(position + 1);
+  MappingReader map(context, entry, {"id", "text", "target", "revised_target", "done"});
+  if (!map.valid()) {
+    return milestone;
+  }
+  if (Entry id = map.get("id")) {
+    if (auto value = read_identifier(context, id)) {
+      milestone.id = *value;
+    }
+    claim_id(context, ids, id, milestone.id, "milestone");
+  } else {
+    claim_id(context, ids, map.self(), milestone.id, "milestone");
+  }
+  milestone.text = read_text(context, map.require("text", "what will have happened"), Lines::one)
+                       .value_or("");
+  if (auto target = read_target_entry(context, map.require("target", "a target date, or TBC"),
+                                      quarters)) {
+    milestone.target = std::move(*target);
+  }
+  if (Entry revised = map.get("revised_target")) {
+    milestone.revised_target = read_target_entry(context, revised, quarters);
+  }
+  if (Entry done = map.get("done")) {
+    milestone.done = read_date(context, done);
+  }
+  return milestone;
+}
+
+Action read_action(FileContext& context, const Entry& entry, FirstSeen& action_ids,
+                   QuarterStyle quarters) {
+  Action action;
+  MappingReader map(context, entry,
+                    {"id", "text", "lead", "support", "outcome", "progress", "status", "milestones",
+                     "target", "revised_target", "done"});
+  if (!map.valid()) {
+    return action;
+  }
+  Entry id = map.require("id", "the action's number, like \"1.1\"");
+  if (auto value = read_identifier(context, id)) {
+    action.id = *value;
+    claim_id(context, action_ids, id, action.id, "action");
+  }
+  action.text = read_text(context, map.require("text", "what will be done"), Lines::many)
+                    .value_or("");
+  action.lead = read_agency_refs(context, map.require("lead", "the lead agency ids"), true);
+  action.support = read_agency_refs(context, map.get("support"), false);
+  action.outcome = read_text(context, map.get("outcome"), Lines::many, true).value_or("");
+  action.progress = read_text(context, map.get("progress"), Lines::many, true).value_or("");
+  if (auto status = read_choice(context, map.get("status"), {"open", "complete", "on_hold"})) {
+    action.status = *status == "complete" ? ActionStatus::complete
+                    : *status == "on_hold" ? ActionStatus::on_hold
+                                           : ActionStatus::open;
+  }
+
+  Entry milestones = map.get("milestones");
+  Entry target = map.get("target");
+  if (milestones && target) {
+    context.error(target.mark(), target.path,
+                  "give either 'target' (one milestone) or 'milestones', not both");
+  } else if (target) {
+    // One implicit milestone: the action itself, due by `target`.
+    Milestone only;
+    only.id = "1";
+    if (auto value = read_target_entry(context, target, quarters)) {
+      only.target = std::move(*value);
+    }
+    if (Entry revised = map.get("revised_target")) {
+      only.revised_target = read_target_entry(context, revised, quarters);
+    }
+    if (Entry done = map.get("done")) {
+      only.done = read_date(context, done);
+    }
+    action.milestones.push_back(std::move(only));
+  } else if (milestones) {
+    FirstSeen milestone_ids;
+    auto items = list_items(context, milestones);
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      action.milestones.push_back(read_milestone(context, items[i], i, milestone_ids, quarters));
+    }
+    if (items.empty() && milestones.value->is_sequence()) {
+      context.error(milestones.mark(), milestones.path, "expected at least one milestone");
+    }
+  } else {
+    context.error(map.self().mark(), map.self().path,
+                  "missing required key 'milestones' (or 'target' for a single milestone)");
+  }
+  if (!target) {
+    for (std::string_view key : {"revised_target", "done"}) {
+      if (Entry misplaced = map.get(key)) {
+        context.error(misplaced.key->mark, misplaced.path,
+                      "'" + std::string(key) +
+                          "' belongs to a milestone; it is allowed here only beside 'target'");
+      }
+    }
+  }
+  return action;
+}
+
+Recommendation read_recommendation(FileContext& context, const Entry& entry,
+                                   FirstSeen& recommendation_ids, FirstSeen& action_ids,
+                                   QuarterStyle quarters) {
+  Recommendation recommendation;
+  MappingReader map(context, entry, {"id", "scope", "text", "actions"});
+  if (!map.valid()) {
+    return recommendation;
+  }
+  Entry id = map.require("id", "the recommendation's number, like \"1\"");
+  if (auto value = read_identifier(context, id)) {
+    recommendation.id = *value;
+    claim_id(context, recommendation_ids, id, recommendation.id, "recommendation");
+  }
+  if (auto scope = read_choice(context, map.require("scope", "local, regional or national"),
+                               {"local", "regional", "national"})) {
+    recommendation.scope = *scope == "national" ? Scope::national
+                           : *scope == "regional" ? Scope::regional
+                                                  : Scope::local;
+  }
+  recommendation.text =
+      read_text(context, map.require("text", "the recommendation as written"), Lines::many)
+          .value_or("");
+  Entry actions = map.require("actions", "a list of actions");
+  auto items = list_items(context, actions);
+  for (const Entry& item : items) {
+    recommendation.actions.push_back(read_action(context, item, action_ids, quarters));
+  }
+  if (actions && items.empty() && !actions.value->is_scalar() && !actions.value->is_mapping()) {
+    context.error(actions.mark(), actions.path, "expected at least one action");
+  }
+  return recommendation;
+}
+
+}  // namespace
+
+std::optional<Plan> parse_plan(std::string_view text, const std::string& file,
+                               QuarterStyle quarters, Diagnostics& out) {
+  FileContext context(file, FileKind::plan, out);
+  auto root = parse_document(context, text);
+  if (!root) {
+    return std::nullopt;
+  }
+  Plan plan;
+  plan.file = file;
+  MappingReader top(context, Entry{nullptr, &*root, ""}, {"review", "recommendations"});
+
+  MappingReader review(context, top.require("review", "the review's id and title"),
+                       {"id", "title", "partnership", "published"});
+  Entry id = review.require("id", "a unique lowercase id like \"dhr-david\"");
+  if (auto value = read_slug(context, id)) {
+    plan.review.id = *value;
+    plan.review.id_line = id.mark().line;
+    plan.review.id_column = id.mark().column;
+  }
+  plan.review.title =
+      read_text(context, review.require("title", "the review's title"), Lines::one).value_or("");
+  plan.review.partnership =
+      read_text(context, review.get("partnership"), Lines::one).value_or("");
+  if (Entry published = review.get("published")) {
+    if (!published.value->is_null()) {
+      plan.review.published = read_date(context, published);
+    }
+  }
+
+  Entry recommendations = top.require("recommendations", "a list of recommendations");
+  FirstSeen recommendation_ids;
+  FirstSeen action_ids;
+  auto items = list_items(context, recommendations);
+  for (const Entry& item : items) {
+    plan.recommendations.push_back(
+        read_recommendation(context, item, recommendation_ids, action_ids, quarters));
+  }
+  if (recommendations && items.empty() &&
+      (recommendations.value->is_sequence() || recommendations.value->is_null())) {
+    context.error(recommendations.mark(), recommendations.path,
+                  "expected at least one recommendation");
+  }
+  return plan;
+}
+
+void check_agency_references(const Plan& plan, const Directory& directory, Diagnostics& out) {
+  FileContext context(plan.file, FileKind::plan, out);
+  for (std::size_t r = 0; r < plan.recommendations.size(); ++r) {
+    const auto& actions = plan.recommendations[r].actions;
+    for (std::size_t a = 0; a < actions.size(); ++a) {
+      std::string base = item_path(item_path("recommendations", r) + ".actions", a);
+      auto check = [&](const std::vector<AgencyRef>& refs, std::string_view key) {
+        for (std::size_t i = 0; i < refs.size(); ++i) {
+          if (directory.find(refs[i].id) != nullptr) {
+            continue;
+          }
+          std::string message = "unknown agency '" + refs[i].id + "'";
+          std::string nearest;
+          for (const auto& [known, agency] : directory.agencies) {
+            if (known.find(refs[i].id) != std::string::npos ||
+                refs[i].id.find(known) != std::string::npos) {
+              nearest = known;
+              break;
+            }
+          }
+          if (!nearest.empty()) {
+            message += " (did you mean '" + nearest + "'?)";
+          }
+          message += "; agencies are defined in " + directory.file;
+          context.error(yaml::Mark{refs[i].line, refs[i].column},
+                        item_path(base + "." + std::string(key), i), std::move(message));
+        }
+      };
+      check(actions[a].lead, "lead");
+      check(actions[a].support, "support");
+    }
+  }
+}
+
+}  // namespace plan_reminder::plan

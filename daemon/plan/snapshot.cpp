@@ -1,0 +1,159 @@
+#include "plan/snapshot.h"
+
+#include "plan/loaders.h"
+
+#include <glob.h>
+
+#include <algorithm>
+#include <atomic>
+#include <set>
+#include <system_error>
+#include <thread>
+
+namespace plan_reminder::plan {
+namespace {
+
+bool is_yaml_name(const std::filesystem::path& path) {
+  auto extension = path.extension();
+  return extension == ".yaml" || extension == ".yml";
+}
+
+void add_source(const Config& config, const std::string& source, std::set<std::string>& files,
+                Diagnostics& out) {
+  std::error_code error;
+  if (std::filesystem::is_directory(source, error)) {
+    std::size_t before = files.size();
+    for (const auto& entry : std::filesystem::directory_iterator(source, error)) {
+      if (entry.is_regular_file() && is_yaml_name(entry.path())) {
+        files.insert(entry.path().lexically_normal().string());
+      }
+    }
+    if (files.size() == before) {
+      out.add(Diagnostic{config.file, 0, 0, "plans",
+                         "the folder " + source + " has no .yaml or .yml files", FileKind::config});
+    }
+    return;
+  }
+  glob_t matches{};
+  int status = ::glob(source.c_str(), GLOB_ERR, nullptr, &matches);
+  if (status == 0) {
+    for (std::size_t i = 0; i < matches.gl_pathc; ++i) {
+      files.insert(std::filesystem::path(matches.gl_pathv[i]).lexically_normal().string());
+    }
+  } else {
+    out.add(Diagnostic{config.file, 0, 0, "plans",
+                       "no plan file matches " + source, FileKind::config});
+  }
+  ::globfree(&matches);
+}
+
+}  // namespace
+
+std::vector<std::string> find_plan_files(const Config& config, Diagnostics& out) {
+  std::set<std::string> files;
+  for (const auto& source : config.plan_sources) {
+    add_source(config, source, files, out);
+  }
+  return {files.begin(), files.end()};
+}
+
+LoadResult SnapshotLoader::load(const std::string& config_file) {
+  LoadResult result;
+  auto config = load_config(config_file, result.diagnostics);
+  if (!config) {
+    return result;
+  }
+  auto directory = load_directory(config->directory, result.diagnostics);
+  std::vector<std::string> files = find_plan_files(*config, result.diagnostics);
+
+  // Which files need parsing: new ones, and those whose size, time or quarter style changed.
+  std::vector<std::pair<std::string, std::filesystem::file_time_type>> stale;
+  std::vector<std::uintmax_t> sizes;
+  std::map<std::string, CachedPlan> next;
+  for (const auto& file : files) {
+    std::error_code error;
+    auto modified = std::filesystem::last_write_time(file, error);
+    auto size = std::filesystem::file_size(file, error);
+    auto cached = cache_.find(file);
+    if (!error && cached != cache_.end() && cached->second.modified == modified &&
+        cached->second.size == size && cached->second.quarters == config->quarters) {
+      next.emplace(file, std::move(cached->second));
+    } else {
+      stale.emplace_back(file, modified);
+      sizes.push_back(error ? 0 : size);
+    }
+  }
+
+  std::vector<CachedPlan> parsed(stale.size());
+  std::atomic<std::size_t> next_index{0};
+  auto work = [&] {
+    std::string text;
+    for (std::size_t i = next_index++; i < stale.size(); i = next_index++) {
+      CachedPlan& entry = parsed[i];
+      entry.modified = stale[i].second;
+      entry.size = sizes[i];
+      entry.quarters = config->quarters;
+      std::string error;
+      if (!read_file(stale[i].first, text, error)) {
+        entry.diagnostics.add(Diagnostic{stale[i].first, 0, 0, "",
+                                         "cannot read the plan: " + error, FileKind::plan});
+        continue;
+      }
+      auto plan = parse_plan(text, stale[i].first, config->quarters, entry.diagnostics);
+      if (plan && entry.diagnostics.empty()) {
+        entry.plan = std::make_shared<const Plan>(std::move(*plan));
+      }
+    }
+  };
+  unsigned threads = threads_ != 0 ? threads_ : std::max(1u, std::thread::hardware_concurrency());
+  threads = static_cast<unsigned>(std::min<std::size_t>(threads, stale.size()));
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads; ++t) {
+    pool.emplace_back(work);
+  }
+  if (!stale.empty()) {
+    work();
+  }
+  for (auto& thread : pool) {
+    thread.join();
+  }
+  for (std::size_t i = 0; i < stale.size(); ++i) {
+    next.insert_or_assign(stale[i].first, std::move(parsed[i]));
+  }
+  parsed_last_time_ = stale.size();
+  cache_ = std::move(next);
+
+  // Checks across files, done every time because a directory edit can break a plan that did
+  // not change.
+  auto snapshot = std::make_shared<Snapshot>();
+  std::map<std::string, const Plan*, std::less<>> reviews;
+  for (const auto& file : files) {
+    const CachedPlan& entry = cache_.at(file);
+    result.diagnostics.append(entry.diagnostics);
+    if (!entry.plan) {
+      continue;
+    }
+    const Plan& plan = *entry.plan;
+    auto [first, inserted] = reviews.emplace(plan.review.id, &plan);
+    if (!inserted) {
+      result.diagnostics.add(Diagnostic{
+          plan.file, plan.review.id_line, plan.review.id_column, "review.id",
+          "duplicate review id '" + plan.review.id + "' (also used by " + first->second->file +
+              ":" + std::to_string(first->second->review.id_line) + ")",
+          FileKind::plan});
+    }
+    if (directory) {
+      check_agency_references(plan, *directory, result.diagnostics);
+    }
+    snapshot->plans.push_back(entry.plan);
+  }
+  result.diagnostics.sort();
+  if (result.diagnostics.empty() && directory) {
+    snapshot->config = std::move(*config);
+    snapshot->directory = std::move(*directory);
+    result.snapshot = std::move(snapshot);
+  }
+  return result;
+}
+
+}  // namespace plan_reminder::plan

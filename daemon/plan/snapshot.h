@@ -1,0 +1,57 @@
+// Everything the service works from at one moment: config, directory and plans, all valid.
+// The SnapshotLoader reads them, re-parsing only plan files that changed since its last load
+// and parsing in parallel, so that a national corpus loads in seconds and a one-file edit
+// reloads in milliseconds.
+#pragma once
+
+#include "plan/diagnostics.h"
+#include "plan/model.h"
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace plan_reminder::plan {
+
+struct Snapshot {
+  Config config;
+  Directory directory;
+  std::vector<std::shared_ptr<const Plan>> plans;  // in file-name order
+};
+
+struct LoadResult {
+  std::shared_ptr<const Snapshot> snapshot;  // null when any file has a problem
+  Diagnostics diagnostics;                   // sorted by file, line, column
+};
+
+// The plan files named by the config's globs, folders and file names, sorted and without
+// duplicates. A source that matches nothing is reported.
+std::vector<std::string> find_plan_files(const Config& config, Diagnostics& out);
+
+class SnapshotLoader {
+ public:
+  // `threads` 0: one per core.
+  explicit SnapshotLoader(unsigned threads = 0) : threads_(threads) {}
+
+  LoadResult load(const std::string& config_file);
+
+  // How many plan files the last load() parsed (the rest came from the cache).
+  std::size_t parsed_last_time() const { return parsed_last_time_; }
+
+ private:
+  struct CachedPlan {
+    std::filesystem::file_time_type modified;
+    std::uintmax_t size = 0;
+    QuarterStyle quarters = QuarterStyle::calendar;
+    std::shared_ptr<const Plan> plan;  // null when the file had problems
+    Diagnostics diagnostics;
+  };
+
+  unsigned threads_;
+  std::map<std::string, CachedPlan> cache_;
+  std::size_t parsed_last_time_ = 0;
+};
+
+}  // namespace plan_reminder::plan
