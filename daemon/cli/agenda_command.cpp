@@ -135,8 +135,13 @@ std::string pad(std::string text, std::size_t to) {
   return w >= to ? text : text + std::string(to - w, ' ');
 }
 
-std::string days_phrase(const policy::MilestoneStanding& standing) {
-  if (!standing.days) {
+std::string days_phrase(const policy::AgendaItem& item) {
+  const policy::MilestoneStanding& standing = item.standing;
+  using policy::MilestoneState;
+  if (standing.state == MilestoneState::complete) {
+    return item.milestone->done ? "done " + iso(item.milestone->done) : "done";
+  }
+  if (!standing.days || standing.state == MilestoneState::on_hold) {
     return "-";
   }
   int days = *standing.days;
@@ -184,7 +189,8 @@ void write_text(const std::vector<policy::AgendaItem>& items, date::year_month_d
                                                    : "\033[1;32m";
     return code + text + "\033[0m";
   };
-  out << "Agenda as of " << date::format("%A %e %B %Y", as_of) << " (upcoming: next " << horizon
+  out << "Agenda as of " << date::format("%A ", as_of)
+      << static_cast<unsigned>(as_of.day()) << date::format(" %B %Y", as_of) << " (upcoming: next " << horizon
       << " days), " << items.size() << (items.size() == 1 ? " milestone" : " milestones") << '\n';
   const std::vector<std::string> headers{"DUE", "WHEN", "RAG", "REVIEW", "ACTION",
                                          "MILESTONE", "LEAD", "TARGET"};
@@ -198,7 +204,7 @@ void write_text(const std::vector<policy::AgendaItem>& items, date::year_month_d
     for (std::size_t k = i; k < end; ++k) {
       const auto& item = items[k];
       rows.push_back({item.standing.due ? iso(item.standing.due) : "-",
-                      days_phrase(item.standing), std::string(policy::to_string(item.standing.rag)),
+                      days_phrase(item), std::string(policy::to_string(item.standing.rag)),
                       item.plan->review.id, item.action->id, fit(milestone_text(item), 48),
                       fit(leads(*item.action, ", "), 28), fit(item.milestone->target_display(), 40)});
     }

@@ -202,11 +202,17 @@ std::optional<Config> parse_config(std::string_view text, const std::string& fil
   }
 
   Entry plans = top.require("plans", "a glob such as plans/*.yaml, a folder, or a list of them");
+  auto add_source = [&](const Entry& entry) {
+    std::string path = read_path(context, entry);
+    if (!path.empty()) {
+      config.plan_sources.push_back(PlanSource{path, entry.mark().line, entry.mark().column});
+    }
+  };
   if (plans && plans.value->is_scalar()) {
-    config.plan_sources.push_back(read_path(context, plans));
+    add_source(plans);
   } else {
     for (const Entry& item : list_items(context, plans)) {
-      config.plan_sources.push_back(read_path(context, item));
+      add_source(item);
     }
     if (plans && plans.value->is_sequence() && plans.value->items.empty()) {
       context.error(plans.mark(), plans.path, "expected at least one plan file, folder or glob");

@@ -3,6 +3,7 @@
 #include "plan/loader_common.h"
 #include "plan/loaders.h"
 
+#include <map>
 #include <set>
 
 namespace plan_reminder::plan {
@@ -105,7 +106,7 @@ std::optional<Directory> parse_directory(std::string_view text, const std::strin
                   "expected a mapping of agency ids to {name, to}, found " +
                       std::string(yaml::describe(*agencies.value)));
   } else if (agencies) {
-    std::set<std::string, std::less<>> seen;
+    std::map<std::string, int, std::less<>> seen;
     for (const auto& [key, value] : agencies.value->entries) {
       Entry id_entry{nullptr, &key, agencies.path};
       auto id = read_slug(context, id_entry);
@@ -113,8 +114,11 @@ std::optional<Directory> parse_directory(std::string_view text, const std::strin
         continue;
       }
       Entry agency_entry{&key, &value, child_path(agencies.path, *id)};
-      if (!seen.insert(*id).second) {
-        context.error(key.mark, agency_entry.path, "duplicate agency id '" + *id + "'");
+      auto [first, inserted] = seen.emplace(*id, key.mark.line);
+      if (!inserted) {
+        context.error(key.mark, agency_entry.path,
+                      "duplicate agency id '" + *id + "' (first given at line " +
+                          std::to_string(first->second) + ")");
         continue;
       }
       Agency agency{*id, read_mailbox(context, agency_entry, true)};

@@ -162,10 +162,17 @@ struct Transport {
   SmtpSettings smtp;
 };
 
+// A glob, folder or file named under `plans:`, with where it was written.
+struct PlanSource {
+  std::string path;  // absolute
+  int line = 0;
+  int column = 0;
+};
+
 struct Config {
   std::string file;
   std::string timezone = "Europe/London";
-  std::vector<std::string> plan_sources;  // absolute globs or folders
+  std::vector<PlanSource> plan_sources;
   std::string directory;
   std::string templates;  // empty: the installed templates
   std::string state;

@@ -250,34 +250,33 @@ std::optional<Plan> parse_plan(std::string_view text, const std::string& file,
 
 void check_agency_references(const Plan& plan, const Directory& directory, Diagnostics& out) {
   FileContext context(plan.file, FileKind::plan, out);
+  auto report = [&](const AgencyRef& ref, std::size_t r, std::size_t a, std::string_view key,
+                    std::size_t i) {
+    std::string message = "unknown agency '" + ref.id + "'";
+    for (const auto& [known, agency] : directory.agencies) {
+      if (known.find(ref.id) != std::string::npos || ref.id.find(known) != std::string::npos) {
+        message += " (did you mean '" + known + "'?)";
+        break;
+      }
+    }
+    message += "; agencies are defined in " + directory.file;
+    std::string path = item_path(item_path("recommendations", r) + ".actions", a);
+    context.error(yaml::Mark{ref.line, ref.column}, item_path(path + "." + std::string(key), i),
+                  std::move(message));
+  };
   for (std::size_t r = 0; r < plan.recommendations.size(); ++r) {
     const auto& actions = plan.recommendations[r].actions;
     for (std::size_t a = 0; a < actions.size(); ++a) {
-      std::string base = item_path(item_path("recommendations", r) + ".actions", a);
-      auto check = [&](const std::vector<AgencyRef>& refs, std::string_view key) {
-        for (std::size_t i = 0; i < refs.size(); ++i) {
-          if (directory.find(refs[i].id) != nullptr) {
-            continue;
-          }
-          std::string message = "unknown agency '" + refs[i].id + "'";
-          std::string nearest;
-          for (const auto& [known, agency] : directory.agencies) {
-            if (known.find(refs[i].id) != std::string::npos ||
-                refs[i].id.find(known) != std::string::npos) {
-              nearest = known;
-              break;
-            }
-          }
-          if (!nearest.empty()) {
-            message += " (did you mean '" + nearest + "'?)";
-          }
-          message += "; agencies are defined in " + directory.file;
-          context.error(yaml::Mark{refs[i].line, refs[i].column},
-                        item_path(base + "." + std::string(key), i), std::move(message));
+      for (std::size_t i = 0; i < actions[a].lead.size(); ++i) {
+        if (directory.find(actions[a].lead[i].id) == nullptr) {
+          report(actions[a].lead[i], r, a, "lead", i);
         }
-      };
-      check(actions[a].lead, "lead");
-      check(actions[a].support, "support");
+      }
+      for (std::size_t i = 0; i < actions[a].support.size(); ++i) {
+        if (directory.find(actions[a].support[i].id) == nullptr) {
+          report(actions[a].support[i], r, a, "support", i);
+        }
+      }
     }
   }
 }

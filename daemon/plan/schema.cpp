@@ -175,20 +175,34 @@ std::vector<Entry> list_items(FileContext& context, const Entry& entry) {
 }
 
 std::string find_forbidden_character(std::string_view text, Lines lines) {
-  for (unsigned char c : text) {
-    if (c == '\t') {
-      continue;
-    }
-    if ((c == '\n' || c == '\r') && lines == Lines::many) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    auto c = static_cast<unsigned char>(text[i]);
+    // Printable ASCII, nearly every byte of a plan, is decided by one comparison.
+    if (static_cast<unsigned char>(c - 0x20) < 0x5f || c == '\t') {
       continue;
     }
     if (c == '\n' || c == '\r') {
+      if (lines == Lines::many) {
+        continue;
+      }
       return "a line break";
     }
     if (c < 0x20 || c == 0x7f) {
       char code[16];
       std::snprintf(code, sizeof code, "U+%04X", static_cast<unsigned>(c));
       return std::string("the control character ") + code;
+    }
+    // Unicode line breaks in UTF-8: NEL (C2 85), LINE and PARAGRAPH SEPARATOR (E2 80 A8/A9).
+    if (lines == Lines::one && c == 0xC2 && i + 1 < text.size() &&
+        static_cast<unsigned char>(text[i + 1]) == 0x85) {
+      return "a line break (U+0085)";
+    }
+    if (lines == Lines::one && c == 0xE2 && i + 2 < text.size() &&
+        static_cast<unsigned char>(text[i + 1]) == 0x80 &&
+        (static_cast<unsigned char>(text[i + 2]) == 0xA8 ||
+         static_cast<unsigned char>(text[i + 2]) == 0xA9)) {
+      return static_cast<unsigned char>(text[i + 2]) == 0xA8 ? "a line break (U+2028)"
+                                                              : "a line break (U+2029)";
     }
   }
   return {};

@@ -3,6 +3,7 @@
 #include "plan/loaders.h"
 
 #include <glob.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <atomic>
@@ -18,8 +19,13 @@ bool is_yaml_name(const std::filesystem::path& path) {
   return extension == ".yaml" || extension == ".yml";
 }
 
-void add_source(const Config& config, const std::string& source, std::set<std::string>& files,
-                Diagnostics& out) {
+void add_source(const Config& config, const PlanSource& plan_source,
+                std::set<std::string>& files, Diagnostics& out) {
+  const std::string& source = plan_source.path;
+  auto report = [&](std::string message) {
+    out.add(Diagnostic{config.file, plan_source.line, plan_source.column, "plans",
+                       std::move(message), FileKind::config});
+  };
   std::error_code error;
   if (std::filesystem::is_directory(source, error)) {
     std::size_t before = files.size();
@@ -29,8 +35,7 @@ void add_source(const Config& config, const std::string& source, std::set<std::s
       }
     }
     if (files.size() == before) {
-      out.add(Diagnostic{config.file, 0, 0, "plans",
-                         "the folder " + source + " has no .yaml or .yml files", FileKind::config});
+      report("the folder " + source + " has no .yaml or .yml files");
     }
     return;
   }
@@ -41,8 +46,7 @@ void add_source(const Config& config, const std::string& source, std::set<std::s
       files.insert(std::filesystem::path(matches.gl_pathv[i]).lexically_normal().string());
     }
   } else {
-    out.add(Diagnostic{config.file, 0, 0, "plans",
-                       "no plan file matches " + source, FileKind::config});
+    report("no plan file matches " + source);
   }
   ::globfree(&matches);
 }
@@ -67,20 +71,23 @@ LoadResult SnapshotLoader::load(const std::string& config_file) {
   std::vector<std::string> files = find_plan_files(*config, result.diagnostics);
 
   // Which files need parsing: new ones, and those whose size, time or quarter style changed.
-  std::vector<std::pair<std::string, std::filesystem::file_time_type>> stale;
-  std::vector<std::uintmax_t> sizes;
+  std::vector<std::pair<std::string, FileStamp>> stale;
   std::map<std::string, CachedPlan> next;
   for (const auto& file : files) {
-    std::error_code error;
-    auto modified = std::filesystem::last_write_time(file, error);
-    auto size = std::filesystem::file_size(file, error);
+    FileStamp stamp;
+    struct stat status {};
+    if (::stat(file.c_str(), &status) == 0) {
+      auto ns = [](const timespec& t) {
+        return static_cast<std::int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_nsec;
+      };
+      stamp = FileStamp{status.st_ino, status.st_size, ns(status.st_mtim), ns(status.st_ctim)};
+    }
     auto cached = cache_.find(file);
-    if (!error && cached != cache_.end() && cached->second.modified == modified &&
-        cached->second.size == size && cached->second.quarters == config->quarters) {
+    if (stamp.size >= 0 && cached != cache_.end() && cached->second.stamp == stamp &&
+        cached->second.quarters == config->quarters) {
       next.emplace(file, std::move(cached->second));
     } else {
-      stale.emplace_back(file, modified);
-      sizes.push_back(error ? 0 : size);
+      stale.emplace_back(file, stamp);
     }
   }
 
@@ -90,8 +97,7 @@ LoadResult SnapshotLoader::load(const std::string& config_file) {
     std::string text;
     for (std::size_t i = next_index++; i < stale.size(); i = next_index++) {
       CachedPlan& entry = parsed[i];
-      entry.modified = stale[i].second;
-      entry.size = sizes[i];
+      entry.stamp = stale[i].second;
       entry.quarters = config->quarters;
       std::string error;
       if (!read_file(stale[i].first, text, error)) {
@@ -125,10 +131,21 @@ LoadResult SnapshotLoader::load(const std::string& config_file) {
 
   // Checks across files, done every time because a directory edit can break a plan that did
   // not change.
+  if (directory) {
+    std::string ids;
+    for (const auto& [id, agency] : directory->agencies) {
+      ids += id;
+      ids += '\n';
+    }
+    if (ids != agency_ids_ || directory_generation_ == 0) {
+      agency_ids_ = std::move(ids);
+      ++directory_generation_;
+    }
+  }
   auto snapshot = std::make_shared<Snapshot>();
   std::map<std::string, const Plan*, std::less<>> reviews;
   for (const auto& file : files) {
-    const CachedPlan& entry = cache_.at(file);
+    CachedPlan& entry = cache_.at(file);
     result.diagnostics.append(entry.diagnostics);
     if (!entry.plan) {
       continue;
@@ -143,7 +160,12 @@ LoadResult SnapshotLoader::load(const std::string& config_file) {
           FileKind::plan});
     }
     if (directory) {
-      check_agency_references(plan, *directory, result.diagnostics);
+      if (entry.checked_generation != directory_generation_) {
+        entry.reference_diagnostics = Diagnostics();
+        check_agency_references(plan, *directory, entry.reference_diagnostics);
+        entry.checked_generation = directory_generation_;
+      }
+      result.diagnostics.append(entry.reference_diagnostics);
     }
     snapshot->plans.push_back(entry.plan);
   }

@@ -7,7 +7,7 @@
 #include "plan/diagnostics.h"
 #include "plan/model.h"
 
-#include <filesystem>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
@@ -41,13 +41,30 @@ class SnapshotLoader {
   std::size_t parsed_last_time() const { return parsed_last_time_; }
 
  private:
+  // What a file looked like when it was parsed: an editor's save changes the inode (a new file
+  // renamed over the old one) or the modification and change times, which are nanoseconds.
+  struct FileStamp {
+    std::uint64_t inode = 0;
+    std::int64_t size = -1;
+    std::int64_t modified_ns = 0;
+    std::int64_t changed_ns = 0;
+    friend bool operator==(const FileStamp&, const FileStamp&) = default;
+  };
+
   struct CachedPlan {
-    std::filesystem::file_time_type modified;
-    std::uintmax_t size = 0;
+    FileStamp stamp;
     QuarterStyle quarters = QuarterStyle::calendar;
     std::shared_ptr<const Plan> plan;  // null when the file had problems
     Diagnostics diagnostics;
+    // Unknown agencies, as of the directory generation they were checked against.
+    std::uint64_t checked_generation = 0;
+    Diagnostics reference_diagnostics;
   };
+
+  // The directory's agency ids; a new set starts a new generation, and only then are unchanged
+  // plans checked again.
+  std::string agency_ids_;
+  std::uint64_t directory_generation_ = 0;
 
   unsigned threads_;
   std::map<std::string, CachedPlan> cache_;

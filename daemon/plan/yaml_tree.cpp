@@ -5,8 +5,10 @@
 #include <yaml-cpp/mark.h>
 #include <yaml-cpp/parser.h>
 
+#include <algorithm>
 #include <istream>
 #include <map>
+#include <optional>
 #include <streambuf>
 
 namespace plan_reminder::plan::yaml {
@@ -21,21 +23,70 @@ class ViewBuffer : public std::streambuf {
   }
 };
 
-Mark to_mark(const YAML::Mark& mark) { return Mark{mark.line + 1, mark.column + 1}; }
+Mark to_mark(const YAML::Mark& mark) {
+  return Mark{mark.line + 1, mark.column + 1};
+}
 
 // Builds the tree from parser events. Containers are built on a stack; a mapping's key waits
 // in `pending_key` until its value is complete.
 class TreeBuilder : public YAML::EventHandler {
  public:
+  explicit TreeBuilder(std::string_view text) : text_(text) {}
+
   Node take_root() { return std::move(root_); }
   int documents() const { return documents_; }
+  Mark second_document() const { return second_document_; }
 
-  void OnDocumentStart(const YAML::Mark&) override { ++documents_; }
+  // The innermost `[` or `{` still open, for errors about a flow collection never closed.
+  std::optional<Mark> open_flow() const {
+    for (auto frame = stack_.rbegin(); frame != stack_.rend(); ++frame) {
+      if (frame->flow) {
+        return frame->node.mark;
+      }
+    }
+    return std::nullopt;
+  }
+
+  // yaml-cpp (0.7) accepts a quoted scalar that the file ends inside; the last scalar is the
+  // only one that can be, so its closing quote is checked here.
+  std::optional<Mark> unclosed_last_quote() const {
+    if (!last_quote_ || *last_quote_ >= text_.size()) {
+      return std::nullopt;
+    }
+    std::size_t at = *last_quote_;
+    char quote = text_[at];
+    if (quote != '"' && quote != '\'') {
+      return std::nullopt;
+    }
+    for (std::size_t i = at + 1; i < text_.size(); ++i) {
+      if (quote == '"' && text_[i] == '\\') {
+        ++i;
+      } else if (text_[i] == quote) {
+        if (quote == '\'' && i + 1 < text_.size() && text_[i + 1] == '\'') {
+          ++i;
+          continue;
+        }
+        return std::nullopt;
+      }
+    }
+    return last_quote_mark_;
+  }
+
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    if (++documents_ == 2) {
+      second_document_ = dash_line_before(mark);
+    }
+  }
   void OnDocumentEnd() override {}
 
   void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
     Node node;
     node.mark = to_mark(mark);
+    // An empty list item (`-` alone) is placed by the parser at the next token; point at its
+    // dash instead, which is where the user has to look.
+    if (!stack_.empty() && stack_.back().node.kind == Node::Kind::sequence && !stack_.back().flow) {
+      node.mark = dash_before(mark).value_or(node.mark);
+    }
     complete(std::move(node), anchor);
   }
 
@@ -53,18 +104,24 @@ class TreeBuilder : public YAML::EventHandler {
     node.mark = to_mark(mark);
     node.scalar = value;
     node.plain = tag == "?";
+    if (node.plain) {
+      last_quote_.reset();
+    } else {
+      last_quote_ = static_cast<std::size_t>(mark.pos);
+      last_quote_mark_ = node.mark;
+    }
     complete(std::move(node), anchor);
   }
 
   void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
-                       YAML::EmitterStyle::value) override {
-    open(Node::Kind::sequence, mark, anchor);
+                       YAML::EmitterStyle::value style) override {
+    open(Node::Kind::sequence, mark, anchor, style == YAML::EmitterStyle::Flow);
   }
   void OnSequenceEnd() override { close(); }
 
   void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
-                  YAML::EmitterStyle::value) override {
-    open(Node::Kind::mapping, mark, anchor);
+                  YAML::EmitterStyle::value style) override {
+    open(Node::Kind::mapping, mark, anchor, style == YAML::EmitterStyle::Flow);
   }
   void OnMapEnd() override { close(); }
 
@@ -72,15 +129,17 @@ class TreeBuilder : public YAML::EventHandler {
   struct Open {
     Node node;
     YAML::anchor_t anchor = 0;
+    bool flow = false;
     bool has_key = false;
     Node pending_key;
   };
 
-  void open(Node::Kind kind, const YAML::Mark& mark, YAML::anchor_t anchor) {
+  void open(Node::Kind kind, const YAML::Mark& mark, YAML::anchor_t anchor, bool flow) {
     Open frame;
     frame.node.kind = kind;
     frame.node.mark = to_mark(mark);
     frame.anchor = anchor;
+    frame.flow = flow;
     stack_.push_back(std::move(frame));
   }
 
@@ -112,11 +171,90 @@ class TreeBuilder : public YAML::EventHandler {
     }
   }
 
+  // The `-` of an empty block-sequence item: the last non-blank, non-comment character before
+  // the parser's mark, when it is a dash.
+  std::optional<Mark> dash_before(const YAML::Mark& mark) const {
+    std::size_t end = std::min(static_cast<std::size_t>(mark.pos), text_.size());
+    int line = mark.line + 1;
+    while (end > 0) {
+      std::size_t start = text_.rfind('\n', end - 1);
+      start = start == std::string_view::npos ? 0 : start + 1;
+      std::string_view content = text_.substr(start, end - start);
+      if (auto hash = content.find('#'); hash != std::string_view::npos) {
+        content = content.substr(0, hash);
+      }
+      auto last = content.find_last_not_of(" \t\r\n");
+      if (last != std::string_view::npos) {
+        if (content[last] != '-') {
+          return std::nullopt;
+        }
+        return Mark{line, static_cast<int>(last) + 1};
+      }
+      if (start == 0) {
+        break;
+      }
+      end = start - 1;
+      --line;
+    }
+    return std::nullopt;
+  }
+
+  // A second document starts at its `---` line, which yaml-cpp's mark has already passed.
+  Mark dash_line_before(const YAML::Mark& mark) const {
+    std::size_t at = std::min(static_cast<std::size_t>(mark.pos), text_.size());
+    std::size_t found = text_.rfind("---", at);
+    if (found == std::string_view::npos) {
+      return to_mark(mark);
+    }
+    int line = 1 + static_cast<int>(std::count(text_.begin(), text_.begin() + found, '\n'));
+    std::size_t line_start = text_.rfind('\n', found == 0 ? 0 : found - 1);
+    int column = line_start == std::string_view::npos || found == 0
+                     ? static_cast<int>(found) + 1
+                     : static_cast<int>(found - line_start);
+    return Mark{line, column};
+  }
+
+  std::string_view text_;
+  std::optional<std::size_t> last_quote_;
+  Mark last_quote_mark_;
+  Mark second_document_;
   std::vector<Open> stack_;
   std::map<YAML::anchor_t, Node> anchors_;
   Node root_;
   int documents_ = 0;
 };
+
+// Points a parser error where the user has to look: at the bracket of a flow collection that
+// is never closed, and at a tab used for indentation, which yaml-cpp sometimes reports only
+// as "illegal map value".
+void explain_error(std::string_view text, const TreeBuilder& builder, ParseResult& result) {
+  bool unclosed_flow = result.error.rfind("end of sequence flow", 0) == 0 ||
+                       result.error.rfind("end of map flow", 0) == 0;
+  if (unclosed_flow) {
+    if (auto open = builder.open_flow()) {
+      result.error_mark = *open;
+    }
+    return;
+  }
+  if (result.error_mark.line < 1) {
+    return;
+  }
+  std::size_t start = 0;
+  for (int line = 1; line < result.error_mark.line && start != std::string_view::npos; ++line) {
+    start = text.find('\n', start);
+    start = start == std::string_view::npos ? start : start + 1;
+  }
+  if (start == std::string_view::npos) {
+    return;
+  }
+  std::size_t indent_end = text.find_first_not_of(" \t", start);
+  std::string_view indent =
+      text.substr(start, (indent_end == std::string_view::npos ? text.size() : indent_end) - start);
+  if (auto tab = indent.find('\t'); tab != std::string_view::npos) {
+    result.error = "illegal tab when looking for indentation";
+    result.error_mark = Mark{result.error_mark.line, static_cast<int>(tab) + 1};
+  }
+}
 
 }  // namespace
 
@@ -138,20 +276,25 @@ ParseResult parse(std::string_view text) {
   ParseResult result;
   ViewBuffer buffer(text);
   std::istream in(&buffer);
-  TreeBuilder builder;
+  TreeBuilder builder(text);
   try {
     YAML::Parser parser(in);
     while (parser.HandleNextDocument(builder)) {
       if (builder.documents() > 1) {
         result.error = "expected one YAML document, found a second one";
-        result.error_mark = Mark{0, 0};
-        result.root = builder.take_root();
+        result.error_mark = builder.second_document();
         return result;
       }
     }
   } catch (const YAML::Exception& e) {
     result.error = e.msg;
     result.error_mark = e.mark.is_null() ? Mark{} : to_mark(e.mark);
+    explain_error(text, builder, result);
+    return result;
+  }
+  if (auto quote = builder.unclosed_last_quote()) {
+    result.error = "the quoted text is never closed: the file ends before its closing quote";
+    result.error_mark = *quote;
     return result;
   }
   result.ok = true;

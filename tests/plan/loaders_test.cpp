@@ -1,0 +1,1472 @@
+// Tests for the three loaders of SPEC §2 and §3 (plan, agency directory, daemon config), the
+// cross-file checks of the SnapshotLoader, and the exact `file:line:col: key.path: message`
+// a coordinator reads for each mistake. Each YAML text starts on the line below `R"(`, so its
+// line 1 is the first line under the literal.
+//
+#include "plan/loaders.h"
+#include "plan/model.h"
+#include "plan/snapshot.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace plan_reminder::plan {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+using ::testing::UnorderedElementsAre;
+
+// The tail that every target-date error gives: the accepted forms of SPEC §3.1.
+constexpr std::string_view kForms =
+    "expected a day (31 March 2020, 31/03/2020, 2020-03-31), a month (March 2020, Sept 2019, "
+    "2020-03), a year (2021), a quarter (Q3 2021, Q3 2021/22), a financial year (2021/22), a "
+    "period after publication (within one month of publication), TBC, or Ongoing";
+
+// Drops the line break that follows `R"(`.
+std::string_view Yaml(std::string_view text) {
+  if (!text.empty() && text.front() == '\n') {
+    text.remove_prefix(1);
+  }
+  return text;
+}
+
+std::vector<std::string> Strings(const Diagnostics& diagnostics) {
+  std::vector<std::string> out;
+  for (const auto& diagnostic : diagnostics.items()) {
+    out.push_back(diagnostic.to_string());
+  }
+  return out;
+}
+
+std::vector<std::string> PlanProblems(std::string_view text) {
+  Diagnostics out;
+  parse_plan(Yaml(text), "plan.yaml", QuarterStyle::calendar, out);
+  return Strings(out);
+}
+
+std::vector<std::string> DirectoryProblems(std::string_view text) {
+  Diagnostics out;
+  parse_directory(Yaml(text), "agencies.yaml", out);
+  return Strings(out);
+}
+
+constexpr const char* kConfigFile = "/etc/plan-reminder/plan-reminder.yaml";
+
+std::vector<std::string> ConfigProblems(std::string_view text) {
+  Diagnostics out;
+  parse_config(Yaml(text), kConfigFile, out);
+  return Strings(out);
+}
+
+// A plan that must load without problems, with the plan it gives.
+Plan ParseClean(std::string_view text) {
+  Diagnostics out;
+  auto plan = parse_plan(Yaml(text), "plan.yaml", QuarterStyle::calendar, out);
+  EXPECT_THAT(Strings(out), IsEmpty());
+  return plan.value_or(Plan{});
+}
+
+std::string TargetError(std::string_view wording, std::string_view reason) {
+  return "unrecognised target date \"" + std::string(wording) + "\": " + std::string(reason) +
+         "; " + std::string(kForms);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Malformed YAML
+
+// Tests that an unclosed flow sequence is reported at its opening bracket.
+TEST(PlanLoaderSyntax, UnclosedFlowSequenceIsReportedAtItsOpeningBracket) {
+  EXPECT_THAT(PlanProblems(R"(
+review:
+  id: dhr-test
+  title: [Domestic Homicide Review, David
+recommendations:
+  - id: "1"
+)"),
+              ElementsAre("plan.yaml:3:10: invalid YAML: end of sequence flow not found"));
+}
+
+// Tests that a key indented deeper than its siblings is reported on its own line.
+TEST(PlanLoaderSyntax, OverIndentedKeyIsReportedOnItsLine) {
+  EXPECT_THAT(PlanProblems(R"(
+review:
+  id: dhr-test
+    title: Test review
+)"),
+              ElementsAre("plan.yaml:3:10: invalid YAML: illegal map value"));
+}
+
+// Tests that a key indented less than its siblings is reported on its own line.
+TEST(PlanLoaderSyntax, UnderIndentedKeyIsReportedOnItsLine) {
+  EXPECT_THAT(PlanProblems(R"(
+review:
+  id: dhr-test
+ title: Test review
+)"),
+              ElementsAre("plan.yaml:3:2: invalid YAML: end of map not found"));
+}
+
+// Tests that a tab used for indentation is reported at the tab, saying it is a tab.
+TEST(PlanLoaderSyntax, TabIndentationIsReportedAtTheTab) {
+  EXPECT_THAT(PlanProblems("review:\n"
+                           "  id: dhr-test\n"
+                           "\ttitle: Test review\n"),
+              ElementsAre("plan.yaml:3:1: invalid YAML: illegal tab when looking for indentation"));
+}
+
+// Tests that a tab indenting the first key of a mapping is reported at the tab, as a tab.
+TEST(PlanLoaderSyntax, TabIndentingTheFirstKeyIsReportedAsATab) {
+  EXPECT_THAT(PlanProblems("review:\n"
+                           "\tid: dhr-test\n"),
+              ElementsAre("plan.yaml:2:1: invalid YAML: illegal tab when looking for indentation"));
+}
+
+// Tests that a quote left open at the end of the file is an error at the opening quote.
+TEST(PlanLoaderSyntax, QuoteLeftOpenAtTheEndOfTheFileIsAnError) {
+  std::vector<std::string> problems = PlanProblems(R"(
+review:
+  id: dhr-test
+  title: Test review
+recommendations:
+  - id: "1"
+    scope: local
+    text: Recommendation one
+    actions:
+      - id: "1.1"
+        text: Action one
+        lead: [wwin]
+        target: "March 2020
+)");
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_THAT(problems[0], ::testing::StartsWith("plan.yaml:12:17: invalid YAML: "));
+}
+
+// Tests that an empty file is reported as such, at its first line.
+TEST(PlanLoaderSyntax, EmptyFileIsReported) {
+  EXPECT_THAT(PlanProblems(""), ElementsAre("plan.yaml:1:1: the file is empty"));
+}
+
+// Tests that a file holding nothing but comments counts as empty.
+TEST(PlanLoaderSyntax, FileOfCommentsOnlyIsEmpty) {
+  EXPECT_THAT(PlanProblems(R"(
+# review: to be filled in
+# recommendations: later
+)"),
+              ElementsAre("plan.yaml:1:1: the file is empty"));
+}
+
+// Tests that a second YAML document is reported at the `---` that starts it.
+TEST(PlanLoaderSyntax, SecondDocumentIsReportedAtItsStart) {
+  EXPECT_THAT(PlanProblems(R"(
+review:
+  id: dhr-test
+---
+review:
+  id: dhr-other
+)"),
+              ElementsAre("plan.yaml:3:1: invalid YAML: expected one YAML document, found a "
+                          "second one"));
+}
+
+// Tests that a list at the top of a plan, where the review mapping belongs, is reported once.
+TEST(PlanLoaderShape, ListWhereTheTopMappingBelongsIsReported) {
+  EXPECT_THAT(PlanProblems(R"(
+- review: dhr-test
+- recommendations: []
+)"),
+              ElementsAre("plan.yaml:1:1: expected a mapping of keys to values, found a list"));
+}
+
+// Tests that a list given for `review:` is reported at the list, naming the key.
+TEST(PlanLoaderShape, ListWhereTheReviewMappingBelongsIsReported) {
+  EXPECT_THAT(PlanProblems(R"(
+review:
+  - id: dhr-test
+  - title: Test review
+recommendations:
+  - id: "1"
+    scope: local
+    text: Recommendation one
+    actions:
+      - id: "1.1"
+        text: Action one
+        lead: [wwin]
+        target: March 2020
+)"),
+              ElementsAre("plan.yaml:2:3: review: expected a mapping of keys to values, found a "
+                          "list"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Keys: unknown, missing, duplicated
+
+// Tests that a misspelt key gets a "did you mean" with the nearest allowed key, and that the key
+// it was meant to be is then reported missing.
+TEST(PlanLoaderKeys, MisspeltKeySuggestsTheNearestAllowedKey) {
+  EXPECT_THAT(PlanProblems(R"(
+review:
+  id: dhr-test
+  titel: Test review
+recommendations:
+  - id: "1"
+    scope: local
+    text: Recommendation one
+    actions:
+      - id: "1.1"
+        text: Action one
+        lead: [wwin]
+        target: March 2020
+)"),
+              UnorderedElementsAre(
+                  "plan.yaml:3:3: review.titel: unknown key 'titel' (did you mean 'title'?)",
+                  "plan.yaml:2:3: review: missing required key 'title' (the review's title)"));
+}
+
+// Tests that an unknown key with no near match lists every key allowed at that place.
+TEST(PlanLoaderKeys, UnknownKeyWithoutNearMatchListsTheAllowedKeys) {
+  EXPECT_THAT(PlanProblems(R"(
+review:
+  id: dhr-test
+  title: Test review
+recommendations:
+  - id: "1"
+    scope: local
+    text: Recommendation one
+    actions:
+      - id: "1.1"
+        text: Action one
+        lead: [wwin]
+        target: March 2020
+        colour: red
+)"),
+              ElementsAre("plan.yaml:13:9: recommendations[0].actions[0].colour: unknown key "
+                          "'colour'; expected one of 'id', 'text', 'lead', 'support', 'outcome', "
+                          "'progress', 'status', 'milestones', 'target', 'revised_target' or "
+                          "'done'"));
+}
+
+// Tests that a review without an id is reported at the review mapping, naming the key.
+TEST(PlanLoaderKeys, MissingReviewIdIsReported) {
+  EXPECT_THAT(PlanProblems(R"(
+review:
+  title: Test review
+recommendations:
+  - id: "1"
+    scope: local
+    text: Recommendation one
+    actions:
+      - id: "1.1"
+        text: Action one
+        lead: [wwin]
+        target: March 2020
+)"),
+              ElementsAre("plan.yaml:2:3: review: missing required key 'id' (a unique lowercase "
+                          "id like \"dhr-david\")"));
+}
+
+// Tests that a review without a title is reported at the review mapping.
+TEST(PlanLoaderKeys, MissingReviewTitleIsReported) {
+  EXPECT_THAT(PlanProblems(R"(
+review:
+  id: dhr-test
+recommendations:
+  - id: "1"
+    scope: local
+    text: Recommendation one
+    actions:
+      - id: "1.1"
+        text: Action one
+        lead: [wwin]
+        target: March 2020
+)"),
+              ElementsAre("plan.yaml:2:3: review: missing required key 'title' (the review's "
+                          "title)"));
+}
+
+// Tests that a plan without recommendations is reported at the top of the file.
+TEST(PlanLoaderKeys, MissingRecommendationsIsReported) {
+  EXPECT_THAT(PlanProblems(R"(
+review:
+  id: dhr-test
+  title: Test review
+)"),
+              ElementsAre("plan.yaml:1:1: recommendations: missing required key "
+                          "'recommendations' (a list of recommendations)"));
+}
+
+// Tests that an action without a lead agency is reported at the action.
+TEST(PlanLoaderKeys, MissingActionLeadIsReported) {
+  EXPECT_THAT(PlanProblems(R"(
+review:
+  id: dhr-test
+  title: Test review
+recommendations:
+  - id: "1"
+    scope: local
+    text: Recommendation one
+    actions:
+      - id: "1.1"
+        text: Action one
+        target: March 2020
+)"),
+              ElementsAre("plan.yaml:9:9: recommendations[0].actions[0]: missing required key "
+                          "'lead' (the lead agency ids)"));
+}
+
+// Tests that a milestone without a target is reported at the milestone.
+TEST(PlanLoaderKeys, MissingMilestoneTargetIsReported) {
+  EXPECT_THAT(PlanProblems(R"(
+review:
+  id: dhr-test
+  title: Test review
+recommendations:
+  - id: "1"
+    scope: local
+    text: Recommendation one
+    actions:
+      - id: "1.1"
+        text: Action one
+        lead: [wwin]
+        milestones:
+          - id: scoping
+            text: Research scoping document produced
+)"),
+              ElementsAre("plan.yaml:13:13: recommendations[0].actions[0].milestones[0]: missing "
+                          "required key 'target' (a target date, or TBC)"));
+}
+
+// Tests that a key given twice in one mapping is reported at the second, naming the first line.
+TEST(PlanLoaderKeys, DuplicateKeyInAMappingIsReported) {
+  EXPECT_THAT(PlanProblems(R"(
+review:
+  id: dhr-test
+  title: Test review
+  id: dhr-other
+recommendations:
+  - id: "1"
+    scope: local
+    text: Recommendation one
+    actions:
+      - id: "1.1"
+        text: Action one
+        lead: [wwin]
+        target: March 2020
+)"),
+              ElementsAre("plan.yaml:4:3: review.id: duplicate key 'id' (first given at line 2)"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Values of the wrong type or form
+
+// Tests that a list given where text belongs is reported at the list.
+TEST(PlanLoaderValues, TextGivenAListIsReported) {
+  EXPECT_THAT(PlanProblems(R"(
+review:
+  id: dhr-test
+  title: Test review
+recommendations:
+  - id: "1"
+    scope: local
+    text: [Implement, the approach]
+    actions:
+      - id: "1.1"
+        text: Action one
+        lead: [wwin]
+        target: March 2020
+)"),
+              ElementsAre("plan.yaml:7:11: recommendations[0].text: expected text, found a list"));
+}
+
+// Tests that a status outside open, complete and on_hold is reported with the allowed values.
+TEST(PlanLoaderValues, StatusOutsideTheAllowedValuesIsReported) {
+  EXPECT_THAT(PlanProblems(R"(
+review:
+  id: dhr-test
+  title: Test review
+recommendations:
+  - id: "1"
+    scope: local
+    text: Recommendation one
+    actions:
+      - id: "1.1"
+        text: Action one
+        lead: [wwin]
+        status: done
+        target: March 2020
+)"),
+              ElementsAre("plan.yaml:12:17: recommendations[0].actions[0].status: expected "
+                          "'open', 'complete' or 'on_hold', found 'done'"));
+}
+
+// Tests that a scope other than local, regional or national is reported.
+TEST(PlanLoaderValues, ScopeOutsideTheAllowedValuesIsReported) {
+  EXPECT_THAT(PlanProblems(R"(
+review:
+  id: dhr-test
+  title: Test review
+recommendations:
+  - id: "1"
+    scope: Nation- al
+    text: Recommendation one
+    actions:
+      - id: "1.1"
+        text: Action one
+        lead: [wwin]
+        target: March 2020
+)"),
+              ElementsAre("plan.yaml:6:12: recommendations[0].scope: expected 'local', "
+                          "'regional' or 'national', found 'Nation- al'"));
+}
+
+// Tests that a review id that is not a lowercase slug is reported, quoting it.
+TEST(PlanLoaderValues, ReviewIdThatIsNotALowercaseSlugIsReported) {
+  EXPECT_THAT(PlanProblems(R"(
+review:
+  id: DHR_David
+  title: Test review
+recommendations:
+  - id: "1"
+    scope: local
+    text: Recommendation one
+    actions:
+      - id: "1.1"
+        text: Action one
+        lead: [wwin]
+        target: March 2020
+)"),
+              ElementsAre("plan.yaml:2:7: review.id: expected a lowercase id of letters, digits "
+                          "and '-' (like 'dhr-david'), found 'DHR_David'"));
+}
+
+// Tests that a lead given as an empty list is reported: every action needs a lead agency.
+TEST(PlanLoaderValues, LeadGivenAsAnEmptyListIsReported) {
+  EXPECT_THAT(PlanProblems(R"(
+review:
+  id: dhr-test
+  title: Test review
+recommendations:
+  - id: "1"
+    scope: local
+    text: Recommendation one
+    actions:
+      - id: "1.1"
+        text: Action one
+        lead: []
+        target: March 2020
+)"),
+              ElementsAre("plan.yaml:11:15: recommendations[0].actions[0].lead: expected at least "
+                          "one agency id from the directory"));
+}
+
+// Tests that an empty list item is reported on its own line.
+TEST(PlanLoaderValues, EmptyListItemIsReportedOnItsOwnLine) {
+  EXPECT_THAT(PlanProblems(R"(
+review:
+  id: dhr-test
+  title: Test review
+recommendations:
+  - id: "1"
+    scope: local
+    text: Recommendation one
+    actions:
+      - id: "1.1"
+        text: Action one
+        lead:
+          - wwin
+          -
+        target: March 2020
+)"),
+              ElementsAre("plan.yaml:13:11: recommendations[0].actions[0].lead[1]: expected text, "
+                          "found nothing"));
+}
+
+// Tests that a line break in the review title, which reaches email subjects, is refused.
+TEST(PlanLoaderValues, LineBreakInReviewTitleIsRefused) {
+  EXPECT_THAT(PlanProblems(R"(
+review:
+  id: dhr-test
+  title: "Domestic Homicide Review\nBcc: everyone@example.org"
+recommendations:
+  - id: "1"
+    scope: local
+    text: Recommendation one
+    actions:
+      - id: "1.1"
+        text: Action one
+        lead: [wwin]
+        target: March 2020
+)"),
+              ElementsAre("plan.yaml:3:10: review.title: contains a line break; this value can "
+                          "appear in an email header, so it must be one line without control "
+                          "characters"));
+}
+
+// Tests that a control character in an action's text is refused, naming the character.
+TEST(PlanLoaderValues, ControlCharacterInActionTextIsRefused) {
+  EXPECT_THAT(PlanProblems(R"(
+review:
+  id: dhr-test
+  title: Test review
+recommendations:
+  - id: "1"
+    scope: local
+    text: Recommendation one
+    actions:
+      - id: "1.1"
+        text: "Ring the \u0007 bell"
+        lead: [wwin]
+        target: March 2020
+)"),
+              ElementsAre("plan.yaml:10:15: recommendations[0].actions[0].text: contains the "
+                          "control character U+0007; control characters are not allowed"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ids across the plan
+
+// Tests that two recommendations with the same id are reported at the second.
+TEST(PlanLoaderIds, DuplicateRecommendationIdIsReported) {
+  EXPECT_THAT(PlanProblems(R"(
+review:
+  id: dhr-test
+  title: Test review
+recommendations:
+  - id: "1"
+    scope: local
+    text: Recommendation one
+    actions:
+      - id: "1.1"
+        text: Action one
+        lead: [wwin]
+        target: March 2020
+  - id: "1"
+    scope: local
+    text: Recommendation two
+    actions:
+      - id: "2.1"
+        text: Action two
+        lead: [wwin]
+        target: March 2020
+)"),
+              ElementsAre("plan.yaml:13:9: recommendations[1].id: duplicate recommendation id "
+                          "'1' (first given at line 5)"));
+}
+
+// Tests that an action id used under two recommendations is reported: action ids are unique
+// within the plan.
+TEST(PlanLoaderIds, DuplicateActionIdAcrossRecommendationsIsReported) {
+  EXPECT_THAT(PlanProblems(R"(
+review:
+  id: dhr-test
+  title: Test review
+recommendations:
+  - id: "1"
+    scope: local
+    text: Recommendation one
+    actions:
+      - id: "1.1"
+        text: Action one
+        lead: [wwin]
+        target: March 2020
+  - id: "2"
+    scope: local
+    text: Recommendation two
+    actions:
+      - id: "1.1"
+        text: Action two
+        lead: [wwin]
+        target: March 2020
+)"),
+              ElementsAre("plan.yaml:17:13: recommendations[1].actions[0].id: duplicate action id "
+                          "'1.1' (first given at line 9)"));
+}
+
+// Tests that two milestones of one action with the same id are reported at the second.
+TEST(PlanLoaderIds, DuplicateMilestoneIdWithinAnActionIsReported) {
+  EXPECT_THAT(PlanProblems(R"(
+review:
+  id: dhr-test
+  title: Test review
+recommendations:
+  - id: "1"
+    scope: local
+    text: Recommendation one
+    actions:
+      - id: "1.1"
+        text: Action one
+        lead: [wwin]
+        milestones:
+          - id: pathway
+            text: Pathway drafted
+            target: March 2020
+          - id: pathway
+            text: Pathway in place
+            target: June 2020
+)"),
+              ElementsAre("plan.yaml:16:17: recommendations[0].actions[0].milestones[1].id: "
+                          "duplicate milestone id 'pathway' (first given at line 13)"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Targets and dates
+
+// Tests that an action giving both `target:` and `milestones:` is reported at the target.
+TEST(PlanLoaderTargets, ActionWithBothTargetAndMilestonesIsReported) {
+  EXPECT_THAT(PlanProblems(R"(
+review:
+  id: dhr-test
+  title: Test review
+recommendations:
+  - id: "1"
+    scope: local
+    text: Recommendation one
+    actions:
+      - id: "1.1"
+        text: Action one
+        lead: [wwin]
+        target: March 2020
+        milestones:
+          - text: Pathway in place
+            target: June 2020
+)"),
+              ElementsAre("plan.yaml:12:17: recommendations[0].actions[0].target: give either "
+                          "'target' (one milestone) or 'milestones', not both"));
+}
+
+// Tests that an action with neither `target:` nor `milestones:` is reported at the action.
+TEST(PlanLoaderTargets, ActionWithNeitherTargetNorMilestonesIsReported) {
+  EXPECT_THAT(PlanProblems(R"(
+review:
+  id: dhr-test
+  title: Test review
+recommendations:
+  - id: "1"
+    scope: local
+    text: Recommendation one
+    actions:
+      - id: "1.1"
+        text: Action one
+        lead: [wwin]
+)"),
+              ElementsAre("plan.yaml:9:9: recommendations[0].actions[0]: missing required key "
+                          "'milestones' (or 'target' for a single milestone)"));
+}
+
+// Tests that a quarter without a year is refused, quoting the wording and listing the forms.
+TEST(PlanLoaderTargets, QuarterWithoutYearIsRefusedQuotingTheWording) {
+  EXPECT_THAT(
+      PlanProblems(R"(
+review:
+  id: dhr-test
+  title: Test review
+recommendations:
+  - id: "1"
+    scope: local
+    text: Recommendation one
+    actions:
+      - id: "1.1"
+        text: Action one
+        lead: [wwin]
+        target: End Q3
+)"),
+      ElementsAre("plan.yaml:12:17: recommendations[0].actions[0].target: " +
+                  TargetError("End Q3", "a quarter needs a year, as in Q3 2021 or Q3 2021/22")));
+}
+
+// Tests that a month/day/year date is refused, never guessed, quoting the wording.
+TEST(PlanLoaderTargets, AmericanDateIsRefusedQuotingTheWording) {
+  EXPECT_THAT(
+      PlanProblems(R"(
+review:
+  id: dhr-test
+  title: Test review
+recommendations:
+  - id: "1"
+    scope: local
+    text: Recommendation one
+    actions:
+      - id: "1.1"
+        text: Action one
+        lead: [wwin]
+        milestones:
+          - text: Pathway in place
+            target: 02/13/2020
+)"),
+      ElementsAre("plan.yaml:14:21: recommendations[0].actions[0].milestones[0].target: " +
+                  TargetError("02/13/2020", "there is no month 13; dates are day/month/year")));
+}
+
+// Tests that a season is refused as a target, quoting the wording.
+TEST(PlanLoaderTargets, SeasonIsRefusedQuotingTheWording) {
+  EXPECT_THAT(PlanProblems(R"(
+review:
+  id: dhr-test
+  title: Test review
+recommendations:
+  - id: "1"
+    scope: local
+    text: Recommendation one
+    actions:
+      - id: "1.1"
+        text: Action one
+        lead: [wwin]
+        target: Spring 2020
+)"),
+              ElementsAre("plan.yaml:12:17: recommendations[0].actions[0].target: " +
+                          TargetError("Spring 2020",
+                                      "a season is not a date; give a month, as in June 2020")));
+}
+
+// Tests that a `done:` day that does not exist is refused, quoting it.
+TEST(PlanLoaderTargets, ImpossibleDoneDateIsRefused) {
+  EXPECT_THAT(PlanProblems(R"(
+review:
+  id: dhr-test
+  title: Test review
+recommendations:
+  - id: "1"
+    scope: local
+    text: Recommendation one
+    actions:
+      - id: "1.1"
+        text: Action one
+        lead: [wwin]
+        milestones:
+          - text: Pathway in place
+            target: March 2020
+            done: 2020-02-30
+)"),
+              ElementsAre("plan.yaml:15:19: recommendations[0].actions[0].milestones[0].done: "
+                          "expected a date such as 2020-03-20, 20/03/2020 or 20 March 2020, found "
+                          "'2020-02-30'"));
+}
+
+// Tests that a `published:` date that is only a month is refused: relative targets need a day.
+TEST(PlanLoaderTargets, PublishedMonthWithoutDayIsRefused) {
+  EXPECT_THAT(PlanProblems(R"(
+review:
+  id: dhr-test
+  title: Test review
+  published: January 2020
+recommendations:
+  - id: "1"
+    scope: local
+    text: Recommendation one
+    actions:
+      - id: "1.1"
+        text: Action one
+        lead: [wwin]
+        target: March 2020
+)"),
+              ElementsAre("plan.yaml:4:14: review.published: expected a date such as 2020-03-20, "
+                          "20/03/2020 or 20 March 2020, found 'January 2020'"));
+}
+
+// Tests that every problem of a file is reported in one run, not only the first.
+TEST(PlanLoaderTargets, EveryProblemOfAFileIsReportedInOneRun) {
+  EXPECT_THAT(
+      PlanProblems(R"(
+review:
+  id: Dhr-Test
+  title: Test review
+recommendations:
+  - id: "1"
+    scope: local
+    text: Recommendation one
+    actions:
+      - id: "1.1"
+        text: Action one
+        lead: [wwin]
+        status: finished
+        target: Spring 2020
+)"),
+      UnorderedElementsAre(
+          "plan.yaml:2:7: review.id: expected a lowercase id of letters, digits and '-' (like "
+          "'dhr-david'), found 'Dhr-Test'",
+          "plan.yaml:12:17: recommendations[0].actions[0].status: expected 'open', 'complete' or "
+          "'on_hold', found 'finished'",
+          "plan.yaml:13:17: recommendations[0].actions[0].target: " +
+              TargetError("Spring 2020", "a season is not a date; give a month, as in June 2020")));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Plans that load
+
+// Tests that the example plan transcribed from the 'David' action plan loads without a problem,
+// with its six recommendations, 26 actions and 32 milestones.
+TEST(PlanLoaderAccepts, ExampleDavidPlanLoadsCleanly) {
+  std::string text;
+  std::string error;
+  ASSERT_TRUE(read_file(PR_SOURCE_DIR "/config/plans/david.yaml", text, error)) << error;
+  Diagnostics out;
+  auto plan = parse_plan(text, "david.yaml", QuarterStyle::calendar, out);
+  EXPECT_THAT(Strings(out), IsEmpty());
+  ASSERT_TRUE(plan.has_value());
+  EXPECT_EQ(plan->review.id, "dhr-david");
+  EXPECT_EQ(plan->review.title, "Domestic Homicide Review: 'David'");
+  EXPECT_EQ(plan->recommendations.size(), 6u);
+  std::size_t actions = 0;
+  std::size_t milestones = 0;
+  for (const auto& recommendation : plan->recommendations) {
+    actions += recommendation.actions.size();
+    for (const auto& action : recommendation.actions) {
+      milestones += action.milestones.size();
+    }
+  }
+  EXPECT_EQ(actions, 26u);
+  EXPECT_EQ(milestones, 32u);
+}
+
+// Tests that the example directory and configuration load without a problem.
+TEST(PlanLoaderAccepts, ExampleDirectoryAndConfigLoadCleanly) {
+  Diagnostics out;
+  auto directory = load_directory(PR_SOURCE_DIR "/config/agencies.yaml", out);
+  auto config = load_config(PR_SOURCE_DIR "/config/plan-reminder.yaml", out);
+  EXPECT_THAT(Strings(out), IsEmpty());
+  ASSERT_TRUE(directory.has_value());
+  ASSERT_TRUE(config.has_value());
+  EXPECT_EQ(directory->agencies.size(), 15u);
+  EXPECT_EQ(config->timezone, "Europe/London");
+  EXPECT_EQ(config->transport.kind, Transport::Kind::maildir);
+}
+
+// Tests that `lead: wwin`, written without brackets, is read as one lead agency.
+TEST(PlanLoaderAccepts, ScalarLeadIsOneAgency) {
+  Plan plan = ParseClean(R"(
+review:
+  id: dhr-test
+  title: Test review
+recommendations:
+  - id: "1"
+    scope: local
+    text: Recommendation one
+    actions:
+      - id: "1.1"
+        text: Action one
+        lead: wwin
+        target: March 2020
+)");
+  ASSERT_EQ(plan.recommendations.size(), 1u);
+  ASSERT_EQ(plan.recommendations[0].actions.size(), 1u);
+  const auto& lead = plan.recommendations[0].actions[0].lead;
+  ASSERT_EQ(lead.size(), 1u);
+  EXPECT_EQ(lead[0].id, "wwin");
+  EXPECT_EQ(lead[0].line, 11);
+  EXPECT_EQ(lead[0].column, 15);
+}
+
+// Tests that an action with a direct `target:` has one milestone, id "1", with that target.
+TEST(PlanLoaderAccepts, DirectTargetIsOneMilestoneWithIdOne) {
+  Plan plan = ParseClean(R"(
+review:
+  id: dhr-test
+  title: Test review
+recommendations:
+  - id: "1"
+    scope: local
+    text: Recommendation one
+    actions:
+      - id: "1.1"
+        text: Action one
+        lead: [wwin]
+        target: By Sept 2019
+        done: 2019-09-12
+)");
+  ASSERT_EQ(plan.recommendations.size(), 1u);
+  const Action& action = plan.recommendations[0].actions.at(0);
+  ASSERT_EQ(action.milestones.size(), 1u);
+  EXPECT_EQ(action.milestones[0].id, "1");
+  EXPECT_EQ(action.milestones[0].target.wording, "By Sept 2019");
+  DueDate due = due_date(action.milestones[0], plan.review);
+  EXPECT_EQ(due.kind, DueDate::Kind::dated);
+  EXPECT_EQ(due.day, date::year{2019} / date::September / date::day{30});
+  EXPECT_EQ(action.milestones[0].done, date::year{2019} / date::September / date::day{12});
+  EXPECT_TRUE(action.is_complete());
+}
+
+// Tests that milestones without an id are numbered by their 1-based position, beside ones that
+// have an id.
+TEST(PlanLoaderAccepts, MilestoneIdsDefaultToTheirPosition) {
+  Plan plan = ParseClean(R"(
+review:
+  id: dhr-test
+  title: Test review
+recommendations:
+  - id: "1"
+    scope: local
+    text: Recommendation one
+    actions:
+      - id: "1.1"
+        text: Action one
+        lead: [wwin]
+        milestones:
+          - text: Workforce plan updated
+            target: March 2019
+          - id: audit
+            text: Case file audit completed
+            target: By Dec 2019
+          - text: Training begins
+            target: TBC
+)");
+  ASSERT_EQ(plan.recommendations.size(), 1u);
+  const Action& action = plan.recommendations[0].actions.at(0);
+  ASSERT_EQ(action.milestones.size(), 3u);
+  EXPECT_EQ(action.milestones[0].id, "1");
+  EXPECT_EQ(action.milestones[1].id, "audit");
+  EXPECT_EQ(action.milestones[2].id, "3");
+  EXPECT_EQ(due_date(action.milestones[2], plan.review).kind, DueDate::Kind::undated);
+}
+
+// Tests that a target relative to publication is pending while the plan has no `published:`
+// date, and dated from it once given.
+TEST(PlanLoaderAccepts, RelativeTargetIsPendingUntilPublished) {
+  Plan unpublished = ParseClean(R"(
+review:
+  id: dhr-test
+  title: Test review
+recommendations:
+  - id: "6"
+    scope: national
+    text: Write to the Minister
+    actions:
+      - id: "6.1"
+        text: Chair to write to the Minister
+        lead: [council]
+        target: Within one month of the review being published
+)");
+  ASSERT_EQ(unpublished.recommendations.size(), 1u);
+  const Milestone& letter = unpublished.recommendations[0].actions.at(0).milestones.at(0);
+  DueDate pending = due_date(letter, unpublished.review);
+  EXPECT_EQ(pending.kind, DueDate::Kind::pending);
+  EXPECT_FALSE(pending.day.has_value());
+
+  Plan published = ParseClean(R"(
+review:
+  id: dhr-test
+  title: Test review
+  published: 2020-01-20
+recommendations:
+  - id: "6"
+    scope: national
+    text: Write to the Minister
+    actions:
+      - id: "6.1"
+        text: Chair to write to the Minister
+        lead: [council]
+        target: Within one month of the review being published
+)");
+  ASSERT_EQ(published.recommendations.size(), 1u);
+  const Milestone& sent = published.recommendations[0].actions.at(0).milestones.at(0);
+  DueDate dated = due_date(sent, published.review);
+  EXPECT_EQ(dated.kind, DueDate::Kind::dated);
+  EXPECT_EQ(dated.day, date::year{2020} / date::February / date::day{20});
+}
+
+// Tests that an unquoted `id: 1.10` keeps the text "1.10", not the number 1.1.
+TEST(PlanLoaderAccepts, UnquotedDecimalLikeIdKeepsItsText) {
+  Plan plan = ParseClean(R"(
+review:
+  id: dhr-test
+  title: Test review
+recommendations:
+  - id: 1
+    scope: local
+    text: Recommendation one
+    actions:
+      - id: 1.10
+        text: Action ten
+        lead: [wwin]
+        target: March 2020
+)");
+  ASSERT_EQ(plan.recommendations.size(), 1u);
+  EXPECT_EQ(plan.recommendations[0].id, "1");
+  ASSERT_EQ(plan.recommendations[0].actions.size(), 1u);
+  EXPECT_EQ(plan.recommendations[0].actions[0].id, "1.10");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Agency references
+
+constexpr std::string_view kSmallDirectory = R"(
+partnership:
+  name: Safer Sunderland Partnership
+  chair: {name: Chair, to: [chair@partnership.example.org]}
+  coordinator: {name: DHR coordinator, to: [dhr-coordinator@council.example.org]}
+  digest: {to: [partnership-board@partnership.example.org], list: true}
+agencies:
+  wwin:
+    name: Wearside Women in Need
+    to: [dhr-lead@wwin.example.org]
+  police:
+    name: Northumbria Police
+    to: [dhr-lead@police.example.org]
+)";
+
+// Tests that a lead or support agency missing from the directory is reported where the plan
+// names it, with a suggestion when a known id is part of it.
+TEST(AgencyReferences, UnknownAgenciesAreReportedWhereThePlanNamesThem) {
+  Plan plan = ParseClean(R"(
+review:
+  id: dhr-test
+  title: Test review
+recommendations:
+  - id: "1"
+    scope: local
+    text: Recommendation one
+    actions:
+      - id: "1.1"
+        text: Action one
+        lead: [wwin, northumbria-police]
+        support: [tfc]
+        target: March 2020
+)");
+  Diagnostics out;
+  auto directory = parse_directory(Yaml(kSmallDirectory), "agencies.yaml", out);
+  ASSERT_THAT(Strings(out), IsEmpty());
+  ASSERT_TRUE(directory.has_value());
+  check_agency_references(plan, *directory, out);
+  EXPECT_THAT(Strings(out),
+              ElementsAre("plan.yaml:11:22: recommendations[0].actions[0].lead[1]: unknown agency "
+                          "'northumbria-police' (did you mean 'police'?); agencies are defined in "
+                          "agencies.yaml",
+                          "plan.yaml:12:19: recommendations[0].actions[0].support[0]: unknown "
+                          "agency 'tfc'; agencies are defined in agencies.yaml"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The agency directory
+
+// Tests that an agency with `to: []` is refused: mail must never go to nobody.
+TEST(DirectoryLoader, AgencyWithNoAddressIsRefused) {
+  EXPECT_THAT(DirectoryProblems(R"(
+partnership:
+  name: Safer Sunderland Partnership
+  chair: {name: Chair, to: [chair@partnership.example.org]}
+  coordinator: {name: DHR coordinator, to: [dhr-coordinator@council.example.org]}
+  digest: {to: [partnership-board@partnership.example.org], list: true}
+agencies:
+  wwin:
+    name: Wearside Women in Need
+    to: []
+)"),
+              ElementsAre("agencies.yaml:9:9: agencies.wwin.to: has no address: at least one "
+                          "email address is needed"));
+}
+
+// Tests that an address without an '@' is refused, quoting it.
+TEST(DirectoryLoader, AddressWithoutAtSignIsRefused) {
+  EXPECT_THAT(DirectoryProblems(R"(
+partnership:
+  name: Safer Sunderland Partnership
+  chair: {name: Chair, to: [chair@partnership.example.org]}
+  coordinator: {name: DHR coordinator, to: [dhr-coordinator@council.example.org]}
+  digest: {to: [partnership-board@partnership.example.org], list: true}
+agencies:
+  wwin:
+    name: Wearside Women in Need
+    to: [dhr-lead.wwin.example.org]
+)"),
+              ElementsAre("agencies.yaml:9:10: agencies.wwin.to[0]: 'dhr-lead.wwin.example.org' "
+                          "is not an email address: it has no '@'"));
+}
+
+// Tests that addresses with a bad domain are refused, each at its own place.
+TEST(DirectoryLoader, AddressWithBadDomainIsRefused) {
+  EXPECT_THAT(DirectoryProblems(R"(
+partnership:
+  name: Safer Sunderland Partnership
+  chair: {name: Chair, to: [chair@partnership.example.org]}
+  coordinator: {name: DHR coordinator, to: [dhr-coordinator@council.example.org]}
+  digest: {to: [partnership-board@partnership.example.org], list: true}
+agencies:
+  wwin:
+    name: Wearside Women in Need
+    to:
+      - dhr-lead@wwin
+      - dhr-lead@wwin..example.org
+)"),
+              ElementsAre("agencies.yaml:10:9: agencies.wwin.to[0]: 'dhr-lead@wwin' is not an "
+                          "email address: it has a domain without a '.'",
+                          "agencies.yaml:11:9: agencies.wwin.to[1]: 'dhr-lead@wwin..example.org' "
+                          "is not an email address: it has an invalid domain "
+                          "'wwin..example.org'"));
+}
+
+// Tests that an address listed twice for one agency is reported at the second.
+TEST(DirectoryLoader, DuplicateAddressIsReported) {
+  EXPECT_THAT(DirectoryProblems(R"(
+partnership:
+  name: Safer Sunderland Partnership
+  chair: {name: Chair, to: [chair@partnership.example.org]}
+  coordinator: {name: DHR coordinator, to: [dhr-coordinator@council.example.org]}
+  digest: {to: [partnership-board@partnership.example.org], list: true}
+agencies:
+  wwin:
+    name: Wearside Women in Need
+    to: [dhr-lead@wwin.example.org, dhr-lead@wwin.example.org]
+)"),
+              ElementsAre("agencies.yaml:9:37: agencies.wwin.to[1]: address "
+                          "'dhr-lead@wwin.example.org' is listed twice"));
+}
+
+// Tests that a directory without a chair, who receives escalations, is refused.
+TEST(DirectoryLoader, MissingChairIsReported) {
+  EXPECT_THAT(DirectoryProblems(R"(
+partnership:
+  name: Safer Sunderland Partnership
+  coordinator: {name: DHR coordinator, to: [dhr-coordinator@council.example.org]}
+  digest: {to: [partnership-board@partnership.example.org], list: true}
+agencies:
+  wwin:
+    name: Wearside Women in Need
+    to: [dhr-lead@wwin.example.org]
+)"),
+              ElementsAre("agencies.yaml:2:3: partnership: missing required key 'chair' (the "
+                          "chair's role mailbox: {name, to})"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The daemon configuration
+
+// Tests that a password under transport.smtp is refused, saying passwords are never kept in
+// the configuration and without echoing it.
+TEST(ConfigLoader, PasswordInTheConfigurationIsRefused) {
+  EXPECT_THAT(
+      ConfigProblems(R"(
+plans: plans/*.yaml
+directory: agencies.yaml
+from: "Safer Sunderland Partnership <dhr-actions@partnership.example.org>"
+transport:
+  smtp:
+    url: smtp://mail.example.org:587
+    username: dhr-reminders
+    password: hunter2
+)"),
+      UnorderedElementsAre(
+          std::string(kConfigFile) +
+              ":8:5: transport.smtp.password: passwords are never kept in the configuration; put "
+              "it in a file named by 'password_file' (mode 0600) or a systemd credential named "
+              "by 'credential'",
+          std::string(kConfigFile) +
+              ":7:15: transport.smtp.username: a username needs a password: add 'password_file' "
+              "or 'credential'"));
+}
+
+// Tests that giving both a Maildir and SMTP transport is refused at the second.
+TEST(ConfigLoader, BothMaildirAndSmtpIsRefused) {
+  EXPECT_THAT(ConfigProblems(R"(
+plans: plans/*.yaml
+directory: agencies.yaml
+from: "Safer Sunderland Partnership <dhr-actions@partnership.example.org>"
+transport:
+  maildir: ../var/Maildir
+  smtp:
+    url: smtp://mail.example.org:587
+)"),
+              ElementsAre(std::string(kConfigFile) +
+                          ":6:3: transport.smtp: give exactly one of 'maildir' and 'smtp'"));
+}
+
+// Tests that a transport with neither Maildir nor SMTP is refused.
+TEST(ConfigLoader, NeitherMaildirNorSmtpIsRefused) {
+  EXPECT_THAT(ConfigProblems(R"(
+plans: plans/*.yaml
+directory: agencies.yaml
+from: "Safer Sunderland Partnership <dhr-actions@partnership.example.org>"
+transport: {}
+)"),
+              ElementsAre(std::string(kConfigFile) +
+                          ":4:12: transport: missing 'maildir' or 'smtp': expected exactly one "
+                          "transport"));
+}
+
+// Tests that a misspelt time zone is refused, quoting it.
+TEST(ConfigLoader, UnknownTimeZoneIsRefused) {
+  EXPECT_THAT(ConfigProblems(R"(
+timezone: Europe/Londn
+plans: plans/*.yaml
+directory: agencies.yaml
+from: "Safer Sunderland Partnership <dhr-actions@partnership.example.org>"
+transport:
+  maildir: ../var/Maildir
+)"),
+              ElementsAre(std::string(kConfigFile) +
+                          ":1:11: timezone: unknown time zone \"Europe/Londn\" (expected an IANA "
+                          "name such as \"Europe/London\")"));
+}
+
+// Tests that a send time that is not "HH:MM" is refused, quoting it.
+TEST(ConfigLoader, BadSendTimeIsRefused) {
+  EXPECT_THAT(ConfigProblems(R"(
+plans: plans/*.yaml
+directory: agencies.yaml
+from: "Safer Sunderland Partnership <dhr-actions@partnership.example.org>"
+transport:
+  maildir: ../var/Maildir
+policy:
+  send_time: 9am
+)"),
+              ElementsAre(std::string(kConfigFile) +
+                          ":7:14: policy.send_time: expected a 24-hour time such as \"09:00\" (in "
+                          "quotes), found '9am'"));
+}
+
+// Tests that a rate limit in an unknown unit is refused, quoting it.
+TEST(ConfigLoader, BadRateLimitIsRefused) {
+  EXPECT_THAT(ConfigProblems(R"(
+plans: plans/*.yaml
+directory: agencies.yaml
+from: "Safer Sunderland Partnership <dhr-actions@partnership.example.org>"
+transport:
+  smtp:
+    url: smtps://mail.example.org:465
+    rate_limit: 30/min
+)"),
+              ElementsAre(std::string(kConfigFile) +
+                          ":7:17: transport.smtp.rate_limit: expected a rate such as 30/minute "
+                          "(per second, minute or hour), found '30/min'"));
+}
+
+// Tests that a quarters style other than calendar or financial is refused.
+TEST(ConfigLoader, BadQuartersIsRefused) {
+  EXPECT_THAT(ConfigProblems(R"(
+plans: plans/*.yaml
+directory: agencies.yaml
+from: "Safer Sunderland Partnership <dhr-actions@partnership.example.org>"
+calendar:
+  quarters: fiscal
+transport:
+  maildir: ../var/Maildir
+)"),
+              ElementsAre(std::string(kConfigFile) +
+                          ":5:13: calendar.quarters: expected 'calendar' or 'financial', found "
+                          "'fiscal'"));
+}
+
+// Tests that an SMTP URL carrying credentials is refused without echoing them.
+TEST(ConfigLoader, UrlWithCredentialsIsRefused) {
+  EXPECT_THAT(ConfigProblems(R"(
+plans: plans/*.yaml
+directory: agencies.yaml
+from: "Safer Sunderland Partnership <dhr-actions@partnership.example.org>"
+transport:
+  smtp:
+    url: smtp://dhr-reminders:hunter2@mail.example.org:587
+)"),
+              ElementsAre(std::string(kConfigFile) +
+                          ":6:10: transport.smtp.url: the URL must not contain credentials; use "
+                          "'username' and 'password_file'"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Loading a whole deployment
+
+// A fresh folder under the system's temporary folder, removed with everything in it.
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (fs::temp_directory_path() / "plan-reminder-loaders-XXXXXX").string();
+    if (::mkdtemp(pattern.data()) == nullptr) {
+      throw std::runtime_error("cannot create a temporary folder from " + pattern);
+    }
+    path_ = fs::path(pattern).lexically_normal();
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    fs::remove_all(path_, ignored);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+void WriteFile(const fs::path& path, std::string_view text) {
+  fs::create_directories(path.parent_path());
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  ASSERT_TRUE(out.good()) << path;
+}
+
+constexpr std::string_view kDeploymentConfig = R"(
+plans: plans/*.yaml
+directory: agencies.yaml
+from: "Safer Sunderland Partnership <dhr-actions@partnership.example.org>"
+transport:
+  maildir: Maildir
+)";
+
+// A one-action plan for review `id`, led by `lead`; line 2 holds the review id at column 7 and
+// line 11 the lead at column 16.
+std::string SmallPlan(std::string_view id, std::string_view lead = "wwin",
+                      std::string_view target = "March 2020") {
+  return "review:\n"
+         "  id: " +
+         std::string(id) +
+         "\n"
+         "  title: Test review\n"
+         "recommendations:\n"
+         "  - id: \"1\"\n"
+         "    scope: local\n"
+         "    text: Recommendation one\n"
+         "    actions:\n"
+         "      - id: \"1.1\"\n"
+         "        text: Action one\n"
+         "        lead: [" +
+         std::string(lead) +
+         "]\n"
+         "        target: " +
+         std::string(target) + "\n";
+}
+
+// A deployment in a temporary folder: config, directory and plans/.
+class DeploymentTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    WriteFile(config_file(), Yaml(kDeploymentConfig));
+    WriteFile(root() / "agencies.yaml", Yaml(kSmallDirectory));
+  }
+  const fs::path& root() const { return temp_.path(); }
+  fs::path config_file() const { return root() / "plan-reminder.yaml"; }
+  fs::path plan_file(std::string_view name) const { return root() / "plans" / name; }
+
+  TempDir temp_;
+};
+
+std::vector<std::string> ReviewIds(const Snapshot& snapshot) {
+  std::vector<std::string> ids;
+  for (const auto& plan : snapshot.plans) {
+    ids.push_back(plan->review.id);
+  }
+  return ids;
+}
+
+// Tests that two plan files with the same review id are refused, naming both files.
+TEST_F(DeploymentTest, DuplicateReviewIdsAcrossPlansAreReportedNamingBothFiles) {
+  WriteFile(plan_file("a.yaml"), SmallPlan("dhr-david"));
+  WriteFile(plan_file("b.yaml"), SmallPlan("dhr-david"));
+  SnapshotLoader loader(1);
+  LoadResult result = loader.load(config_file().string());
+  EXPECT_EQ(result.snapshot, nullptr);
+  EXPECT_THAT(Strings(result.diagnostics),
+              ElementsAre(plan_file("b.yaml").string() +
+                          ":2:7: review.id: duplicate review id 'dhr-david' (also used by " +
+                          plan_file("a.yaml").string() + ":2)"));
+}
+
+// Tests that a plan glob that matches nothing is reported at the `plans:` value.
+TEST_F(DeploymentTest, PlanGlobMatchingNothingIsReported) {
+  WriteFile(config_file(), Yaml(R"(
+directory: agencies.yaml
+plans: reviews/*.yaml
+from: "Safer Sunderland Partnership <dhr-actions@partnership.example.org>"
+transport:
+  maildir: Maildir
+)"));
+  WriteFile(plan_file("a.yaml"), SmallPlan("dhr-a"));
+  SnapshotLoader loader(1);
+  LoadResult result = loader.load(config_file().string());
+  EXPECT_EQ(result.snapshot, nullptr);
+  EXPECT_THAT(Strings(result.diagnostics),
+              ElementsAre(config_file().string() + ":2:8: plans: no plan file matches " +
+                          (root() / "reviews" / "*.yaml").string()));
+}
+
+// Tests that removing an agency from the directory makes an unchanged plan that names it fail,
+// although the plan itself comes from the cache.
+TEST_F(DeploymentTest, DirectoryEditBreaksACachedUnchangedPlan) {
+  WriteFile(plan_file("a.yaml"), SmallPlan("dhr-a", "police"));
+  SnapshotLoader loader(1);
+  LoadResult first = loader.load(config_file().string());
+  ASSERT_THAT(Strings(first.diagnostics), IsEmpty());
+  ASSERT_NE(first.snapshot, nullptr);
+
+  WriteFile(root() / "agencies.yaml", Yaml(R"(
+partnership:
+  name: Safer Sunderland Partnership
+  chair: {name: Chair, to: [chair@partnership.example.org]}
+  coordinator: {name: DHR coordinator, to: [dhr-coordinator@council.example.org]}
+  digest: {to: [partnership-board@partnership.example.org], list: true}
+agencies:
+  wwin:
+    name: Wearside Women in Need
+    to: [dhr-lead@wwin.example.org]
+)"));
+  LoadResult second = loader.load(config_file().string());
+  EXPECT_EQ(loader.parsed_last_time(), 0u);
+  EXPECT_EQ(second.snapshot, nullptr);
+  EXPECT_THAT(Strings(second.diagnostics),
+              ElementsAre(plan_file("a.yaml").string() +
+                          ":11:16: recommendations[0].actions[0].lead[0]: unknown agency 'police'; "
+                          "agencies are defined in " +
+                          (root() / "agencies.yaml").string()));
+}
+
+// Tests that a reload re-parses only the plan file that changed, and that a removed plan file
+// leaves the snapshot.
+TEST_F(DeploymentTest, ReloadParsesOnlyChangedFilesAndDropsRemovedOnes) {
+  WriteFile(plan_file("a.yaml"), SmallPlan("dhr-a"));
+  WriteFile(plan_file("b.yaml"), SmallPlan("dhr-b"));
+  SnapshotLoader loader(2);
+  LoadResult first = loader.load(config_file().string());
+  ASSERT_NE(first.snapshot, nullptr) << ::testing::PrintToString(Strings(first.diagnostics));
+  EXPECT_EQ(loader.parsed_last_time(), 2u);
+  EXPECT_THAT(ReviewIds(*first.snapshot), ElementsAre("dhr-a", "dhr-b"));
+
+  LoadResult unchanged = loader.load(config_file().string());
+  ASSERT_NE(unchanged.snapshot, nullptr);
+  EXPECT_EQ(loader.parsed_last_time(), 0u);
+
+  // A different length, so the change is seen whatever the file system's clock resolution.
+  WriteFile(plan_file("b.yaml"), SmallPlan("dhr-b", "wwin", "By September 2020"));
+  LoadResult edited = loader.load(config_file().string());
+  ASSERT_NE(edited.snapshot, nullptr) << ::testing::PrintToString(Strings(edited.diagnostics));
+  EXPECT_EQ(loader.parsed_last_time(), 1u);
+  ASSERT_EQ(edited.snapshot->plans.size(), 2u);
+  EXPECT_EQ(edited.snapshot->plans[0], first.snapshot->plans[0]);  // a.yaml from the cache
+  EXPECT_EQ(edited.snapshot->plans[1]
+                ->recommendations.at(0)
+                .actions.at(0)
+                .milestones.at(0)
+                .target.wording,
+            "By September 2020");
+
+  fs::remove(plan_file("a.yaml"));
+  LoadResult removed = loader.load(config_file().string());
+  ASSERT_NE(removed.snapshot, nullptr);
+  EXPECT_EQ(loader.parsed_last_time(), 0u);
+  EXPECT_THAT(ReviewIds(*removed.snapshot), ElementsAre("dhr-b"));
+}
+
+// Tests that a bad edit gives no snapshot and the problem in the edited file.
+TEST_F(DeploymentTest, BadEditGivesNoSnapshotAndTheProblem) {
+  WriteFile(plan_file("a.yaml"), SmallPlan("dhr-a"));
+  SnapshotLoader loader(1);
+  ASSERT_NE(loader.load(config_file().string()).snapshot, nullptr);
+
+  WriteFile(plan_file("a.yaml"), SmallPlan("dhr-a", "wwin", "End Q3"));
+  LoadResult result = loader.load(config_file().string());
+  EXPECT_EQ(loader.parsed_last_time(), 1u);
+  EXPECT_EQ(result.snapshot, nullptr);
+  EXPECT_THAT(
+      Strings(result.diagnostics),
+      ElementsAre(plan_file("a.yaml").string() + ":12:17: recommendations[0].actions[0].target: " +
+                  TargetError("End Q3", "a quarter needs a year, as in Q3 2021 or Q3 2021/22")));
+}
+
+}  // namespace
+}  // namespace plan_reminder::plan
