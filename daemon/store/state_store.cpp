@@ -1,0 +1,540 @@
+// The SQLite implementation of the state database: schema migrations, the notification log and
+// the outbox. Every write runs in one IMMEDIATE transaction (the write lock is taken up front,
+// so two connections never deadlock upgrading a read), and commits with synchronous=FULL so a
+// notice marked queued or sent survives a crash or a power cut.
+#include "store/state_store.h"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <filesystem>
+#include <iterator>
+#include <mutex>
+#include <stdexcept>
+#include <string_view>
+#include <system_error>
+#include <type_traits>
+#include <utility>
+
+namespace plan_reminder::store {
+namespace {
+
+namespace fs = std::filesystem;
+
+// One step of the schema history. Steps are applied in order, each in its own transaction
+// together with the new user_version, so an interrupted upgrade resumes where it stopped.
+struct Migration {
+  int version;
+  const char* sql;
+};
+
+// Never edit a step that has shipped: add a new one.
+constexpr Migration kMigrations[] = {
+    {1, R"sql(
+CREATE TABLE messages (
+  id            INTEGER PRIMARY KEY,
+  message_id    TEXT    NOT NULL UNIQUE,
+  kind          TEXT    NOT NULL,
+  subject       TEXT    NOT NULL,
+  envelope_from TEXT    NOT NULL,
+  recipients    TEXT    NOT NULL,
+  raw           BLOB    NOT NULL,
+  state         TEXT    NOT NULL CHECK (state IN ('queued', 'sent', 'failed')),
+  attempts      INTEGER NOT NULL DEFAULT 0,
+  created       INTEGER NOT NULL,
+  next_attempt  INTEGER NOT NULL,
+  last_error    TEXT    NOT NULL DEFAULT ''
+);
+CREATE INDEX messages_by_state_next_attempt ON messages (state, next_attempt);
+CREATE INDEX messages_by_created ON messages (created);
+
+CREATE TABLE notices (
+  key        TEXT    PRIMARY KEY NOT NULL,
+  kind       TEXT    NOT NULL,
+  review     TEXT    NOT NULL,
+  action     TEXT    NOT NULL,
+  milestone  TEXT    NOT NULL,
+  recipient  TEXT    NOT NULL,
+  due        TEXT    NOT NULL,
+  scheduled  INTEGER NOT NULL,
+  state      TEXT    NOT NULL CHECK (state IN ('queued', 'sent', 'failed', 'dropped')),
+  message_id TEXT    REFERENCES messages (message_id),
+  detail     TEXT    NOT NULL DEFAULT '',
+  recorded   INTEGER NOT NULL
+);
+CREATE INDEX notices_by_recorded ON notices (recorded);
+CREATE INDEX notices_by_message_id ON notices (message_id);
+
+CREATE TABLE settings (
+  name  TEXT PRIMARY KEY NOT NULL,
+  value TEXT NOT NULL
+);
+)sql"},
+};
+
+constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
+
+std::int64_t to_unix(Instant at) {
+  return at.time_since_epoch().count();
+}
+Instant from_unix(std::int64_t seconds) {
+  return Instant{std::chrono::seconds{seconds}};
+}
+
+// NULL reads as "" (a dropped notice has no message).
+std::string text(const SQLite::Column& column) {
+  return {column.getText(), static_cast<std::size_t>(column.getBytes())};
+}
+
+std::string blob(const SQLite::Column& column) {
+  const auto* data = static_cast<const char*>(column.getBlob());
+  if (data == nullptr) {
+    return {};
+  }
+  return {data, static_cast<std::size_t>(column.getBytes())};
+}
+
+std::string join_recipients(const std::vector<std::string>& recipients) {
+  std::string joined;
+  for (const auto& recipient : recipients) {
+    if (recipient.find_first_of("\r\n") != std::string::npos) {
+      throw std::invalid_argument("an outbox recipient contains a line break: " + recipient);
+    }
+    if (!joined.empty()) {
+      joined += '\n';
+    }
+    joined += recipient;
+  }
+  return joined;
+}
+
+std::vector<std::string> split_recipients(std::string_view joined) {
+  std::vector<std::string> recipients;
+  while (!joined.empty()) {
+    const auto end = joined.find('\n');
+    recipients.emplace_back(joined.substr(0, end));
+    if (end == std::string_view::npos) {
+      break;
+    }
+    joined.remove_prefix(end + 1);
+  }
+  return recipients;
+}
+
+constexpr const char* kMessageColumns =
+    "id, message_id, kind, subject, envelope_from, recipients, raw, state, attempts, created, "
+    "next_attempt, last_error";
+
+OutboxMessage read_message(const SQLite::Statement& row) {
+  OutboxMessage message;
+  message.id = row.getColumn(0).getInt64();
+  message.message_id = text(row.getColumn(1));
+  message.kind = text(row.getColumn(2));
+  message.subject = text(row.getColumn(3));
+  message.envelope_from = text(row.getColumn(4));
+  message.recipients = split_recipients(text(row.getColumn(5)));
+  message.raw = blob(row.getColumn(6));
+  message.state = text(row.getColumn(7));
+  message.attempts = row.getColumn(8).getInt();
+  message.created = from_unix(row.getColumn(9).getInt64());
+  message.next_attempt = from_unix(row.getColumn(10).getInt64());
+  message.last_error = text(row.getColumn(11));
+  return message;
+}
+
+constexpr const char* kNoticeColumns =
+    "key, kind, review, action, milestone, recipient, due, scheduled, state, message_id, detail, "
+    "recorded";
+
+NoticeRecord read_notice(const SQLite::Statement& row) {
+  NoticeRecord notice;
+  notice.key = text(row.getColumn(0));
+  notice.kind = text(row.getColumn(1));
+  notice.review = text(row.getColumn(2));
+  notice.action = text(row.getColumn(3));
+  notice.milestone = text(row.getColumn(4));
+  notice.recipient = text(row.getColumn(5));
+  notice.due = text(row.getColumn(6));
+  notice.scheduled = from_unix(row.getColumn(7).getInt64());
+  notice.state = text(row.getColumn(8));
+  notice.message_id = text(row.getColumn(9));
+  notice.detail = text(row.getColumn(10));
+  notice.recorded = from_unix(row.getColumn(11).getInt64());
+  return notice;
+}
+
+// Binds a notice to `INSERT INTO notices (<kNoticeColumns>) VALUES (?1, ..., ?12)`.
+void bind_notice(SQLite::Statement& insert, const NoticeRecord& notice, std::string_view state,
+                 const std::string& message_id, Instant recorded) {
+  insert.bind(1, notice.key);
+  insert.bind(2, notice.kind);
+  insert.bind(3, notice.review);
+  insert.bind(4, notice.action);
+  insert.bind(5, notice.milestone);
+  insert.bind(6, notice.recipient);
+  insert.bind(7, notice.due);
+  insert.bind(8, to_unix(notice.scheduled));
+  insert.bind(9, std::string(state));
+  if (message_id.empty()) {
+    insert.bind(10);  // NULL: no message to reference
+  } else {
+    insert.bind(10, message_id);
+  }
+  insert.bind(11, notice.detail);
+  insert.bind(12, to_unix(recorded));
+}
+
+int user_version(SQLite::Database& db) {
+  return db.execAndGet("PRAGMA user_version").getInt();
+}
+
+std::string too_new(const std::string& path, int version) {
+  return "state database " + path + " has schema version " + std::to_string(version) +
+         "; this plan-reminder knows up to " + std::to_string(kSchemaVersion) +
+         ": upgrade plan-reminder";
+}
+
+void migrate(SQLite::Database& db, const std::string& path) {
+  for (const auto& step : kMigrations) {
+    // Re-read the version under the write lock: another process may be migrating too.
+    SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+    const int version = user_version(db);
+    if (version > kSchemaVersion) {
+      throw std::runtime_error(too_new(path, version));
+    }
+    if (version >= step.version) {
+      continue;
+    }
+    db.exec(step.sql);
+    db.exec("PRAGMA user_version = " + std::to_string(step.version));
+    transaction.commit();
+  }
+}
+
+SQLite::Database open_database(const std::string& path) {
+  const fs::path parent = fs::path(path).parent_path();
+  if (!parent.empty()) {
+    std::error_code error;
+    fs::create_directories(parent, error);
+    if (error) {
+      throw std::runtime_error("state database " + path + ": cannot create the folder " +
+                               parent.string() + ": " + error.message());
+    }
+  }
+  try {
+    SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, 5000);
+    // Check before anything writes, so a newer schema is left exactly as it was.
+    if (const int version = user_version(db); version > kSchemaVersion) {
+      throw std::runtime_error(too_new(path, version));
+    }
+    const std::string journal_mode = db.execAndGet("PRAGMA journal_mode = WAL").getString();
+    if (journal_mode != "wal") {
+      throw std::runtime_error("state database " + path +
+                               ": cannot switch to write-ahead logging (journal mode is " +
+                               journal_mode + ")");
+    }
+    db.exec("PRAGMA synchronous = FULL");
+    db.exec("PRAGMA foreign_keys = ON");
+    migrate(db, path);
+    return db;
+  } catch (const SQLite::Exception& e) {
+    throw std::runtime_error("state database " + path + ": " + e.what());
+  }
+}
+
+// Resets a cached statement however its use ends, so it never pins an old read snapshot.
+class StatementInUse {
+ public:
+  explicit StatementInUse(SQLite::Statement& statement) : statement_(statement) {}
+  ~StatementInUse() { statement_.tryReset(); }
+  StatementInUse(const StatementInUse&) = delete;
+  StatementInUse& operator=(const StatementInUse&) = delete;
+
+ private:
+  SQLite::Statement& statement_;
+};
+
+class SqliteStateStore final : public StateStore {
+ public:
+  SqliteStateStore(std::string path, SQLite::Database db)
+      : path_(std::move(path)),
+        db_(std::move(db)),
+        handled_keys_(db_, "SELECT key FROM notices"),
+        notice_count_(db_, "SELECT count(*) FROM notices") {}
+
+  std::unordered_set<std::string> handled_keys() override {
+    return guarded("reading the handled notice keys", [&] {
+      // One read transaction, so the count and the keys agree.
+      SQLite::Transaction transaction(db_);
+      std::unordered_set<std::string> keys;
+      {
+        const StatementInUse count(notice_count_);
+        notice_count_.executeStep();
+        keys.reserve(static_cast<std::size_t>(notice_count_.getColumn(0).getInt64()));
+      }
+      {
+        const StatementInUse select(handled_keys_);
+        while (handled_keys_.executeStep()) {
+          const auto column = handled_keys_.getColumn(0);
+          keys.emplace(column.getText(), static_cast<std::size_t>(column.getBytes()));
+        }
+      }
+      transaction.commit();
+      return keys;
+    });
+  }
+
+  void record_dropped(const std::vector<NoticeRecord>& notices) override {
+    guarded("recording dropped notices", [&] {
+      SQLite::Transaction transaction(db_, SQLite::TransactionBehavior::IMMEDIATE);
+      SQLite::Statement insert(db_, std::string("INSERT INTO notices (") + kNoticeColumns +
+                                        ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+                                        "?11, ?12) ON CONFLICT (key) DO NOTHING");
+      for (const auto& notice : notices) {
+        bind_notice(insert, notice, "dropped", "", notice.recorded);
+        insert.exec();
+        insert.reset();
+      }
+      transaction.commit();
+    });
+  }
+
+  bool enqueue(OutboxMessage message, const std::vector<NoticeRecord>& notices) override {
+    const std::string recipients = join_recipients(message.recipients);
+    // An unset next attempt means "as soon as it is stored".
+    const Instant first_attempt =
+        message.next_attempt == Instant{} ? message.created : message.next_attempt;
+    return guarded("queueing message " + message.message_id, [&] {
+      SQLite::Transaction transaction(db_, SQLite::TransactionBehavior::IMMEDIATE);
+      SQLite::Statement insert_message(
+          db_,
+          "INSERT INTO messages (message_id, kind, subject, envelope_from, recipients, raw, state, "
+          "attempts, created, next_attempt, last_error) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'queued', 0, ?7, ?8, '') "
+          "ON CONFLICT (message_id) DO NOTHING");
+      insert_message.bind(1, message.message_id);
+      insert_message.bind(2, message.kind);
+      insert_message.bind(3, message.subject);
+      insert_message.bind(4, message.envelope_from);
+      insert_message.bind(5, recipients);
+      insert_message.bind(6, message.raw.data(), static_cast<int>(message.raw.size()));
+      insert_message.bind(7, to_unix(message.created));
+      insert_message.bind(8, to_unix(first_attempt));
+      if (insert_message.exec() == 0) {
+        return false;  // already stored: a re-render after a crash, nothing to do
+      }
+
+      SQLite::Statement insert_notice(db_, std::string("INSERT INTO notices (") + kNoticeColumns +
+                                               ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+                                               "?10, ?11, ?12) ON CONFLICT (key) DO NOTHING");
+      for (const auto& notice : notices) {
+        bind_notice(insert_notice, notice, "queued", message.message_id, message.created);
+        if (insert_notice.exec() == 0) {
+          // The transaction rolls back as this unwinds: the message is not stored either.
+          throw std::logic_error("notice " + notice.key + " is already recorded (" +
+                                 existing_state(notice.key) + "); queueing it in message " +
+                                 message.message_id + " would send it twice");
+        }
+        insert_notice.reset();
+      }
+      transaction.commit();
+      return true;
+    });
+  }
+
+  std::vector<OutboxMessage> due_messages(Instant now) override {
+    return guarded("reading the due messages", [&] {
+      SQLite::Statement select(db_, std::string("SELECT ") + kMessageColumns +
+                                        " FROM messages WHERE state = 'queued' AND "
+                                        "next_attempt <= ?1 ORDER BY next_attempt, id");
+      select.bind(1, to_unix(now));
+      std::vector<OutboxMessage> messages;
+      while (select.executeStep()) {
+        messages.push_back(read_message(select));
+      }
+      return messages;
+    });
+  }
+
+  std::optional<Instant> next_attempt() override {
+    return guarded("reading the next attempt", [&]() -> std::optional<Instant> {
+      const auto earliest =
+          db_.execAndGet("SELECT min(next_attempt) FROM messages WHERE state = 'queued'");
+      if (earliest.isNull()) {
+        return std::nullopt;
+      }
+      return from_unix(earliest.getInt64());
+    });
+  }
+
+  std::size_t queued_count() override {
+    return guarded("counting the queued messages", [&] {
+      return static_cast<std::size_t>(
+          db_.execAndGet("SELECT count(*) FROM messages WHERE state = 'queued'").getInt64());
+    });
+  }
+
+  void mark_sent(std::int64_t id, Instant at) override {
+    guarded("marking message " + std::to_string(id) + " sent", [&] {
+      SQLite::Transaction transaction(db_, SQLite::TransactionBehavior::IMMEDIATE);
+      SQLite::Statement message(db_,
+                                "UPDATE messages SET state = 'sent', attempts = attempts + 1 "
+                                "WHERE id = ?1 AND state = 'queued'");
+      update_queued_message(id, message);
+      SQLite::Statement notices(
+          db_,
+          "UPDATE notices SET state = 'sent', detail = '', recorded = ?2 "
+          "WHERE message_id = (SELECT message_id FROM messages WHERE id = ?1)");
+      notices.bind(1, id);
+      notices.bind(2, to_unix(at));
+      notices.exec();
+      transaction.commit();
+    });
+  }
+
+  void mark_retry(std::int64_t id, Instant next_attempt, const std::string& error) override {
+    guarded("scheduling a retry of message " + std::to_string(id), [&] {
+      SQLite::Transaction transaction(db_, SQLite::TransactionBehavior::IMMEDIATE);
+      SQLite::Statement message(db_,
+                                "UPDATE messages SET attempts = attempts + 1, next_attempt = ?2, "
+                                "last_error = ?3 WHERE id = ?1 AND state = 'queued'");
+      message.bind(2, to_unix(next_attempt));
+      message.bind(3, error);
+      update_queued_message(id, message);
+      // The notices stay queued (their state did not change) but show why they are late.
+      SQLite::Statement notices(
+          db_,
+          "UPDATE notices SET detail = ?2 "
+          "WHERE message_id = (SELECT message_id FROM messages WHERE id = ?1)");
+      notices.bind(1, id);
+      notices.bind(2, error);
+      notices.exec();
+      transaction.commit();
+    });
+  }
+
+  void mark_failed(std::int64_t id, Instant at, const std::string& error) override {
+    guarded("marking message " + std::to_string(id) + " failed", [&] {
+      SQLite::Transaction transaction(db_, SQLite::TransactionBehavior::IMMEDIATE);
+      SQLite::Statement message(db_,
+                                "UPDATE messages SET state = 'failed', attempts = attempts + 1, "
+                                "last_error = ?2 WHERE id = ?1 AND state = 'queued'");
+      message.bind(2, error);
+      update_queued_message(id, message);
+      SQLite::Statement notices(
+          db_,
+          "UPDATE notices SET state = 'failed', detail = ?2, recorded = ?3 "
+          "WHERE message_id = (SELECT message_id FROM messages WHERE id = ?1)");
+      notices.bind(1, id);
+      notices.bind(2, error);
+      notices.bind(3, to_unix(at));
+      notices.exec();
+      transaction.commit();
+    });
+  }
+
+  std::vector<NoticeRecord> notices_since(Instant since) override {
+    return guarded("reading the notification log", [&] {
+      SQLite::Statement select(db_,
+                               std::string("SELECT ") + kNoticeColumns +
+                                   " FROM notices WHERE recorded >= ?1 ORDER BY recorded, key");
+      select.bind(1, to_unix(since));
+      std::vector<NoticeRecord> notices;
+      while (select.executeStep()) {
+        notices.push_back(read_notice(select));
+      }
+      return notices;
+    });
+  }
+
+  std::vector<OutboxMessage> messages_since(Instant since) override {
+    return guarded("reading the outbox", [&] {
+      SQLite::Statement select(db_, std::string("SELECT ") + kMessageColumns +
+                                        " FROM messages WHERE created >= ?1 ORDER BY created, id");
+      select.bind(1, to_unix(since));
+      std::vector<OutboxMessage> messages;
+      while (select.executeStep()) {
+        messages.push_back(read_message(select));
+      }
+      return messages;
+    });
+  }
+
+  std::optional<std::string> setting(const std::string& name) override {
+    return guarded("reading setting " + name, [&]() -> std::optional<std::string> {
+      SQLite::Statement select(db_, "SELECT value FROM settings WHERE name = ?1");
+      select.bind(1, name);
+      if (!select.executeStep()) {
+        return std::nullopt;
+      }
+      return text(select.getColumn(0));
+    });
+  }
+
+  void set_setting(const std::string& name, const std::string& value) override {
+    guarded("writing setting " + name, [&] {
+      SQLite::Statement upsert(db_,
+                               "INSERT INTO settings (name, value) VALUES (?1, ?2) "
+                               "ON CONFLICT (name) DO UPDATE SET value = excluded.value");
+      upsert.bind(1, name);
+      upsert.bind(2, value);
+      upsert.exec();
+    });
+  }
+
+ private:
+  // Serialises callers (the connection and its cached statements are not shared safely) and
+  // turns SQLite's errors into ones that name the database and what was being done.
+  template <typename Operation>
+  std::invoke_result_t<Operation&> guarded(const std::string& what, Operation&& operation) {
+    const std::lock_guard lock(mutex_);
+    try {
+      return operation();
+    } catch (const SQLite::Exception& e) {
+      throw std::runtime_error("state database " + path_ + ": " + what + ": " + e.what());
+    }
+  }
+
+  // Runs `update` (with ?1 = id, other parameters bound) on a queued message. A message that is
+  // missing or already settled means the caller's bookkeeping is wrong: say so, change nothing.
+  void update_queued_message(std::int64_t id, SQLite::Statement& update) {
+    update.bind(1, id);
+    if (update.exec() == 0) {
+      SQLite::Statement select(db_, "SELECT state FROM messages WHERE id = ?1");
+      select.bind(1, id);
+      if (!select.executeStep()) {
+        throw std::logic_error("no outbox message has id " + std::to_string(id));
+      }
+      throw std::logic_error("outbox message " + std::to_string(id) + " is already " +
+                             text(select.getColumn(0)) + ", not queued");
+    }
+  }
+
+  std::string existing_state(const std::string& key) {
+    SQLite::Statement select(db_, "SELECT state FROM notices WHERE key = ?1");
+    select.bind(1, key);
+    if (!select.executeStep()) {
+      return "unknown state";
+    }
+    return text(select.getColumn(0));
+  }
+
+  std::string path_;
+  std::mutex mutex_;
+  SQLite::Database db_;
+  // Prepared once: handled_keys runs at every pass over hundreds of thousands of keys.
+  SQLite::Statement handled_keys_;
+  SQLite::Statement notice_count_;
+};
+
+}  // namespace
+
+std::unique_ptr<StateStore> StateStore::open(const std::string& path) {
+  auto db = open_database(path);
+  try {
+    return std::make_unique<SqliteStateStore>(path, std::move(db));
+  } catch (const SQLite::Exception& e) {
+    throw std::runtime_error("state database " + path + ": " + e.what());
+  }
+}
+
+}  // namespace plan_reminder::store

@@ -1,0 +1,95 @@
+// The state database (SQLite, WAL): the notification log and the outbox. Never the source of
+// truth for plans. Every write is one transaction; a message is stored before its first
+// delivery attempt, so a crash loses nothing and repeats at most the message in flight, with
+// the same Message-ID. Only store/ knows SQLite.
+#pragma once
+
+#include <date/date.h>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+namespace plan_reminder::store {
+
+using Instant = date::sys_seconds;
+
+// One (milestone, stage, occurrence, recipient) notice, or one digest, and what became of it.
+struct NoticeRecord {
+  std::string key;         // unique forever
+  std::string kind;        // reminder | due | overdue | escalation | digest | failure
+  std::string review;      // review id ("" for a digest)
+  std::string action;      // action id
+  std::string milestone;   // milestone id
+  std::string recipient;   // agency id, "chair", "coordinator" or "digest"
+  std::string due;         // YYYY-MM-DD or ""
+  Instant scheduled{};     // when the policy meant it to go
+  std::string state;       // queued | sent | failed | dropped
+  std::string message_id;  // "" when dropped
+  std::string detail;      // why dropped or failed, or why still waiting (retry)
+  Instant recorded{};      // when the state last changed
+};
+
+struct OutboxMessage {
+  std::int64_t id = 0;
+  std::string message_id;
+  std::string kind;
+  std::string subject;
+  std::string envelope_from;
+  std::vector<std::string> recipients;
+  std::string raw;    // the composed message
+  std::string state;  // queued | sent | failed
+  int attempts = 0;
+  Instant created{};
+  Instant next_attempt{};
+  std::string last_error;
+};
+
+class StateStore {
+ public:
+  // Opens or creates the database (and its folder), in WAL mode, migrating the schema to the
+  // current version. Throws std::runtime_error with the path and the reason on failure.
+  static std::unique_ptr<StateStore> open(const std::string& path);
+  virtual ~StateStore() = default;
+
+  // Keys of every notice ever queued, sent, failed or dropped: the exactly-once guard.
+  virtual std::unordered_set<std::string> handled_keys() = 0;
+
+  // Records notices dropped as stale by catch-up, so they never go later. Each keeps its own
+  // `recorded` and `detail`; keys already present are left as they are.
+  virtual void record_dropped(const std::vector<NoticeRecord>& notices) = 0;
+
+  // Stores a message and its notices (state queued) in one transaction. Returns false and
+  // changes nothing when a message with the same Message-ID is already stored. The message's
+  // id, state and attempts are ignored; an unset next_attempt (the epoch) means `created`; the
+  // notices are recorded at `created`. Throws std::logic_error, storing nothing, when any
+  // notice key is already recorded (in any state): exactly-once would be broken.
+  virtual bool enqueue(OutboxMessage message, const std::vector<NoticeRecord>& notices) = 0;
+
+  // Queued messages whose next attempt is due at `now`, oldest first.
+  virtual std::vector<OutboxMessage> due_messages(Instant now) = 0;
+  // The earliest next attempt of any queued message.
+  virtual std::optional<Instant> next_attempt() = 0;
+  virtual std::size_t queued_count() = 0;
+
+  // Delivery outcomes: the message and all its notices change state together. Each counts one
+  // attempt. A retry leaves the notices queued (their detail says why they wait). Throws
+  // std::logic_error, changing nothing, when the message is unknown or no longer queued.
+  virtual void mark_sent(std::int64_t id, Instant at) = 0;
+  virtual void mark_retry(std::int64_t id, Instant next_attempt, const std::string& error) = 0;
+  virtual void mark_failed(std::int64_t id, Instant at, const std::string& error) = 0;
+
+  // The audit trail: notices recorded at or after `since`, in order.
+  virtual std::vector<NoticeRecord> notices_since(Instant since) = 0;
+  virtual std::vector<OutboxMessage> messages_since(Instant since) = 0;
+
+  // Small named values that survive restarts (e.g. the instant of the last pass).
+  virtual std::optional<std::string> setting(const std::string& name) = 0;
+  virtual void set_setting(const std::string& name, const std::string& value) = 0;
+};
+
+}  // namespace plan_reminder::store

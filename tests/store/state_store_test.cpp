@@ -1,0 +1,500 @@
+// Tests for the state database (SPEC §2 State, §4 Exactly once, §5 Outbox): what survives a
+// restart or a crash, the exactly-once guard, and the outbox's delivery bookkeeping. Times are
+// literal instants; nothing reads the clock or sleeps.
+#include "store/state_store.h"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace plan_reminder::store {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using namespace std::string_literals;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::UnorderedElementsAre;
+
+// A Monday morning send time in UTC, and the instants around it.
+const Instant kMonday = date::sys_days{date::year{2025} / date::March / 3} + 9h;
+
+// A fresh folder under the system's temporary folder, removed with everything in it.
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (fs::temp_directory_path() / "plan-reminder-store-XXXXXX").string();
+    if (::mkdtemp(pattern.data()) == nullptr) {
+      throw std::runtime_error("cannot create a temporary folder from " + pattern);
+    }
+    path_ = fs::path(pattern).lexically_normal();
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    fs::remove_all(path_, ignored);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+NoticeRecord Notice(const std::string& key, const std::string& recipient = "wwin") {
+  NoticeRecord notice;
+  notice.key = key;
+  notice.kind = "reminder";
+  notice.review = "david";
+  notice.action = "3.1";
+  notice.milestone = "training";
+  notice.recipient = recipient;
+  notice.due = "2025-03-31";
+  notice.scheduled = kMonday;
+  return notice;
+}
+
+OutboxMessage Message(const std::string& message_id, Instant created = kMonday) {
+  OutboxMessage message;
+  message.message_id = message_id;
+  message.kind = "reminder";
+  message.subject = "1 milestone needs attention";
+  message.envelope_from = "dhr-actions@partnership.example.org";
+  message.recipients = {"dhr-lead@wwin.example.org", "dhr-coordinator@council.example.org"};
+  // Binary-safe: CRLF line ends and a NUL byte must come back unchanged.
+  message.raw = "Subject: test\r\n\r\nbody\0end\r\n"s;
+  message.created = created;
+  return message;
+}
+
+class StateStoreTest : public ::testing::Test {
+ protected:
+  std::string DatabasePath() const { return (dir_.path() / "var" / "state.db").string(); }
+  std::unique_ptr<StateStore> Open() const { return StateStore::open(DatabasePath()); }
+
+  // The only message in the outbox, whatever its state.
+  static OutboxMessage OnlyMessage(StateStore& store) {
+    auto messages = store.messages_since(Instant{});
+    EXPECT_EQ(messages.size(), 1u);
+    return messages.empty() ? OutboxMessage{} : messages.front();
+  }
+
+  TempDir dir_;
+};
+
+// Tests that opening creates the database file and the folders above it.
+TEST_F(StateStoreTest, OpenCreatesTheFileAndItsFolder) {
+  ASSERT_FALSE(fs::exists(dir_.path() / "var"));
+  auto store = Open();
+  EXPECT_TRUE(fs::is_regular_file(DatabasePath()));
+  EXPECT_THAT(store->handled_keys(), IsEmpty());
+  EXPECT_EQ(store->queued_count(), 0u);
+  EXPECT_EQ(store->next_attempt(), std::nullopt);
+}
+
+// Tests that everything stored is there again after a restart, field for field.
+TEST_F(StateStoreTest, ReopenKeepsData) {
+  {
+    auto store = Open();
+    ASSERT_TRUE(store->enqueue(Message("<a@plan-reminder>"), {Notice("k1"), Notice("k2")}));
+    store->record_dropped({Notice("k0")});
+    store->set_setting("last_pass", "2025-03-03T09:00:00Z");
+  }
+  auto store = Open();
+  EXPECT_THAT(store->handled_keys(), UnorderedElementsAre("k0", "k1", "k2"));
+  EXPECT_EQ(store->setting("last_pass"), "2025-03-03T09:00:00Z");
+
+  const auto due = store->due_messages(kMonday);
+  ASSERT_EQ(due.size(), 1u);
+  const OutboxMessage expected = Message("<a@plan-reminder>");
+  EXPECT_GT(due[0].id, 0);
+  EXPECT_EQ(due[0].message_id, expected.message_id);
+  EXPECT_EQ(due[0].kind, expected.kind);
+  EXPECT_EQ(due[0].subject, expected.subject);
+  EXPECT_EQ(due[0].envelope_from, expected.envelope_from);
+  EXPECT_EQ(due[0].recipients, expected.recipients);
+  EXPECT_EQ(due[0].raw, expected.raw);
+  EXPECT_EQ(due[0].state, "queued");
+  EXPECT_EQ(due[0].attempts, 0);
+  EXPECT_EQ(due[0].created, kMonday);
+  EXPECT_EQ(due[0].next_attempt, kMonday);
+  EXPECT_EQ(due[0].last_error, "");
+
+  const auto notices = store->notices_since(kMonday);
+  ASSERT_EQ(notices.size(), 2u);
+  const NoticeRecord& k1 = notices[0];
+  EXPECT_EQ(k1.key, "k1");
+  EXPECT_EQ(k1.kind, "reminder");
+  EXPECT_EQ(k1.review, "david");
+  EXPECT_EQ(k1.action, "3.1");
+  EXPECT_EQ(k1.milestone, "training");
+  EXPECT_EQ(k1.recipient, "wwin");
+  EXPECT_EQ(k1.due, "2025-03-31");
+  EXPECT_EQ(k1.scheduled, kMonday);
+  EXPECT_EQ(k1.state, "queued");
+  EXPECT_EQ(k1.message_id, "<a@plan-reminder>");
+  EXPECT_EQ(k1.recorded, kMonday);
+}
+
+// Tests that the database is in write-ahead-log mode, as seen by any other connection.
+TEST_F(StateStoreTest, WalModeIsOn) {
+  auto store = Open();
+  SQLite::Database other(DatabasePath(), SQLite::OPEN_READONLY);
+  EXPECT_EQ(other.execAndGet("PRAGMA journal_mode").getString(), "wal");
+}
+
+// Tests that a database written by a newer plan-reminder is refused, untouched, with a message
+// that tells the operator what to do.
+TEST_F(StateStoreTest, SchemaVersionTooNewFails) {
+  Open().reset();
+  {
+    SQLite::Database db(DatabasePath(), SQLite::OPEN_READWRITE);
+    db.exec("PRAGMA user_version = 99");
+  }
+  try {
+    Open();
+    FAIL() << "opened a database with a newer schema";
+  } catch (const std::runtime_error& e) {
+    EXPECT_THAT(e.what(), HasSubstr("state database " + DatabasePath() +
+                                    " has schema version 99; this plan-reminder knows up to 1: "
+                                    "upgrade plan-reminder"));
+  }
+  SQLite::Database db(DatabasePath(), SQLite::OPEN_READONLY);
+  EXPECT_EQ(db.execAndGet("PRAGMA user_version").getInt(), 99);
+}
+
+// Tests that a file that is not a database is refused with an error naming it.
+TEST_F(StateStoreTest, NotADatabaseFailsNamingThePath) {
+  fs::create_directories(fs::path(DatabasePath()).parent_path());
+  std::ofstream(DatabasePath()) << "timezone: Europe/London\nplans: plans/*.yaml\n"
+                                << std::string(200, '#');
+  EXPECT_THROW(
+      {
+        try {
+          Open();
+        } catch (const std::runtime_error& e) {
+          EXPECT_THAT(e.what(), HasSubstr("state database " + DatabasePath() + ": "));
+          throw;
+        }
+      },
+      std::runtime_error);
+}
+
+// Tests that queued notices count as handled at once, before any delivery.
+TEST_F(StateStoreTest, EnqueueMakesKeysHandled) {
+  auto store = Open();
+  EXPECT_TRUE(store->enqueue(Message("<a@plan-reminder>"), {Notice("k1"), Notice("k2")}));
+  EXPECT_TRUE(store->enqueue(Message("<b@plan-reminder>"), {Notice("k3", "chair")}));
+  EXPECT_THAT(store->handled_keys(), UnorderedElementsAre("k1", "k2", "k3"));
+  EXPECT_EQ(store->queued_count(), 2u);
+}
+
+// Tests that storing a message again (same Message-ID) is a no-op that reports false.
+TEST_F(StateStoreTest, DuplicateMessageIdStoresNothing) {
+  auto store = Open();
+  ASSERT_TRUE(store->enqueue(Message("<a@plan-reminder>"), {Notice("k1")}));
+  OutboxMessage again = Message("<a@plan-reminder>", kMonday + 1h);
+  again.subject = "different";
+  EXPECT_FALSE(store->enqueue(again, {Notice("k2")}));
+
+  EXPECT_THAT(store->handled_keys(), UnorderedElementsAre("k1"));
+  EXPECT_EQ(OnlyMessage(*store).subject, "1 milestone needs attention");
+  EXPECT_EQ(store->queued_count(), 1u);
+}
+
+// Tests that queueing a notice already queued, sent or dropped is refused as a bug, and that
+// the message carrying it is not stored either.
+TEST_F(StateStoreTest, ReusedNoticeKeyThrowsAndRollsBack) {
+  auto store = Open();
+  ASSERT_TRUE(store->enqueue(Message("<a@plan-reminder>"), {Notice("k1")}));
+  store->record_dropped({Notice("stale")});
+
+  try {
+    store->enqueue(Message("<b@plan-reminder>"), {Notice("k2"), Notice("k1")});
+    FAIL() << "queued notice k1 twice";
+  } catch (const std::logic_error& e) {
+    EXPECT_THAT(e.what(), HasSubstr("notice k1 is already recorded (queued)"));
+  }
+  EXPECT_THROW(store->enqueue(Message("<c@plan-reminder>"), {Notice("stale")}), std::logic_error);
+  EXPECT_THROW(store->enqueue(Message("<d@plan-reminder>"), {Notice("k3"), Notice("k3")}),
+               std::logic_error);
+
+  EXPECT_THAT(store->handled_keys(), UnorderedElementsAre("k1", "stale"));
+  EXPECT_EQ(OnlyMessage(*store).message_id, "<a@plan-reminder>");
+  EXPECT_EQ(store->queued_count(), 1u);
+}
+
+// Tests that a message is due only from its next attempt, oldest first.
+TEST_F(StateStoreTest, DueMessagesHonourNextAttempt) {
+  auto store = Open();
+  OutboxMessage later = Message("<later@plan-reminder>");
+  later.next_attempt = kMonday + 2h;
+  OutboxMessage sooner = Message("<sooner@plan-reminder>");
+  sooner.next_attempt = kMonday + 1h;
+  ASSERT_TRUE(store->enqueue(later, {Notice("k1")}));
+  ASSERT_TRUE(store->enqueue(sooner, {Notice("k2")}));
+  // No next attempt given: due as soon as it is created.
+  ASSERT_TRUE(store->enqueue(Message("<now@plan-reminder>", kMonday + 30min), {Notice("k3")}));
+
+  auto ids = [&](Instant now) {
+    std::vector<std::string> result;
+    for (const auto& message : store->due_messages(now)) {
+      result.push_back(message.message_id);
+    }
+    return result;
+  };
+  EXPECT_THAT(ids(kMonday), IsEmpty());
+  EXPECT_THAT(ids(kMonday + 30min), ElementsAre("<now@plan-reminder>"));
+  EXPECT_THAT(ids(kMonday + 1h), ElementsAre("<now@plan-reminder>", "<sooner@plan-reminder>"));
+  EXPECT_THAT(ids(kMonday + 3h), ElementsAre("<now@plan-reminder>", "<sooner@plan-reminder>",
+                                             "<later@plan-reminder>"));
+  EXPECT_EQ(store->next_attempt(), kMonday + 30min);
+  EXPECT_EQ(store->queued_count(), 3u);
+}
+
+// Tests that a transient failure keeps the message and its notices queued, counts the attempt
+// and postpones the message to its next attempt.
+TEST_F(StateStoreTest, MarkRetryPostponesMessageAndKeepsNoticesQueued) {
+  auto store = Open();
+  ASSERT_TRUE(store->enqueue(Message("<a@plan-reminder>"), {Notice("k1"), Notice("k2")}));
+  const std::int64_t id = OnlyMessage(*store).id;
+
+  store->mark_retry(id, kMonday + 1min, "connection refused");
+  store->mark_retry(id, kMonday + 3min, "421 try again later");
+
+  EXPECT_THAT(store->due_messages(kMonday + 2min), IsEmpty());
+  const auto due = store->due_messages(kMonday + 3min);
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].state, "queued");
+  EXPECT_EQ(due[0].attempts, 2);
+  EXPECT_EQ(due[0].next_attempt, kMonday + 3min);
+  EXPECT_EQ(due[0].last_error, "421 try again later");
+  EXPECT_EQ(store->next_attempt(), kMonday + 3min);
+  for (const auto& notice : store->notices_since(Instant{})) {
+    EXPECT_EQ(notice.state, "queued") << notice.key;
+    EXPECT_EQ(notice.detail, "421 try again later") << notice.key;
+    EXPECT_EQ(notice.recorded, kMonday) << notice.key;
+  }
+}
+
+// Tests that a delivered message and all its notices are marked sent together, and leave the
+// queue; other messages' notices are untouched.
+TEST_F(StateStoreTest, MarkSentMovesMessageAndNoticesTogether) {
+  auto store = Open();
+  ASSERT_TRUE(store->enqueue(Message("<a@plan-reminder>"), {Notice("k1"), Notice("k2")}));
+  ASSERT_TRUE(store->enqueue(Message("<b@plan-reminder>", kMonday + 1s), {Notice("k3")}));
+  const std::int64_t id = store->messages_since(Instant{}).front().id;
+
+  store->mark_retry(id, kMonday + 1min, "timeout");
+  store->mark_sent(id, kMonday + 1min);
+
+  const auto messages = store->messages_since(Instant{});
+  ASSERT_EQ(messages.size(), 2u);
+  EXPECT_EQ(messages[0].state, "sent");
+  EXPECT_EQ(messages[0].attempts, 2);
+  EXPECT_EQ(messages[1].state, "queued");
+  EXPECT_EQ(store->queued_count(), 1u);
+  EXPECT_EQ(store->next_attempt(), kMonday + 1s);
+
+  const auto notices = store->notices_since(Instant{});
+  ASSERT_EQ(notices.size(), 3u);
+  EXPECT_EQ(notices[0].key, "k3");
+  EXPECT_EQ(notices[0].state, "queued");
+  for (const auto& sent : {notices[1], notices[2]}) {
+    EXPECT_EQ(sent.state, "sent") << sent.key;
+    EXPECT_EQ(sent.recorded, kMonday + 1min) << sent.key;
+    EXPECT_EQ(sent.detail, "") << sent.key;
+  }
+  EXPECT_THAT(store->handled_keys(), UnorderedElementsAre("k1", "k2", "k3"));
+}
+
+// Tests that a permanent failure marks the message and all its notices failed, with the reason.
+TEST_F(StateStoreTest, MarkFailedMovesMessageAndNoticesTogether) {
+  auto store = Open();
+  ASSERT_TRUE(store->enqueue(Message("<a@plan-reminder>"), {Notice("k1"), Notice("k2")}));
+  const std::int64_t id = OnlyMessage(*store).id;
+
+  store->mark_failed(id, kMonday + 5min, "550 mailbox unavailable");
+
+  const OutboxMessage message = OnlyMessage(*store);
+  EXPECT_EQ(message.state, "failed");
+  EXPECT_EQ(message.attempts, 1);
+  EXPECT_EQ(message.last_error, "550 mailbox unavailable");
+  EXPECT_EQ(store->queued_count(), 0u);
+  EXPECT_EQ(store->next_attempt(), std::nullopt);
+  EXPECT_THAT(store->due_messages(kMonday + 1h), IsEmpty());
+  const auto notices = store->notices_since(kMonday + 5min);
+  ASSERT_EQ(notices.size(), 2u);
+  for (const auto& notice : notices) {
+    EXPECT_EQ(notice.state, "failed") << notice.key;
+    EXPECT_EQ(notice.detail, "550 mailbox unavailable") << notice.key;
+  }
+  // Failed notices stay handled: a failure is reported, never silently re-sent.
+  EXPECT_THAT(store->handled_keys(), UnorderedElementsAre("k1", "k2"));
+}
+
+// Tests that settling a message twice, or one that does not exist, is refused as a bug and
+// changes nothing.
+TEST_F(StateStoreTest, MarkingASettledOrUnknownMessageThrows) {
+  auto store = Open();
+  ASSERT_TRUE(store->enqueue(Message("<a@plan-reminder>"), {Notice("k1")}));
+  const std::int64_t id = OnlyMessage(*store).id;
+  store->mark_sent(id, kMonday);
+
+  try {
+    store->mark_failed(id, kMonday + 1min, "too late");
+    FAIL() << "failed a sent message";
+  } catch (const std::logic_error& e) {
+    EXPECT_THAT(e.what(), HasSubstr("is already sent"));
+  }
+  EXPECT_THROW(store->mark_retry(id, kMonday + 1min, "again"), std::logic_error);
+  EXPECT_THROW(store->mark_sent(id + 100, kMonday), std::logic_error);
+
+  EXPECT_EQ(OnlyMessage(*store).state, "sent");
+  EXPECT_EQ(store->notices_since(Instant{}).front().state, "sent");
+}
+
+// Tests that dropped notices are recorded once, with their reason, and never replaced.
+TEST_F(StateStoreTest, RecordDroppedKeepsTheFirstRecord) {
+  auto store = Open();
+  NoticeRecord stale = Notice("k1");
+  stale.detail = "stale: superseded by overdue";
+  stale.recorded = kMonday;
+  store->record_dropped({stale});
+  NoticeRecord again = stale;
+  again.detail = "something else";
+  again.recorded = kMonday + 24h;
+  NoticeRecord other = Notice("k2");
+  other.recorded = kMonday + 24h;
+  store->record_dropped({again, other});
+
+  const auto notices = store->notices_since(Instant{});
+  ASSERT_EQ(notices.size(), 2u);
+  EXPECT_EQ(notices[0].key, "k1");
+  EXPECT_EQ(notices[0].state, "dropped");
+  EXPECT_EQ(notices[0].detail, "stale: superseded by overdue");
+  EXPECT_EQ(notices[0].message_id, "");
+  EXPECT_EQ(notices[0].recorded, kMonday);
+  EXPECT_EQ(notices[1].key, "k2");
+  EXPECT_EQ(store->queued_count(), 0u);
+}
+
+// Tests that the audit trail lists notices from an instant on, by time and then by key.
+TEST_F(StateStoreTest, NoticesSinceAreOrderedByTimeThenKey) {
+  auto store = Open();
+  auto dropped = [](const std::string& key, Instant at) {
+    NoticeRecord notice = Notice(key);
+    notice.recorded = at;
+    return notice;
+  };
+  store->record_dropped({dropped("z-old", kMonday - 24h), dropped("m", kMonday + 1h)});
+  ASSERT_TRUE(store->enqueue(Message("<a@plan-reminder>"), {Notice("c"), Notice("b")}));
+  store->record_dropped({dropped("a", kMonday + 1h)});
+
+  std::vector<std::string> keys;
+  for (const auto& notice : store->notices_since(kMonday)) {
+    keys.push_back(notice.key);
+  }
+  EXPECT_THAT(keys, ElementsAre("b", "c", "a", "m"));
+  EXPECT_EQ(store->notices_since(kMonday - 24h).size(), 5u);
+  EXPECT_THAT(store->notices_since(kMonday + 2h), IsEmpty());
+}
+
+// Tests that the outbox history lists messages from an instant on, oldest first.
+TEST_F(StateStoreTest, MessagesSinceAreOrderedByCreation) {
+  auto store = Open();
+  ASSERT_TRUE(store->enqueue(Message("<late@plan-reminder>", kMonday + 2h), {Notice("k1")}));
+  ASSERT_TRUE(store->enqueue(Message("<early@plan-reminder>", kMonday), {Notice("k2")}));
+  ASSERT_TRUE(store->enqueue(Message("<old@plan-reminder>", kMonday - 7 * 24h), {Notice("k3")}));
+
+  std::vector<std::string> ids;
+  for (const auto& message : store->messages_since(kMonday)) {
+    ids.push_back(message.message_id);
+  }
+  EXPECT_THAT(ids, ElementsAre("<early@plan-reminder>", "<late@plan-reminder>"));
+}
+
+// Tests that settings are absent until set, can be replaced, and survive a restart.
+TEST_F(StateStoreTest, SettingsRoundTrip) {
+  {
+    auto store = Open();
+    EXPECT_EQ(store->setting("last_pass"), std::nullopt);
+    store->set_setting("last_pass", "first");
+    store->set_setting("last_pass", "second");
+    store->set_setting("empty", "");
+    EXPECT_EQ(store->setting("last_pass"), "second");
+  }
+  auto store = Open();
+  EXPECT_EQ(store->setting("last_pass"), "second");
+  EXPECT_EQ(store->setting("empty"), "");
+}
+
+// Tests that a recipient with a line break is refused rather than stored as two recipients.
+TEST_F(StateStoreTest, RecipientWithLineBreakIsRefused) {
+  auto store = Open();
+  OutboxMessage message = Message("<a@plan-reminder>");
+  message.recipients = {"a@example.org\nb@example.org"};
+  EXPECT_THROW(store->enqueue(message, {Notice("k1")}), std::invalid_argument);
+  EXPECT_THAT(store->handled_keys(), IsEmpty());
+}
+
+// Tests that a queued message is durable once enqueue returns: a process that dies right
+// after, without closing the database, loses nothing.
+TEST_F(StateStoreTest, DataSurvivesACrash) {
+  const pid_t child = ::fork();
+  ASSERT_NE(child, -1);
+  if (child == 0) {
+    int status = 1;
+    try {
+      auto store = Open();
+      if (store->enqueue(Message("<a@plan-reminder>"), {Notice("k1")})) {
+        // Leak the store: no destructor, no close, no checkpoint.
+        static_cast<void>(store.release());
+        status = 0;
+      }
+    } catch (...) {
+      status = 2;
+    }
+    ::_exit(status);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status));
+  ASSERT_EQ(WEXITSTATUS(status), 0);
+
+  auto store = Open();
+  EXPECT_THAT(store->handled_keys(), UnorderedElementsAre("k1"));
+  ASSERT_EQ(store->due_messages(kMonday).size(), 1u);
+  EXPECT_EQ(store->due_messages(kMonday).front().raw, Message("<a@plan-reminder>").raw);
+}
+
+// Tests that two connections to one database (say, the daemon and a command) see each other's
+// writes.
+TEST_F(StateStoreTest, TwoStoresOnOneFileWorkTogether) {
+  auto daemon = Open();
+  auto command = Open();
+  ASSERT_TRUE(daemon->enqueue(Message("<a@plan-reminder>"), {Notice("k1")}));
+  EXPECT_THAT(command->handled_keys(), UnorderedElementsAre("k1"));
+  EXPECT_THROW(command->enqueue(Message("<b@plan-reminder>"), {Notice("k1")}), std::logic_error);
+  command->set_setting("last_pass", "x");
+  EXPECT_EQ(daemon->setting("last_pass"), "x");
+  daemon->mark_sent(OnlyMessage(*command).id, kMonday);
+  EXPECT_EQ(command->queued_count(), 0u);
+}
+
+}  // namespace
+}  // namespace plan_reminder::store
