@@ -1,0 +1,113 @@
+// The notification policy (SPEC §4) as pure functions of the plans, the configuration, the
+// notification log and the time: which notices are due at a pass, for whom, and which stale
+// ones a catch-up drops. Reads no clock and touches no database or network.
+#pragma once
+
+#include "calendar/business_calendar.h"
+#include "calendar/time_zone.h"
+#include "mail/message.h"
+#include "mail/views.h"
+#include "plan/snapshot.h"
+
+#include <date/date.h>
+
+#include <optional>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+namespace plan_reminder::policy {
+
+using Instant = date::sys_seconds;
+
+enum class Stage { reminder, due, overdue, escalation };
+const char* to_string(Stage stage);
+
+// Who a notice is for: a lead agency, or one of the partnership's roles.
+struct Recipient {
+  enum class Kind { agency, chair, coordinator, digest };
+  Kind kind = Kind::agency;
+  std::string id;  // the agency id; "chair", "coordinator", or "digest:<address>"
+  friend bool operator==(const Recipient&, const Recipient&) = default;
+  friend auto operator<=>(const Recipient&, const Recipient&) = default;
+};
+
+// One (milestone, stage, occurrence, recipient): the unit that is sent at most once, ever.
+struct Notice {
+  std::string key;
+  Stage stage = Stage::reminder;
+  int occurrence = 0;  // reminders: days before; others: 0, 1, 2... repeats
+  Instant scheduled{};  // the send time the schedule gave it
+  const plan::Plan* plan = nullptr;
+  const plan::Recommendation* recommendation = nullptr;
+  const plan::Action* action = nullptr;
+  const plan::Milestone* milestone = nullptr;
+  date::year_month_day due;
+  Recipient recipient;
+  std::string dropped_because;  // set for notices a catch-up dropped
+};
+
+// "dhr-david/1.1/scoping/2020-03-31/reminder/28/wwin": stable under edits that do not change
+// the due date; a new due date starts a new schedule.
+std::string notice_key(const plan::Plan& plan, const plan::Action& action,
+                       const plan::Milestone& milestone, date::year_month_day due, Stage stage,
+                       int occurrence, const Recipient& recipient);
+
+// The partnership's calendar: the time zone and its business days.
+struct Clock {
+  calendar::TimeZone zone;
+  calendar::BusinessCalendar business_days;
+};
+
+Clock clock_for(const plan::Config& config);
+
+// An email the pass will send: one per recipient per pass.
+struct PlannedEmail {
+  mail::EmailKind kind = mail::EmailKind::reminder;
+  Recipient recipient;
+  std::vector<mail::Address> to;
+  std::vector<mail::Address> cc;
+  std::vector<Notice> notices;  // empty for a digest
+  std::string digest_key;       // set for a digest
+  mail::NoticeEmailView notice_view;
+  mail::DigestView digest_view;
+  std::vector<std::pair<std::string, std::string>> actions;  // (review, action) for threading
+};
+
+struct PassPlan {
+  bool notice_window = false;  // `now` was a business day at or after the send time
+  std::vector<PlannedEmail> emails;
+  std::vector<Notice> dropped;
+};
+
+struct PassInputs {
+  const plan::Snapshot* snapshot = nullptr;
+  const Clock* clock = nullptr;
+  const std::unordered_set<std::string>* handled = nullptr;  // keys already in the log
+  // The previous pass: notices scheduled between it and now that were never sent are the
+  // stale ones a catch-up drops (and records); none before it are looked at.
+  std::optional<Instant> last_pass;
+  std::vector<mail::AuditRow> audit;     // the past week's notices, for the digest
+  std::vector<mail::AuditRow> failures;  // failed deliveries of the past week
+};
+
+// What a pass at `now` sends. Notices whose send time has come and that are not in the log
+// are due; of those, only the latest per milestone and recipient is sent (catch-up), the rest
+// are dropped. Nothing is sent outside the send window: a business day, at or after the send
+// time (the digest: at or after the digest time).
+PassPlan plan_pass(const PassInputs& inputs, Instant now);
+
+// When the next pass has something to do after `now`: the next send time or digest time on a
+// business day.
+Instant next_send_time(const plan::Policy& policy, const Clock& clock, Instant now);
+
+// The digest's content as of `today`.
+mail::DigestView digest_view(const plan::Snapshot& snapshot, date::year_month_day today,
+                             std::vector<mail::AuditRow> audit,
+                             std::vector<mail::AuditRow> failures);
+
+// "Monday 3 February 2020", "31 March 2020".
+std::string long_day(date::year_month_day day);
+std::string plain_day(date::year_month_day day);
+
+}  // namespace plan_reminder::policy
