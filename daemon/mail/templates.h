@@ -1,0 +1,35 @@
+// The email templates (Mustache): for each kind a subject, a text and an HTML part, in
+// `<kind>.subject.mustache`, `<kind>.text.mustache` and `<kind>.html.mustache`, with shared
+// partials in `partials/`. Loaded from the configured folder or the installed default.
+#pragma once
+
+#include "mail/views.h"
+#include "plan/diagnostics.h"
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace plan_reminder::mail {
+
+class Templates {
+ public:
+  // Reads and parses every template; each missing or malformed file is reported (kind
+  // FileKind::templates) with its line and column where known.
+  static std::optional<Templates> load(const std::string& folder, plan::Diagnostics& out);
+
+  // The folder used when the config names none: the installed templates, or the source
+  // tree's when running from a build folder.
+  static std::string default_folder();
+
+  RenderedEmail render(const NoticeEmailView& view) const;
+  RenderedEmail render(const DigestView& view) const;
+  RenderedEmail render(const FailureView& view) const;
+
+ private:
+  std::map<std::string, std::string> sources_;  // "reminder.subject" -> template text
+  std::map<std::string, std::string> partials_;
+};
+
+}  // namespace plan_reminder::mail

@@ -1,0 +1,222 @@
+// make_transport: picks the configured transport, reads the SMTP password (a file, or a systemd
+// credential under $CREDENTIALS_DIRECTORY) and wraps the transport in rate-limit pacing.
+#include "mail/transport.h"
+
+#include "mail/file_descriptor.h"
+#include "mail/transports.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <deque>
+#include <optional>
+#include <thread>
+#include <utility>
+
+namespace plan_reminder::mail {
+namespace {
+
+// A password longer than this is a wrong file (a key, a log), not a password.
+constexpr std::size_t kMaxPasswordBytes = 4096;
+
+std::string mode_text(mode_t mode) {
+  char text[8];
+  std::snprintf(text, sizeof text, "%04o", static_cast<unsigned>(mode & 07777));
+  return text;
+}
+
+// The file holding the password: password_file, or the credential under the directory systemd
+// makes for LoadCredential=. Sets `error` when there is none.
+std::optional<std::string> password_path(const plan::SmtpSettings& settings, std::string& error) {
+  if (!settings.password_file.empty()) {
+    return settings.password_file;
+  }
+  const std::string& name = settings.credential;
+  if (name == "." || name == ".." || name.find('/') != std::string::npos) {
+    error = "transport.smtp.credential '" + name +
+            "' is not a credential name (a file name without '/')";
+    return std::nullopt;
+  }
+  const char* directory = std::getenv("CREDENTIALS_DIRECTORY");
+  if (directory == nullptr || *directory == '\0') {
+    error = "transport.smtp.credential '" + name +
+            "' needs $CREDENTIALS_DIRECTORY, which systemd sets for LoadCredential=" + name +
+            ":FILE; it is not set (run under systemd, or use password_file)";
+    return std::nullopt;
+  }
+  return (std::filesystem::path(directory) / name).string();
+}
+
+// Reads the SMTP password. The file must be a regular file that not every user can read
+// (group-readable is allowed, for root:service-group 0640); one trailing newline is dropped.
+// No error ever quotes the file's content.
+std::optional<std::string> read_password(const plan::SmtpSettings& settings, std::string& error) {
+  auto path = password_path(settings, error);
+  if (!path) {
+    return std::nullopt;
+  }
+  // O_NONBLOCK: opening a FIFO must not hang the daemon; fstat() then refuses it.
+  FileDescriptor file(::open(path->c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
+  if (!file) {
+    error = "cannot read the SMTP password file " + *path + ": " + std::strerror(errno);
+    return std::nullopt;
+  }
+  struct stat status {};
+  if (::fstat(file.get(), &status) != 0) {
+    error = "cannot read the SMTP password file " + *path + ": " + std::strerror(errno);
+    return std::nullopt;
+  }
+  if (!S_ISREG(status.st_mode)) {
+    error = "the SMTP password file " + *path + " is not a regular file";
+    return std::nullopt;
+  }
+  if ((status.st_mode & (S_IROTH | S_IWOTH)) != 0) {
+    error = "the SMTP password file " + *path + " can be read or written by every user (mode " +
+            mode_text(status.st_mode) + "): run chmod 600 " + *path +
+            " (or 640 with the service's group)";
+    return std::nullopt;
+  }
+  std::string password;
+  char buffer[1024];
+  for (;;) {
+    ssize_t count = ::read(file.get(), buffer, sizeof buffer);
+    if (count < 0 && errno == EINTR) {
+      continue;
+    }
+    if (count < 0) {
+      error = "cannot read the SMTP password file " + *path + ": " + std::strerror(errno);
+      return std::nullopt;
+    }
+    if (count == 0) {
+      break;
+    }
+    password.append(buffer, static_cast<std::size_t>(count));
+    if (password.size() > kMaxPasswordBytes) {
+      error = "the SMTP password file " + *path + " is too large to hold a password";
+      return std::nullopt;
+    }
+  }
+  if (!password.empty() && password.back() == '\n') {
+    password.pop_back();
+    if (!password.empty() && password.back() == '\r') {
+      password.pop_back();
+    }
+  }
+  if (password.empty()) {
+    error = "the SMTP password file " + *path + " is empty";
+    return std::nullopt;
+  }
+  if (password.find_first_of("\r\n") != std::string::npos) {
+    error = "the SMTP password file " + *path +
+            " holds more than one line; it must hold only the password";
+    return std::nullopt;
+  }
+  return password;
+}
+
+class RateLimitedTransport final : public Transport {
+ public:
+  RateLimitedTransport(std::unique_ptr<Transport> inner, plan::RateLimit limit, Pacing pacing)
+      : inner_(std::move(inner)),
+        messages_(static_cast<std::size_t>(limit.messages)),
+        period_(std::chrono::duration_cast<std::chrono::steady_clock::duration>(limit.per)),
+        pacing_(std::move(pacing)) {
+    if (!pacing_.now) {
+      pacing_.now = std::chrono::steady_clock::now;
+    }
+    if (!pacing_.wait) {
+      pacing_.wait = [](std::chrono::steady_clock::duration delay) {
+        std::this_thread::sleep_for(delay);
+      };
+    }
+  }
+
+  SendResult send(std::string_view envelope_from, const std::vector<std::string>& recipients,
+                  std::string_view raw_message) override {
+    auto start = pacing_.now();
+    // Sliding window over the starts of the last `messages_` sends: every attempt counts,
+    // because servers count attempts too.
+    if (starts_.size() >= messages_) {
+      auto free_at = starts_.front() + period_;
+      if (free_at > start) {
+        pacing_.wait(free_at - start);
+        start = std::max(pacing_.now(), free_at);
+      }
+      starts_.pop_front();
+    }
+    starts_.push_back(start);
+    return inner_->send(envelope_from, recipients, raw_message);
+  }
+
+  void close() override { inner_->close(); }
+  std::string describe() const override { return inner_->describe(); }
+
+ private:
+  std::unique_ptr<Transport> inner_;
+  std::size_t messages_;
+  std::chrono::steady_clock::duration period_;
+  Pacing pacing_;
+  std::deque<std::chrono::steady_clock::time_point> starts_;
+};
+
+}  // namespace
+
+std::unique_ptr<Transport> make_rate_limited_transport(std::unique_ptr<Transport> inner,
+                                                       plan::RateLimit limit, Pacing pacing) {
+  if (limit.messages <= 0 || limit.per <= std::chrono::seconds::zero()) {
+    return inner;
+  }
+  return std::make_unique<RateLimitedTransport>(std::move(inner), limit, std::move(pacing));
+}
+
+std::unique_ptr<Transport> make_transport(const plan::Transport& settings, std::string& error,
+                                          Pacing pacing) {
+  error.clear();
+  if (settings.kind == plan::Transport::Kind::maildir) {
+    if (settings.maildir.empty()) {
+      error = "transport.maildir: no folder given";
+      return nullptr;
+    }
+    return make_maildir_transport(settings.maildir);
+  }
+  const plan::SmtpSettings& smtp = settings.smtp;
+  bool has_password = !smtp.password_file.empty() || !smtp.credential.empty();
+  if (!smtp.password_file.empty() && !smtp.credential.empty()) {
+    error = "transport.smtp: give either password_file or credential, not both";
+    return nullptr;
+  }
+  if (has_password && smtp.username.empty()) {
+    error = "transport.smtp: a password is given but no username to authenticate as";
+    return nullptr;
+  }
+  if (!has_password && !smtp.username.empty()) {
+    error = "transport.smtp: username '" + smtp.username +
+            "' needs a password: give password_file or credential";
+    return nullptr;
+  }
+  std::string password;
+  if (has_password) {
+    auto read = read_password(smtp, error);
+    if (!read) {
+      return nullptr;
+    }
+    password = std::move(*read);
+  }
+  auto transport = make_smtp_transport(smtp, std::move(password), error);
+  if (!transport) {
+    return nullptr;
+  }
+  if (smtp.rate_limit) {
+    transport =
+        make_rate_limited_transport(std::move(transport), *smtp.rate_limit, std::move(pacing));
+  }
+  return transport;
+}
+
+}  // namespace plan_reminder::mail

@@ -1,0 +1,94 @@
+// What an email says, as plain data: the policy fills these, templates render them. Every
+// field is text the plan already holds (SPEC §4: no case narrative).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace plan_reminder::mail {
+
+enum class EmailKind { reminder, due, overdue, escalation, digest, failure };
+
+// "reminder", "due", ...: the template file stem and the word used in logs.
+const char* to_string(EmailKind kind);
+
+struct MilestoneView {
+  std::string stage;        // reminder | due | overdue | escalation (empty in digests)
+  std::string when;         // "due in 14 days", "due today", "7 days overdue"
+  std::string review_id;
+  std::string review_title;
+  std::string recommendation_id;
+  std::string action_id;
+  std::string action_text;
+  std::string milestone_id;
+  std::string milestone_text;
+  std::string lead;         // lead agency names, joined with ", "
+  std::string target;       // as written, with any revision
+  std::string due_date;     // "31 March 2020", or "" when undated
+  int days = 0;             // due minus today: positive before, negative after
+  std::string progress;
+  std::string rag;          // red | amber | green
+  bool escalated = false;   // digests: an escalation has gone to the chair
+};
+
+struct NoticeEmailView {
+  EmailKind kind = EmailKind::reminder;  // the most urgent stage among the items
+  std::string partnership;
+  std::string recipient_name;  // the agency or role the email is addressed to
+  std::string coordinator_name;
+  std::string coordinator_address;
+  std::string today;           // "Monday 3 February 2020"
+  std::vector<MilestoneView> items;  // sorted by due date
+};
+
+struct RagRow {
+  std::string name;  // "dhr-david recommendation 1" or the agency's name
+  std::string rag;
+  int overdue = 0;
+  int due_soon = 0;
+  int undated = 0;
+  int complete = 0;
+  int total = 0;
+};
+
+struct AuditRow {
+  std::string when;       // "Mon 3 Feb 2020 09:00"
+  std::string kind;
+  std::string recipient;
+  std::string about;      // "dhr-david 1.1 scoping"
+  std::string state;      // sent | queued | failed | dropped
+  std::string detail;
+};
+
+struct DigestView {
+  std::string partnership;
+  std::string today;       // "Monday 3 February 2020"
+  int horizon_days = 28;
+  std::vector<MilestoneView> overdue;
+  std::vector<MilestoneView> due_soon;
+  std::vector<MilestoneView> completed;  // done in the last 7 days
+  std::vector<MilestoneView> undated;    // undated and pending
+  std::vector<RagRow> recommendations;
+  std::vector<RagRow> agencies;
+  std::vector<AuditRow> audit;           // every notice of the past week
+  std::vector<AuditRow> failures;        // deliveries that failed
+  int total = 0;
+};
+
+struct FailureView {
+  std::string partnership;
+  std::string subject;      // the subject of the message that failed
+  std::string recipients;   // who it was for
+  std::string error;        // the server's reply or the error
+  int attempts = 0;
+  std::string first_attempt;
+  bool permanent = false;
+};
+
+struct RenderedEmail {
+  std::string subject;  // one line
+  std::string text;
+  std::string html;
+};
+
+}  // namespace plan_reminder::mail
