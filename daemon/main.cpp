@@ -15,6 +15,10 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "plan-reminder 0.1.0");
   Command check = add_check_command(app);
   Command agenda = add_agenda_command(app);
+  Command run = add_run_command(app);
+  Command preview = add_preview_command(app);
+  Command history = add_history_command(app);
+  Command send_test = add_send_test_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -27,6 +31,18 @@ int main(int argc, char** argv) {
     }
     if (app.got_subcommand("agenda")) {
       return agenda();
+    }
+    if (app.got_subcommand("run")) {
+      return run();
+    }
+    if (app.got_subcommand("preview")) {
+      return preview();
+    }
+    if (app.got_subcommand("history")) {
+      return history();
+    }
+    if (app.got_subcommand("send-test")) {
+      return send_test();
     }
   } catch (const std::exception& error) {
     std::cerr << "plan-reminder: " << error.what() << '\n';

@@ -74,21 +74,6 @@ void write_json(const std::vector<policy::AgendaItem>& items, date::year_month_d
   out << root.dump(2) << '\n';
 }
 
-// RFC 4180: quote every field that needs it, doubling quotes.
-std::string csv_field(std::string_view text) {
-  if (text.find_first_of(",\"\r\n") == std::string_view::npos) {
-    return std::string(text);
-  }
-  std::string out = "\"";
-  for (char c : text) {
-    out += c;
-    if (c == '"') {
-      out += '"';
-    }
-  }
-  return out + '"';
-}
-
 void write_csv(const std::vector<policy::AgendaItem>& items, std::ostream& out) {
   out << "review,action,milestone,text,lead,target,due,state,days,rag\r\n";
   for (const auto& item : items) {

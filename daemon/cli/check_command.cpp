@@ -9,22 +9,24 @@ namespace plan_reminder::cli {
 
 Command add_check_command(CLI::App& app) {
   auto* command = app.add_subcommand(
-      "check", "Validate the config, the agency directory and every plan; print every problem");
+      "check", "Validate the config, the agency directory, the templates and every plan; print every "
+      "problem");
   auto config = std::make_shared<std::string>(default_config_path);
   command->add_option("-c,--config", *config, "The daemon configuration file")
       ->capture_default_str();
   return [config]() -> int {
-    plan::SnapshotLoader loader;
-    plan::LoadResult result = loader.load(*config);
+    service::DeploymentLoader loader;
+    service::DeploymentLoad result = loader.load(*config);
     print_diagnostics(result.diagnostics, std::cerr);
-    if (!result.snapshot) {
+    if (!result.deployment) {
       std::cerr << result.diagnostics.size()
                 << (result.diagnostics.size() == 1 ? " problem" : " problems") << " found\n";
       return exit_code_for(result.diagnostics);
     }
     std::size_t actions = 0;
     std::size_t milestones = 0;
-    for (const auto& plan : result.snapshot->plans) {
+    const plan::Snapshot& snapshot = *result.deployment->snapshot;
+    for (const auto& plan : snapshot.plans) {
       for (const auto& recommendation : plan->recommendations) {
         actions += recommendation.actions.size();
         for (const auto& action : recommendation.actions) {
@@ -32,10 +34,10 @@ Command add_check_command(CLI::App& app) {
         }
       }
     }
-    std::cout << "ok: " << result.snapshot->plans.size()
-              << (result.snapshot->plans.size() == 1 ? " plan, " : " plans, ") << actions
+    std::cout << "ok: " << snapshot.plans.size()
+              << (snapshot.plans.size() == 1 ? " plan, " : " plans, ") << actions
               << " actions, " << milestones << " milestones, "
-              << result.snapshot->directory.agencies.size() << " agencies\n";
+              << snapshot.directory.agencies.size() << " agencies\n";
     return ok;
   };
 }

@@ -12,5 +12,9 @@ using Command = std::function<int()>;
 
 Command add_check_command(CLI::App& app);
 Command add_agenda_command(CLI::App& app);
+Command add_run_command(CLI::App& app);
+Command add_preview_command(CLI::App& app);
+Command add_history_command(CLI::App& app);
+Command add_send_test_command(CLI::App& app);
 
 }  // namespace plan_reminder::cli

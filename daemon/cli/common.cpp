@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <chrono>
+#include <iostream>
 #include <ostream>
 
 namespace plan_reminder::cli {
@@ -21,6 +22,20 @@ ExitCode exit_code_for(const plan::Diagnostics& diagnostics) {
     return config_error;
   }
   return diagnostics.empty() ? ok : data_error;
+}
+
+std::string csv_field(std::string_view text) {
+  if (text.find_first_of(",\"\r\n") == std::string_view::npos) {
+    return std::string(text);
+  }
+  std::string out = "\"";
+  for (char c : text) {
+    out += c;
+    if (c == '"') {
+      out += '"';
+    }
+  }
+  return out + '"';
 }
 
 std::optional<date::year_month_day> parse_iso_day(std::string_view text) {
@@ -42,6 +57,73 @@ std::optional<date::year_month_day> parse_iso_day(std::string_view text) {
     return std::nullopt;
   }
   return day;
+}
+
+std::optional<date::sys_seconds> parse_moment(std::string_view text, const policy::Clock& clock,
+                                              std::chrono::minutes send_time) {
+  auto day = parse_iso_day(text.substr(0, std::min<std::size_t>(10, text.size())));
+  if (!day) {
+    return std::nullopt;
+  }
+  if (text.size() == 10) {
+    return clock.zone.at(date::local_days(*day), send_time);
+  }
+  if (text.size() < 16 || (text[10] != 'T' && text[10] != ' ') || text[13] != ':') {
+    return std::nullopt;
+  }
+  auto two_digits = [&text](std::size_t at, int& value) {
+    auto [end, ec] = std::from_chars(text.data() + at, text.data() + at + 2, value);
+    return ec == std::errc() && end == text.data() + at + 2;
+  };
+  int hours = 0;
+  int minutes = 0;
+  int seconds = 0;
+  if (!two_digits(11, hours) || !two_digits(14, minutes) || hours > 23 || minutes > 59) {
+    return std::nullopt;
+  }
+  std::string_view rest = text.substr(16);
+  if (!rest.empty() && rest.front() == ':') {
+    if (rest.size() < 3 || !two_digits(17, seconds) || seconds > 59) {
+      return std::nullopt;
+    }
+    rest = rest.substr(3);
+  }
+  auto time_of_day = std::chrono::hours(hours) + std::chrono::minutes(minutes) +
+                     std::chrono::seconds(seconds);
+  date::sys_days utc_day{*day};
+  if (rest.empty()) {
+    // Local wall-clock time: DST-safe as for send times.
+    return clock.zone.at(date::local_days(*day), std::chrono::minutes(0)) +
+           std::chrono::duration_cast<std::chrono::seconds>(time_of_day);
+  }
+  if (rest == "Z") {
+    return date::sys_seconds(utc_day) + time_of_day;
+  }
+  int offset_hours = 0;
+  int offset_minutes = 0;
+  if (rest.size() != 6 || (rest[0] != '+' && rest[0] != '-') || rest[3] != ':') {
+    return std::nullopt;
+  }
+  std::size_t base = text.size() - 6;
+  if (!two_digits(base + 1, offset_hours) || !two_digits(base + 4, offset_minutes)) {
+    return std::nullopt;
+  }
+  auto offset = std::chrono::hours(offset_hours) + std::chrono::minutes(offset_minutes);
+  return date::sys_seconds(utc_day) + time_of_day - (rest[0] == '+' ? offset : -offset);
+}
+
+std::optional<service::Deployment> load_or_report(const std::string& config_file,
+                                                  std::string_view command, int& code) {
+  service::DeploymentLoader loader;
+  service::DeploymentLoad load = loader.load(config_file);
+  if (!load.deployment) {
+    print_diagnostics(load.diagnostics, std::cerr);
+    std::cerr << "plan-reminder " << command
+              << ": fix the problems above (see 'plan-reminder check')\n";
+    code = exit_code_for(load.diagnostics);
+    return std::nullopt;
+  }
+  return load.deployment;
 }
 
 date::year_month_day today_in(const std::string& time_zone) {

@@ -3,6 +3,8 @@
 #pragma once
 
 #include "plan/snapshot.h"
+#include "policy/schedule.h"
+#include "service/deployment.h"
 
 #include <date/date.h>
 
@@ -32,8 +34,21 @@ void print_diagnostics(const plan::Diagnostics& diagnostics, std::ostream& out);
 // else 0.
 ExitCode exit_code_for(const plan::Diagnostics& diagnostics);
 
+// One CSV field (RFC 4180): quoted when it holds a comma, quote or line break.
+std::string csv_field(std::string_view text);
+
 // Reads "YYYY-MM-DD"; nullopt when it is not a real day.
 std::optional<date::year_month_day> parse_iso_day(std::string_view text);
+
+// A moment given on the command line (`--now`): "YYYY-MM-DD" (that day at the policy's send
+// time), "YYYY-MM-DDTHH:MM[:SS]" in the partnership's time zone, or with "Z" or "+HH:MM".
+std::optional<date::sys_seconds> parse_moment(std::string_view text, const policy::Clock& clock,
+                                              std::chrono::minutes send_time);
+
+// Loads config, directory, plans and templates; prints every problem to stderr and returns
+// nullopt (with the exit code in `code`) when any file is invalid.
+std::optional<service::Deployment> load_or_report(const std::string& config_file,
+                                                  std::string_view command, int& code);
 
 // Today in the given IANA time zone, from the system clock: the shell's one reading of it.
 date::year_month_day today_in(const std::string& time_zone);

@@ -456,10 +456,11 @@ PassPlan plan_pass(const PassInputs& inputs, Instant now) {
   }
   result.notice_window = true;
 
-  // Stale notices are looked for only since the last pass, and at most a year back.
-  local_days stale_from = today - days(400);
+  // Stale notices are those that fell due since the last pass (downtime), at most a year back.
+  // On the very first pass nothing was ever due for this service, so nothing is stale.
+  local_days stale_from = today + days(1);
   if (inputs.last_pass) {
-    stale_from = std::max(stale_from, clock.zone.day_of(*inputs.last_pass) + days(1));
+    stale_from = std::max(today - days(400), clock.zone.day_of(*inputs.last_pass) + days(1));
   }
 
   std::map<Recipient, PlannedEmail> emails;

@@ -1,0 +1,75 @@
+// `plan-reminder send-test --to ADDRESS`: one test message through the configured transport,
+// to check the mail set-up (TLS, credentials, relay) before the first real notice.
+#include "cli/commands.h"
+#include "cli/common.h"
+#include "mail/message.h"
+#include "mail/transport.h"
+#include "plan/address.h"
+#include "plan/loaders.h"
+
+#include <iostream>
+#include <memory>
+
+namespace plan_reminder::cli {
+
+Command add_send_test_command(CLI::App& app) {
+  auto* command =
+      app.add_subcommand("send-test", "Send one test message through the configured transport");
+  auto config_file = std::make_shared<std::string>(default_config_path);
+  auto to = std::make_shared<std::string>();
+  command->add_option("-c,--config", *config_file, "The daemon configuration file")
+      ->capture_default_str();
+  command->add_option("--to", *to, "The address to send the test message to")->required();
+  return [config_file, to]() -> int {
+    std::string problem = plan::address_problem(*to);
+    if (!problem.empty()) {
+      std::cerr << "plan-reminder send-test: '" << *to << "' is not an email address: it "
+                << problem << '\n';
+      return usage;
+    }
+    plan::Diagnostics diagnostics;
+    auto config = plan::load_config(*config_file, diagnostics);
+    if (!config || !diagnostics.empty()) {
+      print_diagnostics(diagnostics, std::cerr);
+      return config_error;
+    }
+    std::string error;
+    auto transport = mail::make_transport(config->transport, error);
+    if (!transport) {
+      std::cerr << "plan-reminder send-test: " << error << '\n';
+      return config_error;
+    }
+    auto from = plan::parse_named_address(config->from, problem);
+    policy::Clock clock = policy::clock_for(*config);
+    auto now =
+        std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+    mail::Message message;
+    message.from = mail::Address{from->name, from->address};
+    message.to = {mail::Address{"", *to}};
+    message.subject = "plan-reminder test message";
+    message.text =
+        "This is a test message from plan-reminder.\n\nIf you can read it, the service can "
+        "send mail through " +
+        transport->describe() + ".\n";
+    message.html = "<p>This is a test message from plan-reminder.</p>";
+    message.message_id = mail::message_id_for(
+        {"send-test/" + *to + "/" + std::to_string(now.time_since_epoch().count())},
+        from->address.substr(from->address.rfind('@') + 1));
+    message.date = now;
+    auto local = clock.zone.local_time(now).time_since_epoch();
+    message.utc_offset =
+        std::chrono::duration_cast<std::chrono::minutes>(local - now.time_since_epoch());
+    mail::SendResult result =
+        transport->send(from->address, mail::envelope_recipients(message), mail::compose(message));
+    transport->close();
+    if (!result.delivered()) {
+      std::cerr << "plan-reminder send-test: not delivered: " << result.detail << '\n';
+      return unavailable;
+    }
+    std::cout << "sent a test message to " << *to << " through " << transport->describe()
+              << '\n';
+    return ok;
+  };
+}
+
+}  // namespace plan_reminder::cli

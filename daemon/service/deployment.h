@@ -1,0 +1,33 @@
+// A deployment as the commands and the daemon use it: the validated snapshot (config,
+// directory, plans) and the email templates, loaded together so that `check`, `run` and a
+// reload accept or refuse exactly the same files.
+#pragma once
+
+#include "mail/templates.h"
+#include "plan/snapshot.h"
+
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace plan_reminder::service {
+
+struct Deployment {
+  std::shared_ptr<const plan::Snapshot> snapshot;
+  std::shared_ptr<const mail::Templates> templates;
+};
+
+struct DeploymentLoad {
+  std::optional<Deployment> deployment;  // set only when every file is valid
+  plan::Diagnostics diagnostics;
+};
+
+class DeploymentLoader {
+ public:
+  DeploymentLoad load(const std::string& config_file);
+
+ private:
+  plan::SnapshotLoader plans_;
+};
+
+}  // namespace plan_reminder::service

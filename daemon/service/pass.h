@@ -1,0 +1,87 @@
+// One pass of the service (SPEC §4, §5): plan what is due, render and compose it, store it in
+// the outbox with its notices, then deliver what the outbox holds. `preview` runs the same
+// planning and composition on simulated passes and stores nothing, so what it lists is what
+// `run` sends.
+#pragma once
+
+#include "mail/message.h"
+#include "mail/templates.h"
+#include "mail/transport.h"
+#include "plan/snapshot.h"
+#include "policy/schedule.h"
+#include "store/state_store.h"
+
+#include <optional>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+namespace plan_reminder::service {
+
+using Instant = date::sys_seconds;
+
+struct ComposedEmail {
+  policy::PlannedEmail planned;
+  mail::Message message;
+  std::string raw;
+  std::vector<store::NoticeRecord> notices;
+};
+
+struct ComposedPass {
+  bool notice_window = false;  // the pass was inside the notices' send window
+  std::vector<ComposedEmail> emails;
+  std::vector<store::NoticeRecord> dropped;
+};
+
+// What a pass at `now` would send, composed, given the keys already handled.
+ComposedPass compose_pass(const plan::Snapshot& snapshot, const mail::Templates& templates,
+                          const policy::Clock& clock,
+                          const std::unordered_set<std::string>& handled,
+                          std::optional<Instant> last_pass, std::vector<mail::AuditRow> audit,
+                          std::vector<mail::AuditRow> failures, Instant now);
+
+struct PassReport {
+  std::size_t queued = 0;     // messages stored in the outbox by this pass
+  std::size_t dropped = 0;    // stale notices recorded as dropped
+  std::size_t delivered = 0;
+  std::size_t retrying = 0;   // transient failures, to be tried again
+  std::size_t failed = 0;     // permanent failures, or given up after three days
+  std::optional<Instant> next_retry;
+};
+
+// Retry delays: 1 minute doubling to 1 hour; give up 3 days after the first attempt.
+std::chrono::seconds retry_delay(int attempts);
+inline constexpr std::chrono::hours give_up_after{72};
+
+class PassRunner {
+ public:
+  PassRunner(const plan::Snapshot& snapshot, const mail::Templates& templates,
+             store::StateStore& store, mail::Transport& transport);
+
+  // Plans, stores and delivers everything due at `now`.
+  PassReport run(Instant now);
+  // Only delivers what the outbox holds for `now` (retries), planning nothing new.
+  PassReport deliver(Instant now);
+
+ private:
+  void deliver_into(PassReport& report, Instant now);
+  void enqueue_failure_notice(const store::OutboxMessage& failed, const std::string& error,
+                              Instant now);
+
+  const plan::Snapshot& snapshot_;
+  const mail::Templates& templates_;
+  store::StateStore& store_;
+  mail::Transport& transport_;
+  policy::Clock clock_;
+};
+
+// The week's audit trail for the digest, from the notification log.
+std::vector<mail::AuditRow> audit_rows(store::StateStore& store, const policy::Clock& clock,
+                                       Instant since);
+std::vector<mail::AuditRow> failure_rows(store::StateStore& store, const policy::Clock& clock,
+                                         Instant since);
+
+// "Mon 3 Feb 2020 09:00" in the partnership's time zone.
+std::string short_local_time(const policy::Clock& clock, Instant instant);
+
+}  // namespace plan_reminder::service
