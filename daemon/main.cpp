@@ -1,6 +1,7 @@
 // plan-reminder: parse the command line, run one subcommand, map failures to sysexits codes.
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "service/logging.h"
 
 #include <CLI/CLI.hpp>
 
@@ -13,6 +14,8 @@ int main(int argc, char** argv) {
                "plan-reminder"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "plan-reminder 0.1.0");
+  bool verbose = false;
+  app.add_flag("-v,--verbose", verbose, "Log debugging detail");
   Command check = add_check_command(app);
   Command agenda = add_agenda_command(app);
   Command run = add_run_command(app);
@@ -25,6 +28,7 @@ int main(int argc, char** argv) {
     int code = app.exit(error);
     return code == 0 ? ok : usage;
   }
+  plan_reminder::service::set_up_logging(verbose);
   try {
     if (app.got_subcommand("check")) {
       return check();

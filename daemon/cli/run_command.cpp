@@ -3,12 +3,14 @@
 // retry, runs a pass, and repeats, reloading on SIGHUP and stopping on SIGTERM or SIGINT.
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "service/daemon.h"
 #include "service/pass.h"
 
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/io_context.hpp>
+
 #include <csignal>
-#include <ctime>
 #include <iostream>
 #include <memory>
 
@@ -81,70 +83,38 @@ int run_once(const RunArguments& args, const service::Deployment& deployment) {
   return report.retrying > 0 ? unavailable : ok;
 }
 
-// Waits for SIGTERM, SIGINT or SIGHUP (blocked, so they queue) until `deadline`; returns the
-// signal, or 0 when the deadline came. Sleeps at most an hour at a time so that a wall-clock
-// jump is noticed within the hour.
-int wait_for_signal(const sigset_t& signals, date::sys_seconds deadline) {
-  auto left = deadline - system_now();
-  if (left <= std::chrono::seconds(0)) {
-    return 0;
-  }
-  left = std::min<std::chrono::seconds>(left, std::chrono::hours(1));
-  timespec timeout{static_cast<std::time_t>(left.count()), 0};
-  int signal = ::sigtimedwait(&signals, nullptr, &timeout);
-  return signal > 0 ? signal : 0;
-}
-
-int run_daemon(const RunArguments& args, service::Deployment deployment) {
+int run_daemon(const RunArguments& args) {
+  // Signals are blocked before any thread starts, so that only Asio's handler sees them.
   sigset_t signals;
   sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGHUP);
+  for (int signal : {SIGTERM, SIGINT, SIGHUP}) {
+    sigaddset(&signals, signal);
+  }
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  service::DeploymentLoader loader;
+  service::DeploymentLoad load = loader.load(args.config);
+  if (!load.deployment) {
+    print_diagnostics(load.diagnostics, std::cerr);
+    std::cerr << "plan-reminder run: fix the problems above (see 'plan-reminder check')\n";
+    return exit_code_for(load.diagnostics);
+  }
   Service service;
-  if (int code = open_service(deployment, service); code != ok) {
+  if (int code = open_service(*load.deployment, service); code != ok) {
     return code;
   }
-  service::DeploymentLoader loader;
-  spdlog::info("plan-reminder started: {} plans, transport {}",
-               service.deployment.snapshot->plans.size(), service.transport->describe());
-  while (true) {
-    const plan::Snapshot& snapshot = *service.deployment.snapshot;
-    policy::Clock clock = policy::clock_for(snapshot.config);
-    service::PassRunner runner(snapshot, *service.deployment.templates, *service.store,
-                               *service.transport);
-    date::sys_seconds now = system_now();
-    service::PassReport report = runner.run(now);
-    if (report.queued + report.delivered + report.retrying + report.failed > 0) {
-      log_report(report, now);
-    }
-    date::sys_seconds next = policy::next_send_time(snapshot.config.policy, clock, now);
-    if (report.next_retry && *report.next_retry < next) {
-      next = std::max(*report.next_retry, now + std::chrono::seconds(1));
-    }
-    spdlog::debug("next pass at {}", date::format("%FT%TZ", next));
-    int signal = 0;
-    while ((signal = wait_for_signal(signals, next)) == 0 && system_now() < next) {
-    }
-    if (signal == SIGTERM || signal == SIGINT) {
-      spdlog::info("stopping on signal {}", signal);
-      return ok;
-    }
-    if (signal == SIGHUP) {
-      service::DeploymentLoad load = loader.load(args.config);
-      if (load.deployment) {
-        service.deployment = *load.deployment;
-        spdlog::info("reloaded: {} plans", service.deployment.snapshot->plans.size());
-      } else {
-        for (const auto& diagnostic : load.diagnostics.items()) {
-          spdlog::error("{}", diagnostic.to_string());
-        }
-        spdlog::error("reload refused: keeping the last good plans");
-      }
-    }
-  }
+  boost::asio::io_context io;
+  service::Daemon::Options options;
+  options.config_file = args.config;
+  options.now = system_now;
+  service::Daemon daemon(io, options, std::move(loader), std::move(service.deployment),
+                         std::move(service.store), std::move(service.transport));
+  // Asio's signal_set receives them through its own handler once unblocked in this thread.
+  pthread_sigmask(SIG_UNBLOCK, &signals, nullptr);
+  daemon.start();
+  io.run();
+  spdlog::info("stopped");
+  return ok;
 }
 
 }  // namespace
@@ -162,12 +132,15 @@ Command add_run_command(CLI::App& app) {
                    "YYYY-MM-DDTHH:MM local, or with Z or +HH:MM")
       ->needs("--once");
   return [args]() -> int {
+    if (!args->once) {
+      return run_daemon(*args);
+    }
     int code = ok;
     auto deployment = load_or_report(args->config, "run", code);
     if (!deployment) {
       return code;
     }
-    return args->once ? run_once(*args, *deployment) : run_daemon(*args, *deployment);
+    return run_once(*args, *deployment);
   };
 }
 

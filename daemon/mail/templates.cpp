@@ -35,8 +35,9 @@ namespace mustache = kainjow::mustache;
 using plan::Diagnostic;
 using plan::FileKind;
 
-constexpr std::array kKinds = {EmailKind::reminder,   EmailKind::due,    EmailKind::overdue,
-                               EmailKind::escalation, EmailKind::digest, EmailKind::failure};
+constexpr std::array kKinds = {EmailKind::reminder, EmailKind::due,     EmailKind::overdue,
+                               EmailKind::escalation, EmailKind::digest, EmailKind::failure,
+                               EmailKind::problem};
 constexpr std::array kParts = {"subject", "text", "html"};
 constexpr const char* kExtension = ".mustache";
 constexpr const char* kPartialFolder = "partials";
@@ -721,6 +722,24 @@ mustache::data failure_data(const FailureView& view) {
   return out;
 }
 
+mustache::data problem_data(const ProblemView& view) {
+  mustache::data out;
+  out.set("kind", to_string(EmailKind::problem));
+  out.set("partnership", view.partnership);
+  out.set("has_partnership", !view.partnership.empty());
+  mustache::data problems{mustache::data::type::list};
+  for (const auto& problem : view.problems) {
+    mustache::data item;
+    item.set("problem", problem);
+    problems.push_back(item);
+  }
+  out.set("problems", problems);
+  out.set("count_text", plural(static_cast<int>(view.problems.size()), "problem", "problems"));
+  out.set("since", view.since);
+  out.set("has_since", !view.since.empty());
+  return out;
+}
+
 }  // namespace
 
 // --- Loading --------------------------------------------------------------------------------
@@ -894,7 +913,8 @@ RenderedEmail render_kind(const std::map<std::string, std::string>& sources,
 }  // namespace
 
 RenderedEmail Templates::render(const NoticeEmailView& view) const {
-  if (view.kind == EmailKind::digest || view.kind == EmailKind::failure) {
+  if (view.kind == EmailKind::digest || view.kind == EmailKind::failure ||
+      view.kind == EmailKind::problem) {
     throw std::invalid_argument(std::string("a notice email cannot be of kind ") +
                                 to_string(view.kind));
   }
@@ -907,6 +927,10 @@ RenderedEmail Templates::render(const DigestView& view) const {
 
 RenderedEmail Templates::render(const FailureView& view) const {
   return render_kind(sources_, partials_, EmailKind::failure, failure_data(view));
+}
+
+RenderedEmail Templates::render(const ProblemView& view) const {
+  return render_kind(sources_, partials_, EmailKind::problem, problem_data(view));
 }
 
 }  // namespace plan_reminder::mail

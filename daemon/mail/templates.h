@@ -26,6 +26,7 @@ class Templates {
   RenderedEmail render(const NoticeEmailView& view) const;
   RenderedEmail render(const DigestView& view) const;
   RenderedEmail render(const FailureView& view) const;
+  RenderedEmail render(const ProblemView& view) const;
 
  private:
   std::map<std::string, std::string> sources_;  // "reminder.subject" -> template text

@@ -17,6 +17,8 @@ const char* to_string(EmailKind kind) {
       return "digest";
     case EmailKind::failure:
       return "failure";
+    case EmailKind::problem:
+      return "problem";
   }
   return "reminder";
 }

@@ -7,7 +7,7 @@
 
 namespace plan_reminder::mail {
 
-enum class EmailKind { reminder, due, overdue, escalation, digest, failure };
+enum class EmailKind { reminder, due, overdue, escalation, digest, failure, problem };
 
 // "reminder", "due", ...: the template file stem and the word used in logs.
 const char* to_string(EmailKind kind);
@@ -83,6 +83,14 @@ struct FailureView {
   int attempts = 0;
   std::string first_attempt;
   bool permanent = false;
+};
+
+// The coordinator's notice that edited files were refused: the service goes on with the last
+// good version until they are fixed.
+struct ProblemView {
+  std::string partnership;
+  std::vector<std::string> problems;  // "file:line:col: key.path: message"
+  std::string since;                  // when the problem was first seen
 };
 
 struct RenderedEmail {

@@ -2,7 +2,47 @@
 
 #include "plan/loaders.h"
 
+#include <filesystem>
+#include <set>
+
 namespace plan_reminder::service {
+
+std::vector<std::string> watched_folders(const plan::Config& config,
+                                         const std::string& templates_folder) {
+  namespace fs = std::filesystem;
+  std::set<std::string> folders;
+  auto add = [&folders](const fs::path& folder) {
+    std::error_code error;
+    if (!folder.empty() && fs::is_directory(folder, error)) {
+      folders.insert(folder.lexically_normal().string());
+    }
+  };
+  add(fs::path(config.file).parent_path());
+  add(fs::path(config.directory).parent_path());
+  for (const auto& source : config.plan_sources) {
+    fs::path path(source.path);
+    std::error_code error;
+    if (fs::is_directory(path, error)) {
+      add(path);
+      continue;
+    }
+    // The folder part of a glob: the components before the first one with a wildcard.
+    fs::path folder;
+    for (const auto& part : path.parent_path()) {
+      if (part.string().find_first_of("*?[") != std::string::npos) {
+        break;
+      }
+      folder /= part;
+    }
+    add(folder);
+  }
+  add(templates_folder);
+  add(fs::path(templates_folder) / "partials");
+  if (config.holidays_source != "england-and-wales") {
+    add(fs::path(config.holidays_source).parent_path());
+  }
+  return {folders.begin(), folders.end()};
+}
 
 DeploymentLoad DeploymentLoader::load(const std::string& config_file) {
   DeploymentLoad result;
@@ -30,8 +70,9 @@ DeploymentLoad DeploymentLoader::load(const std::string& config_file) {
   result.diagnostics.append(template_problems);
   result.diagnostics.sort();
   if (plans.snapshot && templates && template_problems.empty()) {
-    result.deployment = Deployment{plans.snapshot,
-                                   std::make_shared<const mail::Templates>(std::move(*templates))};
+    result.deployment =
+        Deployment{plans.snapshot, std::make_shared<const mail::Templates>(std::move(*templates)),
+                   folder};
   }
   return result;
 }

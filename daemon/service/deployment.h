@@ -9,18 +9,26 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace plan_reminder::service {
 
 struct Deployment {
   std::shared_ptr<const plan::Snapshot> snapshot;
   std::shared_ptr<const mail::Templates> templates;
+  std::string templates_folder;
 };
 
 struct DeploymentLoad {
   std::optional<Deployment> deployment;  // set only when every file is valid
   plan::Diagnostics diagnostics;
 };
+
+// The folders whose files make up a deployment, for the file watch: the config's, the
+// directory's, each plan source's (the folder, or the folder part of a glob), the templates'
+// and the holiday file's.
+std::vector<std::string> watched_folders(const plan::Config& config,
+                                         const std::string& templates_folder);
 
 class DeploymentLoader {
  public:

@@ -241,12 +241,16 @@ PassReport PassRunner::deliver(Instant now) {
 
 void PassRunner::deliver_into(PassReport& report, Instant now) {
   // A failure notice queued in one round goes out in the next; it never makes another.
-  for (int round = 0; round < 2; ++round) {
+  for (int round = 0; round < 2 && !report.stopped; ++round) {
     auto due = store_.due_messages(now);
     if (due.empty()) {
       break;
     }
     for (std::size_t i = 0; i < due.size(); ++i) {
+      if (stop_requested_ && stop_requested_()) {
+        report.stopped = true;
+        break;
+      }
       const store::OutboxMessage& message = due[i];
       mail::SendResult result =
           transport_.send(message.envelope_from, message.recipients, message.raw);
@@ -286,27 +290,15 @@ void PassRunner::deliver_into(PassReport& report, Instant now) {
   report.next_retry = store_.next_attempt();
 }
 
-void PassRunner::enqueue_failure_notice(const store::OutboxMessage& failed,
-                                        const std::string& error, Instant now) {
-  const plan::Directory& directory = snapshot_.directory;
-  auto to = coordinator(directory);
+void enqueue_for_coordinator(store::StateStore& store, const plan::Snapshot& snapshot,
+                             const policy::Clock& clock, mail::EmailKind kind,
+                             const mail::RenderedEmail& rendered, const std::string& key,
+                             std::vector<std::string> references, Instant now) {
+  auto to = coordinator(snapshot.directory);
   if (!to) {
     return;
   }
-  mail::FailureView view;
-  view.partnership = directory.partnership;
-  view.subject = failed.subject;
-  for (const auto& recipient : failed.recipients) {
-    view.recipients += (view.recipients.empty() ? "" : ", ") + recipient;
-  }
-  view.error = error;
-  view.attempts = failed.attempts + 1;
-  view.first_attempt = short_local_time(clock_, failed.created);
-  view.permanent = error.rfind("gave up", 0) != 0;
-  mail::RenderedEmail rendered = templates_.render(view);
-
-  mail::Address from = sender(snapshot_.config);
-  std::string key = "failure/" + failed.message_id;
+  mail::Address from = sender(snapshot.config);
   mail::Message message;
   message.from = from;
   message.to = {*to};
@@ -314,13 +306,13 @@ void PassRunner::enqueue_failure_notice(const store::OutboxMessage& failed,
   message.text = rendered.text;
   message.html = rendered.html;
   message.message_id = mail::message_id_for({key}, domain_of(from.address));
-  message.references = {failed.message_id};
+  message.references = std::move(references);
   message.date = now;
-  message.utc_offset = utc_offset(clock_, now);
+  message.utc_offset = utc_offset(clock, now);
 
   store::OutboxMessage outbox;
   outbox.message_id = message.message_id;
-  outbox.kind = "failure";
+  outbox.kind = mail::to_string(kind);
   outbox.subject = message.subject;
   outbox.envelope_from = from.address;
   outbox.recipients = mail::envelope_recipients(message);
@@ -329,14 +321,31 @@ void PassRunner::enqueue_failure_notice(const store::OutboxMessage& failed,
   outbox.next_attempt = now;
   store::NoticeRecord record;
   record.key = key;
-  record.kind = "failure";
+  record.kind = mail::to_string(kind);
   record.recipient = "coordinator";
   record.scheduled = now;
   record.state = "queued";
   record.message_id = message.message_id;
-  record.detail = failed.subject;
+  record.detail = rendered.subject;
   record.recorded = now;
-  store_.enqueue(std::move(outbox), {record});
+  store.enqueue(std::move(outbox), {record});
+}
+
+void PassRunner::enqueue_failure_notice(const store::OutboxMessage& failed,
+                                        const std::string& error, Instant now) {
+  mail::FailureView view;
+  view.partnership = snapshot_.directory.partnership;
+  view.subject = failed.subject;
+  for (const auto& recipient : failed.recipients) {
+    view.recipients += (view.recipients.empty() ? "" : ", ") + recipient;
+  }
+  view.error = error;
+  view.attempts = failed.attempts + 1;
+  view.first_attempt = short_local_time(clock_, failed.created);
+  view.permanent = error.rfind("gave up", 0) != 0;
+  enqueue_for_coordinator(store_, snapshot_, clock_, mail::EmailKind::failure,
+                          templates_.render(view), "failure/" + failed.message_id,
+                          {failed.message_id}, now);
 }
 
 }  // namespace plan_reminder::service

@@ -11,6 +11,7 @@
 #include "policy/schedule.h"
 #include "store/state_store.h"
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <unordered_set>
@@ -46,6 +47,7 @@ struct PassReport {
   std::size_t delivered = 0;
   std::size_t retrying = 0;   // transient failures, to be tried again
   std::size_t failed = 0;     // permanent failures, or given up after three days
+  bool stopped = false;       // delivery stopped early because a stop was requested
   std::optional<Instant> next_retry;
 };
 
@@ -57,6 +59,12 @@ class PassRunner {
  public:
   PassRunner(const plan::Snapshot& snapshot, const mail::Templates& templates,
              store::StateStore& store, mail::Transport& transport);
+
+  // Asked between messages; when it returns true, delivery stops after the message in flight
+  // and the rest stay queued (SIGTERM: finish the message in flight, record it, exit).
+  void set_stop_check(std::function<bool()> stop_requested) {
+    stop_requested_ = std::move(stop_requested);
+  }
 
   // Plans, stores and delivers everything due at `now`.
   PassReport run(Instant now);
@@ -73,7 +81,16 @@ class PassRunner {
   store::StateStore& store_;
   mail::Transport& transport_;
   policy::Clock clock_;
+  std::function<bool()> stop_requested_;
 };
+
+// Stores a message to the DHR coordinator (a failure or problem notice) in the outbox, under
+// `key`, to go with the next delivery. Does nothing when the directory has no coordinator
+// address.
+void enqueue_for_coordinator(store::StateStore& store, const plan::Snapshot& snapshot,
+                             const policy::Clock& clock, mail::EmailKind kind,
+                             const mail::RenderedEmail& rendered, const std::string& key,
+                             std::vector<std::string> references, Instant now);
 
 // The week's audit trail for the digest, from the notification log.
 std::vector<mail::AuditRow> audit_rows(store::StateStore& store, const policy::Clock& clock,

@@ -615,3 +615,27 @@ TEST(TemplatesRenderTest, NoUnrenderedTags) {
 
 }  // namespace
 }  // namespace plan_reminder::mail
+
+namespace plan_reminder::mail {
+namespace {
+
+// Tests that the coordinator's notice of refused files lists every problem, says the service
+// goes on with the last good version, and escapes HTML.
+TEST(TemplatesRenderTest, ProblemNoticeListsEveryProblem) {
+  Templates templates = load_shipped();
+  ProblemView view;
+  view.partnership = "Safer Sunderland Partnership";
+  view.problems = {"plans/david.yaml:57:21: recommendations[0].actions[1].milestones[0].target: "
+                   "unrecognised target date \"Spring 2020\"",
+                   "agencies.yaml:3:5: agencies.wwin.to: has no address <none>"};
+  view.since = "Mon 3 Feb 2020 10:15";
+  RenderedEmail email = templates.render(view);
+  EXPECT_EQ(email.subject, "[plan-reminder] Plan files not loaded: 2 problems to fix");
+  EXPECT_NE(email.text.find("plans/david.yaml:57:21:"), std::string::npos);
+  EXPECT_NE(email.text.find("last version that was valid"), std::string::npos);
+  EXPECT_NE(email.html.find("has no address &lt;none&gt;"), std::string::npos);
+  EXPECT_EQ(email.text.find("{{"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace plan_reminder::mail

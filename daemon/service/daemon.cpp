@@ -1,0 +1,220 @@
+#include "service/daemon.h"
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/post.hpp>
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <functional>
+
+namespace plan_reminder::service {
+namespace {
+
+namespace asio = boost::asio;
+
+// Between send times the service wakes at most once an hour, to check on itself.
+constexpr std::chrono::hours safety_check{1};
+
+const char* const problems_setting = "reload_problems";
+
+std::size_t fingerprint(const plan::Diagnostics& diagnostics) {
+  std::string all;
+  for (const auto& diagnostic : diagnostics.items()) {
+    all += diagnostic.to_string();
+    all += '\n';
+  }
+  return std::hash<std::string>{}(all);
+}
+
+}  // namespace
+
+Daemon::Daemon(asio::io_context& io, Options options, DeploymentLoader loader,
+               Deployment deployment, std::unique_ptr<store::StateStore> store,
+               std::unique_ptr<mail::Transport> transport)
+    : io_(io),
+      options_(std::move(options)),
+      deployment_(std::move(deployment)),
+      loader_(std::move(loader)),
+      store_(std::move(store)),
+      transport_(std::move(transport)),
+      signals_(io, SIGTERM, SIGINT, SIGHUP),
+      timer_(io),
+      watchdog_(io),
+      watch_(io, options_.settle, [this] { reload("a watched file changed"); }) {}
+
+Daemon::~Daemon() { worker_.join(); }
+
+void Daemon::start() {
+  watch_.watch(watched_folders(deployment_.snapshot->config, deployment_.templates_folder));
+  wait_for_signal();
+  ping_watchdog();
+  spdlog::info("plan-reminder started: {} plans, transport {}", deployment_.snapshot->plans.size(),
+               transport_->describe());
+  // The first pass runs at once: it catches up on anything due while the service was down.
+  schedule(options_.now());
+  systemd_.ready(status_line());
+}
+
+void Daemon::wait_for_signal() {
+  signals_.async_wait([this](const boost::system::error_code& error, int signal) {
+    if (error) {
+      return;
+    }
+    if (signal == SIGHUP) {
+      reload("SIGHUP");
+      wait_for_signal();
+    } else {
+      stop(signal);
+    }
+  });
+}
+
+void Daemon::schedule(date::sys_seconds at) {
+  date::sys_seconds now = options_.now();
+  next_pass_ = at;
+  date::sys_seconds wake = std::min(at, now + safety_check);
+  timer_.wait_until(wake, [this](bool clock_changed) {
+    if (clock_changed) {
+      spdlog::info("the system clock was set; looking again at what is due");
+    }
+    // A pass is idempotent (each notice goes at most once), so after a clock change or a
+    // safety check it simply runs and works out the next moment again.
+    start_pass();
+  });
+}
+
+void Daemon::start_pass() {
+  if (pass_running_ || stop_requested_) {
+    return;
+  }
+  pass_running_ = true;
+  timer_.cancel();
+  date::sys_seconds now = options_.now();
+  Deployment deployment = deployment_;
+  auto guard = std::make_shared<asio::executor_work_guard<asio::io_context::executor_type>>(
+      io_.get_executor());
+  asio::post(worker_, [this, deployment, now, guard] {
+    PassReport report;
+    try {
+      PassRunner runner(*deployment.snapshot, *deployment.templates, *store_, *transport_);
+      runner.set_stop_check([this] { return stop_requested_.load(); });
+      report = runner.run(now);
+      queued_ = store_->queued_count();
+    } catch (const std::exception& error) {
+      spdlog::error("pass failed: {}", error.what());
+      report.next_retry = now + std::chrono::minutes(1);
+    }
+    asio::post(io_, [this, report, now, guard] { pass_finished(report, now); });
+  });
+}
+
+void Daemon::pass_finished(PassReport report, date::sys_seconds now) {
+  pass_running_ = false;
+  if (report.queued + report.delivered + report.retrying + report.failed + report.dropped > 0) {
+    spdlog::info("pass: {} queued, {} delivered, {} to retry, {} failed, {} stale dropped",
+                 report.queued, report.delivered, report.retrying, report.failed,
+                 report.dropped);
+  }
+  if (stop_requested_) {
+    return;
+  }
+  if (reload_after_pass_) {
+    reload_after_pass_ = false;
+    reload("a change during the pass");
+    return;
+  }
+  const plan::Config& config = deployment_.snapshot->config;
+  date::sys_seconds next =
+      policy::next_send_time(config.policy, policy::clock_for(config), options_.now());
+  if (report.next_retry && *report.next_retry < next) {
+    next = std::max(*report.next_retry, now + std::chrono::seconds(1));
+  }
+  schedule(next);
+  systemd_.status(status_line());
+}
+
+void Daemon::reload(const std::string& why) {
+  if (stop_requested_) {
+    return;
+  }
+  if (pass_running_) {
+    reload_after_pass_ = true;
+    return;
+  }
+  systemd_.reloading();
+  DeploymentLoad load = loader_.load(options_.config_file);
+  if (load.deployment) {
+    deployment_ = std::move(*load.deployment);
+    watch_.watch(watched_folders(deployment_.snapshot->config, deployment_.templates_folder));
+    store_->set_setting(problems_setting, "");
+    spdlog::info("reloaded ({}): {} plans", why, deployment_.snapshot->plans.size());
+  } else {
+    for (const auto& diagnostic : load.diagnostics.items()) {
+      spdlog::error("{}", diagnostic.to_string());
+    }
+    spdlog::error("reload ({}) refused: {} problems; keeping the last good plans", why,
+                  load.diagnostics.size());
+    report_problems(load.diagnostics);
+  }
+  // What is due may have changed (a new plan, a new date, a problem notice): look now.
+  start_pass();
+  systemd_.ready(status_line());
+}
+
+void Daemon::report_problems(const plan::Diagnostics& diagnostics) {
+  std::string print = std::to_string(fingerprint(diagnostics));
+  if (store_->setting(problems_setting) == print) {
+    return;  // the coordinator already knows about exactly these problems
+  }
+  store_->set_setting(problems_setting, print);
+  const plan::Snapshot& snapshot = *deployment_.snapshot;
+  policy::Clock clock = policy::clock_for(snapshot.config);
+  date::sys_seconds now = options_.now();
+  mail::ProblemView view;
+  view.partnership = snapshot.directory.partnership;
+  view.since = short_local_time(clock, now);
+  for (const auto& diagnostic : diagnostics.items()) {
+    view.problems.push_back(diagnostic.to_string());
+  }
+  std::string key =
+      "problem/" + std::to_string(now.time_since_epoch().count()) + "/" + print;
+  enqueue_for_coordinator(*store_, snapshot, clock, mail::EmailKind::problem,
+                          deployment_.templates->render(view), key, {}, now);
+}
+
+void Daemon::stop(int signal) {
+  spdlog::info("stopping on signal {}{}", signal,
+               pass_running_ ? " after the message in flight" : "");
+  systemd_.stopping();
+  stop_requested_ = true;
+  timer_.cancel();
+  watchdog_.cancel();
+  signals_.cancel();
+  watch_.close();
+}
+
+void Daemon::ping_watchdog() {
+  auto interval = systemd_.watchdog_interval();
+  if (!interval) {
+    return;
+  }
+  systemd_.watchdog();
+  watchdog_.expires_after(*interval);
+  watchdog_.async_wait([this](const boost::system::error_code& error) {
+    if (!error) {
+      ping_watchdog();
+    }
+  });
+}
+
+std::string Daemon::status_line() const {
+  std::string status = std::to_string(deployment_.snapshot->plans.size()) + " plans";
+  if (next_pass_) {
+    policy::Clock clock = policy::clock_for(deployment_.snapshot->config);
+    status += "; next pass " + short_local_time(clock, *next_pass_);
+  }
+  status += "; " + std::to_string(queued_.load()) + " queued";
+  return status;
+}
+
+}  // namespace plan_reminder::service

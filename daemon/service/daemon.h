@@ -1,0 +1,83 @@
+// The long-running service (SPEC §6 `run`, §7): one Asio io_context; a wall-clock timer to the
+// next send time or retry (no polling); signals through asio::signal_set (SIGHUP reloads,
+// SIGTERM and SIGINT stop); a file watch that reloads on edits. A pass runs on a worker
+// thread so that signals are handled while mail is being sent: a stop lets the message in
+// flight finish and be recorded, then exits. Reloads are transactional: a bad edit keeps the
+// last good deployment, logs every problem and tells the coordinator once per distinct set of
+// problems.
+#pragma once
+
+#include <utility>  // Boost 1.74's Asio misses it under C++20
+
+#include "mail/transport.h"
+#include "service/deployment.h"
+#include "service/file_watch.h"
+#include "service/pass.h"
+#include "service/systemd_notify.h"
+#include "service/wall_clock_timer.h"
+#include "store/state_store.h"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace plan_reminder::service {
+
+class Daemon {
+ public:
+  using Clock = std::function<date::sys_seconds()>;
+
+  struct Options {
+    std::string config_file;
+    Clock now;  // the wall clock; tests may inject another
+    std::chrono::milliseconds settle{300};
+  };
+
+  // `loader` is the one that loaded `deployment`, so that reloads re-read only what changed.
+  Daemon(boost::asio::io_context& io, Options options, DeploymentLoader loader,
+         Deployment deployment, std::unique_ptr<store::StateStore> store,
+         std::unique_ptr<mail::Transport> transport);
+  ~Daemon();
+
+  // Arms signals, the file watch and the first pass (at once: a catch-up after downtime).
+  // io.run() returns after SIGTERM or SIGINT, once the message in flight is recorded.
+  void start();
+
+ private:
+  void wait_for_signal();
+  void schedule(date::sys_seconds at);
+  void start_pass();
+  void pass_finished(PassReport report, date::sys_seconds now);
+  void reload(const std::string& why);
+  void report_problems(const plan::Diagnostics& diagnostics);
+  void stop(int signal);
+  void ping_watchdog();
+  std::string status_line() const;
+
+  boost::asio::io_context& io_;
+  Options options_;
+  Deployment deployment_;
+  DeploymentLoader loader_;
+  std::unique_ptr<store::StateStore> store_;
+  std::unique_ptr<mail::Transport> transport_;
+  SystemdNotifier systemd_;
+  boost::asio::signal_set signals_;
+  WallClockTimer timer_;
+  boost::asio::steady_timer watchdog_;
+  FileWatch watch_;
+  boost::asio::thread_pool worker_{1};
+  std::atomic<bool> stop_requested_{false};
+  bool pass_running_ = false;
+  bool reload_after_pass_ = false;
+  std::optional<date::sys_seconds> next_pass_;
+  std::atomic<std::size_t> queued_{0};
+};
+
+}  // namespace plan_reminder::service

@@ -1,0 +1,43 @@
+#include "service/systemd_notify.h"
+
+#include <systemd/sd-daemon.h>
+
+#include <ctime>
+
+namespace plan_reminder::service {
+namespace {
+
+void notify(const std::string& state) { sd_notify(0, state.c_str()); }
+
+std::string monotonic_usec() {
+  timespec now{};
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return std::to_string(static_cast<long long>(now.tv_sec) * 1'000'000 + now.tv_nsec / 1000);
+}
+
+}  // namespace
+
+void SystemdNotifier::ready(const std::string& status) const {
+  notify("READY=1\nSTATUS=" + status);
+}
+
+// MONOTONIC_USEC lets systemd 253+ (Type=notify-reload) match the reload; older ones ignore it.
+void SystemdNotifier::reloading() const {
+  notify("RELOADING=1\nMONOTONIC_USEC=" + monotonic_usec() + "\nSTATUS=Reloading");
+}
+
+void SystemdNotifier::stopping() const { notify("STOPPING=1\nSTATUS=Stopping"); }
+
+void SystemdNotifier::status(const std::string& status) const { notify("STATUS=" + status); }
+
+void SystemdNotifier::watchdog() const { notify("WATCHDOG=1"); }
+
+std::optional<std::chrono::microseconds> SystemdNotifier::watchdog_interval() const {
+  uint64_t usec = 0;
+  if (sd_watchdog_enabled(0, &usec) > 0 && usec > 0) {
+    return std::chrono::microseconds(usec / 2);
+  }
+  return std::nullopt;
+}
+
+}  // namespace plan_reminder::service
