@@ -106,7 +106,18 @@ int run_daemon(const RunArguments& args) {
   boost::asio::io_context io;
   service::Daemon::Options options;
   options.config_file = args.config;
-  options.now = system_now;
+  if (!args.now.empty()) {
+    policy::Clock clock = policy::clock_for(load.deployment->snapshot->config);
+    auto moment =
+        parse_moment(args.now, clock, load.deployment->snapshot->config.policy.send_time);
+    if (!moment) {
+      std::cerr << "plan-reminder run: --now expects YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS] (local "
+                   "time) or with Z or +HH:MM, got '"
+                << args.now << "'\n";
+      return usage;
+    }
+    options.offset = *moment - system_now();
+  }
   service::Daemon daemon(io, options, std::move(loader), std::move(service.deployment),
                          std::move(service.store), std::move(service.transport));
   // Asio's signal_set receives them through its own handler once unblocked in this thread.
@@ -126,11 +137,10 @@ Command add_run_command(CLI::App& app) {
   command->add_option("-c,--config", args->config, "The daemon configuration file")
       ->capture_default_str();
   command->add_flag("--once", args->once, "Do one pass and exit (for tests, cron and timers)");
-  command
-      ->add_option("--now", args->now,
-                   "With --once: run as if at this time: YYYY-MM-DD (at the send time), "
-                   "YYYY-MM-DDTHH:MM local, or with Z or +HH:MM")
-      ->needs("--once");
+  command->add_option("--now", args->now,
+                      "Run as if the time were TIME: YYYY-MM-DD (at the send time), "
+                      "YYYY-MM-DDTHH:MM[:SS] local, or with Z or +HH:MM. Without --once, time "
+                      "then runs on from there (for rehearsals and tests)");
   return [args]() -> int {
     if (!args->once) {
       return run_daemon(*args);

@@ -44,6 +44,11 @@ Daemon::Daemon(asio::io_context& io, Options options, DeploymentLoader loader,
 
 Daemon::~Daemon() { worker_.join(); }
 
+date::sys_seconds Daemon::now() const {
+  return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()) +
+         options_.offset;
+}
+
 void Daemon::start() {
   watch_.watch(watched_folders(deployment_.snapshot->config, deployment_.templates_folder));
   wait_for_signal();
@@ -51,7 +56,7 @@ void Daemon::start() {
   spdlog::info("plan-reminder started: {} plans, transport {}", deployment_.snapshot->plans.size(),
                transport_->describe());
   // The first pass runs at once: it catches up on anything due while the service was down.
-  schedule(options_.now());
+  schedule(now());
   systemd_.ready(status_line());
 }
 
@@ -70,10 +75,10 @@ void Daemon::wait_for_signal() {
 }
 
 void Daemon::schedule(date::sys_seconds at) {
-  date::sys_seconds now = options_.now();
+  date::sys_seconds now = this->now();
   next_pass_ = at;
   date::sys_seconds wake = std::min(at, now + safety_check);
-  timer_.wait_until(wake, [this](bool clock_changed) {
+  timer_.wait_until(wake - options_.offset, [this](bool clock_changed) {
     if (clock_changed) {
       spdlog::info("the system clock was set; looking again at what is due");
     }
@@ -89,7 +94,7 @@ void Daemon::start_pass() {
   }
   pass_running_ = true;
   timer_.cancel();
-  date::sys_seconds now = options_.now();
+  date::sys_seconds now = this->now();
   Deployment deployment = deployment_;
   auto guard = std::make_shared<asio::executor_work_guard<asio::io_context::executor_type>>(
       io_.get_executor());
@@ -125,7 +130,7 @@ void Daemon::pass_finished(PassReport report, date::sys_seconds now) {
   }
   const plan::Config& config = deployment_.snapshot->config;
   date::sys_seconds next =
-      policy::next_send_time(config.policy, policy::clock_for(config), options_.now());
+      policy::next_send_time(config.policy, policy::clock_for(config), this->now());
   if (report.next_retry && *report.next_retry < next) {
     next = std::max(*report.next_retry, now + std::chrono::seconds(1));
   }
@@ -169,7 +174,7 @@ void Daemon::report_problems(const plan::Diagnostics& diagnostics) {
   store_->set_setting(problems_setting, print);
   const plan::Snapshot& snapshot = *deployment_.snapshot;
   policy::Clock clock = policy::clock_for(snapshot.config);
-  date::sys_seconds now = options_.now();
+  date::sys_seconds now = this->now();
   mail::ProblemView view;
   view.partnership = snapshot.directory.partnership;
   view.since = short_local_time(clock, now);

@@ -32,11 +32,11 @@ namespace plan_reminder::service {
 
 class Daemon {
  public:
-  using Clock = std::function<date::sys_seconds()>;
-
   struct Options {
     std::string config_file;
-    Clock now;  // the wall clock; tests may inject another
+    // The service's time is the wall clock shifted by `offset` (zero in production; tests and
+    // rehearsals start the service "as if" at another moment, and time then runs normally).
+    std::chrono::seconds offset{0};
     std::chrono::milliseconds settle{300};
   };
 
@@ -59,6 +59,7 @@ class Daemon {
   void report_problems(const plan::Diagnostics& diagnostics);
   void stop(int signal);
   void ping_watchdog();
+  date::sys_seconds now() const;
   std::string status_line() const;
 
   boost::asio::io_context& io_;
