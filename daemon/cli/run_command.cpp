@@ -80,6 +80,9 @@ int run_once(const RunArguments& args, const service::Deployment& deployment) {
                              *service.transport);
   service::PassReport report = runner.run(now);
   log_report(report, now);
+  if (!report.last_error.empty()) {
+    spdlog::error("delivery: {}", report.last_error);
+  }
   return report.retrying > 0 ? unavailable : ok;
 }
 

@@ -120,6 +120,9 @@ void Daemon::pass_finished(PassReport report, date::sys_seconds now) {
                  report.queued, report.delivered, report.retrying, report.failed,
                  report.dropped);
   }
+  if (!report.last_error.empty()) {
+    spdlog::error("delivery: {}", report.last_error);
+  }
   if (stop_requested_) {
     return;
   }

@@ -259,12 +259,13 @@ void PassRunner::deliver_into(PassReport& report, Instant now) {
         ++report.delivered;
         continue;
       }
-      bool give_up = result.status == mail::SendResult::Status::permanent ||
-                     now - message.created >= give_up_after;
+      report.last_error = result.detail;
+      // A batch stopped by the server or the settings (no connection, TLS, STARTTLS, AUTH) is
+      // not this message's fault, even when the error is permanent: it waits for a fix.
+      bool permanent = result.status == mail::SendResult::Status::permanent && !result.stop_batch;
+      bool give_up = permanent || now - message.created >= give_up_after;
       if (give_up) {
-        std::string error = result.status == mail::SendResult::Status::permanent
-                                ? result.detail
-                                : "gave up after 3 days: " + result.detail;
+        std::string error = permanent ? result.detail : "gave up after 3 days: " + result.detail;
         store_.mark_failed(message.id, now, error);
         ++report.failed;
         if (message.kind != "failure") {

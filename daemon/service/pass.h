@@ -49,6 +49,7 @@ struct PassReport {
   std::size_t failed = 0;     // permanent failures, or given up after three days
   bool stopped = false;       // delivery stopped early because a stop was requested
   std::optional<Instant> next_retry;
+  std::string last_error;  // the last delivery error of the pass, for the log
 };
 
 // Retry delays: 1 minute doubling to 1 hour; give up 3 days after the first attempt.
