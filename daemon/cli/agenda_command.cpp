@@ -232,8 +232,7 @@ Command add_agenda_command(CLI::App& app) {
       "agenda", "Show every milestone's state: overdue, due, upcoming, later, undated, pending, "
                 "ongoing, complete or on hold");
   auto args = std::make_shared<AgendaArguments>();
-  command->add_option("-c,--config", args->config, "The daemon configuration file")
-      ->capture_default_str();
+  add_config_option(command, args->config);
   command->add_option("--as-of", args->as_of, "The day to report on, YYYY-MM-DD (default: today)");
   command->add_option("--horizon", args->horizon, "Days ahead counted as upcoming")
       ->capture_default_str()

@@ -12,8 +12,7 @@ Command add_check_command(CLI::App& app) {
       "check", "Validate the config, the agency directory, the templates and every plan; print every "
       "problem");
   auto config = std::make_shared<std::string>(default_config_path);
-  command->add_option("-c,--config", *config, "The daemon configuration file")
-      ->capture_default_str();
+  add_config_option(command, *config);
   return [config]() -> int {
     service::DeploymentLoader loader;
     service::DeploymentLoad result = loader.load(*config);

@@ -9,6 +9,10 @@
 
 namespace plan_reminder::cli {
 
+void add_config_option(CLI::App* command, std::string& config) {
+  command->add_option("-c,--config", config, "The configuration file")->capture_default_str();
+}
+
 void print_diagnostics(const plan::Diagnostics& diagnostics, std::ostream& out) {
   for (const auto& diagnostic : diagnostics.items()) {
     out << diagnostic.to_string() << '\n';

@@ -6,6 +6,7 @@
 #include "policy/schedule.h"
 #include "service/deployment.h"
 
+#include <CLI/CLI.hpp>
 #include <date/date.h>
 
 #include <iosfwd>
@@ -26,6 +27,9 @@ enum ExitCode : int {
 };
 
 inline constexpr std::string_view default_config_path = "/etc/plan-reminder/plan-reminder.yaml";
+
+// The `-c,--config FILE` option every subcommand has.
+void add_config_option(CLI::App* command, std::string& config);
 
 // Prints each diagnostic as `file:line:col: key.path: message`.
 void print_diagnostics(const plan::Diagnostics& diagnostics, std::ostream& out);

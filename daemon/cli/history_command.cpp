@@ -23,8 +23,7 @@ struct HistoryArguments {
 Command add_history_command(CLI::App& app) {
   auto* command = app.add_subcommand("history", "Show the audit trail of every notice");
   auto args = std::make_shared<HistoryArguments>();
-  command->add_option("-c,--config", args->config, "The daemon configuration file")
-      ->capture_default_str();
+  add_config_option(command, args->config);
   command->add_option("--since", args->since, "Only notices recorded on or after YYYY-MM-DD");
   command->add_option("--format", args->format, "Output format")
       ->capture_default_str()

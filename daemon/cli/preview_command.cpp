@@ -33,8 +33,7 @@ Command add_preview_command(CLI::App& app) {
   auto* command = app.add_subcommand(
       "preview", "List every email the policy would send in a window; sends and writes nothing");
   auto args = std::make_shared<PreviewArguments>();
-  command->add_option("-c,--config", args->config, "The daemon configuration file")
-      ->capture_default_str();
+  add_config_option(command, args->config);
   command->add_option("--from", args->from, "First day, YYYY-MM-DD (default: today)");
   command->add_option("--to", args->to, "Last day, YYYY-MM-DD (default: 14 days after --from)");
   command->add_flag("--render", args->render, "Print each whole message");

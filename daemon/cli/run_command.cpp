@@ -137,8 +137,7 @@ Command add_run_command(CLI::App& app) {
   auto* command = app.add_subcommand(
       "run", "Run the service: send reminders, notices, escalations and digests when due");
   auto args = std::make_shared<RunArguments>();
-  command->add_option("-c,--config", args->config, "The daemon configuration file")
-      ->capture_default_str();
+  add_config_option(command, args->config);
   command->add_flag("--once", args->once, "Do one pass and exit (for tests, cron and timers)");
   command->add_option("--now", args->now,
                       "Run as if the time were TIME: YYYY-MM-DD (at the send time), "

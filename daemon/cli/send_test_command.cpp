@@ -17,8 +17,7 @@ Command add_send_test_command(CLI::App& app) {
       app.add_subcommand("send-test", "Send one test message through the configured transport");
   auto config_file = std::make_shared<std::string>(default_config_path);
   auto to = std::make_shared<std::string>();
-  command->add_option("-c,--config", *config_file, "The daemon configuration file")
-      ->capture_default_str();
+  add_config_option(command, *config_file);
   command->add_option("--to", *to, "The address to send the test message to")->required();
   return [config_file, to]() -> int {
     std::string problem = plan::address_problem(*to);
