@@ -5,12 +5,16 @@ Stores each message it accepts as OUTDIR/<n>.eml, with its envelope in OUTDIR/<n
 {"mail_from", "rcpt_tos", "auth_user", "connection", "tls"}; "connection" numbers the TCP
 connections, so that a test can tell that several messages shared one.
 
-  smtp_sink.py --dir OUTDIR [--port 0] [--port-file FILE]
+  smtp_sink.py (--dir OUTDIR | --discard) [--port 0] [--port-file FILE] [--stats-file FILE]
                [--tls-cert CERT --tls-key KEY [--require-starttls] [--smtps]]
                [--auth-user U --auth-password-file F]
-               [--reject-rcpt ADDRESS ...] [--tempfail-first N]
+               [--reject-rcpt ADDRESS ...] [--tempfail-first N] [--delay-data SECONDS]
 
 Binds 127.0.0.1 (port 0: a free one) and writes the port to --port-file once listening.
+--delay-data waits after storing each message before answering 250 to its DATA, so that a test
+can kill a client in the window where a message is delivered but not yet seen as accepted.
+--discard (for benchmarks) accepts and counts messages but stores nothing; --stats-file is
+written on exit with {"messages", "connections", "bytes"}: what was accepted.
 Exits 0 on SIGTERM or SIGINT.
 """
 
@@ -39,12 +43,15 @@ def write_atomically(path, data):
 class Sink:
     """The aiosmtpd handler: stores, rejects or defers messages as the options say."""
 
-    def __init__(self, out_dir, reject_rcpt, tempfail_first, smtps):
-        self.out_dir = out_dir
+    def __init__(self, out_dir, reject_rcpt, tempfail_first, smtps, delay_data=0.0):
+        self.out_dir = out_dir  # None: --discard, count messages but store nothing
+        self.delay_data = delay_data
         self.reject_rcpt = {address.lower() for address in reject_rcpt}
         self.tempfail_left = tempfail_first
         self.smtps = smtps
         self.messages = itertools.count(1)
+        self.accepted = 0
+        self.bytes = 0
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address.lower() in self.reject_rcpt:
@@ -57,6 +64,16 @@ class Sink:
             self.tempfail_left -= 1
             return "451 4.3.0 Temporary failure, try again later"
         n = next(self.messages)
+        content = envelope.original_content or envelope.content
+        self.accepted = n
+        self.bytes += len(content)
+        if self.out_dir is not None:
+            self.store(n, server, session, envelope, content)
+        if self.delay_data > 0:
+            await asyncio.sleep(self.delay_data)
+        return f"250 2.0.0 OK: queued as {n}"
+
+    def store(self, n, server, session, envelope, content):
         login = getattr(session.auth_data, "login", None)
         if isinstance(login, bytes):
             login = login.decode("utf-8", "replace")
@@ -67,11 +84,9 @@ class Sink:
             "connection": server.connection_number,
             "tls": self.smtps or session.ssl is not None,
         }
-        content = envelope.original_content or envelope.content
         write_atomically(os.path.join(self.out_dir, f"{n}.eml"), content)
         write_atomically(os.path.join(self.out_dir, f"{n}.json"),
                          json.dumps(record).encode())
-        return f"250 2.0.0 OK: queued as {n}"
 
     async def handle_exception(self, error):
         # A client refusing our certificate is what some tests want: no traceback for it.
@@ -104,7 +119,11 @@ def make_authenticator(user, password):
 
 def parse_arguments(argv):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--dir", required=True, help="where to store received messages")
+    parser.add_argument("--dir", help="where to store received messages")
+    parser.add_argument("--discard", action="store_true",
+                        help="store nothing, only count (for benchmarks); instead of --dir")
+    parser.add_argument("--stats-file",
+                        help="written on exit: messages, connections and bytes accepted")
     parser.add_argument("--port", type=int, default=0, help="0: a free port")
     parser.add_argument("--port-file", help="written with the port once listening")
     parser.add_argument("--tls-cert", help="certificate (PEM) for STARTTLS or --smtps")
@@ -119,12 +138,18 @@ def parse_arguments(argv):
                         metavar="ADDRESS", help="answer 550 to RCPT TO these addresses")
     parser.add_argument("--tempfail-first", type=int, default=0, metavar="N",
                         help="answer 451 to the first N messages")
+    parser.add_argument("--delay-data", type=float, default=0.0, metavar="SECONDS",
+                        help="wait this long after storing each message before answering 250")
     parser.add_argument("--verbose", action="store_true", help="log the SMTP dialogue")
     args = parser.parse_args(argv)
+    if bool(args.dir) == bool(args.discard):
+        parser.error("give either --dir or --discard")
     if bool(args.tls_cert) != bool(args.tls_key):
         parser.error("--tls-cert and --tls-key go together")
     if (args.require_starttls or args.smtps) and not args.tls_cert:
         parser.error("--require-starttls and --smtps need --tls-cert and --tls-key")
+    if args.delay_data < 0:
+        parser.error("--delay-data must not be negative")
     if bool(args.auth_user) != bool(args.auth_password_file):
         parser.error("--auth-user and --auth-password-file go together")
     return args
@@ -142,7 +167,8 @@ async def serve(args):
             password = f.read().rstrip(b"\r\n")
         authenticator = make_authenticator(args.auth_user.encode(), password)
 
-    handler = Sink(args.dir, args.reject_rcpt, args.tempfail_first, args.smtps)
+    handler = Sink(None if args.discard else args.dir, args.reject_rcpt, args.tempfail_first,
+                   args.smtps, args.delay_data)
 
     def protocol():
         return CountedSMTP(
@@ -168,6 +194,11 @@ async def serve(args):
     await stop.wait()
     server.close()
     await server.wait_closed()
+    if args.stats_file:
+        stats = {"messages": handler.accepted,
+                 "connections": next(CountedSMTP.connections) - 1,
+                 "bytes": handler.bytes}
+        write_atomically(args.stats_file, (json.dumps(stats) + "\n").encode())
 
 
 def main(argv):
@@ -176,7 +207,8 @@ def main(argv):
                         format="smtp_sink: %(message)s")
     # With --smtps, AUTH is over TLS even though aiosmtpd cannot tell.
     warnings.filterwarnings("ignore", message="Requiring AUTH while not requiring TLS")
-    os.makedirs(args.dir, exist_ok=True)
+    if args.dir:
+        os.makedirs(args.dir, exist_ok=True)
     asyncio.run(serve(args))
     return 0
 
