@@ -46,13 +46,13 @@ int open_service(const service::Deployment& deployment, Service& out) {
   try {
     out.store = store::StateStore::open(config.state);
   } catch (const std::exception& error) {
-    std::cerr << "plan-reminder run: " << error.what() << '\n';
+    spdlog::error("{}", error.what());
     return io_error;
   }
   std::string error;
   out.transport = mail::make_transport(config.transport, error);
   if (!out.transport) {
-    std::cerr << "plan-reminder run: " << error << '\n';
+    spdlog::error("{}", error);
     return config_error;
   }
   out.deployment = deployment;
@@ -98,8 +98,11 @@ int run_daemon(const RunArguments& args) {
   service::DeploymentLoader loader;
   service::DeploymentLoad load = loader.load(args.config);
   if (!load.deployment) {
-    print_diagnostics(load.diagnostics, std::cerr);
-    std::cerr << "plan-reminder run: fix the problems above (see 'plan-reminder check')\n";
+    // Through the log, so that under journald these carry the error priority.
+    for (const auto& diagnostic : load.diagnostics.items()) {
+      spdlog::error("{}", diagnostic.to_string());
+    }
+    spdlog::error("not started: fix the problems above (see 'plan-reminder check')");
     return exit_code_for(load.diagnostics);
   }
   Service service;

@@ -39,7 +39,6 @@ Daemon::Daemon(asio::io_context& io, Options options, DeploymentLoader loader,
       transport_(std::move(transport)),
       signals_(io, SIGTERM, SIGINT, SIGHUP),
       timer_(io),
-      watchdog_(io),
       watch_(io, options_.settle, [this] { reload("a watched file changed"); }) {}
 
 Daemon::~Daemon() { worker_.join(); }
@@ -52,7 +51,7 @@ date::sys_seconds Daemon::now() const {
 void Daemon::start() {
   watch_.watch(watched_folders(deployment_.snapshot->config, deployment_.templates_folder));
   wait_for_signal();
-  ping_watchdog();
+  systemd_.watchdog();
   spdlog::info("plan-reminder started: {} plans, transport {}", deployment_.snapshot->plans.size(),
                transport_->describe());
   // The first pass runs at once: it catches up on anything due while the service was down.
@@ -77,7 +76,11 @@ void Daemon::wait_for_signal() {
 void Daemon::schedule(date::sys_seconds at) {
   date::sys_seconds now = this->now();
   next_pass_ = at;
-  date::sys_seconds wake = std::min(at, now + safety_check);
+  // One wake-up serves both the hourly safety check and systemd's watchdog.
+  auto check_every = std::chrono::duration_cast<std::chrono::seconds>(
+      std::min<std::chrono::microseconds>(safety_check, systemd_.watchdog_interval().value_or(
+                                                            safety_check)));
+  date::sys_seconds wake = std::min(at, now + std::max(check_every, std::chrono::seconds(1)));
   timer_.wait_until(wake - options_.offset, [this](bool clock_changed) {
     if (clock_changed) {
       spdlog::info("the system clock was set; looking again at what is due");
@@ -92,6 +95,7 @@ void Daemon::start_pass() {
   if (pass_running_ || stop_requested_) {
     return;
   }
+  systemd_.watchdog();
   pass_running_ = true;
   timer_.cancel();
   date::sys_seconds now = this->now();
@@ -132,8 +136,8 @@ void Daemon::pass_finished(PassReport report, date::sys_seconds now) {
     return;
   }
   const plan::Config& config = deployment_.snapshot->config;
-  date::sys_seconds next =
-      policy::next_send_time(config.policy, policy::clock_for(config), this->now());
+  // From the moment the pass started: a send time that came while it ran is due at once.
+  date::sys_seconds next = policy::next_send_time(config.policy, policy::clock_for(config), now);
   if (report.next_retry && *report.next_retry < next) {
     next = std::max(*report.next_retry, now + std::chrono::seconds(1));
   }
@@ -160,8 +164,8 @@ void Daemon::reload(const std::string& why) {
     for (const auto& diagnostic : load.diagnostics.items()) {
       spdlog::error("{}", diagnostic.to_string());
     }
-    spdlog::error("reload ({}) refused: {} problems; keeping the last good plans", why,
-                  load.diagnostics.size());
+    spdlog::error("reload ({}) refused: {} {}; keeping the last good plans", why,
+                  load.diagnostics.size(), load.diagnostics.size() == 1 ? "problem" : "problems");
     report_problems(load.diagnostics);
   }
   // What is due may have changed (a new plan, a new date, a problem notice): look now.
@@ -196,23 +200,8 @@ void Daemon::stop(int signal) {
   systemd_.stopping();
   stop_requested_ = true;
   timer_.cancel();
-  watchdog_.cancel();
   signals_.cancel();
   watch_.close();
-}
-
-void Daemon::ping_watchdog() {
-  auto interval = systemd_.watchdog_interval();
-  if (!interval) {
-    return;
-  }
-  systemd_.watchdog();
-  watchdog_.expires_after(*interval);
-  watchdog_.async_wait([this](const boost::system::error_code& error) {
-    if (!error) {
-      ping_watchdog();
-    }
-  });
 }
 
 std::string Daemon::status_line() const {

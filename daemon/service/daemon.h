@@ -19,7 +19,6 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 
 #include <atomic>
@@ -58,7 +57,6 @@ class Daemon {
   void reload(const std::string& why);
   void report_problems(const plan::Diagnostics& diagnostics);
   void stop(int signal);
-  void ping_watchdog();
   date::sys_seconds now() const;
   std::string status_line() const;
 
@@ -71,7 +69,6 @@ class Daemon {
   SystemdNotifier systemd_;
   boost::asio::signal_set signals_;
   WallClockTimer timer_;
-  boost::asio::steady_timer watchdog_;
   FileWatch watch_;
   boost::asio::thread_pool worker_{1};
   std::atomic<bool> stop_requested_{false};

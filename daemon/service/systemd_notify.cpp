@@ -30,7 +30,11 @@ void SystemdNotifier::stopping() const { notify("STOPPING=1\nSTATUS=Stopping"); 
 
 void SystemdNotifier::status(const std::string& status) const { notify("STATUS=" + status); }
 
-void SystemdNotifier::watchdog() const { notify("WATCHDOG=1"); }
+void SystemdNotifier::watchdog() const {
+  if (watchdog_interval()) {
+    notify("WATCHDOG=1");
+  }
+}
 
 std::optional<std::chrono::microseconds> SystemdNotifier::watchdog_interval() const {
   uint64_t usec = 0;

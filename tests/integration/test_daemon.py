@@ -1,0 +1,857 @@
+"""Issue 4, items 7 and 8: `plan-reminder run` as the long-running daemon, against the loopback
+SMTP sink (STARTTLS and AUTH required), in a temporary deployment of the 'David' plan.
+
+Most tests prime the deployment's state with Monday 2 March 2020's pass (`run --once --now
+2020-03-02T09:00`: the weekly digest and Monday's notices), then start the daemon with `--now`
+a few seconds before 09:00 on Tuesday 3 March 2020, when seven reminders are due. The daemon's
+clock then runs on in real time, so the 09:00 send happens a few real seconds later.
+
+The tests synchronise on what the daemon says, never on fixed sleeps: its log lines (stderr, to
+a file) and its sd_notify datagrams (NOTIFY_SOCKET set to a socket the test binds). After a
+pass the daemon sends "STATUS=<n> plans; next pass <when>; <n> queued" on its own; a READY=1
+or RELOADING=1 datagram marks a start or a reload. Every wait is bounded.
+"""
+
+import collections
+import datetime
+import os
+import re
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import tempfile
+import time
+import unittest
+
+import harness
+from harness import COORDINATOR
+
+# The scenario: Monday's pass is done with `run --once`; the daemon starts before Tuesday's.
+PRIME = "2020-03-02T09:00"
+MONDAY_SEND = datetime.datetime(2020, 3, 2, 9, 0)
+TUESDAY_SEND = datetime.datetime(2020, 3, 3, 9, 0)
+TUESDAY = "Tue 3 Mar 2020 09:00"  # as the daemon's STATUS shows a moment
+WEDNESDAY = "Wed 4 Mar 2020 08:30"  # the next moment after Tuesday's send (digest time)
+
+# How far before 09:00 a daemon starts when a test only waits for the send, and when the test
+# has edits to make first (each a reload of well under a second).
+LEAD = 5
+EDIT_LEAD = 15
+IDLE_START = "2020-03-03T08:00"  # nothing due for 30 real minutes
+
+STARTUP_TIMEOUT = 20.0
+DELIVERY_TIMEOUT = LEAD + 30.0
+LOG_TIMEOUT = 20.0
+STOP_TIMEOUT = 5.0  # SIGTERM to exit, including the message in flight
+QUIET = 1.0  # how long a test watches for something that must not happen
+POLL = harness.POLL_INTERVAL
+
+PROBLEM_SUBJECT = re.compile(r"^\[plan-reminder\] Plan files not loaded: (\d+) problems? to fix$")
+
+# 1.2's milestone "Pathway in place" (WWiN and the police), due 31 March 2020: Tuesday's
+# reminder is the police's only email that day.
+PATHWAY = "          - id: pathway\n            text: Pathway in place\n            target: March 2020\n"
+PATHWAY_DONE = PATHWAY + "            done: 2020-03-02\n"
+# 2.3's milestone "Staff groups identified for S&T training" (TfC), due 31 March 2020.
+STAFF_GROUPS = "            text: Staff groups identified for S&T training\n"
+STAFF_GROUPS_EDITED = "            text: Staff groups identified for S&T training (edited)\n"
+# 1.1's milestone "Research scoping document produced" (WWiN), with a target that is an error.
+SCOPING = "            text: Research scoping document produced\n            target: March 2020\n"
+SCOPING_BAD = "            text: Research scoping document produced\n            target: Spring 2020\n"
+
+
+def clean_environment(**extra):
+    """This process's environment without anything systemd may have set for it."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("NOTIFY_SOCKET", "JOURNAL_STREAM", "WATCHDOG_USEC", "WATCHDOG_PID",
+                        "LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES", "CREDENTIALS_DIRECTORY")}
+    env.update(extra)
+    return env
+
+
+def normal_id(message_id):
+    return message_id.strip().strip("<>")
+
+
+def is_problem_notice(received):
+    return received.subject.startswith("[plan-reminder] Plan files not loaded")
+
+
+class Notifications:
+    """A Unix datagram socket for NOTIFY_SOCKET, and every datagram received on it, parsed
+    into {"READY": "1", "STATUS": "..."}, in order."""
+
+    def __init__(self, path):
+        self.path = path
+        self.socket = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        self.socket.bind(path)
+        self.socket.setblocking(False)
+        self.messages = []
+
+    def close(self):
+        self.socket.close()
+        if os.path.exists(self.path):
+            os.unlink(self.path)
+
+    def poll(self):
+        while True:
+            try:
+                data = self.socket.recv(65536)
+            except BlockingIOError:
+                return
+            fields = {}
+            for line in data.decode("utf-8", "replace").split("\n"):
+                if line:
+                    key, _, value = line.partition("=")
+                    fields[key] = value
+            self.messages.append(fields)
+
+    def mark(self):
+        """The index from which datagrams are new."""
+        self.poll()
+        return len(self.messages)
+
+    def find(self, predicate, start=0):
+        self.poll()
+        for i in range(start, len(self.messages)):
+            if predicate(self.messages[i]):
+                return i
+        return None
+
+
+def replace_file(path, text):
+    """Saves `text` as editors do: a new file in the same folder, renamed over `path`."""
+    temporary = path + ".tmp-edit"
+    with open(temporary, "w") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(temporary, path)
+
+
+def is_ready(fields):
+    return fields.get("READY") == "1"
+
+
+def is_reloading(fields):
+    return fields.get("RELOADING") == "1"
+
+
+def is_stopping(fields):
+    return fields.get("STOPPING") == "1"
+
+
+def pass_finished(next_pass=None):
+    """A datagram that is only a STATUS: the daemon sends one at the end of every pass, with
+    the moment of the next one."""
+    def predicate(fields):
+        if set(fields) != {"STATUS"}:
+            return False
+        return next_pass is None or f"next pass {next_pass};" in fields["STATUS"]
+    return predicate
+
+
+class DaemonProcess:
+    """`plan-reminder run --now NOW --config ...` in the background, stderr to a file."""
+
+    def __init__(self, test, deployment, now, name, notify=True, env=None):
+        self.test = test
+        folder = os.path.dirname(deployment.config)
+        self.stderr_path = os.path.join(folder, f"{name}.stderr")
+        self.stdout_path = os.path.join(folder, f"{name}.stdout")
+        environment = clean_environment(**(env or {}))
+        self.notifications = None
+        if notify:
+            path = os.path.join(test.socket_folder, f"{name}.sock")
+            self.notifications = Notifications(path)
+            test.addCleanup(self.notifications.close)
+            environment["NOTIFY_SOCKET"] = path
+        with open(self.stderr_path, "wb") as err, open(self.stdout_path, "wb") as out:
+            self.process = subprocess.Popen(
+                [harness.BINARY, "run", "--now", now, "--config", deployment.config],
+                stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=environment)
+        test.addCleanup(self.kill)
+
+    @property
+    def pid(self):
+        return self.process.pid
+
+    def log(self):
+        with open(self.stderr_path, "rb") as f:
+            return f.read().decode("utf-8", "replace")
+
+    def running(self):
+        return self.process.poll() is None
+
+    def kill(self):
+        """Cleanup: a daemon a failed test left running is killed (by its pid)."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(timeout=30)
+
+    def fail(self, what):
+        state = "running" if self.running() else f"exited {self.process.returncode}"
+        seen = self.notifications.messages if self.notifications else []
+        self.test.fail(f"{what} (daemon {state})\n--- its log:\n{self.log()}"
+                       f"--- its notifications:\n{seen}")
+
+    def wait_for_log(self, pattern, count=1, timeout=LOG_TIMEOUT):
+        """Waits until `pattern` (a regex) matches `count` lines of the log; returns the
+        matches."""
+        regex = re.compile(pattern)
+        deadline = time.monotonic() + timeout
+        while True:
+            matches = [m for m in (regex.search(line) for line in self.log().splitlines()) if m]
+            if len(matches) >= count:
+                return matches
+            if not self.running():
+                self.fail(f"the daemon exited before logging {pattern!r} {count} times")
+            if time.monotonic() > deadline:
+                self.fail(f"no {count} log lines matching {pattern!r} within {timeout} s")
+            time.sleep(POLL)
+
+    def wait_for_notification(self, predicate, start=0, timeout=STARTUP_TIMEOUT, what=""):
+        """Waits for a datagram from index `start` on that satisfies `predicate`; returns its
+        index."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = self.notifications.find(predicate, start)
+            if found is not None:
+                return found
+            if not self.running():
+                found = self.notifications.find(predicate, start)
+                if found is not None:
+                    return found
+                self.fail(f"the daemon exited without notifying {what}")
+            if time.monotonic() > deadline:
+                self.fail(f"no notification {what} within {timeout} s")
+            time.sleep(POLL)
+
+    def wait_for_pass(self, next_pass=None, start=0, timeout=STARTUP_TIMEOUT):
+        """Waits for the end of a pass after datagram `start` (with `next_pass` as the moment
+        of the next one, when given); returns the index of its STATUS datagram."""
+        return self.wait_for_notification(pass_finished(next_pass), start, timeout,
+                                          f"of a finished pass (next pass {next_pass})")
+
+    def send(self, number):
+        self.process.send_signal(number)
+
+    def stop(self, number=signal.SIGTERM, timeout=STOP_TIMEOUT):
+        """Sends `number` and waits for the exit; returns (exit code, seconds it took)."""
+        started = time.monotonic()
+        self.process.send_signal(number)
+        try:
+            code = self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.fail(f"still running {timeout} s after signal {number}")
+        return code, time.monotonic() - started
+
+
+class Fixture(unittest.TestCase):
+    """A fresh folder, a certificate, the sink, and a deployment whose state holds Monday's
+    pass (unless deploy(prime=False))."""
+
+    def setUp(self):
+        self.folder = harness.TestFolder(self.id().rsplit(".", 1)[-1])
+        self.addCleanup(self.folder.cleanup)
+        # sun_path holds 108 bytes: the notification sockets get a short folder of their own.
+        self.socket_folder = tempfile.mkdtemp(prefix="pr-notify-", dir=harness.scratch_root())
+        self.addCleanup(shutil.rmtree, self.socket_folder, True)
+        self.cert, self.key = harness.make_certificate(self.folder.path)
+        self.daemons = 0
+
+    def deploy(self, prime=True, **sink_options):
+        self.sink = harness.Sink(os.path.join(self.folder.path, "sink"), self.cert, self.key,
+                                 **sink_options)
+        self.addCleanup(self.sink.stop)
+        self.deployment = harness.Deployment(os.path.join(self.folder.path, "deployment"),
+                                             self.sink.port, self.cert)
+        self.plan = os.path.join(self.deployment.folder, "plans", "david.yaml")
+        with open(self.plan) as f:
+            self.original_plan = f.read()
+        self.primed = 0
+        if prime:
+            result = self.deployment.run(PRIME)
+            self.assertIn("0 failed", result.stderr)
+            self.primed = self.sink.count()
+            self.assertGreaterEqual(self.primed, 1, "Monday's pass sends the digest at least")
+
+    def start_daemon(self, now, notify=True, env=None):
+        self.daemons += 1
+        daemon = DaemonProcess(self, self.deployment, now, f"daemon-{self.daemons}",
+                               notify=notify, env=env)
+        return daemon
+
+    @staticmethod
+    def before_send(seconds):
+        """--now for `seconds` before Tuesday's 09:00."""
+        return (TUESDAY_SEND - datetime.timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%S")
+
+    def since_prime(self):
+        """The messages the sink received after Monday's pass."""
+        return self.sink.messages(start=self.primed + 1)
+
+    def wait_for_messages(self, count, daemon, timeout=DELIVERY_TIMEOUT):
+        """Waits until the sink holds `count` messages more than after Monday's pass."""
+        deadline = time.monotonic() + timeout
+        while self.sink.count() < self.primed + count:
+            if not daemon.running():
+                daemon.fail(f"the daemon exited with {self.sink.count() - self.primed} of "
+                            f"{count} messages received")
+            if time.monotonic() > deadline:
+                daemon.fail(f"{self.sink.count() - self.primed} of {count} messages received "
+                            f"within {timeout} s")
+            time.sleep(POLL)
+        return self.since_prime()
+
+    def assert_quiet(self, daemon, received):
+        """Watches the sink and the daemon for QUIET seconds: no message beyond `received`
+        arrives and no pass runs (a wake-up loop would show as one or the other)."""
+        mark = daemon.notifications.mark() if daemon.notifications else 0
+        deadline = time.monotonic() + QUIET
+        while time.monotonic() < deadline:
+            self.assertEqual(self.sink.count(), self.primed + received,
+                             "a message arrived when nothing was due")
+            if daemon.notifications:
+                self.assertIsNone(daemon.notifications.find(pass_finished(), mark),
+                                  "a pass ran when nothing was due")
+            self.assertTrue(daemon.running())
+            time.sleep(POLL)
+
+    def expected_tuesday(self):
+        """The emails of Tuesday's 09:00 pass after Monday's, from harness.Model (the plan as
+        it is on disk now): {recipient: (kind, items)}, and the milestone ids."""
+        agenda = self.deployment.agenda("2020-03-03")
+        model = harness.Model(harness.plan_milestones(agenda), until=TUESDAY_SEND.date())
+        model.run(MONDAY_SEND)
+        return model.run(TUESDAY_SEND), harness.milestone_ids(agenda)
+
+    def describe_all(self, received, ids):
+        """{recipient: [(kind, items)]} of notice emails; problem notices under "problem"."""
+        out = collections.defaultdict(list)
+        for message in received:
+            if harness.is_digest(message):
+                out["digest"].append(("digest", ()))
+            elif is_problem_notice(message):
+                out["problem"].append(("problem", (message.subject,)))
+            elif harness.is_failure_notice(message):
+                out["failure"].append(("failure", (message.subject,)))
+            else:
+                recipient, kind, items = harness.describe(self.deployment, message, ids)
+                out[recipient].append((kind, items))
+        return dict(out)
+
+    def assert_tuesday(self, received, expected, ids):
+        """`received` is Tuesday's 09:00 emails, each once, sent at 09:00 (daemon time)."""
+        actual = self.describe_all(received, ids)
+        self.assertEqual({r: len(v) for r, v in actual.items() if len(v) != 1}, {},
+                         "one email per recipient")
+        self.assertEqual({r: v[0] for r, v in actual.items()}, expected)
+        ids_seen = collections.Counter(m.message_id for m in received)
+        self.assertEqual(max(ids_seen.values()), 1, "each Message-ID once")
+        for message in received:
+            self.assertEqual(harness.message_problems(message), [])
+            sent_at = message.local_date()
+            self.assertGreaterEqual(sent_at, TUESDAY_SEND, "sent before the send time")
+            self.assertLess(sent_at, TUESDAY_SEND + datetime.timedelta(seconds=5),
+                            "sent late")
+
+    def outbox(self):
+        """The state database, read-only: {message_id: (state, kind, subject)} of the messages
+        and [(key, state, message_id)] of the notices."""
+        database = sqlite3.connect(f"file:{self.deployment.state}?mode=ro", uri=True)
+        try:
+            messages = {normal_id(row[0]): (row[1], row[2], row[3]) for row in database.execute(
+                "SELECT message_id, state, kind, subject FROM messages")}
+            notices = list(database.execute("SELECT key, state, message_id FROM notices"))
+        finally:
+            database.close()
+        return messages, notices
+
+    def write_plan(self, text, rename=False):
+        """Saves the plan: in place (truncate and write), or as editors do, a new file renamed
+        over the old one."""
+        if rename:
+            replace_file(self.plan, text)
+        else:
+            with open(self.plan, "w") as f:
+                f.write(text)
+
+    def edited(self, old, new, text=None):
+        text = self.original_plan if text is None else text
+        self.assertEqual(text.count(old), 1, f"the plan no longer has exactly one {old!r}")
+        return text.replace(old, new)
+
+
+class Daemon(Fixture):
+    """Sending: the 09:00 email, a stop in the middle of a batch, restarts."""
+
+    def test_the_email_due_at_nine_arrives_exactly_once(self):
+        """Started 5 seconds before Tuesday's 09:00, the daemon's first pass sends nothing (it
+        is before the send time and Monday's digest is done), and it sets its next pass for
+        09:00; at 09:00 each of Tuesday's emails (from the model) arrives once, dated 09:00,
+        and the next pass is Wednesday 08:30; nothing else arrives; SIGTERM exits 0."""
+        self.deploy()
+        expected, ids = self.expected_tuesday()
+        self.assertGreaterEqual(len(expected), 5)
+        daemon = self.start_daemon(self.before_send(LEAD))
+        ready = daemon.wait_for_notification(is_ready, what="READY=1")
+        daemon.wait_for_pass(TUESDAY, start=ready)
+        self.assertEqual(self.since_prime(), [], "the first pass sent something before 09:00")
+
+        received = self.wait_for_messages(len(expected), daemon)
+        daemon.wait_for_pass(WEDNESDAY, start=ready)
+        received = self.since_prime()
+        self.assert_tuesday(received, expected, ids)
+        self.assert_quiet(daemon, len(received))
+        # Two passes in all: the one at start and the one at 09:00 (no pass repeated at the
+        # same moment, no wake-up loop).
+        passes = [fields["STATUS"] for fields in daemon.notifications.messages[ready:]
+                  if pass_finished()(fields)]
+        self.assertEqual(len(passes), 2, collections.Counter(passes))
+        # No watchdog pings unless systemd asks for them (WATCHDOG_USEC).
+        self.assertIsNone(daemon.notifications.find(lambda fields: "WATCHDOG" in fields))
+
+        code, _ = daemon.stop()
+        self.assertEqual(code, 0, daemon.log())
+        log = daemon.log()
+        self.assertRegex(log, rf"pass: {len(expected)} queued, {len(expected)} delivered, "
+                              r"0 to retry, 0 failed")
+        self.assertRegex(log, r"stopping on signal 15")
+        self.assertTrue(log.rstrip().endswith("stopped"), log)
+        # Not under journald: time-stamped lines, no syslog priority prefixes.
+        for line in log.splitlines():
+            self.assertRegex(line, r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \[(info|warning)\] ")
+        messages, notices = self.outbox()
+        self.assertEqual({state for state, _, _ in messages.values()}, {"sent"})
+        self.assertTrue(all(state in ("sent", "dropped") for _, state, _ in notices), notices)
+
+    def test_a_pass_running_across_the_send_time_does_not_skip_it(self):
+        """On a fresh state database and with a slow server (1.5 s per message), the daemon
+        started 1 second before Tuesday's 09:00 delivers the catch-up digest in a first pass
+        that ends after 09:00 has struck. The 09:00 send must still happen as soon as that pass
+        is over (every one of Tuesday's notices, from the model), and the next pass must not
+        be set to Wednesday with them unsent."""
+        self.deploy(delay_data=1.5, prime=False)
+        agenda = self.deployment.agenda("2020-03-03")
+        ids = harness.milestone_ids(agenda)
+        model = harness.Model(harness.plan_milestones(agenda), until=TUESDAY_SEND.date())
+        at_start = model.run(TUESDAY_SEND - datetime.timedelta(seconds=1))
+        self.assertEqual(list(at_start), ["digest"])
+        expected = model.run(TUESDAY_SEND)
+        self.assertGreaterEqual(len(expected), 5)
+
+        daemon = self.start_daemon(self.before_send(1))
+        ready = daemon.wait_for_notification(is_ready, what="READY=1")
+        first = daemon.wait_for_pass(start=ready, timeout=DELIVERY_TIMEOUT)
+        status = daemon.notifications.messages[first]["STATUS"]
+        self.assertNotIn(f"next pass {WEDNESDAY}", status,
+                         "the pass that ended after 09:00 skipped Tuesday's 09:00 send")
+        received = self.wait_for_messages(1 + len(expected), daemon)
+        daemon.wait_for_pass(WEDNESDAY, start=first + 1, timeout=DELIVERY_TIMEOUT)
+        received = self.since_prime()
+        self.assertTrue(harness.is_digest(received[0]), received[0].subject)
+        notices = received[1:]
+        self.assertFalse(any(harness.is_digest(m) for m in notices), "one digest")
+        self.assert_tuesday(notices, expected, ids)
+
+    def test_sigterm_finishes_the_message_in_flight_and_loses_nothing(self):
+        """With the sink taking a second to answer each DATA, SIGTERM arrives while the first
+        of Tuesday's messages is in flight: the daemon exits 0 within a few seconds; in the
+        state database (read-only) every message of the batch is either sent (and then the sink
+        has it) or still queued, none failed, and at least one is still queued (it stopped
+        early). Restarted at 09:05, it delivers the rest: each message arrives exactly once."""
+        self.deploy(delay_data=1.0)
+        expected, ids = self.expected_tuesday()
+        daemon = self.start_daemon(self.before_send(LEAD))
+        daemon.wait_for_notification(is_ready, what="READY=1")
+        self.wait_for_messages(1, daemon)  # stored by the sink, not yet answered
+        code, took = daemon.stop()
+        self.assertEqual(code, 0, daemon.log())
+        self.assertLess(took, STOP_TIMEOUT)
+        self.assertRegex(daemon.log(), r"stopping on signal 15 after the message in flight")
+        stopping = daemon.notifications.find(is_stopping)
+        self.assertIsNotNone(stopping, daemon.notifications.messages)
+
+        received = self.since_prime()
+        messages, notices = self.outbox()
+        monday = {normal_id(m.message_id) for m in self.sink.messages() if m.number <= self.primed}
+        tuesday = {i: m for i, m in messages.items() if i not in monday}
+        self.assertEqual(len(tuesday), len(expected), "every message of the batch is stored")
+        states = collections.Counter(state for state, _, _ in tuesday.values())
+        self.assertEqual(set(states) - {"sent", "queued"}, set(), states)
+        self.assertGreaterEqual(states["queued"], 1, "the whole batch went: SIGTERM too late?")
+        sent = {i for i, (state, _, _) in tuesday.items() if state == "sent"}
+        self.assertEqual(sent, {normal_id(m.message_id) for m in received},
+                         "sent in the database = received by the sink")
+        for key, state, message_id in notices:
+            if message_id and normal_id(message_id) in tuesday:
+                self.assertEqual(state, tuesday[normal_id(message_id)][0], key)
+
+        again = self.start_daemon("2020-03-03T09:05")
+        ready = again.wait_for_notification(is_ready, what="READY=1")
+        again.wait_for_pass(WEDNESDAY, start=ready, timeout=DELIVERY_TIMEOUT)
+        received = self.since_prime()
+        self.assertEqual(len(received), len(expected))
+        actual = self.describe_all(received, ids)
+        self.assertEqual({r: v for r, v in actual.items() if len(v) != 1}, {})
+        self.assertEqual({r: v[0] for r, v in actual.items()}, expected)
+        self.assertEqual(len({m.message_id for m in received}), len(received))
+        code, _ = again.stop()
+        self.assertEqual(code, 0, again.log())
+        messages, _ = self.outbox()
+        self.assertEqual({state for state, _, _ in messages.values()}, {"sent"})
+
+    def test_a_restart_sends_nothing_twice(self):
+        """After Tuesday's 09:00 emails, the daemon restarted later that morning (--now 09:10)
+        runs its catch-up pass and sends nothing (and stops cleanly on SIGINT); restarted again 2 seconds before 09:00 it
+        passes through 09:00 again and still sends nothing (nothing else is due that day)."""
+        self.deploy()
+        expected, _ = self.expected_tuesday()
+        daemon = self.start_daemon(self.before_send(LEAD))
+        ready = daemon.wait_for_notification(is_ready, what="READY=1")
+        self.wait_for_messages(len(expected), daemon)
+        daemon.wait_for_pass(WEDNESDAY, start=ready)
+        code, _ = daemon.stop()
+        self.assertEqual(code, 0, daemon.log())
+        count = self.sink.count()
+        self.assertEqual(count, self.primed + len(expected))
+
+        later = self.start_daemon("2020-03-03T09:10")
+        ready = later.wait_for_notification(is_ready, what="READY=1")
+        later.wait_for_pass(WEDNESDAY, start=ready)
+        self.assertEqual(self.sink.count(), count, "the restart sent again")
+        self.assertNotRegex(later.log(), r"pass: ")
+        code, _ = later.stop(signal.SIGINT)  # as Ctrl-C: the same clean stop as SIGTERM
+        self.assertEqual(code, 0, later.log())
+        self.assertRegex(later.log(), r"stopping on signal 2")
+
+        again = self.start_daemon(self.before_send(2))
+        ready = again.wait_for_notification(is_ready, what="READY=1")
+        first = again.wait_for_pass(TUESDAY, start=ready)
+        again.wait_for_pass(WEDNESDAY, start=first + 1, timeout=DELIVERY_TIMEOUT)
+        self.assertEqual(self.sink.count(), count, "the 09:00 pass after a restart sent again")
+        code, _ = again.stop()
+        self.assertEqual(code, 0, again.log())
+        messages, _ = self.outbox()
+        self.assertEqual(len(messages), count, "a message was stored twice")
+
+
+class DaemonReload(Fixture):
+    """Reloads: file edits seen by the watch, a bad edit, SIGHUP."""
+
+    def test_a_plan_edit_is_picked_up_without_a_signal(self):
+        """Two edits while the daemon waits for 09:00, with no signal: first, saved in place,
+        `done:` on 1.2's milestone; then, saved as editors do (a new file renamed over the
+        plan), a new text for 2.3's "Staff groups" milestone. The log says "reloaded (a watched
+        file changed)" after each; at 09:00 the police (whose only milestone that day is 1.2's)
+        get nothing, WWiN's email no longer lists it, and TfC's shows the new text."""
+        self.deploy()
+        before, _ = self.expected_tuesday()
+        self.assertIn("police", before)
+        daemon = self.start_daemon(self.before_send(EDIT_LEAD))
+        ready = daemon.wait_for_notification(is_ready, what="READY=1")
+        daemon.wait_for_pass(TUESDAY, start=ready)
+
+        text = self.edited(PATHWAY, PATHWAY_DONE)
+        self.write_plan(text)
+        daemon.wait_for_log(r"\[info\] reloaded \(a watched file changed\): 1 plans")
+        text = self.edited(STAFF_GROUPS, STAFF_GROUPS_EDITED, text)
+        self.write_plan(text, rename=True)
+        daemon.wait_for_log(r"\[info\] reloaded \(a watched file changed\): 1 plans", count=2)
+        self.assertFalse(os.path.exists(self.plan + ".tmp-edit"))
+
+        expected, ids = self.expected_tuesday()
+        self.assertNotIn("police", expected)
+        self.assertEqual(len(expected), len(before) - 1)
+        received = self.wait_for_messages(len(expected), daemon)
+        daemon.wait_for_pass(WEDNESDAY, start=ready)
+        received = self.since_prime()
+        self.assert_tuesday(received, expected, ids)
+        self.assertNotIn("dhr-lead@police.example.org",
+                         [a for m in received for a in m.addresses("To") + m.addresses("Cc")])
+        subjects = [m.subject for m in received]
+        self.assertIn("[Safer Sunderland Partnership] Due in 28 days: 2.3 Staff groups "
+                      "identified for S&T training (edited)", subjects)
+        self.assertNotRegex(daemon.log(), r"\[error\]")
+        code, _ = daemon.stop()
+        self.assertEqual(code, 0, daemon.log())
+
+    def test_an_edit_during_a_pass_is_reloaded_after_it(self):
+        """A plan edit and a SIGHUP while Tuesday's batch is being delivered (the sink takes
+        half a second per message): the batch finishes with the plans it started with, then the
+        daemon reloads once ("reloaded (a change during the pass)"), runs a pass that sends
+        nothing, and sets its next pass for Wednesday. Each message arrives once."""
+        self.deploy(delay_data=0.5)
+        expected, ids = self.expected_tuesday()
+        daemon = self.start_daemon(self.before_send(LEAD))
+        ready = daemon.wait_for_notification(is_ready, what="READY=1")
+        self.wait_for_messages(1, daemon)
+        self.write_plan(self.edited(STAFF_GROUPS, STAFF_GROUPS_EDITED))
+        daemon.send(signal.SIGHUP)
+        daemon.wait_for_log(r"\[info\] reloaded \(a change during the pass\): 1 plans",
+                            timeout=DELIVERY_TIMEOUT)
+        reloading = daemon.wait_for_notification(is_reloading, start=ready, what="RELOADING=1")
+        daemon.wait_for_pass(WEDNESDAY, start=reloading, timeout=DELIVERY_TIMEOUT)
+        received = self.since_prime()
+        self.assert_tuesday(received, expected, ids)
+        self.assert_quiet(daemon, len(received))
+        log = daemon.log()
+        self.assertEqual(len(re.findall(r"reloaded \(", log)), 1, log)
+        self.assertEqual(len(re.findall(r"pass: ", log)), 1, log)
+        code, _ = daemon.stop()
+        self.assertEqual(code, 0, log)
+
+    def test_config_template_and_directory_edits_are_picked_up(self):
+        """Edits to the other files a deployment is made of, with no signal, while the daemon
+        waits for 09:00: the config (saved as editors do) switched to a copy of the templates
+        in the deployment folder; a template in that copy (saved in place: the watch follows
+        the config to the new folder); the agency directory (saved as editors do) with a new
+        address for the police. Each is reloaded; at 09:00 every email has the edited subject
+        and the police's goes to the new address only."""
+        self.deploy()
+        expected, _ = self.expected_tuesday()
+        self.assertIn("police", expected)
+        daemon = self.start_daemon(self.before_send(EDIT_LEAD))
+        ready = daemon.wait_for_notification(is_ready, what="READY=1")
+        daemon.wait_for_pass(TUESDAY, start=ready)
+        reloaded = r"\[info\] reloaded \(a watched file changed\): 1 plans"
+
+        templates = os.path.join(self.deployment.folder, "templates")
+        shutil.copytree(os.path.join(harness.SOURCE_DIR, "templates"), templates)
+        with open(self.deployment.config) as f:
+            config = f.read()
+        old = f"templates: {os.path.join(harness.SOURCE_DIR, 'templates')}\n"
+        self.assertEqual(config.count(old), 1)
+        replace_file(self.deployment.config, config.replace(old, "templates: templates\n"))
+        daemon.wait_for_log(reloaded, count=1)
+
+        subject = os.path.join(templates, "reminder.subject.mustache")
+        with open(subject) as f:
+            text = f.read()
+        self.assertEqual(text.count("[{{partnership}}]"), 1)
+        with open(subject, "w") as f:
+            f.write(text.replace("[{{partnership}}]", "[{{partnership}}] [edited]"))
+        daemon.wait_for_log(reloaded, count=2)
+
+        agencies = os.path.join(self.deployment.folder, "agencies.yaml")
+        with open(agencies) as f:
+            text = f.read()
+        old_address, new_address = "dhr-lead@police.example.org", "dhr-new@police.example.org"
+        self.assertEqual(text.count(f"to: [{old_address}]"), 1)
+        replace_file(agencies, text.replace(f"to: [{old_address}]", f"to: [{new_address}]"))
+        daemon.wait_for_log(reloaded, count=3)
+
+        received = self.wait_for_messages(len(expected), daemon)
+        daemon.wait_for_pass(WEDNESDAY, start=ready)
+        received = self.since_prime()
+        self.assertEqual(len(received), len(expected))
+        for message in received:
+            self.assertTrue(message.subject.startswith(
+                "[Safer Sunderland Partnership] [edited] "), message.subject)
+        recipients = [a for m in received for a in m.envelope["rcpt_tos"]]
+        self.assertNotIn(old_address, recipients)
+        self.assertEqual(recipients.count(new_address), 1, recipients)
+        police = [m for m in received if new_address in m.addresses("To")]
+        self.assertEqual(len(police), 1)
+        self.assertIn("1.2 Pathway in place", police[0].subject)
+        self.assertNotRegex(daemon.log(), r"\[error\]")
+        code, _ = daemon.stop()
+        self.assertEqual(code, 0, daemon.log())
+
+    def test_a_bad_edit_is_survived_and_reported_once(self):
+        """A target of "Spring 2020" saved while the daemon waits for 09:00: the reload is
+        refused, the daemon keeps running, and the log gives the error as file:line:col; the
+        coordinator receives one "Plan files not loaded" email. The same bad file saved again,
+        then a SIGHUP, are refused too and email nobody. At 09:00 the last good plans are used
+        (Tuesday's emails as before the edit). The fix, saved as editors do, is reloaded and
+        emails nobody."""
+        self.deploy()
+        expected, ids = self.expected_tuesday()
+        daemon = self.start_daemon(self.before_send(EDIT_LEAD))
+        ready = daemon.wait_for_notification(is_ready, what="READY=1")
+        daemon.wait_for_pass(TUESDAY, start=ready)
+
+        bad = self.edited(SCOPING, SCOPING_BAD)
+        lines = bad.splitlines()
+        line = next(i for i, l in enumerate(lines, 1) if l.endswith("target: Spring 2020"))
+        column = lines[line - 1].index("Spring 2020") + 1
+        mark = daemon.notifications.mark()
+        self.write_plan(bad)
+        daemon.wait_for_log(r"\[error\] reload \(a watched file changed\) refused: 1 problems?; "
+                            r"keeping the last good plans")
+        errors = daemon.wait_for_log(r"\[error\] (\S+):(\d+):(\d+): (.*)$")
+        self.assertEqual(len(errors), 1, daemon.log())
+        path, got_line, got_column, message = errors[0].groups()
+        self.assertTrue(os.path.samefile(path, self.plan), path)
+        self.assertEqual((int(got_line), int(got_column)), (line, column), errors[0].group(0))
+        self.assertIn('"Spring 2020"', message)
+        self.assertIn("target", message)
+        self.assertTrue(daemon.running())
+        daemon.wait_for_pass(TUESDAY, start=mark)
+
+        deadline = time.monotonic() + DELIVERY_TIMEOUT
+        while not any(is_problem_notice(m) for m in self.since_prime()):
+            self.assertLess(time.monotonic(), deadline, "no problem email\n" + daemon.log())
+            time.sleep(POLL)
+        problems = [m for m in self.since_prime() if is_problem_notice(m)]
+        self.assertEqual(len(problems), 1)
+        notice = problems[0]
+        self.assertRegex(notice.subject, PROBLEM_SUBJECT)
+        self.assertEqual(PROBLEM_SUBJECT.match(notice.subject).group(1), "1")
+        self.assertEqual(notice.addresses("To"), [COORDINATOR])
+        self.assertIn(f"david.yaml:{line}:{column}:", notice.text())
+        self.assertIn("Spring 2020", notice.text())
+        self.assertEqual(harness.message_problems(notice), [])
+
+        # The same problems again: a second identical save, then a SIGHUP.
+        mark = daemon.notifications.mark()
+        self.write_plan(bad)
+        daemon.wait_for_log(r"reload \(a watched file changed\) refused", count=2)
+        daemon.wait_for_pass(TUESDAY, start=mark)
+        mark = daemon.notifications.mark()
+        daemon.send(signal.SIGHUP)
+        daemon.wait_for_log(r"\[error\] reload \(SIGHUP\) refused: 1 problems?")
+        daemon.wait_for_pass(TUESDAY, start=mark)
+        self.assertTrue(daemon.running())
+        self.assertEqual(len([m for m in self.since_prime() if is_problem_notice(m)]), 1,
+                         "the coordinator was told again about the same problem")
+
+        # 09:00 with the bad file still on disk: the last good plans.
+        self.wait_for_messages(len(expected) + 1, daemon)
+        daemon.wait_for_pass(WEDNESDAY, start=mark)
+        received = self.since_prime()
+        tuesday = [m for m in received if not is_problem_notice(m)]
+        self.assert_tuesday(tuesday, expected, ids)
+
+        # The fix, as editors save.
+        mark = daemon.notifications.mark()
+        self.write_plan(self.original_plan, rename=True)
+        daemon.wait_for_log(r"\[info\] reloaded \(a watched file changed\): 1 plans")
+        daemon.wait_for_pass(WEDNESDAY, start=mark)
+        self.assertEqual(len(self.since_prime()), len(received), "the fix sent something")
+        self.assertTrue(daemon.running())
+        code, _ = daemon.stop()
+        self.assertEqual(code, 0, daemon.log())
+        messages, _ = self.outbox()
+        self.assertEqual({state for state, _, _ in messages.values()}, {"sent"})
+
+    def test_sighup_reloads(self):
+        """SIGHUP while idle: the log says "reloaded (SIGHUP)", the daemon keeps running and
+        keeps handling signals (a second SIGHUP reloads again); nothing is sent."""
+        self.deploy()
+        daemon = self.start_daemon(IDLE_START)
+        ready = daemon.wait_for_notification(is_ready, what="READY=1")
+        daemon.wait_for_pass("Tue 3 Mar 2020 08:30", start=ready)
+        for count in (1, 2):
+            mark = daemon.notifications.mark()
+            daemon.send(signal.SIGHUP)
+            daemon.wait_for_log(r"\[info\] reloaded \(SIGHUP\): 1 plans", count=count)
+            daemon.wait_for_pass("Tue 3 Mar 2020 08:30", start=mark)
+            self.assertTrue(daemon.running())
+        self.assertEqual(self.since_prime(), [])
+        self.assertNotRegex(daemon.log(), r"\[error\]")
+        code, _ = daemon.stop()
+        self.assertEqual(code, 0, daemon.log())
+
+
+class DaemonSystemd(Fixture):
+    """The systemd interfaces: sd_notify and journald's priority prefixes."""
+
+    def test_sd_notify_ready_reloading_stopping_and_watchdog(self):
+        """With NOTIFY_SOCKET set to a Unix datagram socket (and WATCHDOG_USEC=1 s), the daemon
+        sends READY=1 with a STATUS saying how many plans and the next pass; WATCHDOG=1 about
+        every half second; on SIGHUP, RELOADING=1 with MONOTONIC_USEC (CLOCK_MONOTONIC, for
+        Type=notify-reload) and then READY=1 again; on SIGTERM, STOPPING=1, and exits 0."""
+        self.deploy()
+        daemon = self.start_daemon(IDLE_START, env={"WATCHDOG_USEC": "1000000"})
+        ready = daemon.wait_for_notification(is_ready, what="READY=1")
+        fields = daemon.notifications.messages[ready]
+        self.assertIn("STATUS", fields, fields)
+        self.assertRegex(fields["STATUS"], r"^1 plans; next pass Tue 3 Mar 2020 08:00; \d+ queued$")
+        self.assertIsNone(daemon.notifications.find(
+            lambda f: is_reloading(f) or is_stopping(f)), daemon.notifications.messages)
+        after_pass = daemon.wait_for_pass("Tue 3 Mar 2020 08:30", start=ready)
+        self.assertRegex(daemon.notifications.messages[after_pass]["STATUS"],
+                         r"^1 plans; next pass Tue 3 Mar 2020 08:30; 0 queued$")
+
+        watchdog = daemon.wait_for_notification(lambda f: f.get("WATCHDOG") == "1",
+                                                what="WATCHDOG=1")
+        daemon.wait_for_notification(lambda f: f.get("WATCHDOG") == "1", start=watchdog + 1,
+                                     timeout=3.0, what="a second WATCHDOG=1")
+
+        mark = daemon.notifications.mark()
+        before = time.clock_gettime(time.CLOCK_MONOTONIC)
+        daemon.send(signal.SIGHUP)
+        reloading = daemon.wait_for_notification(is_reloading, start=mark, what="RELOADING=1")
+        after = time.clock_gettime(time.CLOCK_MONOTONIC)
+        fields = daemon.notifications.messages[reloading]
+        self.assertRegex(fields.get("MONOTONIC_USEC", ""), r"^\d+$", fields)
+        usec = int(fields["MONOTONIC_USEC"])
+        self.assertLessEqual(before * 1e6 - 1e6, usec)
+        self.assertLessEqual(usec, after * 1e6 + 1e6)
+        daemon.wait_for_notification(is_ready, start=reloading + 1, what="READY=1 after reload")
+        daemon.wait_for_log(r"reloaded \(SIGHUP\)")
+
+        mark = daemon.notifications.mark()
+        code, _ = daemon.stop()
+        self.assertEqual(code, 0, daemon.log())
+        stopping = daemon.wait_for_notification(is_stopping, start=mark, what="STOPPING=1")
+        self.assertIsNone(daemon.notifications.find(is_ready, stopping + 1),
+                          "READY=1 after STOPPING=1")
+
+    def test_journal_stream_gives_syslog_priority_prefixes(self):
+        """With JOURNAL_STREAM set, every line on stderr starts with a syslog priority and no
+        time stamp (journald adds its own): "<6>" for information (start, reload, stop) and
+        "<3>" for errors (a refused reload and its file:line:col diagnostic)."""
+        self.deploy()
+        daemon = self.start_daemon(IDLE_START, env={"JOURNAL_STREAM": "8:1234"})
+        ready = daemon.wait_for_notification(is_ready, what="READY=1")
+        daemon.wait_for_pass("Tue 3 Mar 2020 08:30", start=ready)
+        self.write_plan(self.edited(SCOPING, SCOPING_BAD))
+        daemon.wait_for_log(r"^<3>reload \(a watched file changed\) refused")
+        self.write_plan(self.original_plan, rename=True)
+        daemon.wait_for_log(r"^<6>reloaded \(a watched file changed\)")
+        code, _ = daemon.stop()
+        self.assertEqual(code, 0)
+        lines = daemon.log().splitlines()
+        self.assertTrue(lines)
+        for line in lines:
+            self.assertRegex(line, r"^<[0-7]>\S")
+            self.assertNotRegex(line, r"^<\d>\d{4}-\d\d-\d\d")
+        info = [line for line in lines if line.startswith("<6>")]
+        errors = [line for line in lines if line.startswith("<3>")]
+        self.assertTrue(any(line.startswith("<6>plan-reminder started") for line in info), lines)
+        self.assertIn("<6>stopped", lines)
+        self.assertTrue(any(re.match(r"<6>stopping on signal 15", line) for line in info))
+        self.assertTrue(any(re.match(r"<3>\S+david\.yaml:\d+:\d+: .*Spring 2020", line)
+                            for line in errors), lines)
+        self.assertTrue(any("refused" in line for line in errors))
+        self.assertFalse(any("refused" in line or "Spring 2020" in line for line in info))
+
+
+    def test_startup_errors_under_journald_have_the_error_priority(self):
+        """`run` on a plan with an error, under journald (JOURNAL_STREAM set): it exits 65 (bad
+        data) without starting, and every line it writes to stderr carries a syslog priority,
+        "<3>" on the file:line:col problem, so that `journalctl -p err` says why the service
+        did not start."""
+        self.deploy(prime=False)
+        self.write_plan(self.edited(SCOPING, SCOPING_BAD))
+        result = subprocess.run(
+            [harness.BINARY, "run", "--now", IDLE_START, "--config", self.deployment.config],
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            env=clean_environment(JOURNAL_STREAM="8:1234"), timeout=60)
+        stderr = result.stderr.decode("utf-8", "replace")
+        self.assertEqual(result.returncode, 65, stderr)
+        self.assertEqual(self.sink.count(), 0)
+        lines = stderr.splitlines()
+        problems = [line for line in lines if "Spring 2020" in line]
+        self.assertEqual(len(problems), 1, lines)
+        self.assertRegex(problems[0], r"^<3>\S*david\.yaml:\d+:\d+: ", lines)
+        for line in lines:
+            self.assertRegex(line, r"^<[0-7]>", lines)
+
+if __name__ == "__main__":
+    unittest.main()
