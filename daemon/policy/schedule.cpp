@@ -16,8 +16,8 @@
 namespace plan_reminder::policy {
 namespace {
 
-using date::local_days;
 using date::days;
+using date::local_days;
 
 // One point of a recipient's timeline for one milestone.
 struct Occurrence {
@@ -26,7 +26,9 @@ struct Occurrence {
   local_days day{};
 };
 
-int rank(Stage stage) { return static_cast<int>(stage); }
+int rank(Stage stage) {
+  return static_cast<int>(stage);
+}
 
 // Later day wins; on the same day the more advanced stage wins (a due notice over a reminder,
 // the reminder nearer the due date over an earlier one).
@@ -110,9 +112,9 @@ struct Timeline {
 
 Timeline lead_timeline(const plan::Policy& policy, const calendar::BusinessCalendar& calendar,
                        local_days due) {
-  return Timeline{before_due(policy, calendar, due),
-                  Series{Stage::overdue, due + days(policy.overdue.after_days),
-                         policy.overdue.every_days}};
+  return Timeline{
+      before_due(policy, calendar, due),
+      Series{Stage::overdue, due + days(policy.overdue.after_days), policy.overdue.every_days}};
 }
 
 Timeline chair_timeline(const plan::Policy& policy, local_days due) {
@@ -291,11 +293,9 @@ void finish_notice_email(PlannedEmail& email, const plan::Snapshot& snapshot, lo
         }
       }
     }
-    MilestoneStanding standing{MilestoneState::overdue, notice.due, std::nullopt, Rag::red};
-    int days_left = (local_days(notice.due) - today).count();
-    standing.rag = days_left < 0                     ? Rag::red
-                   : days_left <= amber_window_days ? Rag::amber
-                                                     : Rag::green;
+    MilestoneStanding standing =
+        policy::standing(*notice.milestone, *notice.action, notice.plan->review,
+                         date::year_month_day{today}, snapshot.config.policy.digest_horizon_days);
     mail::MilestoneView item = milestone_view(directory, *notice.plan, *notice.recommendation,
                                               *notice.action, *notice.milestone, standing, today);
     item.stage = to_string(notice.stage);
@@ -311,8 +311,7 @@ void finish_notice_email(PlannedEmail& email, const plan::Snapshot& snapshot, lo
 Notice make_notice(const plan::Plan& plan, const plan::Recommendation& recommendation,
                    const plan::Action& action, const plan::Milestone& milestone,
                    date::year_month_day due, const Occurrence& occurrence,
-                   const Recipient& recipient, const Clock& clock,
-                   std::chrono::minutes send_time) {
+                   const Recipient& recipient, const Clock& clock, std::chrono::minutes send_time) {
   Notice notice;
   notice.stage = occurrence.stage;
   notice.occurrence = occurrence.occurrence;
@@ -323,8 +322,8 @@ Notice make_notice(const plan::Plan& plan, const plan::Recommendation& recommend
   notice.milestone = &milestone;
   notice.due = due;
   notice.recipient = recipient;
-  notice.key = notice_key(plan, action, milestone, due, occurrence.stage, occurrence.occurrence,
-                          recipient);
+  notice.key =
+      notice_key(plan, action, milestone, due, occurrence.stage, occurrence.occurrence, recipient);
   return notice;
 }
 
@@ -484,22 +483,22 @@ PassPlan plan_pass(const PassInputs& inputs, Instant now) {
             if (!latest) {
               return;
             }
-            Notice notice = make_notice(*plan, recommendation, action, milestone, *due.day,
-                                        *latest, recipient, clock, policy.send_time);
+            Notice notice = make_notice(*plan, recommendation, action, milestone, *due.day, *latest,
+                                        recipient, clock, policy.send_time);
             if (handled.count(notice.key) != 0) {
               return;
             }
-            for (const auto& stale : occurrences_between(timeline, clock.business_days, due_day,
-                                                         stale_from, today)) {
+            for (const auto& stale :
+                 occurrences_between(timeline, clock.business_days, due_day, stale_from, today)) {
               if (stale.stage == latest->stage && stale.occurrence == latest->occurrence) {
                 continue;
               }
               Notice dropped = make_notice(*plan, recommendation, action, milestone, *due.day,
                                            stale, recipient, clock, policy.send_time);
               if (handled.count(dropped.key) == 0) {
-                dropped.dropped_because =
-                    std::string("superseded by the ") + to_string(latest->stage) +
-                    " notice of " + date::format("%F", date::year_month_day{latest->day});
+                dropped.dropped_because = std::string("superseded by the ") +
+                                          to_string(latest->stage) + " notice of " +
+                                          date::format("%F", date::year_month_day{latest->day});
                 result.dropped.push_back(std::move(dropped));
               }
             }
@@ -595,12 +594,11 @@ mail::DigestView digest_view(const plan::Snapshot& snapshot, date::year_month_da
     const MilestoneStanding& standing = item.standing;
     ++view.total;
     mail::MilestoneView milestone =
-        milestone_view(directory, *item.plan, *item.recommendation, *item.action,
-                       *item.milestone, standing, today_day);
+        milestone_view(directory, *item.plan, *item.recommendation, *item.action, *item.milestone,
+                       standing, today_day);
     switch (standing.state) {
       case MilestoneState::overdue: {
-        milestone.escalated =
-            standing.days && -*standing.days >= policy.escalation.after_days;
+        milestone.escalated = standing.days && -*standing.days >= policy.escalation.after_days;
         view.overdue.push_back(milestone);
         break;
       }
@@ -617,8 +615,7 @@ mail::DigestView digest_view(const plan::Snapshot& snapshot, date::year_month_da
         view.undated.push_back(milestone);
         break;
       case MilestoneState::complete:
-        if (item.milestone->done &&
-            local_days(*item.milestone->done) > today_day - days(8) &&
+        if (item.milestone->done && local_days(*item.milestone->done) > today_day - days(8) &&
             local_days(*item.milestone->done) <= today_day) {
           milestone.when = "done " + plain_day(*item.milestone->done);
           view.completed.push_back(milestone);
@@ -627,8 +624,8 @@ mail::DigestView digest_view(const plan::Snapshot& snapshot, date::year_month_da
       default:
         break;
     }
-    std::string recommendation_name = item.plan->review.title + " — recommendation " +
-                                      item.recommendation->id;
+    std::string recommendation_name =
+        item.plan->review.title + " — recommendation " + item.recommendation->id;
     mail::RagRow& row = recommendations[item.plan->review.id + "\n" + item.recommendation->id];
     row.name = recommendation_name;
     tally(row, standing);
