@@ -10,6 +10,7 @@ namespace plan_reminder::service {
 namespace {
 
 const char* const last_pass_setting = "last_pass";
+constexpr std::size_t max_references = 20;
 
 std::string iso(const date::year_month_day& day) { return date::format("%F", day); }
 
@@ -116,7 +117,12 @@ ComposedPass compose_pass(const plan::Snapshot& snapshot, const mail::Templates&
     message.text = rendered.text;
     message.html = rendered.html;
     message.message_id = mail::message_id_for(keys, domain);
+    // Threading needs only a few; an email about hundreds of actions must not carry a
+    // header of hundreds of IDs.
     for (const auto& [review, action] : planned.actions) {
+      if (message.references.size() == max_references) {
+        break;
+      }
       message.references.push_back(mail::thread_id_for(review, action, domain));
     }
     message.date = now;
@@ -175,10 +181,7 @@ std::vector<mail::AuditRow> audit_rows(store::StateStore& store, const policy::C
 std::vector<mail::AuditRow> failure_rows(store::StateStore& store, const policy::Clock& clock,
                                          Instant since) {
   std::vector<mail::AuditRow> rows;
-  for (const auto& message : store.messages_since(since)) {
-    if (message.state != "failed") {
-      continue;
-    }
+  for (const auto& message : store.failed_messages_since(since)) {
     mail::AuditRow row;
     row.when = short_local_time(clock, message.created);
     row.kind = message.kind;

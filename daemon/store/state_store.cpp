@@ -459,6 +459,23 @@ class SqliteStateStore final : public StateStore {
     });
   }
 
+  std::vector<OutboxMessage> failed_messages_since(Instant since) override {
+    return guarded("reading failed messages", [&] {
+      // The raw text is left out: the digest needs only who, what and why.
+      SQLite::Statement select(
+          db_,
+          "SELECT id, message_id, kind, subject, envelope_from, recipients, '' AS raw, state, "
+          "attempts, created, next_attempt, last_error FROM messages "
+          "WHERE created >= ?1 AND state = 'failed' ORDER BY created, id");
+      select.bind(1, to_unix(since));
+      std::vector<OutboxMessage> messages;
+      while (select.executeStep()) {
+        messages.push_back(read_message(select));
+      }
+      return messages;
+    });
+  }
+
   std::optional<std::string> setting(const std::string& name) override {
     return guarded("reading setting " + name, [&]() -> std::optional<std::string> {
       SQLite::Statement select(db_, "SELECT value FROM settings WHERE name = ?1");

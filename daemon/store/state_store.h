@@ -86,6 +86,8 @@ class StateStore {
   // The audit trail: notices recorded at or after `since`, in order.
   virtual std::vector<NoticeRecord> notices_since(Instant since) = 0;
   virtual std::vector<OutboxMessage> messages_since(Instant since) = 0;
+  // Failed messages created at or after `since`, without their raw text (for the digest).
+  virtual std::vector<OutboxMessage> failed_messages_since(Instant since) = 0;
 
   // Small named values that survive restarts (e.g. the instant of the last pass).
   virtual std::optional<std::string> setting(const std::string& name) = 0;

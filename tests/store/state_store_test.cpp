@@ -291,6 +291,25 @@ TEST_F(StateStoreTest, MarkRetryPostponesMessageAndKeepsNoticesQueued) {
   }
 }
 
+// Tests that the digest's list of failures holds only failed messages, with who and why but
+// not the message text.
+TEST_F(StateStoreTest, FailedMessagesSinceListsOnlyFailures) {
+  auto store = Open();
+  ASSERT_TRUE(store->enqueue(Message("<a@plan-reminder>"), {Notice("k1")}));
+  ASSERT_TRUE(store->enqueue(Message("<b@plan-reminder>", kMonday + 1s), {Notice("k2")}));
+  const auto all = store->messages_since(Instant{});
+  store->mark_failed(all[0].id, kMonday + 1min, "550 5.1.1 no such user");
+  store->mark_sent(all[1].id, kMonday + 1min);
+
+  const auto failed = store->failed_messages_since(kMonday);
+  ASSERT_EQ(failed.size(), 1u);
+  EXPECT_EQ(failed[0].message_id, "<a@plan-reminder>");
+  EXPECT_EQ(failed[0].last_error, "550 5.1.1 no such user");
+  EXPECT_EQ(failed[0].recipients, all[0].recipients);
+  EXPECT_TRUE(failed[0].raw.empty());
+  EXPECT_TRUE(store->failed_messages_since(kMonday + 1s).empty());
+}
+
 // Tests that a delivered message and all its notices are marked sent together, and leave the
 // queue; other messages' notices are untouched.
 TEST_F(StateStoreTest, MarkSentMovesMessageAndNoticesTogether) {
