@@ -48,8 +48,7 @@ Command add_preview_command(CLI::App& app) {
     auto from = args->from.empty() ? std::optional(today_in(snapshot.config.timezone))
                                    : parse_iso_day(args->from);
     if (!from) {
-      std::cerr << "plan-reminder preview: --from expects YYYY-MM-DD, got '" << args->from
-                << "'\n";
+      std::cerr << "plan-reminder preview: --from expects YYYY-MM-DD, got '" << args->from << "'\n";
       return usage;
     }
     auto to = args->to.empty()
@@ -69,8 +68,8 @@ Command add_preview_command(CLI::App& app) {
     }
     std::size_t count = 0;
     const plan::Policy& policy = snapshot.config.policy;
-    date::sys_seconds end = clock.zone.at(date::local_days(*to) + date::days(1),
-                                          std::chrono::minutes(0));
+    date::sys_seconds end =
+        clock.zone.at(date::local_days(*to) + date::days(1), std::chrono::minutes(0));
     date::sys_seconds now = clock.zone.at(date::local_days(*from), std::chrono::minutes(0));
     while (true) {
       now = policy::next_send_time(policy, clock, now);
@@ -78,24 +77,23 @@ Command add_preview_command(CLI::App& app) {
         break;
       }
       service::ComposedPass pass = service::compose_pass(
-          snapshot, *deployment->templates, clock, handled, last_pass, {}, {}, now);
-      for (const auto& email : pass.emails) {
-        for (const auto& notice : email.notices) {
-          handled.insert(notice.key);
-        }
-        ++count;
-        std::cout << service::short_local_time(clock, now) << "  "
-                  << mail::to_string(email.planned.kind) << "  To: " << join(email.message.to);
-        if (!email.message.cc.empty()) {
-          std::cout << "  Cc: " << join(email.message.cc);
-        }
-        std::cout << "\n    " << email.message.subject << '\n';
-        if (args->render) {
-          std::string raw = email.raw;
-          std::erase(raw, '\r');
-          std::cout << '\n' << raw << '\n';
-        }
-      }
+          snapshot, *deployment->templates, clock, handled, last_pass, {}, {}, now,
+          [&](service::ComposedEmail email) {
+            for (const auto& notice : email.notices) {
+              handled.insert(notice.key);
+            }
+            ++count;
+            std::cout << service::short_local_time(clock, now) << "  "
+                      << mail::to_string(email.planned.kind) << "  To: " << join(email.message.to);
+            if (!email.message.cc.empty()) {
+              std::cout << "  Cc: " << join(email.message.cc);
+            }
+            std::cout << "\n    " << email.message.subject << '\n';
+            if (args->render) {
+              std::erase(email.raw, '\r');
+              std::cout << '\n' << email.raw << '\n';
+            }
+          });
       for (const auto& dropped : pass.dropped) {
         handled.insert(dropped.key);
       }

@@ -12,7 +12,9 @@ namespace {
 const char* const last_pass_setting = "last_pass";
 constexpr std::size_t max_references = 20;
 
-std::string iso(const date::year_month_day& day) { return date::format("%F", day); }
+std::string iso(const date::year_month_day& day) {
+  return date::format("%F", day);
+}
 
 std::chrono::minutes utc_offset(const policy::Clock& clock, Instant now) {
   auto local = clock.zone.local_time(now).time_since_epoch();
@@ -82,7 +84,8 @@ ComposedPass compose_pass(const plan::Snapshot& snapshot, const mail::Templates&
                           const policy::Clock& clock,
                           const std::unordered_set<std::string>& handled,
                           std::optional<Instant> last_pass, std::vector<mail::AuditRow> audit,
-                          std::vector<mail::AuditRow> failures, Instant now) {
+                          std::vector<mail::AuditRow> failures, Instant now,
+                          const std::function<void(ComposedEmail)>& on_email) {
   policy::PassInputs inputs;
   inputs.snapshot = &snapshot;
   inputs.clock = &clock;
@@ -144,7 +147,8 @@ ComposedPass compose_pass(const plan::Snapshot& snapshot, const mail::Templates&
       email.notices.push_back(std::move(record));
     }
     email.planned = std::move(planned);
-    result.emails.push_back(std::move(email));
+    on_email(std::move(email));
+    planned = policy::PlannedEmail{};  // its view can be large: free it now
   }
   for (const auto& notice : plan.dropped) {
     result.dropped.push_back(record_of(notice, "dropped", "", now));
@@ -209,25 +213,25 @@ PassReport PassRunner::run(Instant now) {
   std::unordered_set<std::string> handled = store_.handled_keys();
   std::optional<Instant> last_pass = read_instant(store_.setting(last_pass_setting));
   Instant week_ago = now - std::chrono::hours(24 * 7);
-  ComposedPass pass = compose_pass(snapshot_, templates_, clock_, handled, last_pass,
-                                   audit_rows(store_, clock_, week_ago),
-                                   failure_rows(store_, clock_, week_ago), now);
+  // Each email is stored as soon as it is composed, so a pass holds one email at a time.
+  ComposedPass pass = compose_pass(
+      snapshot_, templates_, clock_, handled, last_pass, audit_rows(store_, clock_, week_ago),
+      failure_rows(store_, clock_, week_ago), now, [&](ComposedEmail email) {
+        store::OutboxMessage message;
+        message.message_id = email.message.message_id;
+        message.kind = mail::to_string(email.planned.kind);
+        message.subject = email.message.subject;
+        message.envelope_from = email.message.from.address;
+        message.recipients = mail::envelope_recipients(email.message);
+        message.raw = std::move(email.raw);
+        message.created = now;
+        message.next_attempt = now;
+        if (store_.enqueue(std::move(message), email.notices)) {
+          ++report.queued;
+        }
+      });
   store_.record_dropped(pass.dropped);
   report.dropped = pass.dropped.size();
-  for (auto& email : pass.emails) {
-    store::OutboxMessage message;
-    message.message_id = email.message.message_id;
-    message.kind = mail::to_string(email.planned.kind);
-    message.subject = email.message.subject;
-    message.envelope_from = email.message.from.address;
-    message.recipients = mail::envelope_recipients(email.message);
-    message.raw = std::move(email.raw);
-    message.created = now;
-    message.next_attempt = now;
-    if (store_.enqueue(std::move(message), email.notices)) {
-      ++report.queued;
-    }
-  }
   // Only a pass inside the send window moves the mark from which stale notices are counted.
   if (pass.notice_window) {
     store_.set_setting(last_pass_setting, std::to_string(now.time_since_epoch().count()));

@@ -30,16 +30,17 @@ struct ComposedEmail {
 
 struct ComposedPass {
   bool notice_window = false;  // the pass was inside the notices' send window
-  std::vector<ComposedEmail> emails;
   std::vector<store::NoticeRecord> dropped;
 };
 
-// What a pass at `now` would send, composed, given the keys already handled.
+// What a pass at `now` would send, given the keys already handled: each email is composed and
+// handed to `on_email` in turn, so that only one is held in memory at a time.
 ComposedPass compose_pass(const plan::Snapshot& snapshot, const mail::Templates& templates,
                           const policy::Clock& clock,
                           const std::unordered_set<std::string>& handled,
                           std::optional<Instant> last_pass, std::vector<mail::AuditRow> audit,
-                          std::vector<mail::AuditRow> failures, Instant now);
+                          std::vector<mail::AuditRow> failures, Instant now,
+                          const std::function<void(ComposedEmail)>& on_email);
 
 struct PassReport {
   std::size_t queued = 0;     // messages stored in the outbox by this pass
