@@ -4,6 +4,7 @@
 #include "cli/common.h"
 #include "mail/message.h"
 #include "mail/transport.h"
+#include "service/pass.h"
 #include "plan/address.h"
 #include "plan/loaders.h"
 
@@ -55,9 +56,7 @@ Command add_send_test_command(CLI::App& app) {
         {"send-test/" + *to + "/" + std::to_string(now.time_since_epoch().count())},
         from->address.substr(from->address.rfind('@') + 1));
     message.date = now;
-    auto local = clock.zone.local_time(now).time_since_epoch();
-    message.utc_offset =
-        std::chrono::duration_cast<std::chrono::minutes>(local - now.time_since_epoch());
+    message.utc_offset = service::utc_offset(clock, now);
     mail::SendResult result =
         transport->send(from->address, mail::envelope_recipients(message), mail::compose(message));
     transport->close();

@@ -16,11 +16,6 @@ std::string iso(const date::year_month_day& day) {
   return date::format("%F", day);
 }
 
-std::chrono::minutes utc_offset(const policy::Clock& clock, Instant now) {
-  auto local = clock.zone.local_time(now).time_since_epoch();
-  return std::chrono::duration_cast<std::chrono::minutes>(local - now.time_since_epoch());
-}
-
 // The sender from the config ("Name <address>"), already validated by the loader.
 mail::Address sender(const plan::Config& config) {
   std::string problem;
@@ -71,6 +66,11 @@ std::optional<Instant> read_instant(const std::optional<std::string>& text) {
 }
 
 }  // namespace
+
+std::chrono::minutes utc_offset(const policy::Clock& clock, Instant now) {
+  auto local = clock.zone.local_time(now).time_since_epoch();
+  return std::chrono::duration_cast<std::chrono::minutes>(local - now.time_since_epoch());
+}
 
 std::string short_local_time(const policy::Clock& clock, Instant instant) {
   auto local = clock.zone.local_time(instant);

@@ -100,6 +100,9 @@ std::vector<mail::AuditRow> audit_rows(store::StateStore& store, const policy::C
 std::vector<mail::AuditRow> failure_rows(store::StateStore& store, const policy::Clock& clock,
                                          Instant since);
 
+// The partnership's offset from UTC at `now`, for the Date header.
+std::chrono::minutes utc_offset(const policy::Clock& clock, Instant now);
+
 // "Mon 3 Feb 2020 09:00" in the partnership's time zone.
 std::string short_local_time(const policy::Clock& clock, Instant instant);
 
