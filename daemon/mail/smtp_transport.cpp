@@ -4,6 +4,8 @@
 // classified as transient (try later) or permanent (never), the password never in a detail.
 #include "mail/transports.h"
 
+#include "mail/curl_library.h"
+
 #include <arpa/inet.h>
 #include <curl/curl.h>
 #include <netinet/in.h>
@@ -19,23 +21,28 @@
 namespace plan_reminder::mail {
 namespace {
 
+// Owners of libcurl's objects; each holds the loaded library that made the object.
 struct CurlEasyDeleter {
-  void operator()(CURL* handle) const { curl_easy_cleanup(handle); }
+  const CurlLibrary* curl = nullptr;
+  void operator()(CURL* handle) const { curl->easy_cleanup(handle); }
 };
 using CurlEasy = std::unique_ptr<CURL, CurlEasyDeleter>;
 
 struct CurlListDeleter {
-  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
+  const CurlLibrary* curl = nullptr;
+  void operator()(curl_slist* list) const { curl->slist_free_all(list); }
 };
 using CurlList = std::unique_ptr<curl_slist, CurlListDeleter>;
 
 struct CurlUrlDeleter {
-  void operator()(CURLU* url) const { curl_url_cleanup(url); }
+  const CurlLibrary* curl = nullptr;
+  void operator()(CURLU* url) const { curl->url_cleanup(url); }
 };
 using CurlUrl = std::unique_ptr<CURLU, CurlUrlDeleter>;
 
 struct CurlStringDeleter {
-  void operator()(char* text) const { curl_free(text); }
+  const CurlLibrary* curl = nullptr;
+  void operator()(char* text) const { curl->free(text); }
 };
 using CurlString = std::unique_ptr<char, CurlStringDeleter>;
 
@@ -45,12 +52,6 @@ constexpr std::size_t kMaxReplyBytes = 400;
 
 // A password shorter than this is not masked in details: masking every "a" would garble them.
 constexpr std::size_t kMinMaskedPassword = 4;
-
-bool curl_ready() {
-  // Once, before any handle; thread-safe through the static's initialisation.
-  static const bool ready = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
-  return ready;
-}
 
 std::string lowercase(std::string text) {
   std::transform(text.begin(), text.end(), text.begin(),
@@ -86,28 +87,29 @@ struct Endpoint {
   std::string host;
 };
 
-std::optional<std::string> url_part(CURLU* url, CURLUPart part) {
+std::optional<std::string> url_part(const CurlLibrary& curl, CURLU* url, CURLUPart part) {
   char* text = nullptr;
-  if (curl_url_get(url, part, &text, 0) != CURLUE_OK || text == nullptr) {
+  if (curl.url_get(url, part, &text, 0) != CURLUE_OK || text == nullptr) {
     return std::nullopt;
   }
-  CurlString owned(text);
+  CurlString owned(text, CurlStringDeleter{&curl});
   return std::string(owned.get());
 }
 
-std::optional<Endpoint> parse_endpoint(const std::string& url_text, std::string& error) {
-  CurlUrl url(curl_url());
+std::optional<Endpoint> parse_endpoint(const CurlLibrary& curl, const std::string& url_text,
+                                       std::string& error) {
+  CurlUrl url(curl.url(), CurlUrlDeleter{&curl});
   if (!url) {
     error = "cannot initialise libcurl";
     return std::nullopt;
   }
-  if (curl_url_set(url.get(), CURLUPART_URL, url_text.c_str(), 0) != CURLUE_OK) {
+  if (curl.url_set(url.get(), CURLUPART_URL, url_text.c_str(), 0) != CURLUE_OK) {
     error = "transport.smtp.url '" + url_text + "' is not a URL (expected smtp://host:587)";
     return std::nullopt;
   }
   Endpoint endpoint;
-  endpoint.scheme = lowercase(url_part(url.get(), CURLUPART_SCHEME).value_or(""));
-  endpoint.host = url_part(url.get(), CURLUPART_HOST).value_or("");
+  endpoint.scheme = lowercase(url_part(curl, url.get(), CURLUPART_SCHEME).value_or(""));
+  endpoint.host = url_part(curl, url.get(), CURLUPART_HOST).value_or("");
   if (endpoint.scheme != "smtp" && endpoint.scheme != "smtps") {
     error = "transport.smtp.url '" + url_text + "' must start smtp:// (STARTTLS) or smtps:// (TLS)";
     return std::nullopt;
@@ -117,7 +119,7 @@ std::optional<Endpoint> parse_endpoint(const std::string& url_text, std::string&
     return std::nullopt;
   }
   // The URL is logged and shown (describe()); a password in it would leak.
-  if (url_part(url.get(), CURLUPART_USER) || url_part(url.get(), CURLUPART_PASSWORD)) {
+  if (url_part(curl, url.get(), CURLUPART_USER) || url_part(curl, url.get(), CURLUPART_PASSWORD)) {
     error =
         "transport.smtp.url must not contain credentials; use username and password_file "
         "or credential";
@@ -157,8 +159,10 @@ size_t read_message(char* buffer, size_t size, size_t count, void* user) {
 
 class SmtpTransport final : public Transport {
  public:
-  SmtpTransport(const plan::SmtpSettings& settings, const Endpoint& endpoint, std::string password)
-      : url_(settings.url),
+  SmtpTransport(const CurlLibrary& curl, const plan::SmtpSettings& settings,
+                const Endpoint& endpoint, std::string password)
+      : curl_(curl),
+        url_(settings.url),
         host_(endpoint.host),
         username_(settings.username),
         password_(std::move(password)),
@@ -178,14 +182,14 @@ class SmtpTransport final : public Transport {
     if (!is_envelope_address(from)) {
       return {SendResult::Status::permanent, "invalid sender address '" + from + "'", false};
     }
-    CurlList recipient_list;
+    CurlList recipient_list(nullptr, CurlListDeleter{&curl_});
     for (const std::string& recipient : recipients) {
       std::string address(trim_brackets(recipient));
       if (address.empty() || !is_envelope_address(address)) {
         return {SendResult::Status::permanent, "invalid recipient address '" + address + "'",
                 false};
       }
-      curl_slist* head = curl_slist_append(recipient_list.get(), address.c_str());
+      curl_slist* head = curl_.slist_append(recipient_list.get(), address.c_str());
       if (head == nullptr) {
         return {SendResult::Status::transient, "out of memory", true};
       }
@@ -195,24 +199,24 @@ class SmtpTransport final : public Transport {
 
     CURL* curl = handle();
     if (curl == nullptr) {
-      return {SendResult::Status::transient, "cannot initialise libcurl", true};
+      return {SendResult::Status::transient, "cannot make a libcurl handle", true};
     }
     Upload upload{raw_message};
-    bool ready = curl_easy_setopt(curl, CURLOPT_MAIL_FROM, from.c_str()) == CURLE_OK &&
-                 curl_easy_setopt(curl, CURLOPT_MAIL_RCPT, recipient_list.get()) == CURLE_OK &&
-                 curl_easy_setopt(curl, CURLOPT_READDATA, &upload) == CURLE_OK &&
-                 curl_easy_setopt(curl, CURLOPT_INFILESIZE_LARGE,
-                                  static_cast<curl_off_t>(raw_message.size())) == CURLE_OK;
+    bool ready = curl_.easy_setopt(curl, CURLOPT_MAIL_FROM, from.c_str()) == CURLE_OK &&
+                 curl_.easy_setopt(curl, CURLOPT_MAIL_RCPT, recipient_list.get()) == CURLE_OK &&
+                 curl_.easy_setopt(curl, CURLOPT_READDATA, &upload) == CURLE_OK &&
+                 curl_.easy_setopt(curl, CURLOPT_INFILESIZE_LARGE,
+                                   static_cast<curl_off_t>(raw_message.size())) == CURLE_OK;
     error_[0] = '\0';
     reply_.clear();
     refusal_.clear();
     partial_reply_.clear();
-    CURLcode code = ready ? curl_easy_perform(curl) : CURLE_OUT_OF_MEMORY;
+    CURLcode code = ready ? curl_.easy_perform(curl) : CURLE_OUT_OF_MEMORY;
     long reply_code = 0;
-    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &reply_code);
+    curl_.easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &reply_code);
     // Nothing of this call may outlive it.
-    curl_easy_setopt(curl, CURLOPT_MAIL_RCPT, static_cast<curl_slist*>(nullptr));
-    curl_easy_setopt(curl, CURLOPT_READDATA, static_cast<void*>(nullptr));
+    curl_.easy_setopt(curl, CURLOPT_MAIL_RCPT, static_cast<curl_slist*>(nullptr));
+    curl_.easy_setopt(curl, CURLOPT_READDATA, static_cast<void*>(nullptr));
 
     SendResult result = classify(code, reply_code);
     result.detail = mask_password(std::move(result.detail));
@@ -230,39 +234,36 @@ class SmtpTransport final : public Transport {
     if (handle_) {
       return handle_.get();
     }
-    if (!curl_ready()) {
-      return nullptr;
-    }
-    CurlEasy curl(curl_easy_init());
+    CurlEasy curl(curl_.easy_init(), CurlEasyDeleter{&curl_});
     if (!curl) {
       return nullptr;
     }
     CURL* h = curl.get();
-    bool ok = curl_easy_setopt(h, CURLOPT_URL, url_.c_str()) == CURLE_OK &&
-              curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "smtp,smtps") == CURLE_OK &&
-              curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L) == CURLE_OK &&
-              curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error_) == CURLE_OK &&
-              curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 30L) == CURLE_OK &&
+    bool ok = curl_.easy_setopt(h, CURLOPT_URL, url_.c_str()) == CURLE_OK &&
+              curl_.easy_setopt(h, CURLOPT_PROTOCOLS_STR, "smtp,smtps") == CURLE_OK &&
+              curl_.easy_setopt(h, CURLOPT_NOSIGNAL, 1L) == CURLE_OK &&
+              curl_.easy_setopt(h, CURLOPT_ERRORBUFFER, error_) == CURLE_OK &&
+              curl_.easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 30L) == CURLE_OK &&
               // A server that stalls (under 1 byte/s for a minute) is given up on.
-              curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L) == CURLE_OK &&
-              curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, 60L) == CURLE_OK &&
-              curl_easy_setopt(h, CURLOPT_USE_SSL,
-                               require_tls_ ? static_cast<long>(CURLUSESSL_ALL)
-                                            : static_cast<long>(CURLUSESSL_NONE)) == CURLE_OK &&
-              curl_easy_setopt(h, CURLOPT_SSLVERSION, static_cast<long>(CURL_SSLVERSION_TLSv1_2)) ==
-                  CURLE_OK &&
-              curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L) == CURLE_OK &&
-              curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L) == CURLE_OK &&
-              curl_easy_setopt(h, CURLOPT_UPLOAD, 1L) == CURLE_OK &&
-              curl_easy_setopt(h, CURLOPT_READFUNCTION, read_message) == CURLE_OK &&
-              curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_reply_line) == CURLE_OK &&
-              curl_easy_setopt(h, CURLOPT_HEADERDATA, this) == CURLE_OK;
+              curl_.easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L) == CURLE_OK &&
+              curl_.easy_setopt(h, CURLOPT_LOW_SPEED_TIME, 60L) == CURLE_OK &&
+              curl_.easy_setopt(h, CURLOPT_USE_SSL,
+                                require_tls_ ? static_cast<long>(CURLUSESSL_ALL)
+                                             : static_cast<long>(CURLUSESSL_NONE)) == CURLE_OK &&
+              curl_.easy_setopt(h, CURLOPT_SSLVERSION,
+                                static_cast<long>(CURL_SSLVERSION_TLSv1_2)) == CURLE_OK &&
+              curl_.easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L) == CURLE_OK &&
+              curl_.easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L) == CURLE_OK &&
+              curl_.easy_setopt(h, CURLOPT_UPLOAD, 1L) == CURLE_OK &&
+              curl_.easy_setopt(h, CURLOPT_READFUNCTION, read_message) == CURLE_OK &&
+              curl_.easy_setopt(h, CURLOPT_HEADERFUNCTION, on_reply_line) == CURLE_OK &&
+              curl_.easy_setopt(h, CURLOPT_HEADERDATA, this) == CURLE_OK;
     if (ok && !ca_file_.empty()) {
-      ok = curl_easy_setopt(h, CURLOPT_CAINFO, ca_file_.c_str()) == CURLE_OK;
+      ok = curl_.easy_setopt(h, CURLOPT_CAINFO, ca_file_.c_str()) == CURLE_OK;
     }
     if (ok && !username_.empty()) {
-      ok = curl_easy_setopt(h, CURLOPT_USERNAME, username_.c_str()) == CURLE_OK &&
-           curl_easy_setopt(h, CURLOPT_PASSWORD, password_.c_str()) == CURLE_OK;
+      ok = curl_.easy_setopt(h, CURLOPT_USERNAME, username_.c_str()) == CURLE_OK &&
+           curl_.easy_setopt(h, CURLOPT_PASSWORD, password_.c_str()) == CURLE_OK;
     }
     if (!ok) {
       return nullptr;
@@ -300,7 +301,7 @@ class SmtpTransport final : public Transport {
   // The server's refusal when there is one ("550 5.1.1 <x>: Recipient address rejected"), with
   // what curl made of it; otherwise what curl said (connection, TLS).
   std::string explanation(CURLcode code) const {
-    std::string said = error_[0] != '\0' ? std::string(error_) : curl_easy_strerror(code);
+    std::string said = error_[0] != '\0' ? std::string(error_) : curl_.easy_strerror(code);
     if (refusal_.empty()) {
       return said;
     }
@@ -379,6 +380,7 @@ class SmtpTransport final : public Transport {
     return text;
   }
 
+  const CurlLibrary& curl_;
   std::string url_;
   std::string host_;
   std::string username_;
@@ -396,7 +398,11 @@ class SmtpTransport final : public Transport {
 
 std::unique_ptr<Transport> make_smtp_transport(const plan::SmtpSettings& settings,
                                                std::string password, std::string& error) {
-  auto endpoint = parse_endpoint(settings.url, error);
+  const CurlLibrary* curl = curl_library(error);
+  if (curl == nullptr) {
+    return nullptr;
+  }
+  auto endpoint = parse_endpoint(*curl, settings.url, error);
   if (!endpoint) {
     return nullptr;
   }
@@ -407,11 +413,7 @@ std::unique_ptr<Transport> make_smtp_transport(const plan::SmtpSettings& setting
         endpoint->host + ": remove it to use STARTTLS, or use smtps://";
     return nullptr;
   }
-  if (!curl_ready()) {
-    error = "cannot initialise libcurl";
-    return nullptr;
-  }
-  return std::make_unique<SmtpTransport>(settings, *endpoint, std::move(password));
+  return std::make_unique<SmtpTransport>(*curl, settings, *endpoint, std::move(password));
 }
 
 }  // namespace plan_reminder::mail

@@ -4,6 +4,8 @@
 #include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
 
+#include <malloc.h>
+
 #include <csignal>
 #include <functional>
 
@@ -127,6 +129,11 @@ void Daemon::pass_finished(PassReport report, date::sys_seconds now) {
   if (!report.last_error.empty()) {
     spdlog::error("delivery: {}", report.last_error);
   }
+  // The pass (and a reload before it) freed what it built: the agenda, the emails, the parsed
+  // files. Hand those pages back to the system, from every malloc arena (the worker thread has
+  // its own), rather than keep them resident until the next pass; so too the database's cache.
+  store_->release_memory();
+  ::malloc_trim(0);
   if (stop_requested_) {
     return;
   }

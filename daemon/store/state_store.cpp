@@ -5,6 +5,7 @@
 #include "store/state_store.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <sqlite3.h>
 
 #include <filesystem>
 #include <iterator>
@@ -496,6 +497,11 @@ class SqliteStateStore final : public StateStore {
       upsert.bind(2, value);
       upsert.exec();
     });
+  }
+
+  void release_memory() override {
+    const std::lock_guard lock(mutex_);
+    ::sqlite3_db_release_memory(db_.getHandle());
   }
 
  private:

@@ -92,6 +92,10 @@ class StateStore {
   // Small named values that survive restarts (e.g. the instant of the last pass).
   virtual std::optional<std::string> setting(const std::string& name) = 0;
   virtual void set_setting(const std::string& name, const std::string& value) = 0;
+
+  // Frees the connection's page cache (a daemon calls it before sleeping until the next pass);
+  // what is needed again is read back from the file.
+  virtual void release_memory() = 0;
 };
 
 }  // namespace plan_reminder::store

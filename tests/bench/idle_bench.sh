@@ -4,6 +4,7 @@
 #
 #   tests/bench/idle_bench.sh [BUILD_DIR]
 #   IDLE_SECONDS=60 tests/bench/idle_bench.sh     # a shorter measurement (default 600 s)
+#   TRANSPORT=smtp tests/bench/idle_bench.sh       # delivering over SMTP instead (see below)
 #
 # The example (config/) is copied to a temporary folder, with its state database and Maildir
 # there. The daemon starts with --now just after a send time (default Tuesday 3 March 2020
@@ -13,6 +14,13 @@
 # script samples /proc/PID/status (VmRSS, context switches; every thread, from /proc/PID/task)
 # and /proc/PID/stat (utime + stime) at the start and at the end of IDLE_SECONDS, with a line
 # every minute in between, and reports resident memory (MB), CPU seconds and wake-ups.
+#
+# As under systemd (Type=notify), NOTIFY_SOCKET is a datagram socket the script binds, so the
+# daemon's READY and STATUS messages are part of what is measured.
+#
+# TRANSPORT=smtp delivers the first pass's emails to tests/bench/fast_smtp_sink.py on loopback
+# (plaintext, allow_plaintext) instead of the Maildir: the daemon then has libcurl and the TLS
+# libraries it loads for SMTP mapped (libcurl is loaded only for SMTP, on first use).
 #
 # Targets: under 10 MB resident; no wake-ups between send times except at most one safety
 # check an hour (each safety check costs a few context switches across the daemon's threads:
@@ -41,11 +49,16 @@ fi
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/plan-reminder-idle-XXXXXX")"
 pid=""
+sink_pid=""
+notify_pid=""
 cleanup() {
   if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
     kill -TERM "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
   fi
+  for helper in "$sink_pid" "$notify_pid"; do
+    if [ -n "$helper" ]; then kill "$helper" 2>/dev/null || true; wait "$helper" 2>/dev/null || true; fi
+  done
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -54,10 +67,34 @@ trap cleanup EXIT
 cp -r "$source_dir/config" "$work/config"
 sed -i "s#^templates: .*#templates: $source_dir/templates#" "$work/config/plan-reminder.yaml"
 config="$work/config/plan-reminder.yaml"
+transport="${TRANSPORT:-maildir}"
+case "$transport" in
+  maildir) ;;
+  smtp)
+    /usr/bin/python3 "$here/fast_smtp_sink.py" --port-file "$work/port" &
+    sink_pid=$!
+    for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.1; done
+    sed -i "s#^  maildir: .*#  smtp: {url: 'smtp://127.0.0.1:$(cat "$work/port")', allow_plaintext: true}#" \
+      "$config"
+    ;;
+  *) echo "idle_bench: TRANSPORT is maildir or smtp" >&2; exit 64 ;;
+esac
 "$binary" check --config "$config" >/dev/null
 
+# systemd's notification socket, read and discarded (the daemon only needs it to exist).
+/usr/bin/python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+open(sys.argv[1] + ".bound", "w").close()
+while True:
+    s.recv(65536)
+' "$work/notify" &
+notify_pid=$!
+for _ in $(seq 100); do [ -e "$work/notify.bound" ] && break; sleep 0.1; done
+
 log="$work/daemon.log"
-env -u NOTIFY_SOCKET -u JOURNAL_STREAM -u WATCHDOG_USEC -u WATCHDOG_PID \
+env -u JOURNAL_STREAM -u WATCHDOG_USEC -u WATCHDOG_PID NOTIFY_SOCKET="$work/notify" \
   "$binary" run --config "$config" --now "$now" 2>"$log" >/dev/null &
 pid=$!
 
@@ -140,7 +177,7 @@ sample() { # LABEL
 }
 
 echo "plan-reminder idle benchmark: $binary"
-echo "example deployment copied to $work; run --now $now; idle for $idle_seconds s"
+echo "example deployment copied to $work (transport $transport); run --now $now; idle for $idle_seconds s"
 grep -E "started|pass: " "$log" | sed 's/^/  log: /'
 start_seconds=$SECONDS
 sample start

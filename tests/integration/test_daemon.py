@@ -757,6 +757,54 @@ class DaemonReload(Fixture):
         self.assertEqual(code, 0, daemon.log())
 
 
+def mapped_libraries(pid):
+    """The file names of the shared libraries mapped into process `pid`."""
+    with open(f"/proc/{pid}/maps") as f:
+        return {os.path.basename(line.split()[-1]) for line in f
+                if len(line.split()) >= 6 and ".so" in line.split()[-1]}
+
+
+class DaemonMemory(Fixture):
+    """What the daemon keeps in memory between send times (issue 4's idle target)."""
+
+    def test_libcurl_is_loaded_only_by_a_deployment_that_uses_smtp(self):
+        """libcurl and the TLS libraries it brings (about 5.6 MB resident) are loaded only for
+        SMTP delivery: a daemon delivering over SMTP has libcurl mapped once it has sent
+        Tuesday's emails; a daemon delivering to a Maildir (fresh state) has none of those
+        libraries mapped after its first pass wrote Tuesday's emails into the Maildir."""
+        self.deploy()
+        daemon = self.start_daemon(self.before_send(LEAD))
+        ready = daemon.wait_for_notification(is_ready, what="READY=1")
+        daemon.wait_for_pass(WEDNESDAY, start=ready)
+        self.assertGreaterEqual(len(self.since_prime()), 5, "Tuesday's emails were not sent")
+        self.assertTrue(any(name.startswith("libcurl.so") for name in mapped_libraries(daemon.pid)))
+        code, _ = daemon.stop()
+        self.assertEqual(code, 0, daemon.log())
+
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(self.deployment.state + suffix):
+                os.unlink(self.deployment.state + suffix)
+        maildir = os.path.join(self.deployment.folder, "Maildir")
+        with open(self.deployment.config) as f:
+            config = f.read()
+        at = config.index("transport:\n")
+        with open(self.deployment.config, "w") as f:
+            f.write(config[:at] + f"transport:\n  maildir: {maildir}\n")
+        daemon = self.start_daemon("2020-03-03T09:01")
+        ready = daemon.wait_for_notification(is_ready, what="READY=1")
+        daemon.wait_for_pass(WEDNESDAY, start=ready)
+        written = os.listdir(os.path.join(maildir, "new"))
+        self.assertGreaterEqual(len(written), 5, "Tuesday's emails were not written")
+        libraries = mapped_libraries(daemon.pid)
+        # The maps were read (the C library is always there), so an absence means something.
+        self.assertTrue(any(name.startswith("libc.so") for name in libraries), libraries)
+        loaded = sorted(name for name in libraries
+                        if name.startswith(("libcurl", "libssl", "libgnutls", "libkrb5")))
+        self.assertEqual(loaded, [], "a Maildir deployment loaded the SMTP libraries")
+        code, _ = daemon.stop()
+        self.assertEqual(code, 0, daemon.log())
+
+
 class DaemonSystemd(Fixture):
     """The systemd interfaces: sd_notify and journald's priority prefixes."""
 
