@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   Command preview = add_preview_command(app);
   Command history = add_history_command(app);
   Command send_test = add_send_test_command(app);
+  Command smtp_relay = add_smtp_relay_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -47,6 +48,9 @@ int main(int argc, char** argv) {
     }
     if (app.got_subcommand("send-test")) {
       return send_test();
+    }
+    if (app.got_subcommand("smtp-relay")) {
+      return smtp_relay();
     }
   } catch (const std::exception& error) {
     std::cerr << "plan-reminder: " << error.what() << '\n';

@@ -41,7 +41,7 @@ struct Service {
 
 // Opens the state database and the transport for a deployment; reports and returns the exit
 // code on failure.
-int open_service(const service::Deployment& deployment, Service& out) {
+int open_service(const service::Deployment& deployment, bool daemon, Service& out) {
   const plan::Config& config = deployment.snapshot->config;
   try {
     out.store = store::StateStore::open(config.state);
@@ -50,7 +50,10 @@ int open_service(const service::Deployment& deployment, Service& out) {
     return io_error;
   }
   std::string error;
-  out.transport = mail::make_transport(config.transport, error);
+  // The daemon delivers over SMTP through a child process per batch, to stay small between
+  // send times; one pass does it in-process.
+  out.transport = daemon ? mail::make_daemon_transport(config.transport, error)
+                         : mail::make_transport(config.transport, error);
   if (!out.transport) {
     spdlog::error("{}", error);
     return config_error;
@@ -61,7 +64,7 @@ int open_service(const service::Deployment& deployment, Service& out) {
 
 int run_once(const RunArguments& args, const service::Deployment& deployment) {
   Service service;
-  if (int code = open_service(deployment, service); code != ok) {
+  if (int code = open_service(deployment, false, service); code != ok) {
     return code;
   }
   policy::Clock clock = policy::clock_for(deployment.snapshot->config);
@@ -106,7 +109,7 @@ int run_daemon(const RunArguments& args) {
     return exit_code_for(load.diagnostics);
   }
   Service service;
-  if (int code = open_service(*load.deployment, service); code != ok) {
+  if (int code = open_service(*load.deployment, true, service); code != ok) {
     return code;
   }
   boost::asio::io_context io;

@@ -3,6 +3,7 @@
 #include "mail/transport.h"
 
 #include "mail/file_descriptor.h"
+#include "mail/smtp_relay.h"
 #include "mail/transports.h"
 
 #include <fcntl.h>
@@ -175,8 +176,11 @@ std::unique_ptr<Transport> make_rate_limited_transport(std::unique_ptr<Transport
   return std::make_unique<RateLimitedTransport>(std::move(inner), limit, std::move(pacing));
 }
 
-std::unique_ptr<Transport> make_transport(const plan::Transport& settings, std::string& error,
-                                          Pacing pacing) {
+namespace {
+
+std::unique_ptr<Transport> assemble_transport(const plan::Transport& settings,
+                                              std::string& error, Pacing pacing,
+                                              const std::string& relay_program) {
   error.clear();
   if (settings.kind == plan::Transport::Kind::maildir) {
     if (settings.maildir.empty()) {
@@ -208,7 +212,9 @@ std::unique_ptr<Transport> make_transport(const plan::Transport& settings, std::
     }
     password = std::move(*read);
   }
-  auto transport = make_smtp_transport(smtp, std::move(password), error);
+  auto transport = relay_program.empty()
+                       ? make_smtp_transport(smtp, std::move(password), error)
+                       : make_smtp_relay_transport(smtp, std::move(password), relay_program, error);
   if (!transport) {
     return nullptr;
   }
@@ -217,6 +223,20 @@ std::unique_ptr<Transport> make_transport(const plan::Transport& settings, std::
         make_rate_limited_transport(std::move(transport), *smtp.rate_limit, std::move(pacing));
   }
   return transport;
+}
+
+}  // namespace
+
+std::unique_ptr<Transport> make_transport(const plan::Transport& settings, std::string& error,
+                                          Pacing pacing) {
+  return assemble_transport(settings, error, std::move(pacing), {});
+}
+
+std::unique_ptr<Transport> make_daemon_transport(const plan::Transport& settings,
+                                                 std::string& error) {
+  // The running binary, even after an upgrade has replaced the file: the relay speaks its
+  // protocol.
+  return assemble_transport(settings, error, {}, "/proc/self/exe");
 }
 
 }  // namespace plan_reminder::mail

@@ -55,4 +55,10 @@ struct Pacing {
 std::unique_ptr<Transport> make_transport(const plan::Transport& settings, std::string& error,
                                           Pacing pacing = {});
 
+// As make_transport, for the long-running daemon: SMTP delivery runs in a child process for
+// each batch (mail/smtp_relay.h), so that the daemon never loads libcurl; the rate limit is
+// kept here, across batches.
+std::unique_ptr<Transport> make_daemon_transport(const plan::Transport& settings,
+                                                 std::string& error);
+
 }  // namespace plan_reminder::mail
