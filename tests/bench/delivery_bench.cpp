@@ -5,7 +5,10 @@
 //
 //   plan-reminder-delivery-bench --url smtp://127.0.0.1:PORT [--plaintext] [--ca-file CERT]
 //       [--messages 10000] [--batch 100] [--size BYTES] [--label TEXT] [--write-sample FILE]
+//       [--relay PLAN_REMINDER_BINARY]
 //
+// --relay delivers as the daemon does, through `plan-reminder smtp-relay` child processes (one
+// per batch, mail/smtp_relay.h), started from the given plan-reminder binary.
 // --plaintext sets allow_plaintext (honoured for loopback only); without it STARTTLS is
 // required and the certificate verified (--ca-file: the sink's self-signed certificate).
 // --write-sample FILE writes one composed message (CRLF line ends) and exits without sending,
@@ -14,6 +17,7 @@
 //   RESULT <label> <messages> <seconds> <messages per second>
 // Exit status: 0 when every message was delivered, 1 otherwise, 64 on a usage error.
 #include "mail/message.h"
+#include "mail/smtp_relay.h"
 #include "mail/transport.h"
 #include "plan/model.h"
 
@@ -50,12 +54,14 @@ struct Options {
   std::size_t size = 3000;  // approximate bytes of each composed message
   std::string label;
   std::string sample;
+  std::string relay;  // the plan-reminder binary, to deliver through its smtp-relay
 };
 
 const char* const kUsage =
     "usage: plan-reminder-delivery-bench --url smtp://127.0.0.1:PORT [--plaintext] "
     "[--ca-file CERT]\n"
-    "         [--messages N] [--batch N] [--size BYTES] [--label TEXT] [--write-sample FILE]\n";
+    "         [--messages N] [--batch N] [--size BYTES] [--label TEXT] [--write-sample FILE]\n"
+    "         [--relay PLAN_REMINDER_BINARY]\n";
 
 bool parse(int argc, char** argv, Options& options) {
   for (int i = 1; i < argc; ++i) {
@@ -78,6 +84,8 @@ bool parse(int argc, char** argv, Options& options) {
       options.label = v;
     } else if (arg == "--write-sample" && (v = value())) {
       options.sample = v;
+    } else if (arg == "--relay" && (v = value())) {
+      options.relay = v;
     } else {
       return false;
     }
@@ -219,7 +227,9 @@ int main(int argc, char** argv) {
   settings.smtp.allow_plaintext = options.plaintext;
   settings.smtp.ca_file = options.ca_file;
   std::string error;
-  auto transport = mail::make_transport(settings, error);
+  auto transport = options.relay.empty()
+                       ? mail::make_transport(settings, error)
+                       : mail::make_smtp_relay_transport(settings.smtp, "", options.relay, error);
   if (!transport) {
     std::cerr << "make_transport: " << error << '\n';
     return 78;

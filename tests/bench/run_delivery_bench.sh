@@ -140,6 +140,12 @@ run "plan-reminder (libcurl), plaintext" "$(( (messages + batch - 1) / batch ))"
 run "plan-reminder (libcurl), STARTTLS" "$(( (messages + batch - 1) / batch ))" \
   "$bench" --url "$url" --ca-file "$work/cert.pem" --messages "$messages" --batch "$batch" \
   --label libcurl-starttls
+run "plan-reminder daemon (relay process), plaintext" "$(( (messages + batch - 1) / batch ))" \
+  "$bench" --url "$url" --plaintext --messages "$messages" --batch "$batch" \
+  --relay "$build/daemon/plan-reminder" --label relay-plaintext
+run "plan-reminder daemon (relay process), STARTTLS" "$(( (messages + batch - 1) / batch ))" \
+  "$bench" --url "$url" --ca-file "$work/cert.pem" --messages "$messages" --batch "$batch" \
+  --relay "$build/daemon/plan-reminder" --label relay-starttls
 run "plan-reminder (libcurl), plaintext, 1 conn." 1 \
   "$bench" --url "$url" --plaintext --messages "$messages" --batch "$messages" \
   --label libcurl-plaintext-1

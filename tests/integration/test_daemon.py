@@ -156,7 +156,7 @@ def pass_finished(next_pass=None):
 class DaemonProcess:
     """`plan-reminder run --now NOW --config ...` in the background, stderr to a file."""
 
-    def __init__(self, test, deployment, now, name, notify=True, env=None):
+    def __init__(self, test, deployment, now, name, notify=True, env=None, new_session=False):
         self.test = test
         folder = os.path.dirname(deployment.config)
         self.stderr_path = os.path.join(folder, f"{name}.stderr")
@@ -171,7 +171,8 @@ class DaemonProcess:
         with open(self.stderr_path, "wb") as err, open(self.stdout_path, "wb") as out:
             self.process = subprocess.Popen(
                 [harness.BINARY, "run", "--now", now, "--config", deployment.config],
-                stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=environment)
+                stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=environment,
+                start_new_session=new_session)
         test.addCleanup(self.kill)
 
     @property
@@ -278,10 +279,10 @@ class Fixture(unittest.TestCase):
             self.primed = self.sink.count()
             self.assertGreaterEqual(self.primed, 1, "Monday's pass sends the digest at least")
 
-    def start_daemon(self, now, notify=True, env=None):
+    def start_daemon(self, now, notify=True, env=None, new_session=False):
         self.daemons += 1
         daemon = DaemonProcess(self, self.deployment, now, f"daemon-{self.daemons}",
-                               notify=notify, env=env)
+                               notify=notify, env=env, new_session=new_session)
         return daemon
 
     @staticmethod
@@ -764,8 +765,78 @@ def mapped_libraries(pid):
                 if len(line.split()) >= 6 and ".so" in line.split()[-1]}
 
 
-class DaemonMemory(Fixture):
-    """What the daemon keeps in memory between send times (issue 4's idle target)."""
+def child_pids(pid):
+    return [int(p) for p in subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)],
+                                           stdout=subprocess.PIPE, text=True).stdout.split()]
+
+
+class DaemonRelay(Fixture):
+    """SMTP delivery through a child process per batch (`plan-reminder smtp-relay`), so that
+    the daemon stays small between send times (issue 4's idle target)."""
+
+    def tuesday_states(self):
+        """{Message-ID: state} of the messages after Monday's; none may have failed."""
+        messages, _ = self.outbox()
+        monday = {normal_id(m.message_id) for m in self.sink.messages() if m.number <= self.primed}
+        tuesday = {i: state for i, (state, _, _) in messages.items() if i not in monday}
+        self.assertEqual(set(tuesday.values()) - {"sent", "queued"}, set(), tuesday)
+        return tuesday
+
+    def received_ids(self):
+        return {normal_id(m.message_id) for m in self.since_prime()}
+
+    def test_sigterm_to_the_whole_service_lets_the_relay_finish_its_message(self):
+        """systemd stops a service by sending SIGTERM to every process in it: the relay must
+        not die with the message in flight (the sink has it but the database would not say
+        sent, so a restart would send it twice). With the sink taking a second per DATA and
+        SIGTERM sent to the daemon's process group mid-batch, the daemon exits 0, the relay
+        is gone, and what the database says is sent is exactly what the sink received."""
+        self.deploy(delay_data=1.0)
+        daemon = self.start_daemon(self.before_send(LEAD), new_session=True)
+        daemon.wait_for_notification(is_ready, what="READY=1")
+        self.wait_for_messages(1, daemon)  # stored by the sink, not yet answered
+        relays = child_pids(daemon.pid)
+        self.assertEqual(len(relays), 1, "one relay process during the batch")
+        started = time.monotonic()
+        os.killpg(daemon.pid, signal.SIGTERM)
+        code = daemon.process.wait(timeout=STOP_TIMEOUT)
+        self.assertEqual(code, 0, daemon.log())
+        self.assertLess(time.monotonic() - started, STOP_TIMEOUT)
+        self.assertFalse(os.path.exists(f"/proc/{relays[0]}"), "the relay outlived the daemon")
+        tuesday = self.tuesday_states()
+        sent = {i for i, state in tuesday.items() if state == "sent"}
+        self.assertEqual(sent, self.received_ids(), "sent in the database = received by the sink")
+        self.assertGreaterEqual(len(sent), 1, "the message in flight was not recorded")
+        self.assertLess(len(sent), len(tuesday), "the whole batch went: SIGTERM too late?")
+
+    def test_a_relay_that_dies_mid_batch_loses_nothing(self):
+        """The relay killed (SIGKILL) while a message is in flight: the daemon says so, keeps
+        running, and the batch stays queued for a retry (none failed); what the database says
+        is sent is exactly what the sink received."""
+        self.deploy(delay_data=1.0)
+        daemon = self.start_daemon(self.before_send(LEAD))
+        ready = daemon.wait_for_notification(is_ready, what="READY=1")
+        first = daemon.wait_for_pass(TUESDAY, start=ready)
+        self.wait_for_messages(1, daemon)
+        relays = child_pids(daemon.pid)
+        self.assertEqual(len(relays), 1, "one relay process during the batch")
+        os.kill(relays[0], signal.SIGKILL)
+        daemon.wait_for_log(r"\[error\] delivery: the SMTP relay process ended during delivery "
+                            r"\(killed by signal 9\)")
+        daemon.wait_for_pass(start=first + 1)
+        self.assertTrue(daemon.running())
+        self.assertRegex(daemon.log(), r"pass: \d+ queued, \d+ delivered, [1-9]\d* to retry, 0 failed")
+        # The message in flight reached the sink, but whether the server took it is unknown
+        # to the daemon: it stays queued (a repeat carries the same Message-ID). Every other
+        # message the sink has is recorded as sent.
+        tuesday = self.tuesday_states()
+        sent = {i for i, state in tuesday.items() if state == "sent"}
+        in_flight = self.received_ids() - sent
+        self.assertEqual(len(in_flight), 1, in_flight)
+        self.assertEqual(tuesday[in_flight.pop()], "queued")
+        self.assertEqual(child_pids(daemon.pid), [], "a relay process outlived its batch")
+        code, _ = daemon.stop()
+        self.assertEqual(code, 0, daemon.log())
 
     def test_the_daemon_never_loads_libcurl(self):
         """libcurl and the TLS libraries it brings (about 7 MB resident once used) stay out of
@@ -778,9 +849,7 @@ class DaemonMemory(Fixture):
         daemon.wait_for_pass(WEDNESDAY, start=ready)
         self.assertGreaterEqual(len(self.since_prime()), 5, "Tuesday's emails were not sent")
         self.assert_no_smtp_libraries(daemon.pid, "an SMTP deployment")
-        children = subprocess.run(["ps", "-o", "pid=", "--ppid", str(daemon.pid)],
-                                  stdout=subprocess.PIPE, text=True).stdout.split()
-        self.assertEqual(children, [], "a relay process outlived its batch")
+        self.assertEqual(child_pids(daemon.pid), [], "a relay process outlived its batch")
         code, _ = daemon.stop()
         self.assertEqual(code, 0, daemon.log())
 
