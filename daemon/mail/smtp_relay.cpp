@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <cstring>
 #include <optional>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -77,13 +78,14 @@ std::optional<std::uint32_t> read_number(int fd) {
          static_cast<std::uint32_t>(bytes[2]) << 16 | static_cast<std::uint32_t>(bytes[3]) << 24;
 }
 
-bool write_frame(int fd, const Frame& frame) {
+// Written from views, so that a message is not copied to be sent.
+bool write_frame(int fd, const std::vector<std::string_view>& frame) {
   std::string header;
   put_number(header, static_cast<std::uint32_t>(frame.size()));
   if (!write_all(fd, header.data(), header.size())) {
     return false;
   }
-  for (const std::string& text : frame) {
+  for (std::string_view text : frame) {
     std::string length;
     put_number(length, static_cast<std::uint32_t>(text.size()));
     if (!write_all(fd, length.data(), length.size()) || !write_all(fd, text.data(), text.size())) {
@@ -182,8 +184,9 @@ class RelayTransport final : public Transport {
     }
     pid_ = pid;
     fd_ = ends[0];
-    Frame hello{"smtp",    settings_.url,     settings_.username,
-                password_, settings_.ca_file, settings_.allow_plaintext ? "1" : "0"};
+    std::vector<std::string_view> hello{
+        "smtp",    settings_.url,     settings_.username,
+        password_, settings_.ca_file, settings_.allow_plaintext ? "1" : "0"};
     std::optional<Frame> answer;
     if (write_frame(fd_, hello)) {
       answer = read_frame(fd_);
@@ -209,7 +212,7 @@ class RelayTransport final : public Transport {
         return {SendResult::Status::transient, error, true};
       }
     }
-    Frame request{"send", std::string(envelope_from), std::string(raw_message)};
+    std::vector<std::string_view> request{"send", envelope_from, raw_message};
     request.insert(request.end(), recipients.begin(), recipients.end());
     std::optional<Frame> reply;
     if (write_frame(fd_, request)) {
