@@ -115,6 +115,7 @@ int run_daemon(const RunArguments& args) {
   boost::asio::io_context io;
   service::Daemon::Options options;
   options.config_file = args.config;
+  options.make_transport = mail::make_daemon_transport;
   if (!args.now.empty()) {
     policy::Clock clock = policy::clock_for(load.deployment->snapshot->config);
     auto moment =

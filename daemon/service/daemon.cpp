@@ -162,8 +162,24 @@ void Daemon::reload(const std::string& why) {
   }
   systemd_.reloading();
   DeploymentLoad load = loader_.load(options_.config_file);
+  std::unique_ptr<mail::Transport> transport;
+  if (load.deployment && options_.make_transport) {
+    // Settings or a password that cannot be used are refused like any bad edit.
+    std::string error;
+    transport = options_.make_transport(load.deployment->snapshot->config.transport, error);
+    if (!transport) {
+      load.diagnostics.add({options_.config_file, 0, 0, "", error, plan::FileKind::config});
+      load.deployment.reset();
+    }
+  }
   if (load.deployment) {
     deployment_ = std::move(*load.deployment);
+    if (transport) {
+      if (transport->describe() != transport_->describe()) {
+        spdlog::info("transport now {}", transport->describe());
+      }
+      transport_ = std::move(transport);
+    }
     watch_.watch(watched_folders(deployment_.snapshot->config, deployment_.templates_folder));
     store_->set_setting(problems_setting, "");
     spdlog::info("reloaded ({}): {} plans", why, deployment_.snapshot->plans.size());

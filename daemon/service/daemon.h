@@ -37,6 +37,10 @@ class Daemon {
     // rehearsals start the service "as if" at another moment, and time then runs normally).
     std::chrono::seconds offset{0};
     std::chrono::milliseconds settle{300};
+    // Makes the transport anew on each reload (new settings, a new password), so that a reload
+    // is refused when they are wrong; unset keeps the first transport for good.
+    std::function<std::unique_ptr<mail::Transport>(const plan::Transport&, std::string&)>
+        make_transport;
   };
 
   // `loader` is the one that loaded `deployment`, so that reloads re-read only what changed.

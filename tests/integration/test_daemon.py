@@ -662,6 +662,51 @@ class DaemonReload(Fixture):
         code, _ = daemon.stop()
         self.assertEqual(code, 0, daemon.log())
 
+    def test_transport_edits_are_reloaded_and_bad_ones_refused(self):
+        """The config's transport is reloaded like the rest, while the daemon waits for 09:00.
+        An edit that is valid YAML but cannot be used (a password file that does not exist)
+        is refused: the log gives the config file and the problem, the coordinator is told
+        through the last good transport, which goes on. Then the URL changed to a second SMTP
+        server: the reload says so, and at 09:00 every one of Tuesday's emails goes there,
+        none to the first."""
+        self.deploy()
+        second = harness.Sink(os.path.join(self.folder.path, "sink-2"), self.cert, self.key)
+        self.addCleanup(second.stop)
+        expected, ids = self.expected_tuesday()
+        daemon = self.start_daemon(self.before_send(EDIT_LEAD))
+        ready = daemon.wait_for_notification(is_ready, what="READY=1")
+        daemon.wait_for_pass(TUESDAY, start=ready)
+        with open(self.deployment.config) as f:
+            config = f.read()
+        old_url = f"url: smtp://127.0.0.1:{self.sink.port}\n"
+        self.assertEqual(config.count(old_url), 1)
+
+        old_password = "password_file: smtp-password\n"
+        self.assertEqual(config.count(old_password), 1)
+        missing = os.path.join(self.deployment.folder, "rotated-password")
+        replace_file(self.deployment.config,
+                     config.replace(old_password, f"password_file: {missing}\n"))
+        daemon.wait_for_log(r"\[error\] reload \(a watched file changed\) refused: 1 problem")
+        self.assertRegex(daemon.log(), r"\[error\] " + re.escape(self.deployment.config) +
+                         r": cannot read the SMTP password file " + re.escape(missing))
+        problem = self.wait_for_messages(1, daemon)[-1]
+        self.assertTrue(is_problem_notice(problem), problem.subject)
+        self.assertIn(missing, problem.text())
+
+        new_url = f"url: smtp://127.0.0.1:{second.port}\n"
+        replace_file(self.deployment.config, config.replace(old_url, new_url))
+        daemon.wait_for_log(rf"\[info\] transport now smtp smtp://127\.0\.0\.1:{second.port}")
+        daemon.wait_for_log(r"\[info\] reloaded \(a watched file changed\): 1 plans")
+        deadline = time.monotonic() + DELIVERY_TIMEOUT
+        while second.count() < len(expected) and time.monotonic() < deadline:
+            time.sleep(POLL)
+        daemon.wait_for_pass(WEDNESDAY, start=ready)
+        self.assert_tuesday(second.messages(), expected, ids)
+        self.assertEqual([m.subject for m in self.since_prime()], [problem.subject],
+                         "the first server received more than the problem notice")
+        code, _ = daemon.stop()
+        self.assertEqual(code, 0, daemon.log())
+
     def test_a_bad_edit_is_survived_and_reported_once(self):
         """A target of "Spring 2020" saved while the daemon waits for 09:00: the reload is
         refused, the daemon keeps running, and the log gives the error as file:line:col; the
