@@ -43,6 +43,10 @@ constexpr const char* kExtension = ".mustache";
 constexpr const char* kPartialFolder = "partials";
 // Long enough for any sensible subject, short enough that mail clients show it whole.
 constexpr std::size_t kMaxSubjectCharacters = 200;
+// The most an email lists in one list (a notice's milestones, each list of a digest); the rest
+// are counted ("and 51,691 more milestones"), so that no email outgrows what a person reads or
+// an SMTP server accepts (about 4 KB per milestone listed, in text and HTML).
+constexpr std::size_t kMaxListed = 200;
 // Marks template lines that hold only tags (see mark_standalone_lines); a control character
 // that YAML text cannot contain.
 constexpr char kStandaloneMark = '\x01';
@@ -494,22 +498,34 @@ mustache::data milestone_data(const MilestoneView& milestone) {
   return out;
 }
 
-mustache::data milestone_list(const std::vector<MilestoneView>& milestones) {
-  mustache::data list{mustache::data::type::list};
-  for (const MilestoneView& milestone : milestones) {
-    list.push_back(milestone_data(milestone));
+// `name_more` and `name_more_text` ("12 more milestones") for what a list of `count` leaves
+// out beyond kMaxListed; false when it lists everything.
+void set_more(mustache::data& out, const std::string& name, std::size_t count,
+              const std::string& one, const std::string& many) {
+  if (count <= kMaxListed) {
+    out.set(name + "_more", false);
+    out.set(name + "_more_text", "");
+    return;
   }
-  return list;
+  const int more = static_cast<int>(count - kMaxListed);
+  out.set(name + "_more", std::to_string(more));
+  out.set(name + "_more_text", plural(more, "more " + one, "more " + many));
 }
 
-// `name` as a list plus `has_name`, `name_count` and `name_count_text` ("1 milestone").
+// `name` as a list (at most kMaxListed) plus `has_name`, `name_count` and `name_count_text`
+// ("1 milestone", counting all) and `name_more` / `name_more_text` for those not listed.
 void set_milestones(mustache::data& out, const std::string& name,
                     const std::vector<MilestoneView>& milestones) {
   const int count = static_cast<int>(milestones.size());
-  out.set(name, milestone_list(milestones));
+  mustache::data list{mustache::data::type::list};
+  for (std::size_t i = 0; i < milestones.size() && i < kMaxListed; ++i) {
+    list.push_back(milestone_data(milestones[i]));
+  }
+  out.set(name, list);
   out.set("has_" + name, count > 0);
   out.set(name + "_count", std::to_string(count));
   out.set(name + "_count_text", plural(count, "milestone", "milestones"));
+  set_more(out, name, milestones.size(), "milestone", "milestones");
 }
 
 mustache::data rag_row_data(const RagRow& row) {
@@ -553,7 +569,8 @@ std::string state_word(const std::string& state) {
 void set_audit_rows(mustache::data& out, const std::string& name,
                     const std::vector<AuditRow>& rows) {
   mustache::data list{mustache::data::type::list};
-  for (const AuditRow& row : rows) {
+  for (std::size_t i = 0; i < rows.size() && i < kMaxListed; ++i) {
+    const AuditRow& row = rows[i];
     mustache::data entry;
     entry.set("when", row.when);
     entry.set("kind", row.kind);
@@ -570,6 +587,7 @@ void set_audit_rows(mustache::data& out, const std::string& name,
   out.set(name, list);
   out.set("has_" + name, count > 0);
   out.set(name + "_count", std::to_string(count));
+  set_more(out, name, rows.size(), "entry", "entries");
 }
 
 // The stage words of a group of notices, most urgent first: "1 overdue, 2 due today and 1 due

@@ -601,6 +601,64 @@ TEST(TemplatesRenderTest, TextIsTidy) {
   }
 }
 
+// `count` milestones of actions 1.1, 1.2, ... numbered m1, m2, ... (distinct texts, so that
+// each one listed can be found).
+std::vector<MilestoneView> numbered_milestones(int count, const std::string& stage, int days) {
+  std::vector<MilestoneView> items;
+  for (int i = 1; i <= count; ++i) {
+    MilestoneView m = with_stage(scoping_milestone(), stage, days);
+    m.action_id = "1." + std::to_string(i);
+    m.milestone_id = "m" + std::to_string(i);
+    m.milestone_text = "Numbered milestone " + std::to_string(i) + ".";
+    items.push_back(m);
+  }
+  return items;
+}
+
+// Tests that an email lists at most 200 milestones (about 4 KB each) and counts the rest, so
+// that a chair with thousands overdue gets an email a person can read and a server accepts;
+// its subject and counts still cover every milestone.
+TEST(TemplatesRenderTest, LongListsStopAtTwoHundredAndCountTheRest) {
+  const Templates templates = load_shipped();
+  const RenderedEmail email =
+      templates.render(notice(EmailKind::escalation, numbered_milestones(251, "escalation", -20)));
+  for (const std::string& part : {email.text, email.html}) {
+    EXPECT_THAT(part, HasSubstr("Numbered milestone 200."));
+    EXPECT_THAT(part, Not(HasSubstr("Numbered milestone 201.")));
+    EXPECT_THAT(part, HasSubstr("and 51 more milestones, not listed here"));
+  }
+  EXPECT_THAT(email.subject, HasSubstr("251 actions"));
+  EXPECT_LT(email.text.size() + email.html.size(), 2'000'000U);
+  EXPECT_EQ(email.text.find("\n\n\n"), std::string::npos);
+
+  const RenderedEmail exactly =
+      templates.render(notice(EmailKind::overdue, numbered_milestones(200, "overdue", -3)));
+  for (const std::string& part : {exactly.text, exactly.html}) {
+    EXPECT_THAT(part, HasSubstr("Numbered milestone 200."));
+    EXPECT_THAT(part, Not(HasSubstr("more milestone")));
+  }
+  const RenderedEmail one_more =
+      templates.render(notice(EmailKind::reminder, numbered_milestones(201, "reminder", 7)));
+  EXPECT_THAT(one_more.text, HasSubstr("and 1 more milestone, not listed here"));
+
+  DigestView digest = empty_digest();
+  digest.overdue = numbered_milestones(230, "", -30);
+  digest.undated = numbered_milestones(3, "", 0);
+  for (int i = 0; i < 205; ++i) {
+    digest.audit.push_back({"Mon 3 Feb 2020 09:00", "reminder", "a@example.org",
+                            "dhr-david 1.1 m" + std::to_string(i), "sent", ""});
+  }
+  digest.total = 233;
+  const RenderedEmail board = templates.render(digest);
+  for (const std::string& part : {board.text, board.html}) {
+    EXPECT_THAT(part, HasSubstr("and 30 more milestones, not listed here"));
+    EXPECT_THAT(part, HasSubstr("and 5 more entries, not listed here"));
+    EXPECT_EQ(occurrences(part, "more milestones"), 1) << "only the overdue list is cut";
+    EXPECT_THAT(part, HasSubstr("(230)")) << "the heading counts every overdue milestone";
+  }
+  EXPECT_EQ(board.text.find("\n\n\n"), std::string::npos);
+}
+
 // Tests that no rendered email shows an unrendered template tag.
 TEST(TemplatesRenderTest, NoUnrenderedTags) {
   const Templates templates = load_shipped();
