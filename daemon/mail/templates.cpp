@@ -541,13 +541,15 @@ mustache::data rag_row_data(const RagRow& row) {
   return out;
 }
 
-void set_rag_rows(mustache::data& out, const std::string& name, const std::vector<RagRow>& rows) {
+void set_rag_rows(mustache::data& out, const std::string& name, const std::vector<RagRow>& rows,
+                  const std::string& one, const std::string& many) {
   mustache::data list{mustache::data::type::list};
-  for (const RagRow& row : rows) {
-    list.push_back(rag_row_data(row));
+  for (std::size_t i = 0; i < rows.size() && i < kMaxListed; ++i) {
+    list.push_back(rag_row_data(rows[i]));
   }
   out.set(name, list);
   out.set("has_" + name, !rows.empty());
+  set_more(out, name, rows.size(), one, many);
 }
 
 std::string state_word(const std::string& state) {
@@ -715,8 +717,9 @@ mustache::data digest_data(const DigestView& view) {
   set_milestones(out, "due_soon", view.due_soon);
   set_milestones(out, "completed", view.completed);
   set_milestones(out, "undated", view.undated);
-  set_rag_rows(out, "recommendations", view.recommendations);
-  set_rag_rows(out, "agencies", view.agencies);
+  set_rag_rows(out, "recommendations", view.recommendations, "recommendation",
+               "recommendations");
+  set_rag_rows(out, "agencies", view.agencies, "agency", "agencies");
   set_audit_rows(out, "audit", view.audit);
   set_audit_rows(out, "failures", view.failures);
   return out;

@@ -53,8 +53,10 @@ for now in 2026-11-26 2026-11-27; do
   tail -n 5 "$work/log"
   after="$(emails)"
   bytes="$(du -sk "$work/Maildir" 2>/dev/null | cut -f1)"
+  largest="$({ find "$work/Maildir" -type f -printf '%s\n' 2>/dev/null || true; } | sort -n | tail -1)"
   echo "  exit $status; $(cat "$work/time"); $((after - before)) emails written;" \
-    "Maildir ${bytes:-0} KiB; state $(du -k "$work/state.db" | cut -f1) KiB"
+    "Maildir ${bytes:-0} KiB (largest email so far ${largest:-0} bytes);" \
+    "state $(du -k "$work/state.db" | cut -f1) KiB"
   read -r wall _ peak _ _ <"$work/time"
   rows+=("$(printf '%-4s %-12s %9s %12s %10s %6s' "$pass" "$now" "$wall" \
     "$((peak / 1024)) MiB" "$((after - before))" "$status")")

@@ -648,11 +648,18 @@ TEST(TemplatesRenderTest, LongListsStopAtTwoHundredAndCountTheRest) {
     digest.audit.push_back({"Mon 3 Feb 2020 09:00", "reminder", "a@example.org",
                             "dhr-david 1.1 m" + std::to_string(i), "sent", ""});
   }
+  for (int i = 0; i < 240; ++i) {
+    digest.recommendations.push_back({"dhr-" + std::to_string(i) + " recommendation 1", "red", 1,
+                                      0, 0, 0, 1});
+  }
   digest.total = 233;
   const RenderedEmail board = templates.render(digest);
   for (const std::string& part : {board.text, board.html}) {
     EXPECT_THAT(part, HasSubstr("and 30 more milestones, not listed here"));
     EXPECT_THAT(part, HasSubstr("and 5 more entries, not listed here"));
+    EXPECT_THAT(part, HasSubstr("and 40 more recommendations, not listed here"));
+    EXPECT_THAT(part, HasSubstr("dhr-199 recommendation 1"));
+    EXPECT_THAT(part, Not(HasSubstr("dhr-200 recommendation 1")));
     EXPECT_EQ(occurrences(part, "more milestones"), 1) << "only the overdue list is cut";
     EXPECT_THAT(part, HasSubstr("(230)")) << "the heading counts every overdue milestone";
   }
