@@ -835,13 +835,22 @@ class DaemonRelay(Fixture):
         not die with the message in flight (the sink has it but the database would not say
         sent, so a restart would send it twice). With the sink taking a second per DATA and
         SIGTERM sent to the daemon's process group mid-batch, the daemon exits 0, the relay
-        is gone, and what the database says is sent is exactly what the sink received."""
+        is gone, and what the database says is sent is exactly what the sink received. The
+        relay's command line and environment do not hold the SMTP password."""
         self.deploy(delay_data=1.0)
         daemon = self.start_daemon(self.before_send(LEAD), new_session=True)
         daemon.wait_for_notification(is_ready, what="READY=1")
         self.wait_for_messages(1, daemon)  # stored by the sink, not yet answered
         relays = child_pids(daemon.pid)
         self.assertEqual(len(relays), 1, "one relay process during the batch")
+        # The password reached the relay through its socket, not its command line or
+        # environment (which other users may read).
+        for part in ("cmdline", "environ"):
+            with open(f"/proc/{relays[0]}/{part}", "rb") as f:
+                seen = f.read()
+            self.assertNotIn(harness.SMTP_PASSWORD.encode(), seen, part)
+            if part == "cmdline":
+                self.assertEqual(seen.split(b"\0")[1:3], [b"smtp-relay", b""], seen)
         started = time.monotonic()
         os.killpg(daemon.pid, signal.SIGTERM)
         code = daemon.process.wait(timeout=STOP_TIMEOUT)

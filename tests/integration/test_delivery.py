@@ -5,7 +5,9 @@ certificate that is not trusted."""
 import collections
 import datetime
 import os
+import shutil
 import signal
+import subprocess
 import time
 import unittest
 
@@ -269,6 +271,34 @@ class BadSettingsFailClearly(BadSettings):
         self.assertIn("certificate", (history + result.stderr).lower())
         self.assertEqual(sink.count(), 0)
         self.check_no_password(deployment, result.stdout, result.stderr, history)
+
+
+    def test_missing_libcurl_is_a_clear_configuration_error(self):
+        """libcurl is loaded only to deliver over SMTP; where it cannot be loaded (here it is
+        hidden in a private mount namespace by binding /dev/null over it), `run --once` exits
+        78 (a configuration error) saying so and naming the package to install; no pass
+        starts, so nothing is sent or recorded as sent."""
+        library = "/usr/lib/x86_64-linux-gnu/libcurl.so.4"
+        if not os.path.exists(library) or shutil.which("unshare") is None:
+            self.skipTest("no libcurl.so.4 at the Debian path, or no unshare")
+        probe = subprocess.run(["unshare", "--mount", "--propagation", "private", "true"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        if probe.returncode != 0:
+            self.skipTest("cannot make a mount namespace here (needs root)")
+        sink = self.start_sink()
+        deployment = self.deployment(sink.port)
+        target = os.path.realpath(library)
+        script = f'mount --bind /dev/null "{target}" && exec "$@"'
+        result = subprocess.run(
+            ["unshare", "--mount", "--propagation", "private", "sh", "-c", script, "sh",
+             harness.BINARY, "run", "--once", "--now", harness.moment(self.NOW),
+             "--config", deployment.config],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=60)
+        self.assertEqual(result.returncode, 78, result.stderr)
+        self.assertRegex(result.stderr, r"\[error\] cannot load libcurl\.so\.4 for SMTP "
+                                        r"delivery \(.*\); install the libcurl4 package")
+        self.assertEqual(sink.count(), 0)
+        self.check_no_password(deployment, result.stdout, result.stderr)
 
 
 class NothingLostAfterBadSettings(BadSettings):
