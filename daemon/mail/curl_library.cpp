@@ -2,7 +2,7 @@
 
 #include <dlfcn.h>
 
-#include <mutex>
+#include <string>
 
 namespace plan_reminder::mail {
 namespace {
