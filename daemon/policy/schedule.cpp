@@ -426,16 +426,23 @@ PassPlan plan_pass(const PassInputs& inputs, Instant now) {
   // Digests first: they have their own, earlier, send time.
   if (in_window(clock, now, policy.digest_time)) {
     if (auto digest = latest_digest(policy, clock, today)) {
+      // The week's log, read once and only if a digest goes out.
+      std::optional<std::vector<mail::AuditRow>> audit;
+      std::optional<std::vector<mail::AuditRow>> failures;
       for (const Recipient& recipient : digest_recipients(snapshot.directory)) {
         std::string key = digest_key(digest->nominal, recipient);
         if (handled.count(key) != 0) {
           continue;
         }
+        if (!audit) {
+          audit = inputs.audit ? inputs.audit() : std::vector<mail::AuditRow>{};
+          failures = inputs.failures ? inputs.failures() : std::vector<mail::AuditRow>{};
+        }
         PlannedEmail email;
         email.kind = mail::EmailKind::digest;
         email.recipient = recipient;
         email.digest_key = key;
-        email.digest_view = digest_view(snapshot, today_ymd, inputs.audit, inputs.failures);
+        email.digest_view = digest_view(snapshot, today_ymd, *audit, *failures);
         if (email.digest_view.total == 0) {
           continue;  // never an empty email
         }

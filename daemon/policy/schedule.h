@@ -11,6 +11,7 @@
 
 #include <date/date.h>
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <unordered_set>
@@ -80,6 +81,8 @@ struct PassPlan {
   std::vector<Notice> dropped;
 };
 
+using AuditSource = std::function<std::vector<mail::AuditRow>()>;
+
 struct PassInputs {
   const plan::Snapshot* snapshot = nullptr;
   const Clock* clock = nullptr;
@@ -87,8 +90,10 @@ struct PassInputs {
   // The previous pass: notices scheduled between it and now that were never sent are the
   // stale ones a catch-up drops (and records); none before it are looked at.
   std::optional<Instant> last_pass;
-  std::vector<mail::AuditRow> audit;     // the past week's notices, for the digest
-  std::vector<mail::AuditRow> failures;  // failed deliveries of the past week
+  // The past week's notices and failed deliveries, for the digest: asked for only when a
+  // digest is due (a week's log can be long); empty functions give none.
+  AuditSource audit;
+  AuditSource failures;
 };
 
 // What a pass at `now` sends. Notices whose send time has come and that are not in the log

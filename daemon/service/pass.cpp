@@ -83,8 +83,8 @@ std::string short_local_time(const policy::Clock& clock, Instant instant) {
 ComposedPass compose_pass(const plan::Snapshot& snapshot, const mail::Templates& templates,
                           const policy::Clock& clock,
                           const std::unordered_set<std::string>& handled,
-                          std::optional<Instant> last_pass, std::vector<mail::AuditRow> audit,
-                          std::vector<mail::AuditRow> failures, Instant now,
+                          std::optional<Instant> last_pass, policy::AuditSource audit,
+                          policy::AuditSource failures, Instant now,
                           const std::function<void(ComposedEmail)>& on_email) {
   policy::PassInputs inputs;
   inputs.snapshot = &snapshot;
@@ -215,8 +215,9 @@ PassReport PassRunner::run(Instant now) {
   Instant week_ago = now - std::chrono::hours(24 * 7);
   // Each email is stored as soon as it is composed, so a pass holds one email at a time.
   ComposedPass pass = compose_pass(
-      snapshot_, templates_, clock_, handled, last_pass, audit_rows(store_, clock_, week_ago),
-      failure_rows(store_, clock_, week_ago), now, [&](ComposedEmail email) {
+      snapshot_, templates_, clock_, handled, last_pass,
+      [&] { return audit_rows(store_, clock_, week_ago); },
+      [&] { return failure_rows(store_, clock_, week_ago); }, now, [&](ComposedEmail email) {
         store::OutboxMessage message;
         message.message_id = email.message.message_id;
         message.kind = mail::to_string(email.planned.kind);

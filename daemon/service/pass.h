@@ -38,8 +38,8 @@ struct ComposedPass {
 ComposedPass compose_pass(const plan::Snapshot& snapshot, const mail::Templates& templates,
                           const policy::Clock& clock,
                           const std::unordered_set<std::string>& handled,
-                          std::optional<Instant> last_pass, std::vector<mail::AuditRow> audit,
-                          std::vector<mail::AuditRow> failures, Instant now,
+                          std::optional<Instant> last_pass, policy::AuditSource audit,
+                          policy::AuditSource failures, Instant now,
                           const std::function<void(ComposedEmail)>& on_email);
 
 struct PassReport {

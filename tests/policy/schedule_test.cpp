@@ -379,6 +379,45 @@ TEST(Schedule, WeeklyDigest) {
                                      "2020-06-01 digest:digest:deputy@example.org"));
 }
 
+// Tests that the week's log (the audit trail and failures) is read only for a pass that sends
+// a digest, once however many copies go, and that each copy carries it.
+TEST(Schedule, WeeksLogReadOnlyForADigest) {
+  Deployment deployment({action("1.1", {"wwin"}, {milestone("m", 2020_y / 9 / 30)})}, false);
+  std::unordered_set<std::string> handled;
+  int audit_reads = 0;
+  int failure_reads = 0;
+  PassInputs inputs{&deployment.snapshot, &deployment.clock, &handled, std::nullopt,
+                    [&] {
+                      ++audit_reads;
+                      return std::vector<mail::AuditRow>{
+                          {"Mon 11 May 2020 09:00", "reminder", "a@example.org", "1.1 m", "sent",
+                           ""}};
+                    },
+                    [&] {
+                      ++failure_reads;
+                      return std::vector<mail::AuditRow>{};
+                    }};
+  // Monday 18 May 2020 at 08:30: two copies of the digest (board and deputy), one read.
+  PassPlan monday = plan_pass(inputs, at(2020_y / 5 / 18, 8, 30));
+  EXPECT_EQ(audit_reads, 1);
+  EXPECT_EQ(failure_reads, 1);
+  int digests = 0;
+  for (const auto& email : monday.emails) {
+    if (email.kind == mail::EmailKind::digest) {
+      ++digests;
+      ASSERT_EQ(email.digest_view.audit.size(), 1u);
+      EXPECT_EQ(email.digest_view.audit[0].about, "1.1 m");
+      handled.insert(email.digest_key);
+    }
+  }
+  EXPECT_EQ(digests, 2);
+  // Monday at 09:00 and Tuesday: the digest is done, so the log is not read again.
+  plan_pass(inputs, at(2020_y / 5 / 18, 9));
+  plan_pass(inputs, at(2020_y / 5 / 19, 9));
+  EXPECT_EQ(audit_reads, 1);
+  EXPECT_EQ(failure_reads, 1);
+}
+
 // Tests the digest's content: overdue with days and escalation, due soon, undated, RAG rows.
 TEST(Schedule, DigestContent) {
   plan::Milestone tbc;
