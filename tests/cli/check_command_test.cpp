@@ -3,6 +3,8 @@
 // coordinator reads, and the sysexits codes scripts and systemd's ExecReload rely on. Due dates,
 // states and days below were worked out by hand from the seed action plan
 // (shared/seed/dhr-david-action-plan.txt).
+#include "support/temp_dir.h"
+
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/wait.h>
@@ -61,20 +63,12 @@ struct Place {
 class ExampleDeployment : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "plan-reminder-cli-XXXXXX").string();
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr) << pattern;
-    root_ = fs::path(pattern).lexically_normal();
     fs::copy(fs::path(PR_SOURCE_DIR) / "config", root_ / "config", fs::copy_options::recursive);
     if (fs::exists(fs::path(PR_SOURCE_DIR) / "templates")) {
       fs::copy(fs::path(PR_SOURCE_DIR) / "templates", root_ / "templates",
                fs::copy_options::recursive);
     }
     fs::create_directories(root_ / "run");
-  }
-
-  void TearDown() override {
-    std::error_code ignored;
-    fs::remove_all(root_, ignored);
   }
 
   fs::path config_file() const { return root_ / "config" / "plan-reminder.yaml"; }
@@ -144,7 +138,8 @@ class ExampleDeployment : public ::testing::Test {
     return nlohmann::json::parse(outcome.out);
   }
 
-  fs::path root_;
+  plan_reminder::test_support::TempDir dir_{"plan-reminder-cli"};
+  const fs::path& root_ = dir_.path();
 };
 
 // The agenda items keyed by "action/milestone".

@@ -2,6 +2,7 @@
 // (subjects, milestone details, escaping, RAG words, "None." for empty digest sections), and
 // a folder with missing or broken templates is reported file by file.
 #include "mail/templates.h"
+#include "support/temp_dir.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -31,27 +32,17 @@ const std::string kShipped = std::string(PR_SOURCE_DIR) + "/templates";
 class TemplateCopy {
  public:
   TemplateCopy() {
-    std::string pattern = (fs::temp_directory_path() / "pr-templates-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) {
-      throw std::runtime_error("mkdtemp failed");
-    }
-    folder_ = pattern;
-    fs::copy(kShipped, folder_, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+    fs::copy(kShipped, dir_.path(),
+             fs::copy_options::recursive | fs::copy_options::overwrite_existing);
   }
-  ~TemplateCopy() {
-    std::error_code ignored;
-    fs::remove_all(folder_, ignored);
-  }
-  TemplateCopy(const TemplateCopy&) = delete;
-  TemplateCopy& operator=(const TemplateCopy&) = delete;
 
-  const fs::path& folder() const { return folder_; }
+  const fs::path& folder() const { return dir_.path(); }
   void write(const std::string& name, const std::string& text) const {
-    std::ofstream(folder_ / name, std::ios::binary | std::ios::trunc) << text;
+    std::ofstream(dir_.path() / name, std::ios::binary | std::ios::trunc) << text;
   }
 
  private:
-  fs::path folder_;
+  test_support::TempDir dir_{"pr-templates"};
 };
 
 Templates load_shipped() {

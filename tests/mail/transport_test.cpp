@@ -2,6 +2,7 @@
 // (tests/integration/smtp_sink.py on python3-aiosmtpd) with a self-signed certificate made for
 // the run; rate limiting with an injected clock that records waits instead of sleeping.
 #include "mail/transport.h"
+#include "support/temp_dir.h"
 
 #include "mail/file_descriptor.h"
 
@@ -37,26 +38,7 @@ using namespace std::chrono_literals;
 const char* const kSinkScript = PR_SOURCE_DIR "/tests/integration/smtp_sink.py";
 const char* const kPython = "/usr/bin/python3";
 
-class TemporaryDirectory {
- public:
-  TemporaryDirectory() {
-    std::string pattern = (fs::temp_directory_path() / "transport-test-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) {
-      throw std::runtime_error("mkdtemp failed");
-    }
-    path_ = pattern;
-  }
-  TemporaryDirectory(const TemporaryDirectory&) = delete;
-  TemporaryDirectory& operator=(const TemporaryDirectory&) = delete;
-  ~TemporaryDirectory() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using plan_reminder::test_support::TempDir;
 
 std::string read_file(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -299,7 +281,7 @@ std::vector<fs::path> files_in(const fs::path& folder) {
 // Tests that a Maildir delivery creates tmp/, new/ and cur/ (mode 0700, parents too) and
 // leaves exactly one file, in new/, holding the message's bytes.
 TEST(MaildirTransportTest, DeliversOneFileIntoNew) {
-  TemporaryDirectory temporary;
+  TempDir temporary{"transport-test"};
   fs::path folder = temporary.path() / "var" / "Maildir";
   std::string error;
   auto transport = make_transport(maildir_settings(folder), error);
@@ -323,7 +305,7 @@ TEST(MaildirTransportTest, DeliversOneFileIntoNew) {
 
 // Tests that two messages get two distinct files.
 TEST(MaildirTransportTest, EachMessageGetsItsOwnFile) {
-  TemporaryDirectory temporary;
+  TempDir temporary{"transport-test"};
   std::string error;
   auto transport = make_transport(maildir_settings(temporary.path()), error);
   ASSERT_TRUE(transport) << error;
@@ -336,7 +318,7 @@ TEST(MaildirTransportTest, EachMessageGetsItsOwnFile) {
 
 // Tests that a Maildir path that is a file is a permanent failure naming the path.
 TEST(MaildirTransportTest, PathThatIsNotADirectoryIsPermanent) {
-  TemporaryDirectory temporary;
+  TempDir temporary{"transport-test"};
   fs::path file = temporary.path() / "Maildir";
   write_file(file, "not a folder", fs::perms::owner_read | fs::perms::owner_write);
   std::string error;
@@ -368,7 +350,7 @@ TEST(MaildirTransportTest, OtherOsErrorsAreTransient) {
 class SmtpTransportTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    certificates_ = new TemporaryDirectory();
+    certificates_ = new TempDir("transport-test");
     certificate_ = make_certificate(certificates_->path());
   }
   static void TearDownTestSuite() {
@@ -404,9 +386,9 @@ class SmtpTransportTest : public ::testing::Test {
     return transport;
   }
 
-  static inline TemporaryDirectory* certificates_ = nullptr;
+  static inline TempDir* certificates_ = nullptr;
   static inline Certificate certificate_;
-  TemporaryDirectory work_;
+  TempDir work_{"transport-test"};
   std::unique_ptr<SmtpSink> sink_;
 };
 
@@ -720,7 +702,7 @@ TEST(TransportSettingsTest, CredentialNeedsCredentialsDirectory) {
     EXPECT_FALSE(make_transport(settings, error));
     EXPECT_NE(error.find("$CREDENTIALS_DIRECTORY"), std::string::npos) << error;
   }
-  TemporaryDirectory empty;
+  TempDir empty{"transport-test"};
   ScopedEnvironment environment("CREDENTIALS_DIRECTORY", empty.path().string());
   std::string error;
   EXPECT_FALSE(make_transport(settings, error));
@@ -730,7 +712,7 @@ TEST(TransportSettingsTest, CredentialNeedsCredentialsDirectory) {
 // Tests that a password file every user can read is refused with the fix, without quoting the
 // password; a group-readable one (root:service 0640) is accepted.
 TEST(TransportSettingsTest, WorldReadablePasswordFileIsRefused) {
-  TemporaryDirectory temporary;
+  TempDir temporary{"transport-test"};
   fs::path file = temporary.path() / "smtp-password";
   write_file(file, kPassword + "\n",
              fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
@@ -750,7 +732,7 @@ TEST(TransportSettingsTest, WorldReadablePasswordFileIsRefused) {
 
 // Tests that a password file that is missing, empty or not a regular file is an error.
 TEST(TransportSettingsTest, UnusablePasswordFilesAreErrors) {
-  TemporaryDirectory temporary;
+  TempDir temporary{"transport-test"};
   plan::Transport settings = smtp_settings("smtp://mail.example.org:587");
   settings.smtp.username = kUser;
   std::string error;

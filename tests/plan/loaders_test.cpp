@@ -6,6 +6,7 @@
 #include "plan/loaders.h"
 #include "plan/model.h"
 #include "plan/snapshot.h"
+#include "support/temp_dir.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -1272,28 +1273,7 @@ transport:
 // ---------------------------------------------------------------------------------------------
 // Loading a whole deployment
 
-// A fresh folder under the system's temporary folder, removed with everything in it.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "plan-reminder-loaders-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) {
-      throw std::runtime_error("cannot create a temporary folder from " + pattern);
-    }
-    path_ = fs::path(pattern).lexically_normal();
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using plan_reminder::test_support::TempDir;
 
 void WriteFile(const fs::path& path, std::string_view text) {
   fs::create_directories(path.parent_path());
@@ -1344,7 +1324,7 @@ class DeploymentTest : public ::testing::Test {
   fs::path config_file() const { return root() / "plan-reminder.yaml"; }
   fs::path plan_file(std::string_view name) const { return root() / "plans" / name; }
 
-  TempDir temp_;
+  TempDir temp_{"plan-reminder-loaders"};
 };
 
 std::vector<std::string> ReviewIds(const Snapshot& snapshot) {

@@ -2,6 +2,7 @@
 // restart or a crash, the exactly-once guard, and the outbox's delivery bookkeeping. Times are
 // literal instants; nothing reads the clock or sleeps.
 #include "store/state_store.h"
+#include "support/temp_dir.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <gmock/gmock.h>
@@ -32,28 +33,7 @@ using ::testing::UnorderedElementsAre;
 // A Monday morning send time in UTC, and the instants around it.
 const Instant kMonday = date::sys_days{date::year{2025} / date::March / 3} + 9h;
 
-// A fresh folder under the system's temporary folder, removed with everything in it.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "plan-reminder-store-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) {
-      throw std::runtime_error("cannot create a temporary folder from " + pattern);
-    }
-    path_ = fs::path(pattern).lexically_normal();
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using plan_reminder::test_support::TempDir;
 
 NoticeRecord Notice(const std::string& key, const std::string& recipient = "wwin") {
   NoticeRecord notice;
@@ -93,7 +73,7 @@ class StateStoreTest : public ::testing::Test {
     return messages.empty() ? OutboxMessage{} : messages.front();
   }
 
-  TempDir dir_;
+  TempDir dir_{"plan-reminder-store"};
 };
 
 // Tests that opening creates the database file and the folders above it.
