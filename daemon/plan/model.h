@@ -143,6 +143,7 @@ struct Policy {
 struct RateLimit {
   int messages = 0;
   std::chrono::seconds per{60};
+  friend bool operator==(const RateLimit&, const RateLimit&) = default;
 };
 
 struct SmtpSettings {
@@ -153,6 +154,7 @@ struct SmtpSettings {
   std::string ca_file;
   bool allow_plaintext = false;
   std::optional<RateLimit> rate_limit;
+  friend bool operator==(const SmtpSettings&, const SmtpSettings&) = default;
 };
 
 struct Transport {
@@ -160,6 +162,7 @@ struct Transport {
   Kind kind = Kind::maildir;
   std::string maildir;
   SmtpSettings smtp;
+  friend bool operator==(const Transport&, const Transport&) = default;
 };
 
 // A glob, folder or file named under `plans:`, with where it was written.

@@ -67,6 +67,8 @@ void Daemon::wait_for_signal() {
       return;
     }
     if (signal == SIGHUP) {
+      // An explicit reload also re-reads the SMTP password, whose file is not watched.
+      remake_transport_ = true;
       reload("SIGHUP");
       wait_for_signal();
     } else {
@@ -163,7 +165,10 @@ void Daemon::reload(const std::string& why) {
   systemd_.reloading();
   DeploymentLoad load = loader_.load(options_.config_file);
   std::unique_ptr<mail::Transport> transport;
-  if (load.deployment && options_.make_transport) {
+  if (load.deployment && options_.make_transport &&
+      (remake_transport_ ||
+       load.deployment->snapshot->config.transport != deployment_.snapshot->config.transport)) {
+    remake_transport_ = false;
     // Settings or a password that cannot be used are refused like any bad edit.
     std::string error;
     transport = options_.make_transport(load.deployment->snapshot->config.transport, error);

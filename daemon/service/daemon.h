@@ -37,8 +37,9 @@ class Daemon {
     // rehearsals start the service "as if" at another moment, and time then runs normally).
     std::chrono::seconds offset{0};
     std::chrono::milliseconds settle{300};
-    // Makes the transport anew on each reload (new settings, a new password), so that a reload
-    // is refused when they are wrong; unset keeps the first transport for good.
+    // Makes the transport anew on a reload that changes its settings, and on SIGHUP (a new
+    // password), so that a reload is refused when they cannot be used; unset keeps the first
+    // transport for good.
     std::function<std::unique_ptr<mail::Transport>(const plan::Transport&, std::string&)>
         make_transport;
   };
@@ -78,6 +79,7 @@ class Daemon {
   std::atomic<bool> stop_requested_{false};
   bool pass_running_ = false;
   bool reload_after_pass_ = false;
+  bool remake_transport_ = false;  // SIGHUP: the next reload makes the transport anew
   std::optional<date::sys_seconds> next_pass_;
   std::atomic<std::size_t> queued_{0};
 };
