@@ -65,6 +65,18 @@ std::optional<date::year_month_day> parse_iso_day(std::string_view text) {
 
 std::optional<date::sys_seconds> parse_moment(std::string_view text, const policy::Clock& clock,
                                               std::chrono::minutes send_time) {
+  if (text == "next") {
+    // The next time notices go: the send time of this or a later business day.
+    auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+    date::local_days day = clock.zone.day_of(now);
+    for (int ahead = 0; ahead < 400; ++ahead, day += date::days(1)) {
+      date::sys_seconds at = clock.zone.at(day, send_time);
+      if (clock.business_days.is_business_day(day) && at > now) {
+        return at;
+      }
+    }
+    return std::nullopt;
+  }
   auto day = parse_iso_day(text.substr(0, std::min<std::size_t>(10, text.size())));
   if (!day) {
     return std::nullopt;
@@ -92,8 +104,8 @@ std::optional<date::sys_seconds> parse_moment(std::string_view text, const polic
     }
     rest = rest.substr(3);
   }
-  auto time_of_day = std::chrono::hours(hours) + std::chrono::minutes(minutes) +
-                     std::chrono::seconds(seconds);
+  auto time_of_day =
+      std::chrono::hours(hours) + std::chrono::minutes(minutes) + std::chrono::seconds(seconds);
   date::sys_days utc_day{*day};
   if (rest.empty()) {
     // Local wall-clock time: DST-safe as for send times.

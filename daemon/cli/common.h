@@ -6,8 +6,8 @@
 #include "policy/schedule.h"
 #include "service/deployment.h"
 
-#include <CLI/CLI.hpp>
 #include <date/date.h>
+#include <CLI/CLI.hpp>
 
 #include <iosfwd>
 #include <optional>
@@ -45,7 +45,8 @@ std::string csv_field(std::string_view text);
 std::optional<date::year_month_day> parse_iso_day(std::string_view text);
 
 // A moment given on the command line (`--now`): "YYYY-MM-DD" (that day at the policy's send
-// time), "YYYY-MM-DDTHH:MM[:SS]" in the partnership's time zone, or with "Z" or "+HH:MM".
+// time), "YYYY-MM-DDTHH:MM[:SS]" in the partnership's time zone, or with "Z" or "+HH:MM"; or
+// "next": the next send time on a business day after the system clock's now.
 std::optional<date::sys_seconds> parse_moment(std::string_view text, const policy::Clock& clock,
                                               std::chrono::minutes send_time);
 

@@ -118,8 +118,7 @@ int run_daemon(const RunArguments& args) {
   options.make_transport = mail::make_daemon_transport;
   if (!args.now.empty()) {
     policy::Clock clock = policy::clock_for(load.deployment->snapshot->config);
-    auto moment =
-        parse_moment(args.now, clock, load.deployment->snapshot->config.policy.send_time);
+    auto moment = parse_moment(args.now, clock, load.deployment->snapshot->config.policy.send_time);
     if (!moment) {
       std::cerr << "plan-reminder run: --now expects YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS] (local "
                    "time) or with Z or +HH:MM, got '"
@@ -148,8 +147,9 @@ Command add_run_command(CLI::App& app) {
   command->add_flag("--once", args->once, "Do one pass and exit (for tests, cron and timers)");
   command->add_option("--now", args->now,
                       "Run as if the time were TIME: YYYY-MM-DD (at the send time), "
-                      "YYYY-MM-DDTHH:MM[:SS] local, or with Z or +HH:MM. Without --once, time "
-                      "then runs on from there (for rehearsals and tests)");
+                      "YYYY-MM-DDTHH:MM[:SS] local, or with Z or +HH:MM, or 'next' (the next "
+                      "send time on a business day). Without --once, time then runs on from "
+                      "there (for rehearsals and tests)");
   return [args]() -> int {
     if (!args->once) {
       return run_daemon(*args);
