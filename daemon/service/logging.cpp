@@ -4,6 +4,10 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <charconv>
 #include <cstdlib>
 #include <memory>
 
@@ -41,13 +45,37 @@ class SyslogPriority : public spdlog::custom_flag_formatter {
   }
 };
 
+bool stderr_is_journal() {
+  const char* variable = std::getenv("JOURNAL_STREAM");
+  struct stat status {};
+  return variable != nullptr && ::fstat(STDERR_FILENO, &status) == 0 &&
+         is_journal_stream(variable, status.st_dev, status.st_ino);
+}
+
 }  // namespace
 
+bool is_journal_stream(std::string_view journal_stream, dev_t device, ino_t inode) {
+  auto colon = journal_stream.find(':');
+  if (colon == std::string_view::npos) {
+    return false;
+  }
+  auto number = [](std::string_view text, auto& value) {
+    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    return !text.empty() && error == std::errc() && end == text.data() + text.size();
+  };
+  unsigned long long stream_device = 0;
+  unsigned long long stream_inode = 0;
+  return number(journal_stream.substr(0, colon), stream_device) &&
+         number(journal_stream.substr(colon + 1), stream_inode) &&
+         stream_device == static_cast<unsigned long long>(device) &&
+         stream_inode == static_cast<unsigned long long>(inode);
+}
+
 void set_up_logging(bool verbose) {
-  auto logger = std::make_shared<spdlog::logger>(
-      "plan-reminder", std::make_shared<spdlog::sinks::stderr_sink_mt>());
+  auto logger = std::make_shared<spdlog::logger>("plan-reminder",
+                                                 std::make_shared<spdlog::sinks::stderr_sink_mt>());
   auto formatter = std::make_unique<spdlog::pattern_formatter>();
-  if (std::getenv("JOURNAL_STREAM") != nullptr) {
+  if (stderr_is_journal()) {
     // journald adds its own time stamps.
     formatter->add_flag<SyslogPriority>('*').set_pattern("%*%v");
   } else {

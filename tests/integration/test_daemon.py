@@ -71,6 +71,12 @@ def clean_environment(**extra):
     return env
 
 
+def journal_stream(file):
+    """JOURNAL_STREAM's value for a file: "DEVICE:INODE"."""
+    status = os.fstat(file.fileno())
+    return f"{status.st_dev}:{status.st_ino}"
+
+
 def normal_id(message_id):
     return message_id.strip().strip("<>")
 
@@ -156,7 +162,8 @@ def pass_finished(next_pass=None):
 class DaemonProcess:
     """`plan-reminder run --now NOW --config ...` in the background, stderr to a file."""
 
-    def __init__(self, test, deployment, now, name, notify=True, env=None, new_session=False):
+    def __init__(self, test, deployment, now, name, notify=True, env=None, new_session=False,
+                 journal=False):
         self.test = test
         folder = os.path.dirname(deployment.config)
         self.stderr_path = os.path.join(folder, f"{name}.stderr")
@@ -169,6 +176,10 @@ class DaemonProcess:
             test.addCleanup(self.notifications.close)
             environment["NOTIFY_SOCKET"] = path
         with open(self.stderr_path, "wb") as err, open(self.stdout_path, "wb") as out:
+            if journal:
+                # As systemd does for a service whose stderr is the journal: the variable names
+                # the stream's device and inode.
+                environment["JOURNAL_STREAM"] = journal_stream(err)
             self.process = subprocess.Popen(
                 [harness.BINARY, "run", "--now", now, "--config", deployment.config],
                 stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=environment,
@@ -279,10 +290,10 @@ class Fixture(unittest.TestCase):
             self.primed = self.sink.count()
             self.assertGreaterEqual(self.primed, 1, "Monday's pass sends the digest at least")
 
-    def start_daemon(self, now, notify=True, env=None, new_session=False):
+    def start_daemon(self, now, notify=True, env=None, new_session=False, journal=False):
         self.daemons += 1
         daemon = DaemonProcess(self, self.deployment, now, f"daemon-{self.daemons}",
-                               notify=notify, env=env, new_session=new_session)
+                               notify=notify, env=env, new_session=new_session, journal=journal)
         return daemon
 
     @staticmethod
@@ -980,11 +991,12 @@ class DaemonSystemd(Fixture):
                           "READY=1 after STOPPING=1")
 
     def test_journal_stream_gives_syslog_priority_prefixes(self):
-        """With JOURNAL_STREAM set, every line on stderr starts with a syslog priority and no
-        time stamp (journald adds its own): "<6>" for information (start, reload, stop) and
-        "<3>" for errors (a refused reload and its file:line:col diagnostic)."""
+        """With stderr the stream JOURNAL_STREAM names, every line on stderr starts with a
+        syslog priority and no time stamp (journald adds its own): "<6>" for information (start,
+        reload, stop) and "<3>" for errors (a refused reload and its file:line:col
+        diagnostic)."""
         self.deploy()
-        daemon = self.start_daemon(IDLE_START, env={"JOURNAL_STREAM": "8:1234"})
+        daemon = self.start_daemon(IDLE_START, journal=True)
         ready = daemon.wait_for_notification(is_ready, what="READY=1")
         daemon.wait_for_pass("Tue 3 Mar 2020 08:30", start=ready)
         self.write_plan(self.edited(SCOPING, SCOPING_BAD))
@@ -1016,11 +1028,14 @@ class DaemonSystemd(Fixture):
         did not start."""
         self.deploy(prime=False)
         self.write_plan(self.edited(SCOPING, SCOPING_BAD))
-        result = subprocess.run(
-            [harness.BINARY, "run", "--now", IDLE_START, "--config", self.deployment.config],
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            env=clean_environment(JOURNAL_STREAM="8:1234"), timeout=60)
-        stderr = result.stderr.decode("utf-8", "replace")
+        stderr_path = os.path.join(self.folder.path, "startup.stderr")
+        with open(stderr_path, "wb") as err:
+            result = subprocess.run(
+                [harness.BINARY, "run", "--now", IDLE_START, "--config", self.deployment.config],
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err,
+                env=clean_environment(JOURNAL_STREAM=journal_stream(err)), timeout=60)
+        with open(stderr_path, "rb") as err:
+            stderr = err.read().decode("utf-8", "replace")
         self.assertEqual(result.returncode, 65, stderr)
         self.assertEqual(self.sink.count(), 0)
         lines = stderr.splitlines()
@@ -1029,6 +1044,23 @@ class DaemonSystemd(Fixture):
         self.assertRegex(problems[0], r"^<3>\S*david\.yaml:\d+:\d+: ", lines)
         for line in lines:
             self.assertRegex(line, r"^<[0-7]>", lines)
+
+    def test_journal_stream_of_another_file_gives_plain_lines(self):
+        """JOURNAL_STREAM inherited by a process whose stderr goes elsewhere (an admin's
+        `plan-reminder check 2>log` from a service's shell): the lines carry their time stamp
+        and no syslog prefix, because stderr is not the journal."""
+        self.deploy(prime=False)
+        self.write_plan(self.edited(SCOPING, SCOPING_BAD))
+        result = subprocess.run(
+            [harness.BINARY, "run", "--now", IDLE_START, "--config", self.deployment.config],
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            env=clean_environment(JOURNAL_STREAM="8:1234"), timeout=60)
+        stderr = result.stderr.decode("utf-8", "replace")
+        self.assertEqual(result.returncode, 65, stderr)
+        lines = stderr.splitlines()
+        self.assertTrue(lines)
+        for line in lines:
+            self.assertNotRegex(line, r"^<\d>", lines)
 
 if __name__ == "__main__":
     unittest.main()
