@@ -3,10 +3,10 @@
 #include "cli/common.h"
 #include "service/logging.h"
 
+#include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
 #include <exception>
-#include <iostream>
 
 int main(int argc, char** argv) {
   using namespace plan_reminder::cli;
@@ -16,6 +16,9 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "plan-reminder 0.1.0");
   bool verbose = false;
   app.add_flag("-v,--verbose", verbose, "Log debugging detail");
+  // `plan-reminder check -v` as well as `plan-reminder -v check`: a subcommand hands the
+  // options it does not know (here -v) to the main command.
+  app.fallthrough();
   Command check = add_check_command(app);
   Command agenda = add_agenda_command(app);
   Command run = add_run_command(app);
@@ -53,7 +56,8 @@ int main(int argc, char** argv) {
       return smtp_relay();
     }
   } catch (const std::exception& error) {
-    std::cerr << "plan-reminder: " << error.what() << '\n';
+    // Through the logger, so that under journald it carries an error priority.
+    spdlog::error("{}", error.what());
     return io_error;
   }
   return usage;

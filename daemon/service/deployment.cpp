@@ -2,6 +2,9 @@
 
 #include "plan/loaders.h"
 
+#include <spdlog/spdlog.h>
+
+#include <chrono>
 #include <filesystem>
 #include <set>
 
@@ -45,8 +48,11 @@ std::vector<std::string> watched_folders(const plan::Config& config,
 }
 
 DeploymentLoad DeploymentLoader::load(const std::string& config_file) {
+  auto started = std::chrono::steady_clock::now();
   DeploymentLoad result;
   plan::LoadResult plans = plans_.load(config_file);
+  spdlog::debug("{}: {} plan file(s) parsed, the rest unchanged since the last load, {} problem(s)",
+                config_file, plans_.parsed_last_time(), plans.diagnostics.size());
   result.diagnostics = std::move(plans.diagnostics);
 
   // Templates are checked even when a plan has problems, so that one run reports everything;
@@ -69,10 +75,14 @@ DeploymentLoad DeploymentLoader::load(const std::string& config_file) {
   auto templates = mail::Templates::load(folder, template_problems);
   result.diagnostics.append(template_problems);
   result.diagnostics.sort();
+  spdlog::debug("templates from {}: {} problem(s); loading took {} ms", folder,
+                template_problems.size(),
+                std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::steady_clock::now() - started)
+                    .count());
   if (plans.snapshot && templates && template_problems.empty()) {
-    result.deployment =
-        Deployment{plans.snapshot, std::make_shared<const mail::Templates>(std::move(*templates)),
-                   folder};
+    result.deployment = Deployment{
+        plans.snapshot, std::make_shared<const mail::Templates>(std::move(*templates)), folder};
   }
   return result;
 }
