@@ -4,8 +4,8 @@
 #include "cli/common.h"
 #include "policy/agenda.h"
 
-#include <nlohmann/json.hpp>
 #include <unistd.h>
+#include <nlohmann/json.hpp>
 
 #include <cstdlib>
 #include <iostream>
@@ -74,16 +74,24 @@ void write_json(const std::vector<policy::AgendaItem>& items, date::year_month_d
   out << root.dump(2) << '\n';
 }
 
+// For Excel: UTF-8 with a byte-order mark (without it Excel reads the text as Windows-1252)
+// and CRLF line ends. The target is the wording the plan gave; a revised target has its own
+// column, so that a sheet can sort and filter on either.
 void write_csv(const std::vector<policy::AgendaItem>& items, std::ostream& out) {
-  out << "review,action,milestone,text,lead,target,due,state,days,rag\r\n";
+  out << "\xEF\xBB\xBF"
+      << "review,recommendation,action,milestone,text,lead,target,revised_target,due,state,days,"
+         "rag,completed,progress\r\n";
   for (const auto& item : items) {
-    out << csv_field(item.plan->review.id) << ',' << csv_field(item.action->id) << ','
-        << csv_field(item.milestone->id) << ',' << csv_field(milestone_text(item)) << ','
-        << csv_field(leads(*item.action, ";")) << ','
-        << csv_field(item.milestone->target_display()) << ',' << iso(item.standing.due) << ','
-        << policy::to_string(item.standing.state) << ','
+    const plan::Milestone& milestone = *item.milestone;
+    out << csv_field(item.plan->review.id) << ',' << csv_field(item.recommendation->id) << ','
+        << csv_field(item.action->id) << ',' << csv_field(milestone.id) << ','
+        << csv_field(milestone_text(item)) << ',' << csv_field(leads(*item.action, ";")) << ','
+        << csv_field(milestone.target.wording) << ','
+        << csv_field(milestone.revised_target ? milestone.revised_target->wording : "") << ','
+        << iso(item.standing.due) << ',' << policy::to_string(item.standing.state) << ','
         << (item.standing.days ? std::to_string(*item.standing.days) : std::string()) << ','
-        << policy::to_string(item.standing.rag) << "\r\n";
+        << policy::to_string(item.standing.rag) << ',' << iso(milestone.done) << ','
+        << csv_field(item.action->progress) << "\r\n";
   }
 }
 
@@ -174,11 +182,11 @@ void write_text(const std::vector<policy::AgendaItem>& items, date::year_month_d
                                                    : "\033[1;32m";
     return code + text + "\033[0m";
   };
-  out << "Agenda as of " << date::format("%A ", as_of)
-      << static_cast<unsigned>(as_of.day()) << date::format(" %B %Y", as_of) << " (upcoming: next " << horizon
-      << " days), " << items.size() << (items.size() == 1 ? " milestone" : " milestones") << '\n';
-  const std::vector<std::string> headers{"DUE", "WHEN", "RAG", "REVIEW", "ACTION",
-                                         "MILESTONE", "LEAD", "TARGET"};
+  out << "Agenda as of " << date::format("%A ", as_of) << static_cast<unsigned>(as_of.day())
+      << date::format(" %B %Y", as_of) << " (upcoming: next " << horizon << " days), "
+      << items.size() << (items.size() == 1 ? " milestone" : " milestones") << '\n';
+  const std::vector<std::string> headers{"DUE",    "WHEN",      "RAG",  "REVIEW",
+                                         "ACTION", "MILESTONE", "LEAD", "TARGET"};
   std::size_t i = 0;
   while (i < items.size()) {
     std::size_t end = i;
@@ -188,10 +196,11 @@ void write_text(const std::vector<policy::AgendaItem>& items, date::year_month_d
     std::vector<std::vector<std::string>> rows{headers};
     for (std::size_t k = i; k < end; ++k) {
       const auto& item = items[k];
-      rows.push_back({item.standing.due ? iso(item.standing.due) : "-",
-                      days_phrase(item), std::string(policy::to_string(item.standing.rag)),
-                      item.plan->review.id, item.action->id, fit(milestone_text(item), 48),
-                      fit(leads(*item.action, ", "), 28), fit(item.milestone->target_display(), 40)});
+      rows.push_back({item.standing.due ? iso(item.standing.due) : "-", days_phrase(item),
+                      std::string(policy::to_string(item.standing.rag)), item.plan->review.id,
+                      item.action->id, fit(milestone_text(item), 48),
+                      fit(leads(*item.action, ", "), 28),
+                      fit(item.milestone->target_display(), 40)});
     }
     std::vector<std::size_t> widths(headers.size(), 0);
     for (const auto& row : rows) {
@@ -200,9 +209,9 @@ void write_text(const std::vector<policy::AgendaItem>& items, date::year_month_d
       }
     }
     out << '\n'
-        << paint(std::string(heading(items[i].standing.state)) + " (" + std::to_string(end - i) +
-                     ")",
-                 items[i].standing.rag)
+        << paint(
+               std::string(heading(items[i].standing.state)) + " (" + std::to_string(end - i) + ")",
+               items[i].standing.rag)
         << '\n';
     for (std::size_t r = 0; r < rows.size(); ++r) {
       std::string line = " ";
@@ -229,8 +238,9 @@ void write_text(const std::vector<policy::AgendaItem>& items, date::year_month_d
 
 Command add_agenda_command(CLI::App& app) {
   auto* command = app.add_subcommand(
-      "agenda", "Show every milestone's state: overdue, due, upcoming, later, undated, pending, "
-                "ongoing, complete or on hold");
+      "agenda",
+      "Show every milestone's state: overdue, due, upcoming, later, undated, pending, "
+      "ongoing, complete or on hold");
   auto args = std::make_shared<AgendaArguments>();
   add_config_option(command, args->config);
   command->add_option("--as-of", args->as_of, "The day to report on, YYYY-MM-DD (default: today)");

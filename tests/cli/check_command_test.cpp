@@ -1,8 +1,8 @@
 // Tests for `plan-reminder check` and `plan-reminder agenda` (SPEC §6), run as the real binary
 // on copies of the example deployment (config/ and templates/) in a temporary folder: what the
 // coordinator reads, and the sysexits codes scripts and systemd's ExecReload rely on. Due dates,
-// states and days below were worked out by hand from the seed action plan
-// (shared/seed/dhr-david-action-plan.txt).
+// states and days below were worked out by hand from the seed action plan (the published
+// action plan of the review 'David', from which config/plans/david.yaml was made).
 #include "support/temp_dir.h"
 
 #include <fcntl.h>
@@ -368,12 +368,16 @@ TEST_F(ExampleDeployment, AgendaTheDayAfterIsOverdueAndRed) {
   ExpectEndOfMarch(AgendaJson("2020-04-01"), "overdue", -1, "red");
 }
 
-// Tests that the CSV agenda has its header and one CRLF-ended row per milestone.
+// Tests that the CSV agenda opens in Excel as UTF-8 (a byte-order mark), has its header and one
+// CRLF-ended row per milestone, with the revised target, the completion date and the action's
+// progress in columns of their own.
 TEST_F(ExampleDeployment, AgendaCsvHasHeaderAndOneRowPerMilestone) {
   Outcome outcome = Run(
       {"agenda", "--config", config_file().string(), "--as-of", "2020-02-03", "--format", "csv"});
   EXPECT_EQ(outcome.exit_code, 0) << outcome.err;
-  const std::string header = "review,action,milestone,text,lead,target,due,state,days,rag\r\n";
+  const std::string header =
+      "\xEF\xBB\xBFreview,recommendation,action,milestone,text,lead,target,revised_target,due,"
+      "state,days,rag,completed,progress\r\n";
   EXPECT_EQ(outcome.out.substr(0, header.size()), header);
   std::size_t rows = 0;
   for (std::size_t at = outcome.out.find("\r\n"); at != std::string::npos;
@@ -381,9 +385,9 @@ TEST_F(ExampleDeployment, AgendaCsvHasHeaderAndOneRowPerMilestone) {
     ++rows;
   }
   EXPECT_EQ(rows, 1u + 32u);
-  EXPECT_NE(outcome.out.find("\r\ndhr-david,2.3,workforce-plan,S&T training included in TfC's "
-                             "workforce development plan,tfc,March 2019,2019-03-31,overdue,-309,"
-                             "red\r\n"),
+  EXPECT_NE(outcome.out.find("\r\ndhr-david,2,2.3,workforce-plan,S&T training included in TfC's "
+                             "workforce development plan,tfc,March 2019,,2019-03-31,overdue,-309,"
+                             "red,,"),
             std::string::npos)
       << outcome.out;
 }
@@ -435,6 +439,37 @@ TEST_F(ExampleDeployment, AgendaOfABrokenPlanExits65) {
   EXPECT_EQ(outcome.out, "");
   EXPECT_NE(outcome.err.find("unrecognised target date \"Spring 2020\""), std::string::npos)
       << outcome.err;
+}
+
+// Tests that -v after the subcommand, as the README documents it for every subcommand, is taken
+// (not a usage error) and logs at debug level what was loaded.
+TEST_F(ExampleDeployment, VerboseAfterTheSubcommandLogsDebugDetail) {
+  Outcome outcome = Run({"check", "-v", "--config", config_file().string()});
+  EXPECT_EQ(outcome.exit_code, 0) << outcome.err;
+  EXPECT_THAT(outcome.err, ::testing::HasSubstr("[debug]")) << outcome.err;
+  EXPECT_THAT(outcome.err, ::testing::HasSubstr("plan file(s) parsed")) << outcome.err;
+  Outcome quiet = Run({"check", "--config", config_file().string()});
+  EXPECT_EQ(quiet.err.find("[debug]"), std::string::npos) << quiet.err;
+}
+
+// Tests that a deployment whose plans folder holds no plan yet (the package as installed) is
+// valid: `check` exits 0, counts 0 plans and says where to add one.
+TEST_F(ExampleDeployment, AnEmptyPlansFolderIsValid) {
+  fs::remove(plan_file());
+  Edit(config_file(), "plans: plans/*.yaml", "plans: plans");
+  Outcome outcome = Run({"check", "--config", config_file().string()});
+  EXPECT_EQ(outcome.exit_code, 0) << outcome.err;
+  EXPECT_THAT(outcome.out, ::testing::StartsWith("ok: 0 plans, 0 actions, 0 milestones"));
+  EXPECT_THAT(outcome.out, ::testing::HasSubstr("no plan yet"));
+}
+
+// Tests that a glob that matches no file is still an error: a mistyped path is not taken for a
+// deployment without plans.
+TEST_F(ExampleDeployment, AGlobMatchingNothingIsAnError) {
+  Edit(config_file(), "plans: plans/*.yaml", "plans: plan/*.yaml");
+  Outcome outcome = Run({"check", "--config", config_file().string()});
+  EXPECT_EQ(outcome.exit_code, 78) << outcome.err;
+  EXPECT_THAT(outcome.err, ::testing::HasSubstr("no plan file matches"));
 }
 
 }  // namespace
