@@ -9,7 +9,8 @@ namespace plan_reminder::cli {
 
 Command add_check_command(CLI::App& app) {
   auto* command = app.add_subcommand(
-      "check", "Validate the config, the agency directory, the templates and every plan; print every "
+      "check",
+      "Validate the config, the agency directory, the templates and every plan; print every "
       "problem");
   auto config = std::make_shared<std::string>(default_config_path);
   add_config_option(command, *config);
@@ -34,9 +35,13 @@ Command add_check_command(CLI::App& app) {
       }
     }
     std::cout << "ok: " << snapshot.plans.size()
-              << (snapshot.plans.size() == 1 ? " plan, " : " plans, ") << actions
-              << " actions, " << milestones << " milestones, "
-              << snapshot.directory.agencies.size() << " agencies\n";
+              << (snapshot.plans.size() == 1 ? " plan, " : " plans, ") << actions << " actions, "
+              << milestones << " milestones, " << snapshot.directory.agencies.size()
+              << " agencies\n";
+    if (snapshot.plans.empty()) {
+      std::cout << "no plan yet: add one .yaml file per review where `plans:` in " << *config
+                << " points; until then nothing is sent\n";
+    }
     return ok;
   };
 }

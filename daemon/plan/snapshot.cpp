@@ -19,8 +19,8 @@ bool is_yaml_name(const std::filesystem::path& path) {
   return extension == ".yaml" || extension == ".yml";
 }
 
-void add_source(const Config& config, const PlanSource& plan_source,
-                std::set<std::string>& files, Diagnostics& out) {
+void add_source(const Config& config, const PlanSource& plan_source, std::set<std::string>& files,
+                Diagnostics& out) {
   const std::string& source = plan_source.path;
   auto report = [&](std::string message) {
     out.add(Diagnostic{config.file, plan_source.line, plan_source.column, "plans",
@@ -28,14 +28,12 @@ void add_source(const Config& config, const PlanSource& plan_source,
   };
   std::error_code error;
   if (std::filesystem::is_directory(source, error)) {
-    std::size_t before = files.size();
+    // A folder with no plan yet is a deployment waiting for its first plan (as installed), not
+    // a mistake: `check` says how many plans it found.
     for (const auto& entry : std::filesystem::directory_iterator(source, error)) {
       if (entry.is_regular_file() && is_yaml_name(entry.path())) {
         files.insert(entry.path().lexically_normal().string());
       }
-    }
-    if (files.size() == before) {
-      report("the folder " + source + " has no .yaml or .yml files");
     }
     return;
   }
@@ -101,8 +99,8 @@ LoadResult SnapshotLoader::load(const std::string& config_file) {
       entry.quarters = config->quarters;
       std::string error;
       if (!read_file(stale[i].first, text, error)) {
-        entry.diagnostics.add(Diagnostic{stale[i].first, 0, 0, "",
-                                         "cannot read the plan: " + error, FileKind::plan});
+        entry.diagnostics.add(
+            Diagnostic{stale[i].first, 0, 0, "", "cannot read the plan: " + error, FileKind::plan});
         continue;
       }
       auto plan = parse_plan(text, stale[i].first, config->quarters, entry.diagnostics);
