@@ -6,6 +6,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <cctype>
 #include <cstdlib>
@@ -296,6 +297,131 @@ TEST(TemplatesLoadTest, RejectsPartialThatIncludesItself) {
   plan::Diagnostics diagnostics;
   EXPECT_FALSE(Templates::load(copy.folder().string(), diagnostics).has_value());
   EXPECT_THAT(messages_of(diagnostics), HasSubstr("includes itself"));
+}
+
+// Tests that a folder or a FIFO in place of a template file is a problem naming that file,
+// never a hang in open() waiting for a writer.
+TEST(TemplatesLoadTest, FolderOrFifoInPlaceOfATemplateIsNamed) {
+  TemplateCopy copy;
+  fs::remove(copy.folder() / "due.html.mustache");
+  fs::create_directory(copy.folder() / "due.html.mustache");
+  fs::remove(copy.folder() / "reminder.text.mustache");
+  ASSERT_EQ(::mkfifo((copy.folder() / "reminder.text.mustache").c_str(), 0600), 0);
+  fs::remove(copy.folder() / "partials" / "reply.text.mustache");
+  ASSERT_EQ(::mkfifo((copy.folder() / "partials" / "reply.text.mustache").c_str(), 0600), 0);
+
+  plan::Diagnostics diagnostics;
+  EXPECT_FALSE(Templates::load(copy.folder().string(), diagnostics).has_value());
+  const std::string all = messages_of(diagnostics);
+  EXPECT_THAT(
+      all, HasSubstr((copy.folder() / "due.html.mustache").string() + ": is a folder, not a file"));
+  EXPECT_THAT(all, HasSubstr((copy.folder() / "reminder.text.mustache").string() +
+                             ": is a FIFO, not a file"));
+  EXPECT_THAT(all, HasSubstr((copy.folder() / "partials" / "reply.text.mustache").string() +
+                             ": is a FIFO, not a file"));
+}
+
+// Tests that a template may not change the tag delimiters: with `{{=<% %>=}}` an unescaped
+// `<%& x %>` would slip past the HTML escaping check, and nobody needs other delimiters in an
+// email template.
+TEST(TemplatesLoadTest, RejectsDelimiterChanges) {
+  TemplateCopy copy;
+  copy.write("partials/reply.html.mustache",
+             "<p>Replies go to\n{{=<% %>=}}<%& coordinator_name %></p>\n");
+
+  plan::Diagnostics diagnostics;
+  EXPECT_FALSE(Templates::load(copy.folder().string(), diagnostics).has_value());
+  ASSERT_EQ(diagnostics.size(), 1U) << messages_of(diagnostics);
+  const plan::Diagnostic& problem = diagnostics.items()[0];
+  EXPECT_EQ(problem.file, (copy.folder() / "partials" / "reply.html.mustache").string());
+  EXPECT_EQ(problem.line, 2);
+  EXPECT_EQ(problem.column, 1);
+  EXPECT_THAT(problem.message, HasSubstr("{{=<% %>=}}"));
+  EXPECT_THAT(problem.message, HasSubstr("delimiters cannot be changed"));
+}
+
+// Tests that partials including each other in a loop, directly or through others and
+// whatever the delimiters, are refused when loading instead of recursing at render.
+TEST(TemplatesLoadTest, RejectsPartialLoops) {
+  TemplateCopy copy;
+  copy.write("partials/rag_badge.html.mustache", "{{rag_word}} {{> loop_a}}\n");
+  copy.write("partials/loop_a.mustache", "a {{> loop_b}}\n");
+  copy.write("partials/loop_b.mustache", "b\n{{>loop_a}}\n");
+  copy.write("partials/reply.text.mustache", "{{=<% %>=}}<%> reply.text %>\n");
+
+  plan::Diagnostics diagnostics;
+  EXPECT_FALSE(Templates::load(copy.folder().string(), diagnostics).has_value());
+  const std::string all = messages_of(diagnostics);
+  EXPECT_THAT(all, HasSubstr((copy.folder() / "partials" / "loop_b.mustache").string() +
+                             ":2:1: partial \"loop_a\" includes itself: loop_a > loop_b > "
+                             "loop_a"));
+  EXPECT_THAT(all,
+              HasSubstr((copy.folder() / "partials" / "reply.text.mustache").string() + ":1:1:"));
+}
+
+// Tests that partials nested deeper than rendering allows are refused when loading, and that
+// a chain at the limit renders.
+TEST(TemplatesLoadTest, BoundsPartialNesting) {
+  const auto chain = [](const TemplateCopy& copy, int depth) {
+    copy.write("partials/reply.text.mustache", "Replies: {{> chain1}}\n");
+    for (int i = 1; i <= depth; ++i) {
+      copy.write("partials/chain" + std::to_string(i) + ".mustache",
+                 i < depth ? "{{> chain" + std::to_string(i + 1) + "}}" : "end of chain");
+    }
+  };
+  TemplateCopy at_limit;
+  // reply.text itself is one level below the email's template.
+  chain(at_limit, Templates::kMaxPartialDepth - 1);
+  plan::Diagnostics diagnostics;
+  const std::optional<Templates> templates =
+      Templates::load(at_limit.folder().string(), diagnostics);
+  ASSERT_TRUE(templates.has_value()) << messages_of(diagnostics);
+  EXPECT_THAT(templates->render(notice(EmailKind::reminder, {scoping_milestone()})).text,
+              HasSubstr("Replies: end of chain"));
+
+  TemplateCopy too_deep;
+  chain(too_deep, Templates::kMaxPartialDepth);
+  plan::Diagnostics too_deep_diagnostics;
+  EXPECT_FALSE(Templates::load(too_deep.folder().string(), too_deep_diagnostics).has_value());
+  EXPECT_THAT(messages_of(too_deep_diagnostics), HasSubstr("partials nested deeper than"));
+}
+
+// Tests that a very long tag (50,000 characters) or tag line is checked without exhausting
+// the stack, and an unclosed one is located.
+TEST(TemplatesLoadTest, ChecksVeryLongTags) {
+  const std::string name(50'000, 'x');
+  TemplateCopy copy;
+  copy.write("partials/reply.html.mustache",
+             "<p>{{" + name + "}}</p>\n{{#" + name + "}}\n{{/" + name + "}}\n");
+  plan::Diagnostics diagnostics;
+  const std::optional<Templates> templates = Templates::load(copy.folder().string(), diagnostics);
+  ASSERT_TRUE(templates.has_value()) << messages_of(diagnostics);
+  EXPECT_THAT(templates->render(notice(EmailKind::reminder, {scoping_milestone()})).html,
+              HasSubstr("<p></p>"));
+
+  copy.write("partials/reply.html.mustache", "<p>\n  {{{" + name + "}}</p>\n");
+  plan::Diagnostics unclosed;
+  EXPECT_FALSE(Templates::load(copy.folder().string(), unclosed).has_value());
+  ASSERT_EQ(unclosed.size(), 1U) << messages_of(unclosed).substr(0, 400);
+  EXPECT_EQ(unclosed.items()[0].line, 2);
+  EXPECT_EQ(unclosed.items()[0].column, 3);
+  EXPECT_LT(unclosed.items()[0].message.size(), 300U);
+}
+
+// Tests that what a comment holds is not checked and never shows: a comment may hold whole
+// tags, such as an unescaped value commented out of an HTML part.
+TEST(TemplatesLoadTest, CommentsAreNotChecked) {
+  TemplateCopy copy;
+  copy.write("partials/reply.html.mustache",
+             "<p>Replies go to {{! {{{coordinator_name}}} }}{{coordinator_name}}</p>\n"
+             "{{! several lines,\n    {{& coordinator_address}} and {{#x}} }}\n");
+  plan::Diagnostics diagnostics;
+  const std::optional<Templates> templates = Templates::load(copy.folder().string(), diagnostics);
+  ASSERT_TRUE(templates.has_value()) << messages_of(diagnostics);
+  const RenderedEmail email = templates->render(notice(EmailKind::reminder, {scoping_milestone()}));
+  EXPECT_THAT(email.html, HasSubstr("<p>Replies go to DHR coordinator</p>\n"));
+  EXPECT_THAT(email.html, Not(HasSubstr("}")));
+  EXPECT_THAT(email.html, Not(HasSubstr("several lines")));
 }
 
 // Tests that a folder that does not exist is one problem, not one per file.
@@ -640,8 +766,8 @@ TEST(TemplatesRenderTest, LongListsStopAtTwoHundredAndCountTheRest) {
                             "dhr-david 1.1 m" + std::to_string(i), "sent", ""});
   }
   for (int i = 0; i < 240; ++i) {
-    digest.recommendations.push_back({"dhr-" + std::to_string(i) + " recommendation 1", "red", 1,
-                                      0, 0, 0, 1});
+    digest.recommendations.push_back(
+        {"dhr-" + std::to_string(i) + " recommendation 1", "red", 1, 0, 0, 0, 1});
   }
   digest.total = 233;
   const RenderedEmail board = templates.render(digest);
@@ -681,9 +807,10 @@ TEST(TemplatesRenderTest, ProblemNoticeListsEveryProblem) {
   Templates templates = load_shipped();
   ProblemView view;
   view.partnership = "Safer Sunderland Partnership";
-  view.problems = {"plans/david.yaml:57:21: recommendations[0].actions[1].milestones[0].target: "
-                   "unrecognised target date \"Spring 2020\"",
-                   "agencies.yaml:3:5: agencies.wwin.to: has no address <none>"};
+  view.problems = {
+      "plans/david.yaml:57:21: recommendations[0].actions[1].milestones[0].target: "
+      "unrecognised target date \"Spring 2020\"",
+      "agencies.yaml:3:5: agencies.wwin.to: has no address <none>"};
   view.since = "Mon 3 Feb 2020 10:15";
   RenderedEmail email = templates.render(view);
   EXPECT_EQ(email.subject, "[plan-reminder] Plan files not loaded: 2 problems to fix");
