@@ -704,6 +704,55 @@ TEST(TemplatesRenderTest, HtmlIsACompleteInlineStyledDocument) {
   }
 }
 
+// The widths an HTML part fixes in pixels (`width:700px`, `min-width:...`, `width="700"`),
+// leaving out `max-width`, which only bounds.
+std::vector<int> fixed_widths(const std::string& html) {
+  static const std::regex width(R"((^|[^-a-z])(min-)?width\s*(:\s*|=\s*"?)([0-9]+)(px)?)");
+  std::vector<int> widths;
+  for (auto it = std::sregex_iterator(html.begin(), html.end(), width);
+       it != std::sregex_iterator(); ++it) {
+    widths.push_back(std::stoi((*it)[4].str()));
+  }
+  return widths;
+}
+
+// The most cells any row of the HTML part has.
+std::size_t widest_row(const std::string& html) {
+  std::size_t widest = 0;
+  for (std::size_t row = html.find("<tr"); row != std::string::npos;
+       row = html.find("<tr", row + 3)) {
+    const std::size_t end = html.find("</tr>", row);
+    const std::string cells = html.substr(row, end - row);
+    // Nested tables (a milestone's details) count on their own.
+    const std::string own = cells.substr(0, cells.find("<table"));
+    widest = std::max<std::size_t>(widest, occurrences(own, "<td") + occurrences(own, "<th"));
+  }
+  return widest;
+}
+
+// Tests that every HTML part reads on a 320-pixel phone screen and in Outlook, which ignores
+// media queries: nothing is fixed wider than 320 pixels, no row has more than two cells (the
+// secondary facts go on lines of their own inside the cell), long words wrap, and the digest
+// still shows each milestone's due date, lead and status.
+TEST(TemplatesRenderTest, HtmlFitsANarrowScreenWithoutMediaQueries) {
+  const Templates templates = load_shipped();
+  for (const RenderedEmail& email : every_kind_of_email(templates)) {
+    for (int width : fixed_widths(email.html)) {
+      EXPECT_LE(width, 160) << email.subject;
+    }
+    EXPECT_LE(widest_row(email.html), 2U) << email.subject;
+  }
+  const RenderedEmail digest = templates.render(full_digest());
+  EXPECT_THAT(digest.html, HasSubstr("overflow-wrap:anywhere"));
+  EXPECT_THAT(digest.html, HasSubstr("word-break:break-word"));
+  EXPECT_THAT(digest.html, Not(HasSubstr("white-space:nowrap;\">Mon 3 Feb")));
+  for (const char* fact :
+       {"Due 31 March 2020", "Lead: Wearside Women in Need", "9 days overdue",
+        "Escalated to the chair", "Target: March 2020", "Overdue: 1", "Failed"}) {
+    EXPECT_THAT(digest.html, HasSubstr(fact));
+  }
+}
+
 // Tests that text parts use '\n' line ends, never show more than one blank line in a row,
 // keep the signature separator, and end with one line end.
 TEST(TemplatesRenderTest, TextIsTidy) {
