@@ -993,6 +993,19 @@ mustache::data problem_data(const ProblemView& view) {
   return out;
 }
 
+mustache::data test_data(const TestView& view) {
+  mustache::data out;
+  out.set("kind", to_string(EmailKind::test));
+  out.set("partnership", view.partnership);
+  out.set("has_partnership", !view.partnership.empty());
+  out.set("coordinator_name", view.coordinator_name);
+  out.set("coordinator_address", view.coordinator_address);
+  out.set("has_coordinator_address", !view.coordinator_address.empty());
+  out.set("transport", view.transport);
+  out.set("recipient", view.recipient);
+  return out;
+}
+
 }  // namespace
 
 // --- Loading --------------------------------------------------------------------------------
@@ -1240,7 +1253,7 @@ RenderedEmail render_kind(const std::map<std::string, std::string>& sources,
 
 RenderedEmail Templates::render(const NoticeEmailView& view) const {
   if (view.kind == EmailKind::digest || view.kind == EmailKind::failure ||
-      view.kind == EmailKind::problem) {
+      view.kind == EmailKind::problem || view.kind == EmailKind::test) {
     throw std::invalid_argument(std::string("a notice email cannot be of kind ") +
                                 to_string(view.kind));
   }
@@ -1257,6 +1270,10 @@ RenderedEmail Templates::render(const FailureView& view) const {
 
 RenderedEmail Templates::render(const ProblemView& view) const {
   return render_kind(sources_, partials_, EmailKind::problem, problem_data(view));
+}
+
+RenderedEmail Templates::render(const TestView& view) const {
+  return render_kind(sources_, partials_, EmailKind::test, test_data(view));
 }
 
 }  // namespace plan_reminder::mail

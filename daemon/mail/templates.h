@@ -31,6 +31,7 @@ class Templates {
   RenderedEmail render(const DigestView& view) const;
   RenderedEmail render(const FailureView& view) const;
   RenderedEmail render(const ProblemView& view) const;
+  RenderedEmail render(const TestView& view) const;
 
  private:
   std::map<std::string, std::string> sources_;  // "reminder.subject" -> template text

@@ -162,6 +162,16 @@ FailureView failure() {
   return view;
 }
 
+TestView test_message() {
+  TestView view;
+  view.partnership = "Safer Sunderland Partnership";
+  view.coordinator_name = "DHR coordinator";
+  view.coordinator_address = "dhr-coordinator@council.example.org";
+  view.transport = "smtp://127.0.0.1:2525 (STARTTLS) as dhr-bot";
+  view.recipient = "it-support@council.example.org";
+  return view;
+}
+
 int occurrences(const std::string& text, const std::string& what) {
   int count = 0;
   for (std::size_t at = text.find(what); at != std::string::npos;
@@ -198,6 +208,7 @@ std::vector<RenderedEmail> every_kind_of_email(const Templates& templates) {
   transient.permanent = false;
   transient.attempts = 12;
   emails.push_back(templates.render(transient));
+  emails.push_back(templates.render(test_message()));
   return emails;
 }
 
@@ -209,6 +220,7 @@ TEST(EmailKindTest, NamesMatchTemplateFiles) {
   EXPECT_STREQ(to_string(EmailKind::escalation), "escalation");
   EXPECT_STREQ(to_string(EmailKind::digest), "digest");
   EXPECT_STREQ(to_string(EmailKind::failure), "failure");
+  EXPECT_STREQ(to_string(EmailKind::test), "test");
 }
 
 // Tests that the templates shipped with the service load with no diagnostics.
@@ -849,6 +861,22 @@ TEST(TemplatesRenderTest, NoUnrenderedTags) {
 
 namespace plan_reminder::mail {
 namespace {
+
+// Tests that the test message `send-test` sends is a real email: it says it is a test, how
+// it was sent and to whom, and where replies go, in the same frame as every notice.
+TEST(TemplatesRenderTest, TestMessageSaysHowItWasSent) {
+  const Templates templates = load_shipped();
+  const RenderedEmail email = templates.render(test_message());
+  EXPECT_EQ(email.subject, "[Safer Sunderland Partnership] Test message from plan-reminder");
+  for (const std::string& part : {email.text, email.html}) {
+    EXPECT_THAT(part, HasSubstr("test message"));
+    EXPECT_THAT(part, HasSubstr("smtp://127.0.0.1:2525 (STARTTLS) as dhr-bot"));
+    EXPECT_THAT(part, HasSubstr("it-support@council.example.org"));
+    EXPECT_THAT(part, HasSubstr("dhr-coordinator@council.example.org"));
+    EXPECT_THAT(part, HasSubstr("sent on behalf of Safer Sunderland Partnership"));
+  }
+  EXPECT_THAT(email.html, HasSubstr("<strong>Test message.</strong>"));
+}
 
 // Tests that the coordinator's notice of refused files lists every problem, says the service
 // goes on with the last good version, and escapes HTML.
