@@ -1034,11 +1034,13 @@ std::optional<Templates> Templates::load(const std::string& folder, plan::Diagno
     std::vector<Tag> tags;
   };
   std::map<std::string, Source> sources;
+  std::set<std::string> unreadable;  // reported once, not again where they are used
   const auto read = [&](const std::string& key, const fs::path& file, const std::string& missing) {
     std::string problem;
     std::optional<std::string> text = read_template_file(file, problem);
     if (!text) {
       report(template_problem(file, problem == "missing" ? missing : problem));
+      unreadable.insert(key);
       return;
     }
     sources[key] = Source{file, std::move(*text), {}};
@@ -1108,6 +1110,9 @@ std::optional<Templates> Templates::load(const std::string& folder, plan::Diagno
         continue;
       }
       if (sources.count(used) == 0) {
+        if (unreadable.count(used) > 0) {
+          continue;
+        }
         const fs::path expected = fs::path(kPartialFolder) / (tag.name + kExtension);
         report(template_problem_at(
             source.file, source.text, tag.start,

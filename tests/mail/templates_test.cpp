@@ -331,6 +331,8 @@ TEST(TemplatesLoadTest, FolderOrFifoInPlaceOfATemplateIsNamed) {
                              ": is a FIFO, not a file"));
   EXPECT_THAT(all, HasSubstr((copy.folder() / "partials" / "reply.text.mustache").string() +
                              ": is a FIFO, not a file"));
+  EXPECT_EQ(diagnostics.size(), 3U) << "the FIFO partial is not also reported where it is used\n"
+                                    << all;
 }
 
 // Tests that a template may not change the tag delimiters: with `{{=<% %>=}}` an unescaped
