@@ -1064,7 +1064,7 @@ std::optional<Templates> Templates::load(const std::string& folder, plan::Diagno
         continue;
       }
       read("partial:" + filename.substr(0, filename.size() - extension.size()), entry.path(),
-           "missing");
+           "cannot be read: no such file (a link to nothing?)");
     }
   }
 
