@@ -157,6 +157,7 @@ class SendTestSendsATemplate(unittest.TestCase):
         messages = self.sink.messages()
         self.assertEqual(len(messages), 1)
         message = messages[0]
+        self.assertEqual(harness.message_problems(message), [])
         self.assertEqual(message.addresses("To"), ["it-support@council.example.org"])
         self.assertEqual(message.addresses("Reply-To"), [harness.COORDINATOR])
         self.assertIn("Test message from plan-reminder", message.subject)

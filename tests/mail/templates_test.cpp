@@ -438,6 +438,21 @@ TEST(TemplatesLoadTest, CommentsAreNotChecked) {
   EXPECT_THAT(email.html, Not(HasSubstr("several lines")));
 }
 
+// Tests that `check` validates the test message's templates like every other kind's: a
+// folder made before they existed is told what is missing.
+TEST(TemplatesLoadTest, TestMessageTemplatesAreChecked) {
+  TemplateCopy copy;
+  fs::remove(copy.folder() / "test.html.mustache");
+  copy.write("test.text.mustache", "{{> reply.txt}}\n");
+  plan::Diagnostics diagnostics;
+  EXPECT_FALSE(Templates::load(copy.folder().string(), diagnostics).has_value());
+  const std::string all = messages_of(diagnostics);
+  EXPECT_THAT(all, HasSubstr((copy.folder() / "test.html.mustache").string() +
+                             ": missing template: the html part of test emails"));
+  EXPECT_THAT(all, HasSubstr((copy.folder() / "test.text.mustache").string() +
+                             ":1:1: partial \"reply.txt\" not found"));
+}
+
 // Tests that a folder that does not exist is one problem, not one per file.
 TEST(TemplatesLoadTest, MissingFolderIsOneProblem) {
   plan::Diagnostics diagnostics;
