@@ -1,11 +1,16 @@
 // `plan-reminder preview`: every email the policy would send in a window, in order, with time,
-// recipients and subject (`--render`: whole messages). It runs the passes `run` would run at
-// each send time of the window, on the same code, and stores and sends nothing.
+// recipients and subject (`--render`: each message's headers and text part, readable;
+// `--out DIR`: each message as NNN-kind.eml and NNN-kind.html, to open in a mail client or a
+// browser). It runs the passes `run` would run at each send time of the window, on the same
+// code, and sends nothing and stores no state.
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "service/pass.h"
 
+#include <array>
+#include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <memory>
 
@@ -17,6 +22,7 @@ struct PreviewArguments {
   std::string from;
   std::string to;
   bool render = false;
+  std::string out;
 };
 
 std::string join(const std::vector<mail::Address>& addresses) {
@@ -25,6 +31,53 @@ std::string join(const std::vector<mail::Address>& addresses) {
     out += (out.empty() ? "" : ", ") + address.address;
   }
   return out;
+}
+
+// "Name <address>", or the address alone.
+std::string readable(const mail::Address& address) {
+  return address.name.empty() ? address.address : address.name + " <" + address.address + ">";
+}
+
+std::string readable(const std::vector<mail::Address>& addresses) {
+  std::string out;
+  for (const auto& address : addresses) {
+    out += (out.empty() ? "" : ", ") + readable(address);
+  }
+  return out;
+}
+
+// The message as a person reads it: its headers decoded, then its text part as UTF-8 (the
+// message itself carries them encoded: RFC 2047 words, quoted-printable).
+void print_readable(const mail::Message& message, const std::string& raw, std::ostream& out) {
+  const std::size_t date = raw.rfind("Date: ", 0) == 0 ? 0 : raw.find("\nDate: ");
+  if (date != std::string::npos) {
+    const std::size_t start = date == 0 ? 0 : date + 1;
+    const std::size_t end = raw.find_first_of("\r\n", start);
+    out << raw.substr(start, end - start) << '\n';
+  }
+  out << "From: " << readable(message.from) << '\n';
+  out << "To: " << readable(message.to) << '\n';
+  if (!message.cc.empty()) {
+    out << "Cc: " << readable(message.cc) << '\n';
+  }
+  if (message.reply_to) {
+    out << "Reply-To: " << readable(*message.reply_to) << '\n';
+  }
+  out << "Subject: " << message.subject << '\n';
+  out << "Message-ID: " << message.message_id << "\n\n";
+  out << message.text;
+}
+
+// Writes `bytes` to `path`, or says why not.
+bool write_file(const std::filesystem::path& path, const std::string& bytes) {
+  std::ofstream file(path, std::ios::binary | std::ios::trunc);
+  file << bytes;
+  file.close();
+  if (!file) {
+    std::cerr << "plan-reminder preview: cannot write " << path.string() << '\n';
+    return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -36,7 +89,11 @@ Command add_preview_command(CLI::App& app) {
   add_config_option(command, args->config);
   command->add_option("--from", args->from, "First day, YYYY-MM-DD (default: today)");
   command->add_option("--to", args->to, "Last day, YYYY-MM-DD (default: 14 days after --from)");
-  command->add_flag("--render", args->render, "Print each whole message");
+  command->add_flag("--render", args->render,
+                    "Print each message: its headers, then its text part");
+  command->add_option("--out", args->out,
+                      "Also write each message into this folder (made if missing) as "
+                      "NNN-kind.eml, the whole message, and NNN-kind.html, its HTML part");
   return [args]() -> int {
     int code = ok;
     auto deployment = load_or_report(args->config, "preview", code);
@@ -59,6 +116,17 @@ Command add_preview_command(CLI::App& app) {
       return usage;
     }
 
+    const std::filesystem::path out_folder(args->out);
+    if (!args->out.empty()) {
+      std::error_code error;
+      std::filesystem::create_directories(out_folder, error);
+      if (!std::filesystem::is_directory(out_folder, error)) {
+        std::cerr << "plan-reminder preview: --out: " << args->out
+                  << " is not a folder and cannot be made one\n";
+        return io_error;
+      }
+    }
+
     // What has been sent already counts, so the preview continues from the real state.
     std::unordered_set<std::string> handled;
     std::optional<date::sys_seconds> last_pass;
@@ -67,6 +135,7 @@ Command add_preview_command(CLI::App& app) {
       handled = store->handled_keys();
     }
     std::size_t count = 0;
+    bool written = true;
     const plan::Policy& policy = snapshot.config.policy;
     date::sys_seconds end =
         clock.zone.at(date::local_days(*to) + date::days(1), std::chrono::minutes(0));
@@ -90,8 +159,17 @@ Command add_preview_command(CLI::App& app) {
             }
             std::cout << "\n    " << email.message.subject << '\n';
             if (args->render) {
-              std::erase(email.raw, '\r');
-              std::cout << '\n' << email.raw << '\n';
+              std::cout << '\n';
+              print_readable(email.message, email.raw, std::cout);
+              std::cout << '\n';
+            }
+            if (!args->out.empty()) {
+              std::array<char, 16> number{};
+              std::snprintf(number.data(), number.size(), "%03zu-", count);
+              const std::string stem =
+                  number.data() + std::string(mail::to_string(email.planned.kind));
+              written = written && write_file(out_folder / (stem + ".eml"), email.raw) &&
+                        write_file(out_folder / (stem + ".html"), email.message.html);
             }
           });
       for (const auto& dropped : pass.dropped) {
@@ -103,7 +181,11 @@ Command add_preview_command(CLI::App& app) {
     }
     std::cout << count << (count == 1 ? " email" : " emails") << " from "
               << date::format("%F", *from) << " to " << date::format("%F", *to) << '\n';
-    return ok;
+    if (!args->out.empty() && count > 0) {
+      std::cout << "each email written to " << out_folder.string()
+                << " as NNN-kind.eml and NNN-kind.html\n";
+    }
+    return written ? ok : io_error;
   };
 }
 

@@ -1,12 +1,15 @@
 // `plan-reminder send-test --to ADDRESS`: one test message through the configured transport,
-// to check the mail set-up (TLS, credentials, relay) before the first real notice.
+// to check the mail set-up (TLS, credentials, relay) before the first real notice. The message
+// is rendered from the `test` templates with the same header, footer and Reply-To (the
+// coordinator) as every notice, so it also shows how notices look and where replies go.
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "mail/message.h"
+#include "mail/templates.h"
 #include "mail/transport.h"
-#include "service/pass.h"
 #include "plan/address.h"
 #include "plan/loaders.h"
+#include "service/pass.h"
 
 #include <iostream>
 #include <memory>
@@ -29,7 +32,16 @@ Command add_send_test_command(CLI::App& app) {
     }
     plan::Diagnostics diagnostics;
     auto config = plan::load_config(*config_file, diagnostics);
-    if (!config || !diagnostics.empty()) {
+    std::optional<plan::Directory> directory;
+    std::optional<mail::Templates> templates;
+    if (config) {
+      directory = plan::load_directory(config->directory, diagnostics);
+      templates = mail::Templates::load(
+          config->templates.empty() ? mail::Templates::default_folder() : config->templates,
+          diagnostics);
+    }
+    if (!config || !directory || !templates || !diagnostics.empty()) {
+      diagnostics.sort();
       print_diagnostics(diagnostics, std::cerr);
       return config_error;
     }
@@ -41,17 +53,23 @@ Command add_send_test_command(CLI::App& app) {
     }
     auto from = plan::parse_named_address(config->from, problem);
     policy::Clock clock = policy::clock_for(*config);
-    auto now =
-        std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+    auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+    mail::TestView view;
+    view.partnership = directory->partnership;
+    view.transport = transport->describe();
+    view.recipient = *to;
     mail::Message message;
     message.from = mail::Address{from->name, from->address};
     message.to = {mail::Address{"", *to}};
-    message.subject = "plan-reminder test message";
-    message.text =
-        "This is a test message from plan-reminder.\n\nIf you can read it, the service can "
-        "send mail through " +
-        transport->describe() + ".\n";
-    message.html = "<p>This is a test message from plan-reminder.</p>";
+    if (!directory->coordinator.to.empty()) {
+      view.coordinator_name = directory->coordinator.name;
+      view.coordinator_address = directory->coordinator.to.front();
+      message.reply_to = mail::Address{view.coordinator_name, view.coordinator_address};
+    }
+    const mail::RenderedEmail email = templates->render(view);
+    message.subject = email.subject;
+    message.text = email.text;
+    message.html = email.html;
     message.message_id = mail::message_id_for(
         {"send-test/" + *to + "/" + std::to_string(now.time_since_epoch().count())},
         from->address.substr(from->address.rfind('@') + 1));
@@ -64,8 +82,7 @@ Command add_send_test_command(CLI::App& app) {
       std::cerr << "plan-reminder send-test: not delivered: " << result.detail << '\n';
       return unavailable;
     }
-    std::cout << "sent a test message to " << *to << " through " << transport->describe()
-              << '\n';
+    std::cout << "sent a test message to " << *to << " through " << transport->describe() << '\n';
     return ok;
   };
 }

@@ -3,6 +3,8 @@
 // colours); subject and text parts render without escaping, HTML parts escape every value.
 #include "mail/templates.h"
 
+#include "mail/file_descriptor.h"
+
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wall"
 #pragma GCC diagnostic ignored "-Wextra"
@@ -11,16 +13,21 @@
 #pragma GCC diagnostic pop
 
 #include <date/date.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cerrno>
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <iterator>
-#include <regex>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -35,9 +42,9 @@ namespace mustache = kainjow::mustache;
 using plan::Diagnostic;
 using plan::FileKind;
 
-constexpr std::array kKinds = {EmailKind::reminder, EmailKind::due,     EmailKind::overdue,
+constexpr std::array kKinds = {EmailKind::reminder,   EmailKind::due,    EmailKind::overdue,
                                EmailKind::escalation, EmailKind::digest, EmailKind::failure,
-                               EmailKind::problem};
+                               EmailKind::problem,    EmailKind::test};
 constexpr std::array kParts = {"subject", "text", "html"};
 constexpr const char* kExtension = ".mustache";
 constexpr const char* kPartialFolder = "partials";
@@ -50,6 +57,12 @@ constexpr std::size_t kMaxListed = 200;
 // Marks template lines that hold only tags (see mark_standalone_lines); a control character
 // that YAML text cannot contain.
 constexpr char kStandaloneMark = '\x01';
+// The partial that marks where a partial's text ends when rendering (see render_source): a
+// name no template can use, as load() refuses control characters in partial names.
+constexpr const char* kPartialEndName = "\x02";
+constexpr const char* kPartialEndTag = "{{>\x02}}";
+// Far beyond any template (a few KB), small enough that a wrong file named as one is refused.
+constexpr std::uintmax_t kMaxTemplateBytes = 1024 * 1024;
 
 // --- Text utilities -------------------------------------------------------------------------
 
@@ -217,14 +230,57 @@ std::string joined(const std::vector<std::string>& parts) {
 
 // --- Files and diagnostics -------------------------------------------------------------------
 
-std::optional<std::string> read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+// The text of a template file, or why it cannot be read ("is a folder, not a file"). The file
+// is opened without blocking and must be a regular file: a FIFO would otherwise block open()
+// until some writer came, and a folder reads as nonsense. Bounded, as a template is a few KB.
+std::optional<std::string> read_template_file(const fs::path& path, std::string& problem) {
+  FileDescriptor file{::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)};
+  if (!file) {
+    problem = errno == ENOENT ? "missing" : std::string("cannot be read: ") + std::strerror(errno);
     return std::nullopt;
   }
-  std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-  if (in.bad()) {
+  struct stat status {};
+  if (::fstat(file.get(), &status) != 0) {
+    problem = std::string("cannot be read: ") + std::strerror(errno);
     return std::nullopt;
+  }
+  if (S_ISDIR(status.st_mode)) {
+    problem = "is a folder, not a file";
+    return std::nullopt;
+  }
+  if (S_ISFIFO(status.st_mode)) {
+    problem = "is a FIFO, not a file";
+    return std::nullopt;
+  }
+  if (!S_ISREG(status.st_mode)) {
+    problem = "is a device or socket, not a file";
+    return std::nullopt;
+  }
+  if (static_cast<std::uintmax_t>(status.st_size) > kMaxTemplateBytes) {
+    problem = "is larger than " + std::to_string(kMaxTemplateBytes / 1024) +
+              " KB: a template is a few KB";
+    return std::nullopt;
+  }
+  std::string text;
+  std::array<char, 16384> buffer{};
+  while (true) {
+    const ssize_t got = ::read(file.get(), buffer.data(), buffer.size());
+    if (got < 0 && errno == EINTR) {
+      continue;
+    }
+    if (got < 0) {
+      problem = std::string("cannot be read: ") + std::strerror(errno);
+      return std::nullopt;
+    }
+    if (got == 0) {
+      break;
+    }
+    text.append(buffer.data(), static_cast<std::size_t>(got));
+    if (text.size() > kMaxTemplateBytes) {
+      problem = "is larger than " + std::to_string(kMaxTemplateBytes / 1024) +
+                " KB: a template is a few KB";
+      return std::nullopt;
+    }
   }
   if (text.rfind("\xEF\xBB\xBF", 0) == 0) {
     text.erase(0, 3);
@@ -284,13 +340,15 @@ std::string tag_at(const std::string& text, std::size_t offset) {
 // kainjow reports "Unclosed section "items" at 123", the number a byte offset; the diagnostic
 // gives the line and column instead, and says what to do.
 Diagnostic parse_problem(const fs::path& file, const std::string& text, const std::string& error) {
-  static const std::regex with_offset(R"(^(.*) at ([0-9]+)$)");
-  std::smatch match;
-  if (!std::regex_match(error, match, with_offset)) {
+  const std::size_t at = error.rfind(" at ");
+  const bool located =
+      at != std::string::npos && at + 4 < error.size() && error.size() - at < 24 &&
+      std::all_of(error.begin() + static_cast<std::ptrdiff_t>(at + 4), error.end(), is_digit);
+  if (!located) {
     return template_problem(file, "template does not parse: " + error);
   }
-  const std::string what = match[1];
-  const std::size_t offset = std::stoul(match[2]);
+  const std::string what = error.substr(0, at);
+  const std::size_t offset = std::stoul(error.substr(at + 4));
   const std::string tag = tag_at(text, offset);
   std::string message;
   if (what.rfind("Unclosed section", 0) == 0) {
@@ -311,30 +369,179 @@ Diagnostic parse_problem(const fs::path& file, const std::string& text, const st
   return template_problem_at(file, text, offset, "template does not parse: " + message);
 }
 
-struct PartialUse {
+// --- Scanning tags ---------------------------------------------------------------------------
+
+enum class TagKind { variable, unescaped, section, inverted, close, partial, comment, delimiters };
+
+// One tag of a template: `{{name}}`, `{{{name}}}`, `{{#name}}`, `{{! comment }}`, ...;
+// [start, end) covers the braces.
+struct Tag {
+  TagKind kind = TagKind::variable;
   std::string name;
-  std::size_t offset = 0;
+  std::size_t start = 0;
+  std::size_t end = 0;
+  std::size_t content = 0;  // where the text after the tag's sigil starts
 };
 
-std::vector<PartialUse> partials_used(const std::string& text) {
-  static const std::regex partial_tag(R"(\{\{\s*>\s*([^}\s]+)\s*\}\})");
-  std::vector<PartialUse> uses;
-  for (auto it = std::sregex_iterator(text.begin(), text.end(), partial_tag);
-       it != std::sregex_iterator(); ++it) {
-    uses.push_back({(*it)[1].str(), static_cast<std::size_t>(it->position(0))});
+struct TagScan {
+  std::vector<Tag> tags;  // in order, none overlapping
+  std::optional<std::size_t> problem_at;
+  std::string problem;
+};
+
+std::string trimmed(std::string_view text) {
+  std::size_t first = 0;
+  std::size_t last = text.size();
+  while (first < last && is_space(text[first])) {
+    ++first;
   }
-  return uses;
+  while (last > first && is_space(text[last - 1])) {
+    --last;
+  }
+  return std::string(text.substr(first, last - first));
 }
 
-// `{{{x}}}` and `{{& x}}` insert a value unescaped: never wanted in an HTML part, where a
-// milestone text containing "<" must show as written.
-std::optional<std::size_t> unescaped_value(const std::string& text) {
-  static const std::regex unescaped(R"(\{\{\{|\{\{\s*&)");
-  std::smatch match;
-  if (std::regex_search(text, match, unescaped)) {
-    return static_cast<std::size_t>(match.position(0));
+// The tag as written from `start` to `end`, shortened in the middle if long, for quoting.
+std::string quoted_tag(const std::string& text, std::size_t start, std::size_t end) {
+  constexpr std::size_t kShown = 30;
+  if (end - start <= 2 * kShown) {
+    return text.substr(start, end - start);
   }
-  return std::nullopt;
+  std::size_t head = start + kShown;
+  while (head < end && is_utf8_continuation(text[head])) {
+    ++head;
+  }
+  std::size_t tail = end - kShown;
+  while (tail < end && is_utf8_continuation(text[tail])) {
+    ++tail;
+  }
+  return text.substr(start, head - start) + "\u2026" + text.substr(tail, end - tail);
+}
+
+// Where a comment that starts at `from` (just after its "!") ends: at the "}}" that closes
+// it, counting the whole tags it holds, so that a tag can be commented out as written
+// (`{{! {{{name}}} }}`). npos when it is never closed.
+std::size_t comment_end(const std::string& text, std::size_t from) {
+  int depth = 0;
+  for (std::size_t i = from; i + 1 < text.size();) {
+    if (text.compare(i, 3, "{{{") == 0) {
+      ++depth;
+      i += 3;
+    } else if (text.compare(i, 2, "{{") == 0) {
+      ++depth;
+      i += 2;
+    } else if (depth > 0 && text.compare(i, 3, "}}}") == 0) {
+      --depth;
+      i += 3;
+    } else if (text.compare(i, 2, "}}") == 0) {
+      if (depth == 0) {
+        return i;
+      }
+      --depth;
+      i += 2;
+    } else {
+      ++i;
+    }
+  }
+  return std::string::npos;
+}
+
+// Every tag of a template, as kainjow reads them, in one pass with no recursion (a regex
+// over a 50,000-character tag exhausts the stack). Stops at the first tag that is never
+// closed or that changes the delimiters: templates keep `{{ }}`, so that what is checked here
+// (partials used, values left unescaped) is what renders.
+TagScan scan_tags(const std::string& text) {
+  TagScan scan;
+  for (std::size_t start = text.find("{{"); start != std::string::npos;
+       start = text.find("{{", start)) {
+    Tag tag;
+    tag.start = start;
+    if (start + 2 < text.size() && text[start + 2] == '{') {
+      const std::size_t close = text.find("}}}", start + 3);
+      if (close == std::string::npos) {
+        scan.problem_at = start;
+        scan.problem = "tag " + quoted_tag(text, start, std::min(text.size(), start + 60)) +
+                       " is never closed with }}}";
+        return scan;
+      }
+      tag.kind = TagKind::unescaped;
+      tag.content = start + 3;
+      tag.name = trimmed(std::string_view(text).substr(start + 3, close - start - 3));
+      tag.end = close + 3;
+    } else {
+      std::size_t sigil = start + 2;
+      while (sigil < text.size() && is_space(text[sigil])) {
+        ++sigil;
+      }
+      const char first = sigil < text.size() ? text[sigil] : '\0';
+      const std::size_t close =
+          first == '!' ? comment_end(text, sigil + 1) : text.find("}}", start + 2);
+      if (close == std::string::npos) {
+        scan.problem_at = start;
+        scan.problem = (first == '!' ? "comment " : "tag ") +
+                       quoted_tag(text, start, std::min(text.size(), start + 60)) +
+                       " is never closed with }}";
+        return scan;
+      }
+      tag.end = close + 2;
+      tag.content = sigil + 1;
+      switch (first) {
+        case '#':
+          tag.kind = TagKind::section;
+          break;
+        case '^':
+          tag.kind = TagKind::inverted;
+          break;
+        case '/':
+          tag.kind = TagKind::close;
+          break;
+        case '>':
+          tag.kind = TagKind::partial;
+          break;
+        case '&':
+          tag.kind = TagKind::unescaped;
+          break;
+        case '!':
+          tag.kind = TagKind::comment;
+          break;
+        case '=':
+          tag.kind = TagKind::delimiters;
+          break;
+        default:
+          tag.kind = TagKind::variable;
+          tag.content = sigil;
+          break;
+      }
+      tag.name = trimmed(std::string_view(text).substr(tag.content, close - tag.content));
+      if (tag.kind == TagKind::delimiters) {
+        scan.problem_at = start;
+        scan.problem = quoted_tag(text, start, tag.end) +
+                       ": the tag delimiters cannot be changed in a template; write every tag "
+                       "with {{ and }}";
+        return scan;
+      }
+    }
+    scan.tags.push_back(std::move(tag));
+    start = scan.tags.back().end;
+  }
+  return scan;
+}
+
+// The template with what its comments hold blanked out (line ends kept, so that every offset
+// and line stays where it was): kainjow ends a comment at its first "}}", while here it may
+// hold whole tags.
+std::string without_comment_text(std::string text, const std::vector<Tag>& tags) {
+  for (const Tag& tag : tags) {
+    if (tag.kind != TagKind::comment) {
+      continue;
+    }
+    for (std::size_t i = tag.content; i + 2 < tag.end; ++i) {
+      if (text[i] != '\n') {
+        text[i] = ' ';
+      }
+    }
+  }
+  return text;
 }
 
 // The Mustache rule for "standalone" lines: a line holding nothing but section, comment or
@@ -342,11 +549,15 @@ std::optional<std::size_t> unescaped_value(const std::string& text) {
 // to sections that render, so a section that does not would leave an empty line behind, and
 // it also drops a deliberate empty line that follows a section. So each such line is marked
 // here, which turns kainjow's rule off for it, and tidy_lines() drops the lines left holding
-// only the mark.
-std::string mark_standalone_lines(const std::string& text) {
-  static const std::regex standalone(R"(^[ \t]*(\{\{[#^/!>][^}]*\}\}[ \t]*)+\r?$)");
+// only the mark. A tag may span lines (a long comment): each line it covers counts as tags.
+std::string mark_standalone_lines(const std::string& text, const std::vector<Tag>& tags) {
+  const auto may_stand_alone = [](TagKind kind) {
+    return kind == TagKind::section || kind == TagKind::inverted || kind == TagKind::close ||
+           kind == TagKind::comment || kind == TagKind::partial;
+  };
   std::string out;
   out.reserve(text.size() + 256);
+  std::size_t next_tag = 0;  // the first tag that ends after the current position
   std::size_t start = 0;
   while (start < text.size()) {
     const std::size_t end = text.find('\n', start);
@@ -354,14 +565,36 @@ std::string mark_standalone_lines(const std::string& text) {
       out.append(text, start, std::string::npos);
       break;
     }
-    std::string line = text.substr(start, end - start);
-    if (std::regex_match(line, standalone)) {
-      if (!line.empty() && line.back() == '\r') {
-        line.pop_back();
+    bool only_tags = true;
+    bool any_tag = false;
+    std::size_t at = start;
+    while (at < end) {
+      while (next_tag < tags.size() && tags[next_tag].end <= at) {
+        ++next_tag;
       }
-      line += kStandaloneMark;
+      if (text[at] == ' ' || text[at] == '\t' || (text[at] == '\r' && at + 1 == end)) {
+        ++at;
+      } else if (next_tag < tags.size() && tags[next_tag].start <= at &&
+                 may_stand_alone(tags[next_tag].kind)) {
+        any_tag = true;
+        at = tags[next_tag].end;
+      } else {
+        only_tags = false;
+        break;
+      }
     }
-    out += line;
+    // A line end inside a tag (a comment over several lines) goes with the tag.
+    const bool end_in_tag = at > end;
+    std::size_t line_end = end;
+    if (only_tags && any_tag && !end_in_tag) {
+      if (line_end > start && text[line_end - 1] == '\r') {
+        --line_end;
+      }
+      out.append(text, start, line_end - start);
+      out += kStandaloneMark;
+    } else {
+      out.append(text, start, end - start);
+    }
     out += '\n';
     start = end + 1;
   }
@@ -761,6 +994,19 @@ mustache::data problem_data(const ProblemView& view) {
   return out;
 }
 
+mustache::data test_data(const TestView& view) {
+  mustache::data out;
+  out.set("kind", to_string(EmailKind::test));
+  out.set("partnership", view.partnership);
+  out.set("has_partnership", !view.partnership.empty());
+  out.set("coordinator_name", view.coordinator_name);
+  out.set("coordinator_address", view.coordinator_address);
+  out.set("has_coordinator_address", !view.coordinator_address.empty());
+  out.set("transport", view.transport);
+  out.set("recipient", view.recipient);
+  return out;
+}
+
 }  // namespace
 
 // --- Loading --------------------------------------------------------------------------------
@@ -782,95 +1028,157 @@ std::optional<Templates> Templates::load(const std::string& folder, plan::Diagno
     }
   };
 
-  Templates templates;
-  std::map<std::string, fs::path> files;  // "reminder.text" or "partial:<name>" -> its file
+  // Each file as read, with its tags: "reminder.text" or "partial:<name>" -> its file.
+  struct Source {
+    fs::path file;
+    std::string text;
+    std::vector<Tag> tags;
+  };
+  std::map<std::string, Source> sources;
+  std::set<std::string> unreadable;  // reported once, not again where they are used
+  const auto read = [&](const std::string& key, const fs::path& file, const std::string& missing) {
+    std::string problem;
+    std::optional<std::string> text = read_template_file(file, problem);
+    if (!text) {
+      report(template_problem(file, problem == "missing" ? missing : problem));
+      unreadable.insert(key);
+      return;
+    }
+    sources[key] = Source{file, std::move(*text), {}};
+  };
   for (EmailKind kind : kKinds) {
     for (const char* part : kParts) {
       const std::string key = template_key(kind, part);
-      const fs::path file = root / (key + kExtension);
-      std::optional<std::string> text = read_text(file);
-      if (!text) {
-        report(template_problem(file, fs::exists(file, error)
-                                          ? std::string("cannot read template")
-                                          : std::string("missing template: the ") + part +
-                                                " part of " + to_string(kind) + " emails"));
-        continue;
-      }
-      templates.sources_[key] = std::move(*text);
-      files[key] = file;
+      read(
+          key, root / (key + kExtension),
+          std::string("missing template: the ") + part + " part of " + to_string(kind) + " emails");
     }
   }
-
   const fs::path partial_folder = root / kPartialFolder;
   if (fs::is_directory(partial_folder, error)) {
     const std::string extension = kExtension;
     for (const fs::directory_entry& entry : fs::directory_iterator(partial_folder, error)) {
       const std::string filename = entry.path().filename().string();
-      if (!entry.is_regular_file(error) || filename.size() <= extension.size() ||
+      if (filename.size() <= extension.size() ||
           filename.compare(filename.size() - extension.size(), extension.size(), extension) != 0) {
         continue;
       }
-      const std::string name = filename.substr(0, filename.size() - extension.size());
-      std::optional<std::string> text = read_text(entry.path());
-      if (!text) {
-        report(template_problem(entry.path(), "cannot read template"));
-        continue;
-      }
-      templates.partials_[name] = std::move(*text);
-      files["partial:" + name] = entry.path();
+      read("partial:" + filename.substr(0, filename.size() - extension.size()), entry.path(),
+           "cannot be read: no such file (a link to nothing?)");
     }
   }
 
-  // Each file parses on its own: kainjow parses partials only when rendering them.
-  const auto check = [&](const std::string& key, const std::string& text) {
+  // Each file parses on its own (kainjow parses partials only when rendering them), with the
+  // text of its comments blanked out, as it will render.
+  for (auto& [key, source] : sources) {
+    TagScan scan = scan_tags(source.text);
+    if (scan.problem_at) {
+      report(template_problem_at(source.file, source.text, *scan.problem_at,
+                                 "template does not parse: " + scan.problem));
+      continue;
+    }
+    std::string text = without_comment_text(source.text, scan.tags);
     const mustache::mustache parsed{text};
     if (!parsed.is_valid()) {
-      report(parse_problem(files.at(key), text, parsed.error_message()));
+      report(parse_problem(source.file, source.text, parsed.error_message()));
+      continue;
     }
-  };
-  for (const auto& [key, text] : templates.sources_) {
-    check(key, text);
-  }
-  for (const auto& [name, text] : templates.partials_) {
-    check("partial:" + name, text);
+    source.tags = std::move(scan.tags);
+    source.text = std::move(text);
   }
 
-  // Every partial used exists and includes itself nowhere down the line, and no template or
-  // partial an HTML part uses leaves a value unescaped.
-  const std::function<void(const std::string&, std::vector<std::string>&, bool)> visit =
-      [&](const std::string& key, std::vector<std::string>& path, bool html) {
-        const bool is_partial = key.rfind("partial:", 0) == 0;
-        const std::string& text =
-            is_partial ? templates.partials_.at(key.substr(8)) : templates.sources_.at(key);
-        if (html) {
-          if (const std::optional<std::size_t> at = unescaped_value(text)) {
-            report(template_problem_at(
-                files.at(key), text, *at,
-                "HTML parts must escape every value: write {{name}}, not {{{name}}} or {{&name}}"));
-          }
+  // Every partial used exists; partials never include themselves, directly or through
+  // others, nor nest deeper than rendering allows; and nothing an HTML part uses leaves a
+  // value unescaped. One walk over the files, each visited once.
+  enum class Visit { not_yet, under_way, done };
+  std::map<std::string, Visit> visits;
+  std::map<std::string, int> heights;  // partials nested in a file, itself included
+  std::vector<std::string> path;
+  const std::function<int(const std::string&)> visit = [&](const std::string& key) -> int {
+    visits[key] = Visit::under_way;
+    path.push_back(key.substr(key.rfind(':') + 1));
+    const Source& source = sources.at(key);
+    int height = 0;
+    for (const Tag& tag : source.tags) {
+      if (tag.kind != TagKind::partial) {
+        continue;
+      }
+      const std::string used = "partial:" + tag.name;
+      if (std::any_of(tag.name.begin(), tag.name.end(),
+                      [](char c) { return static_cast<unsigned char>(c) < 0x20; })) {
+        report(template_problem_at(source.file, source.text, tag.start,
+                                   "a partial's name cannot hold a control character"));
+        continue;
+      }
+      if (sources.count(used) == 0) {
+        if (unreadable.count(used) > 0) {
+          continue;
         }
-        for (const PartialUse& use : partials_used(text)) {
-          if (templates.partials_.count(use.name) == 0) {
-            const fs::path expected = fs::path(kPartialFolder) / (use.name + kExtension);
-            report(template_problem_at(
-                files.at(key), text, use.offset,
-                "partial \"" + use.name + "\" not found: expected " + expected.string()));
-            continue;
-          }
-          if (std::find(path.begin(), path.end(), use.name) != path.end()) {
-            report(template_problem_at(files.at(key), text, use.offset,
-                                       "partial \"" + use.name + "\" includes itself"));
-            continue;
-          }
-          path.push_back(use.name);
-          visit("partial:" + use.name, path, html);
-          path.pop_back();
+        const fs::path expected = fs::path(kPartialFolder) / (tag.name + kExtension);
+        report(template_problem_at(
+            source.file, source.text, tag.start,
+            "partial \"" + tag.name + "\" not found: expected " + expected.string()));
+        continue;
+      }
+      if (visits[used] == Visit::under_way) {
+        std::string loop;
+        for (auto it = std::find(path.begin(), path.end(), tag.name); it != path.end(); ++it) {
+          loop += *it + " > ";
         }
-      };
-  for (const auto& [key, text] : templates.sources_) {
-    std::vector<std::string> path;
-    const bool html = key.size() > 5 && key.compare(key.size() - 5, 5, ".html") == 0;
-    visit(key, path, html);
+        report(template_problem_at(
+            source.file, source.text, tag.start,
+            "partial \"" + tag.name + "\" includes itself: " + loop + tag.name));
+        continue;
+      }
+      if (visits[used] == Visit::not_yet) {
+        heights[used] = visit(used);
+      }
+      if (heights[used] == kMaxPartialDepth && key.rfind("partial:", 0) == 0) {
+        report(template_problem_at(
+            source.file, source.text, tag.start,
+            "partials nested deeper than " + std::to_string(kMaxPartialDepth) + " levels: \"" +
+                path.back() + "\" includes \"" + tag.name + "\", which nests " +
+                std::to_string(kMaxPartialDepth) + " levels of partials"));
+      }
+      height = std::max(height, heights[used]);
+    }
+    path.pop_back();
+    visits[key] = Visit::done;
+    return height + 1;
+  };
+  for (const auto& [key, source] : sources) {
+    if (visits[key] == Visit::not_yet) {
+      heights[key] = visit(key);
+    }
+  }
+  // What every HTML part reaches, each file once.
+  std::set<std::string> html_files;
+  std::vector<std::string> pending;
+  for (const auto& [key, source] : sources) {
+    if (key.size() > 5 && key.compare(key.size() - 5, 5, ".html") == 0 &&
+        key.rfind("partial:", 0) != 0) {
+      pending.push_back(key);
+    }
+  }
+  while (!pending.empty()) {
+    const std::string key = pending.back();
+    pending.pop_back();
+    if (!html_files.insert(key).second) {
+      continue;
+    }
+    const Source& source = sources.at(key);
+    bool reported_here = false;
+    for (const Tag& tag : source.tags) {
+      if (tag.kind == TagKind::unescaped && !reported_here) {
+        report(template_problem_at(
+            source.file, source.text, tag.start,
+            "HTML parts must escape every value: write {{name}}, not {{{name}}} or {{&name}}"));
+        reported_here = true;
+      }
+      if (tag.kind == TagKind::partial && sources.count("partial:" + tag.name) > 0) {
+        pending.push_back("partial:" + tag.name);
+      }
+    }
   }
 
   for (Diagnostic& problem : problems) {
@@ -879,11 +1187,14 @@ std::optional<Templates> Templates::load(const std::string& folder, plan::Diagno
   if (!problems.empty()) {
     return std::nullopt;
   }
-  for (auto& [key, text] : templates.sources_) {
-    text = mark_standalone_lines(text);
-  }
-  for (auto& [name, text] : templates.partials_) {
-    text = mark_standalone_lines(text);
+  Templates templates;
+  for (const auto& [key, source] : sources) {
+    std::string text = mark_standalone_lines(source.text, source.tags);
+    if (key.rfind("partial:", 0) == 0) {
+      templates.partials_[key.substr(8)] = std::move(text);
+    } else {
+      templates.sources_[key] = std::move(text);
+    }
   }
   return templates;
 }
@@ -905,9 +1216,22 @@ namespace {
 std::string render_source(const std::map<std::string, std::string>& sources,
                           const std::map<std::string, std::string>& partials,
                           const std::string& key, mustache::data data, bool html) {
+  // kainjow renders a partial by recursing into it: each one ends with a partial tag of its
+  // own that counts its end, so that nesting stays bounded even if load() missed a loop.
+  int depth = 0;
   for (const auto& [name, text] : partials) {
-    data.set(name, mustache::partial{[&text = text]() { return text; }});
+    data.set(name, mustache::partial{[&text = text, &depth, &key]() {
+               if (++depth > Templates::kMaxPartialDepth) {
+                 throw std::logic_error("template " + key + " nests partials deeper than " +
+                                        std::to_string(Templates::kMaxPartialDepth) + " levels");
+               }
+               return text + kPartialEndTag;
+             }});
   }
+  data.set(kPartialEndName, mustache::partial{[&depth]() {
+             --depth;
+             return std::string();
+           }});
   mustache::mustache tmpl{sources.at(key)};
   tmpl.set_custom_escape(html ? html_escape : no_escape);
   std::string result = tmpl.render(data);
@@ -935,7 +1259,7 @@ RenderedEmail render_kind(const std::map<std::string, std::string>& sources,
 
 RenderedEmail Templates::render(const NoticeEmailView& view) const {
   if (view.kind == EmailKind::digest || view.kind == EmailKind::failure ||
-      view.kind == EmailKind::problem) {
+      view.kind == EmailKind::problem || view.kind == EmailKind::test) {
     throw std::invalid_argument(std::string("a notice email cannot be of kind ") +
                                 to_string(view.kind));
   }
@@ -952,6 +1276,10 @@ RenderedEmail Templates::render(const FailureView& view) const {
 
 RenderedEmail Templates::render(const ProblemView& view) const {
   return render_kind(sources_, partials_, EmailKind::problem, problem_data(view));
+}
+
+RenderedEmail Templates::render(const TestView& view) const {
+  return render_kind(sources_, partials_, EmailKind::test, test_data(view));
 }
 
 }  // namespace plan_reminder::mail

@@ -15,6 +15,10 @@ namespace plan_reminder::mail {
 
 class Templates {
  public:
+  // How deeply partials may nest below an email's template: checked when loading, and
+  // enforced when rendering.
+  static constexpr int kMaxPartialDepth = 16;
+
   // Reads and parses every template; each missing or malformed file is reported (kind
   // FileKind::templates) with its line and column where known.
   static std::optional<Templates> load(const std::string& folder, plan::Diagnostics& out);
@@ -27,6 +31,7 @@ class Templates {
   RenderedEmail render(const DigestView& view) const;
   RenderedEmail render(const FailureView& view) const;
   RenderedEmail render(const ProblemView& view) const;
+  RenderedEmail render(const TestView& view) const;
 
  private:
   std::map<std::string, std::string> sources_;  // "reminder.subject" -> template text

@@ -19,6 +19,8 @@ const char* to_string(EmailKind kind) {
       return "failure";
     case EmailKind::problem:
       return "problem";
+    case EmailKind::test:
+      return "test";
   }
   return "reminder";
 }

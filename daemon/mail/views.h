@@ -7,7 +7,7 @@
 
 namespace plan_reminder::mail {
 
-enum class EmailKind { reminder, due, overdue, escalation, digest, failure, problem };
+enum class EmailKind { reminder, due, overdue, escalation, digest, failure, problem, test };
 
 // "reminder", "due", ...: the template file stem and the word used in logs.
 const char* to_string(EmailKind kind);
@@ -91,6 +91,16 @@ struct ProblemView {
   std::string partnership;
   std::vector<std::string> problems;  // "file:line:col: key.path: message"
   std::string since;                  // when the problem was first seen
+};
+
+// The message `plan-reminder send-test` sends: a real email from the templates, so that the
+// test shows how notices look in the recipient's mail client and where replies go.
+struct TestView {
+  std::string partnership;
+  std::string coordinator_name;
+  std::string coordinator_address;
+  std::string transport;  // how it is sent: the SMTP server or the Maildir
+  std::string recipient;  // the address it is sent to
 };
 
 struct RenderedEmail {

@@ -1,8 +1,13 @@
-"""Issue 3, test 8: `preview` lists exactly what `run` sends."""
+"""`preview` lists exactly what `run` sends (issue 3, test 8), shows each message readably
+(`--render`) and writes them as files to open (`--out`); `send-test` sends a real template."""
 
 import datetime
+import email
+import email.policy
 import os
 import re
+import shutil
+import tempfile
 import unittest
 
 import harness
@@ -78,6 +83,108 @@ class PreviewMatchesRun(unittest.TestCase):
         # A preview after the runs, over the same window, has nothing left to send.
         again, rest = parse_preview(self.deployment.preview(FIRST.isoformat(), LAST.isoformat()))
         self.assertEqual(again, [])
+
+
+class PreviewShowsMessages(unittest.TestCase):
+    def setUp(self):
+        self.folder = harness.TestFolder("preview-render")
+        self.addCleanup(self.folder.cleanup)
+        cert, key = harness.make_certificate(self.folder.path)
+        self.sink = harness.Sink(os.path.join(self.folder.path, "sink"), cert, key)
+        self.addCleanup(self.sink.stop)
+        self.deployment = harness.Deployment(os.path.join(self.folder.path, "deployment"),
+                                             self.sink.port, cert, published="2020-01-20")
+
+    def test_render_shows_decoded_headers_and_text(self):
+        """`preview --render` shows each message's headers and text part as a person reads
+        them: UTF-8, not quoted-printable or encoded words, with the Reply-To."""
+        output = self.deployment.command("preview", "--from", "2020-03-02", "--to", "2020-03-06",
+                                         "--render").stdout
+        self.assertIn("\nSubject: [", output)
+        self.assertIn("\nReply-To: ", output)
+        self.assertIn("Dear ", output)
+        self.assertNotIn("=E2=80", output)
+        self.assertNotIn("=?utf-8?", output.lower())
+        self.assertNotIn("Content-Transfer-Encoding", output)
+        self.assertNotIn("<!DOCTYPE html>", output)
+        self.assertIn("\u2014", output)  # the text parts' dashes, as written
+
+    def test_out_writes_each_message_as_eml_and_html(self):
+        """`preview --out DIR` writes each email listed as NNN-kind.eml (the whole message, as
+        it would be sent) and NNN-kind.html (its HTML part, to open in a browser)."""
+        out = os.path.join(self.folder.path, "emails", "week")
+        output = self.deployment.command("preview", "--from", "2020-03-02", "--to", "2020-03-06",
+                                         "--out", out).stdout
+        listed, _ = parse_preview(output)
+        self.assertGreater(len(listed), 3)
+        names = sorted(os.listdir(out))
+        self.assertEqual(len(names), 2 * len(listed))
+        for number, (_, kind, _, _, subject) in enumerate(listed, start=1):
+            stem = f"{number:03d}-{kind}"
+            with open(os.path.join(out, stem + ".eml"), "rb") as f:
+                message = email.message_from_bytes(f.read(), policy=email.policy.default)
+            self.assertEqual(str(message["Subject"]), subject)
+            with open(os.path.join(out, stem + ".html"), encoding="utf-8") as f:
+                page = f.read()
+            self.assertTrue(page.startswith("<!DOCTYPE html>"), stem)
+            html = message.get_body(preferencelist=("html",)).get_content()
+            self.assertEqual(page, html.replace("\r\n", "\n"))
+        self.assertEqual(self.sink.count(), 0, "preview sent something")
+
+    def test_out_that_is_a_file_is_refused(self):
+        """`--out` naming a file, not a folder, is refused before anything is written."""
+        with tempfile.NamedTemporaryFile(dir=self.folder.path) as existing:
+            result = self.deployment.command("preview", "--from", "2020-03-02", "--to",
+                                             "2020-03-06", "--out", existing.name, check=False)
+        self.assertEqual(result.returncode, 74, result.stderr)
+        self.assertIn("is not a folder", result.stderr)
+
+
+class SendTestSendsATemplate(unittest.TestCase):
+    def setUp(self):
+        self.folder = harness.TestFolder("send-test")
+        self.addCleanup(self.folder.cleanup)
+        cert, key = harness.make_certificate(self.folder.path)
+        self.sink = harness.Sink(os.path.join(self.folder.path, "sink"), cert, key)
+        self.addCleanup(self.sink.stop)
+        self.deployment = harness.Deployment(os.path.join(self.folder.path, "deployment"),
+                                             self.sink.port, cert, published="2020-01-20")
+
+    def test_send_test_sends_the_test_template_with_reply_to(self):
+        """`send-test` sends the `test` templates (text and HTML in the notices' frame), with
+        Reply-To the coordinator like every other email."""
+        self.deployment.command("send-test", "--to", "it-support@council.example.org")
+        messages = self.sink.messages()
+        self.assertEqual(len(messages), 1)
+        message = messages[0]
+        self.assertEqual(harness.message_problems(message), [])
+        self.assertEqual(message.addresses("To"), ["it-support@council.example.org"])
+        self.assertEqual(message.addresses("Reply-To"), [harness.COORDINATOR])
+        self.assertIn("Test message from plan-reminder", message.subject)
+        self.assertIn("test message from plan-reminder", message.text())
+        self.assertIn("Replies go to", message.text())
+        html = message.html()
+        self.assertTrue(html.startswith("<!DOCTYPE html>"))
+        self.assertIn("<strong>Test message.</strong>", html)
+        self.assertIn(harness.COORDINATOR, html)
+
+    def test_send_test_refuses_broken_templates(self):
+        """A broken template stops `send-test` with the file and place, as `check` would."""
+        templates = os.path.join(self.folder.path, "templates")
+        shutil.copytree(os.path.join(harness.SOURCE_DIR, "templates"), templates)
+        with open(os.path.join(templates, "test.html.mustache"), "w") as f:
+            f.write("<p>{{{recipient}}}</p>\n")
+        with open(self.deployment.config) as f:
+            config = f.read()
+        shipped = "templates: " + os.path.join(harness.SOURCE_DIR, "templates")
+        self.assertIn(shipped, config)
+        with open(self.deployment.config, "w") as f:
+            f.write(config.replace(shipped, "templates: " + templates))
+        result = self.deployment.command("send-test", "--to", "it-support@council.example.org",
+                                         check=False)
+        self.assertEqual(result.returncode, 78, result.stderr)
+        self.assertIn(os.path.join(templates, "test.html.mustache") + ":1:4:", result.stderr)
+        self.assertEqual(self.sink.count(), 0)
 
 
 if __name__ == "__main__":

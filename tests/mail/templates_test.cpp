@@ -6,6 +6,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <cctype>
 #include <cstdlib>
@@ -161,6 +162,16 @@ FailureView failure() {
   return view;
 }
 
+TestView test_message() {
+  TestView view;
+  view.partnership = "Safer Sunderland Partnership";
+  view.coordinator_name = "DHR coordinator";
+  view.coordinator_address = "dhr-coordinator@council.example.org";
+  view.transport = "smtp://127.0.0.1:2525 (STARTTLS) as dhr-bot";
+  view.recipient = "it-support@council.example.org";
+  return view;
+}
+
 int occurrences(const std::string& text, const std::string& what) {
   int count = 0;
   for (std::size_t at = text.find(what); at != std::string::npos;
@@ -197,6 +208,7 @@ std::vector<RenderedEmail> every_kind_of_email(const Templates& templates) {
   transient.permanent = false;
   transient.attempts = 12;
   emails.push_back(templates.render(transient));
+  emails.push_back(templates.render(test_message()));
   return emails;
 }
 
@@ -208,6 +220,7 @@ TEST(EmailKindTest, NamesMatchTemplateFiles) {
   EXPECT_STREQ(to_string(EmailKind::escalation), "escalation");
   EXPECT_STREQ(to_string(EmailKind::digest), "digest");
   EXPECT_STREQ(to_string(EmailKind::failure), "failure");
+  EXPECT_STREQ(to_string(EmailKind::test), "test");
 }
 
 // Tests that the templates shipped with the service load with no diagnostics.
@@ -296,6 +309,148 @@ TEST(TemplatesLoadTest, RejectsPartialThatIncludesItself) {
   plan::Diagnostics diagnostics;
   EXPECT_FALSE(Templates::load(copy.folder().string(), diagnostics).has_value());
   EXPECT_THAT(messages_of(diagnostics), HasSubstr("includes itself"));
+}
+
+// Tests that a folder or a FIFO in place of a template file is a problem naming that file,
+// never a hang in open() waiting for a writer.
+TEST(TemplatesLoadTest, FolderOrFifoInPlaceOfATemplateIsNamed) {
+  TemplateCopy copy;
+  fs::remove(copy.folder() / "due.html.mustache");
+  fs::create_directory(copy.folder() / "due.html.mustache");
+  fs::remove(copy.folder() / "reminder.text.mustache");
+  ASSERT_EQ(::mkfifo((copy.folder() / "reminder.text.mustache").c_str(), 0600), 0);
+  fs::remove(copy.folder() / "partials" / "reply.text.mustache");
+  ASSERT_EQ(::mkfifo((copy.folder() / "partials" / "reply.text.mustache").c_str(), 0600), 0);
+
+  plan::Diagnostics diagnostics;
+  EXPECT_FALSE(Templates::load(copy.folder().string(), diagnostics).has_value());
+  const std::string all = messages_of(diagnostics);
+  EXPECT_THAT(
+      all, HasSubstr((copy.folder() / "due.html.mustache").string() + ": is a folder, not a file"));
+  EXPECT_THAT(all, HasSubstr((copy.folder() / "reminder.text.mustache").string() +
+                             ": is a FIFO, not a file"));
+  EXPECT_THAT(all, HasSubstr((copy.folder() / "partials" / "reply.text.mustache").string() +
+                             ": is a FIFO, not a file"));
+  EXPECT_EQ(diagnostics.size(), 3U) << "the FIFO partial is not also reported where it is used\n"
+                                    << all;
+}
+
+// Tests that a template may not change the tag delimiters: with `{{=<% %>=}}` an unescaped
+// `<%& x %>` would slip past the HTML escaping check, and nobody needs other delimiters in an
+// email template.
+TEST(TemplatesLoadTest, RejectsDelimiterChanges) {
+  TemplateCopy copy;
+  copy.write("partials/reply.html.mustache",
+             "<p>Replies go to\n{{=<% %>=}}<%& coordinator_name %></p>\n");
+
+  plan::Diagnostics diagnostics;
+  EXPECT_FALSE(Templates::load(copy.folder().string(), diagnostics).has_value());
+  ASSERT_EQ(diagnostics.size(), 1U) << messages_of(diagnostics);
+  const plan::Diagnostic& problem = diagnostics.items()[0];
+  EXPECT_EQ(problem.file, (copy.folder() / "partials" / "reply.html.mustache").string());
+  EXPECT_EQ(problem.line, 2);
+  EXPECT_EQ(problem.column, 1);
+  EXPECT_THAT(problem.message, HasSubstr("{{=<% %>=}}"));
+  EXPECT_THAT(problem.message, HasSubstr("delimiters cannot be changed"));
+}
+
+// Tests that partials including each other in a loop, directly or through others and
+// whatever the delimiters, are refused when loading instead of recursing at render.
+TEST(TemplatesLoadTest, RejectsPartialLoops) {
+  TemplateCopy copy;
+  copy.write("partials/rag_badge.html.mustache", "{{rag_word}} {{> loop_a}}\n");
+  copy.write("partials/loop_a.mustache", "a {{> loop_b}}\n");
+  copy.write("partials/loop_b.mustache", "b\n{{>loop_a}}\n");
+  copy.write("partials/reply.text.mustache", "{{=<% %>=}}<%> reply.text %>\n");
+
+  plan::Diagnostics diagnostics;
+  EXPECT_FALSE(Templates::load(copy.folder().string(), diagnostics).has_value());
+  const std::string all = messages_of(diagnostics);
+  EXPECT_THAT(all, HasSubstr((copy.folder() / "partials" / "loop_b.mustache").string() +
+                             ":2:1: partial \"loop_a\" includes itself: loop_a > loop_b > "
+                             "loop_a"));
+  EXPECT_THAT(all,
+              HasSubstr((copy.folder() / "partials" / "reply.text.mustache").string() + ":1:1:"));
+}
+
+// Tests that partials nested deeper than rendering allows are refused when loading, and that
+// a chain at the limit renders.
+TEST(TemplatesLoadTest, BoundsPartialNesting) {
+  const auto chain = [](const TemplateCopy& copy, int depth) {
+    copy.write("partials/reply.text.mustache", "Replies: {{> chain1}}\n");
+    for (int i = 1; i <= depth; ++i) {
+      copy.write("partials/chain" + std::to_string(i) + ".mustache",
+                 i < depth ? "{{> chain" + std::to_string(i + 1) + "}}" : "end of chain");
+    }
+  };
+  TemplateCopy at_limit;
+  // reply.text itself is one level below the email's template.
+  chain(at_limit, Templates::kMaxPartialDepth - 1);
+  plan::Diagnostics diagnostics;
+  const std::optional<Templates> templates =
+      Templates::load(at_limit.folder().string(), diagnostics);
+  ASSERT_TRUE(templates.has_value()) << messages_of(diagnostics);
+  EXPECT_THAT(templates->render(notice(EmailKind::reminder, {scoping_milestone()})).text,
+              HasSubstr("Replies: end of chain"));
+
+  TemplateCopy too_deep;
+  chain(too_deep, Templates::kMaxPartialDepth);
+  plan::Diagnostics too_deep_diagnostics;
+  EXPECT_FALSE(Templates::load(too_deep.folder().string(), too_deep_diagnostics).has_value());
+  EXPECT_THAT(messages_of(too_deep_diagnostics), HasSubstr("partials nested deeper than"));
+}
+
+// Tests that a very long tag (50,000 characters) or tag line is checked without exhausting
+// the stack, and an unclosed one is located.
+TEST(TemplatesLoadTest, ChecksVeryLongTags) {
+  const std::string name(50'000, 'x');
+  TemplateCopy copy;
+  copy.write("partials/reply.html.mustache",
+             "<p>{{" + name + "}}</p>\n{{#" + name + "}}\n{{/" + name + "}}\n");
+  plan::Diagnostics diagnostics;
+  const std::optional<Templates> templates = Templates::load(copy.folder().string(), diagnostics);
+  ASSERT_TRUE(templates.has_value()) << messages_of(diagnostics);
+  EXPECT_THAT(templates->render(notice(EmailKind::reminder, {scoping_milestone()})).html,
+              HasSubstr("<p></p>"));
+
+  copy.write("partials/reply.html.mustache", "<p>\n  {{{" + name + "}}</p>\n");
+  plan::Diagnostics unclosed;
+  EXPECT_FALSE(Templates::load(copy.folder().string(), unclosed).has_value());
+  ASSERT_EQ(unclosed.size(), 1U) << messages_of(unclosed).substr(0, 400);
+  EXPECT_EQ(unclosed.items()[0].line, 2);
+  EXPECT_EQ(unclosed.items()[0].column, 3);
+  EXPECT_LT(unclosed.items()[0].message.size(), 300U);
+}
+
+// Tests that what a comment holds is not checked and never shows: a comment may hold whole
+// tags, such as an unescaped value commented out of an HTML part.
+TEST(TemplatesLoadTest, CommentsAreNotChecked) {
+  TemplateCopy copy;
+  copy.write("partials/reply.html.mustache",
+             "<p>Replies go to {{! {{{coordinator_name}}} }}{{coordinator_name}}</p>\n"
+             "{{! several lines,\n    {{& coordinator_address}} and {{#x}} }}\n");
+  plan::Diagnostics diagnostics;
+  const std::optional<Templates> templates = Templates::load(copy.folder().string(), diagnostics);
+  ASSERT_TRUE(templates.has_value()) << messages_of(diagnostics);
+  const RenderedEmail email = templates->render(notice(EmailKind::reminder, {scoping_milestone()}));
+  EXPECT_THAT(email.html, HasSubstr("<p>Replies go to DHR coordinator</p>\n"));
+  EXPECT_THAT(email.html, Not(HasSubstr("}")));
+  EXPECT_THAT(email.html, Not(HasSubstr("several lines")));
+}
+
+// Tests that `check` validates the test message's templates like every other kind's: a
+// folder made before they existed is told what is missing.
+TEST(TemplatesLoadTest, TestMessageTemplatesAreChecked) {
+  TemplateCopy copy;
+  fs::remove(copy.folder() / "test.html.mustache");
+  copy.write("test.text.mustache", "{{> reply.txt}}\n");
+  plan::Diagnostics diagnostics;
+  EXPECT_FALSE(Templates::load(copy.folder().string(), diagnostics).has_value());
+  const std::string all = messages_of(diagnostics);
+  EXPECT_THAT(all, HasSubstr((copy.folder() / "test.html.mustache").string() +
+                             ": missing template: the html part of test emails"));
+  EXPECT_THAT(all, HasSubstr((copy.folder() / "test.text.mustache").string() +
+                             ":1:1: partial \"reply.txt\" not found"));
 }
 
 // Tests that a folder that does not exist is one problem, not one per file.
@@ -578,6 +733,55 @@ TEST(TemplatesRenderTest, HtmlIsACompleteInlineStyledDocument) {
   }
 }
 
+// The widths an HTML part fixes in pixels (`width:700px`, `min-width:...`, `width="700"`),
+// leaving out `max-width`, which only bounds.
+std::vector<int> fixed_widths(const std::string& html) {
+  static const std::regex width(R"((^|[^-a-z])(min-)?width\s*(:\s*|=\s*"?)([0-9]+)(px)?)");
+  std::vector<int> widths;
+  for (auto it = std::sregex_iterator(html.begin(), html.end(), width);
+       it != std::sregex_iterator(); ++it) {
+    widths.push_back(std::stoi((*it)[4].str()));
+  }
+  return widths;
+}
+
+// The most cells any row of the HTML part has.
+std::size_t widest_row(const std::string& html) {
+  std::size_t widest = 0;
+  for (std::size_t row = html.find("<tr"); row != std::string::npos;
+       row = html.find("<tr", row + 3)) {
+    const std::size_t end = html.find("</tr>", row);
+    const std::string cells = html.substr(row, end - row);
+    // Nested tables (a milestone's details) count on their own.
+    const std::string own = cells.substr(0, cells.find("<table"));
+    widest = std::max<std::size_t>(widest, occurrences(own, "<td") + occurrences(own, "<th"));
+  }
+  return widest;
+}
+
+// Tests that every HTML part reads on a 320-pixel phone screen and in Outlook, which ignores
+// media queries: nothing is fixed wider than 320 pixels, no row has more than two cells (the
+// secondary facts go on lines of their own inside the cell), long words wrap, and the digest
+// still shows each milestone's due date, lead and status.
+TEST(TemplatesRenderTest, HtmlFitsANarrowScreenWithoutMediaQueries) {
+  const Templates templates = load_shipped();
+  for (const RenderedEmail& email : every_kind_of_email(templates)) {
+    for (int width : fixed_widths(email.html)) {
+      EXPECT_LE(width, 160) << email.subject;
+    }
+    EXPECT_LE(widest_row(email.html), 2U) << email.subject;
+  }
+  const RenderedEmail digest = templates.render(full_digest());
+  EXPECT_THAT(digest.html, HasSubstr("overflow-wrap:anywhere"));
+  EXPECT_THAT(digest.html, HasSubstr("word-break:break-word"));
+  EXPECT_THAT(digest.html, Not(HasSubstr("white-space:nowrap;\">Mon 3 Feb")));
+  for (const char* fact :
+       {"Due 31 March 2020", "Lead: Wearside Women in Need", "9 days overdue",
+        "Escalated to the chair", "Target: March 2020", "Overdue: 1", "Failed"}) {
+    EXPECT_THAT(digest.html, HasSubstr(fact));
+  }
+}
+
 // Tests that text parts use '\n' line ends, never show more than one blank line in a row,
 // keep the signature separator, and end with one line end.
 TEST(TemplatesRenderTest, TextIsTidy) {
@@ -640,8 +844,8 @@ TEST(TemplatesRenderTest, LongListsStopAtTwoHundredAndCountTheRest) {
                             "dhr-david 1.1 m" + std::to_string(i), "sent", ""});
   }
   for (int i = 0; i < 240; ++i) {
-    digest.recommendations.push_back({"dhr-" + std::to_string(i) + " recommendation 1", "red", 1,
-                                      0, 0, 0, 1});
+    digest.recommendations.push_back(
+        {"dhr-" + std::to_string(i) + " recommendation 1", "red", 1, 0, 0, 0, 1});
   }
   digest.total = 233;
   const RenderedEmail board = templates.render(digest);
@@ -675,15 +879,32 @@ TEST(TemplatesRenderTest, NoUnrenderedTags) {
 namespace plan_reminder::mail {
 namespace {
 
+// Tests that the test message `send-test` sends is a real email: it says it is a test, how
+// it was sent and to whom, and where replies go, in the same frame as every notice.
+TEST(TemplatesRenderTest, TestMessageSaysHowItWasSent) {
+  const Templates templates = load_shipped();
+  const RenderedEmail email = templates.render(test_message());
+  EXPECT_EQ(email.subject, "[Safer Sunderland Partnership] Test message from plan-reminder");
+  for (const std::string& part : {email.text, email.html}) {
+    EXPECT_THAT(part, HasSubstr("test message"));
+    EXPECT_THAT(part, HasSubstr("smtp://127.0.0.1:2525 (STARTTLS) as dhr-bot"));
+    EXPECT_THAT(part, HasSubstr("it-support@council.example.org"));
+    EXPECT_THAT(part, HasSubstr("dhr-coordinator@council.example.org"));
+    EXPECT_THAT(part, HasSubstr("sent on behalf of Safer Sunderland Partnership"));
+  }
+  EXPECT_THAT(email.html, HasSubstr("<strong>Test message.</strong>"));
+}
+
 // Tests that the coordinator's notice of refused files lists every problem, says the service
 // goes on with the last good version, and escapes HTML.
 TEST(TemplatesRenderTest, ProblemNoticeListsEveryProblem) {
   Templates templates = load_shipped();
   ProblemView view;
   view.partnership = "Safer Sunderland Partnership";
-  view.problems = {"plans/david.yaml:57:21: recommendations[0].actions[1].milestones[0].target: "
-                   "unrecognised target date \"Spring 2020\"",
-                   "agencies.yaml:3:5: agencies.wwin.to: has no address <none>"};
+  view.problems = {
+      "plans/david.yaml:57:21: recommendations[0].actions[1].milestones[0].target: "
+      "unrecognised target date \"Spring 2020\"",
+      "agencies.yaml:3:5: agencies.wwin.to: has no address <none>"};
   view.since = "Mon 3 Feb 2020 10:15";
   RenderedEmail email = templates.render(view);
   EXPECT_EQ(email.subject, "[plan-reminder] Plan files not loaded: 2 problems to fix");
