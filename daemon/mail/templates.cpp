@@ -950,8 +950,7 @@ mustache::data digest_data(const DigestView& view) {
   set_milestones(out, "due_soon", view.due_soon);
   set_milestones(out, "completed", view.completed);
   set_milestones(out, "undated", view.undated);
-  set_rag_rows(out, "recommendations", view.recommendations, "recommendation",
-               "recommendations");
+  set_rag_rows(out, "recommendations", view.recommendations, "recommendation", "recommendations");
   set_rag_rows(out, "agencies", view.agencies, "agency", "agencies");
   set_audit_rows(out, "audit", view.audit);
   set_audit_rows(out, "failures", view.failures);
@@ -1049,8 +1048,18 @@ std::optional<Templates> Templates::load(const std::string& folder, plan::Diagno
   for (EmailKind kind : kKinds) {
     for (const char* part : kParts) {
       const std::string key = template_key(kind, part);
+      fs::path file = root / (key + kExtension);
+      // The test message's templates came with send-test's rework: a copy of the templates made
+      // before it lacks them, and must still load after an upgrade, so they come from the
+      // installed templates until the copy has its own.
+      if (kind == EmailKind::test && !fs::exists(fs::symlink_status(file, error))) {
+        fs::path installed = fs::path(default_folder()) / (key + kExtension);
+        if (fs::exists(installed, error)) {
+          file = installed;
+        }
+      }
       read(
-          key, root / (key + kExtension),
+          key, file,
           std::string("missing template: the ") + part + " part of " + to_string(kind) + " emails");
     }
   }
