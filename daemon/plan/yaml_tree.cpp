@@ -41,6 +41,10 @@ struct Refused {
 constexpr std::size_t kMaxAliasedBytes = 4 * 1024 * 1024;
 constexpr std::size_t kNodeCost = 64;
 
+// A plan of a thousand actions has about 100,000 values (keys, texts, lists); a file with many
+// more is not a plan, and building its tree would hold hundreds of megabytes.
+constexpr std::size_t kMaxNodes = 500'000;
+
 // What a node costs to copy, in the units of kMaxAliasedBytes.
 std::size_t copy_cost(const Node& node) {
   std::size_t cost = kNodeCost + node.scalar.size();
@@ -190,6 +194,11 @@ class TreeBuilder : public YAML::EventHandler {
   }
 
   void complete(Node node, YAML::anchor_t anchor) {
+    if (++nodes_ > kMaxNodes) {
+      throw Refused{node.mark, "the file holds more than " + std::to_string(kMaxNodes / 1000) +
+                                   ",000 YAML values (keys, texts and lists), far more than any "
+                                   "plan; is it the right file?"};
+    }
     if (anchor != 0) {
       std::size_t cost = copy_cost(node);
       count_copy(node.mark, cost);
@@ -267,6 +276,7 @@ class TreeBuilder : public YAML::EventHandler {
   };
   std::map<YAML::anchor_t, Anchored> anchors_;
   std::size_t copied_bytes_ = 0;
+  std::size_t nodes_ = 0;
   Node root_;
   int documents_ = 0;
 };

@@ -245,6 +245,21 @@ TEST(PlanLoaderHostile, LargeAnchorAliasedManyTimesIsRefusedAtOnce) {
                             "(*name) up to here repeat more than 4 MiB")));
 }
 
+// Tests that a file of more values than any plan has is refused where it passes the limit,
+// before its tree grows to hundreds of megabytes.
+TEST(PlanLoaderHostile, FileOfTooManyValuesIsRefused) {
+  std::string text = "review:\n  id: dhr-test\nrecommendations:\n";
+  for (int i = 0; i < 600'000; ++i) {
+    text += "  - x\n";
+  }
+  // Five values before the list: the 500,001st value is its 499,996th item.
+  std::vector<std::string> problems = PlanProblems(text);
+  EXPECT_THAT(problems, ElementsAre("plan.yaml:" + std::to_string(3 + 499'996) +
+                                    ":5: invalid YAML: the file holds more than 500,000 YAML "
+                                    "values (keys, texts and lists), far more than any plan; is "
+                                    "it the right file?"));
+}
+
 // Tests that bytes that are not UTF-8 are refused at the first of them, counted in characters.
 TEST(PlanLoaderHostile, InvalidUtf8IsRefusedAtTheFirstBadByte) {
   EXPECT_THAT(PlanProblems("review:\n  id: dhr-test\n  title: Caf\xc3\xa9 r\xe9view\n"),
