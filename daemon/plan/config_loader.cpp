@@ -74,14 +74,14 @@ std::string password_file_problem(const std::string& path) {
   // O_NONBLOCK: opening a FIFO must not wait for a writer.
   int descriptor = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
   if (descriptor < 0) {
-    return "cannot open the SMTP password file " + path + ": " + std::strerror(errno);
+    return "cannot read the SMTP password file " + path + ": " + std::strerror(errno);
   }
   struct stat status {};
   int stat_result = ::fstat(descriptor, &status);
   int stat_errno = errno;
   ::close(descriptor);
   if (stat_result != 0) {
-    return "cannot open the SMTP password file " + path + ": " + std::strerror(stat_errno);
+    return "cannot read the SMTP password file " + path + ": " + std::strerror(stat_errno);
   }
   if (S_ISDIR(status.st_mode)) {
     return "the SMTP password file " + path + " is a folder, not a file";

@@ -1588,7 +1588,7 @@ TEST(ConfigLoader, UnusablePasswordFilesAreRefused) {
                                  "600 " +
                                  open_to_all.string() + " (or 640 with the service's group)")));
   EXPECT_THAT(problems_for(root / "missing"),
-              ElementsAre(at_key("cannot open the SMTP password file " +
+              ElementsAre(at_key("cannot read the SMTP password file " +
                                  (root / "missing").string() + ": No such file or directory")));
   fs::create_directory(root / "folder");
   EXPECT_THAT(problems_for(root / "folder"),
@@ -1625,7 +1625,7 @@ TEST(ConfigLoader, CredentialIsCheckedWhereSystemdProvidesIt) {
       SmtpProblems(smtp),
       ElementsAre(std::string(kConfigFile) +
                   ":8:17: transport.smtp.credential: the systemd credential "
-                  "'smtp-password': cannot open the SMTP password file " +
+                  "'smtp-password': cannot read the SMTP password file " +
                   (folder.path() / "smtp-password").string() + ": No such file or directory"));
   { std::ofstream(folder.path() / "smtp-password") << "secret-value\n"; }
   fs::permissions(folder.path() / "smtp-password", fs::perms::owner_read);
