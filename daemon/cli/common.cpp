@@ -14,8 +14,8 @@ void add_config_option(CLI::App* command, std::string& config) {
 }
 
 void print_diagnostics(const plan::Diagnostics& diagnostics, std::ostream& out) {
-  for (const auto& diagnostic : diagnostics.items()) {
-    out << diagnostic.to_string() << '\n';
+  for (const auto& line : diagnostics.lines()) {
+    out << line << '\n';
   }
 }
 

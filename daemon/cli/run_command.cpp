@@ -102,8 +102,8 @@ int run_daemon(const RunArguments& args) {
   service::DeploymentLoad load = loader.load(args.config);
   if (!load.deployment) {
     // Through the log, so that under journald these carry the error priority.
-    for (const auto& diagnostic : load.diagnostics.items()) {
-      spdlog::error("{}", diagnostic.to_string());
+    for (const auto& line : load.diagnostics.lines()) {
+      spdlog::error("{}", line);
     }
     spdlog::error("not started: fix the problems above (see 'plan-reminder check')");
     return exit_code_for(load.diagnostics);

@@ -189,21 +189,10 @@ std::unique_ptr<Transport> assemble_transport(const plan::Transport& settings,
     }
     return make_maildir_transport(settings.maildir);
   }
+  // The config loader has checked what needs no network (a username with a password, one
+  // source of it, the password file's kind and mode, plaintext only to loopback).
   const plan::SmtpSettings& smtp = settings.smtp;
   bool has_password = !smtp.password_file.empty() || !smtp.credential.empty();
-  if (!smtp.password_file.empty() && !smtp.credential.empty()) {
-    error = "transport.smtp: give either password_file or credential, not both";
-    return nullptr;
-  }
-  if (has_password && smtp.username.empty()) {
-    error = "transport.smtp: a password is given but no username to authenticate as";
-    return nullptr;
-  }
-  if (!has_password && !smtp.username.empty()) {
-    error = "transport.smtp: username '" + smtp.username +
-            "' needs a password: give password_file or credential";
-    return nullptr;
-  }
   std::string password;
   if (has_password) {
     auto read = read_password(smtp, error);

@@ -1,6 +1,10 @@
 #include "plan/address.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <algorithm>
+#include <cstring>
 
 namespace plan_reminder::plan {
 namespace {
@@ -74,6 +78,68 @@ std::string address_problem(std::string_view address) {
   return {};
 }
 
+std::string display_name_problem(std::string_view name) {
+  if (name.find_first_of("\"<>") != std::string_view::npos) {
+    return "has '\"', '<' or '>', which would let a name pose as an address; write the name "
+           "alone";
+  }
+  return {};
+}
+
+std::string folded_address(std::string_view address) {
+  std::string folded(address);
+  std::transform(folded.begin(), folded.end(), folded.begin(), [](char c) {
+    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  });
+  return folded;
+}
+
+bool same_address(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && folded_address(a) == folded_address(b);
+}
+
+std::string url_host(std::string_view url) {
+  auto scheme_end = url.find("://");
+  if (scheme_end == std::string_view::npos) {
+    return {};
+  }
+  std::string_view authority = url.substr(scheme_end + 3);
+  authority = authority.substr(0, authority.find_first_of("/?#"));
+  if (auto at = authority.rfind('@'); at != std::string_view::npos) {
+    authority.remove_prefix(at + 1);
+  }
+  std::string_view host;
+  if (!authority.empty() && authority.front() == '[') {
+    auto close = authority.find(']');
+    host = close == std::string_view::npos ? authority : authority.substr(0, close + 1);
+  } else {
+    host = authority.substr(0, authority.find(':'));
+  }
+  return folded_address(host);
+}
+
+bool is_loopback_host(std::string_view host_text) {
+  std::string host = folded_address(host_text);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  if (!host.empty() && host.back() == '.') {
+    host.pop_back();
+  }
+  if (host == "localhost") {
+    return true;
+  }
+  in_addr v4{};
+  if (::inet_pton(AF_INET, host.c_str(), &v4) == 1) {
+    return (ntohl(v4.s_addr) >> 24) == 127;
+  }
+  in6_addr v6{};
+  if (::inet_pton(AF_INET6, host.c_str(), &v6) == 1) {
+    return IN6_IS_ADDR_LOOPBACK(&v6) || (IN6_IS_ADDR_V4MAPPED(&v6) && v6.s6_addr[12] == 127);
+  }
+  return false;
+}
+
 std::optional<NamedAddress> parse_named_address(std::string_view text, std::string& problem) {
   text = trim(text);
   NamedAddress result;
@@ -89,7 +155,7 @@ std::optional<NamedAddress> parse_named_address(std::string_view text, std::stri
     if (name.size() >= 2 && name.front() == '"' && name.back() == '"') {
       name = name.substr(1, name.size() - 2);
     }
-    if (name.find_first_of("\"<>") != std::string_view::npos) {
+    if (!display_name_problem(name).empty()) {
       problem = "has a display name with '\"', '<' or '>'";
       return std::nullopt;
     }

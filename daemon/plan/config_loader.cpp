@@ -4,8 +4,17 @@
 #include "plan/loader_common.h"
 #include "plan/loaders.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
 
 namespace plan_reminder::plan {
 namespace {
@@ -51,18 +60,96 @@ std::optional<RateLimit> read_rate_limit(FileContext& context, const Entry& entr
   }
   if (!ok) {
     context.error(entry.mark(), entry.path,
-                  "expected a rate such as 30/minute (per second, minute or hour), found '" +
-                      *text + "'");
+                  "expected a rate such as 30/minute (per second, minute or hour), found " +
+                      quote_value(*text));
     return std::nullopt;
   }
   return limit;
 }
 
+// Why the SMTP password file at `path` cannot be used, or empty when it can, from what open()
+// and fstat() say: the password itself is never read here, so it can never reach a message.
+// The transport checks the same again when it reads the file.
+std::string password_file_problem(const std::string& path) {
+  // O_NONBLOCK: opening a FIFO must not wait for a writer.
+  int descriptor = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+  if (descriptor < 0) {
+    return "cannot read the SMTP password file " + path + ": " + std::strerror(errno);
+  }
+  struct stat status {};
+  int stat_result = ::fstat(descriptor, &status);
+  int stat_errno = errno;
+  ::close(descriptor);
+  if (stat_result != 0) {
+    return "cannot read the SMTP password file " + path + ": " + std::strerror(stat_errno);
+  }
+  if (S_ISDIR(status.st_mode)) {
+    return "the SMTP password file " + path + " is a folder, not a file";
+  }
+  if (!S_ISREG(status.st_mode)) {
+    return "the SMTP password file " + path + " is not a regular file";
+  }
+  if ((status.st_mode & (S_IROTH | S_IWOTH)) != 0) {
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(status.st_mode & 07777));
+    return "the SMTP password file " + path + " can be read or written by every user (mode " +
+           mode + "): run chmod 600 " + path + " (or 640 with the service's group)";
+  }
+  if (status.st_size == 0) {
+    return "the SMTP password file " + path + " is empty";
+  }
+  return {};
+}
+
+// The rules of SmtpSettings that need no network, each reported at its key, so that `check`
+// refuses exactly what the transport would: make_transport relies on them.
+void check_smtp(FileContext& context, const MappingReader& map, const SmtpSettings& smtp) {
+  Entry password_file = map.get("password_file");
+  Entry credential = map.get("credential");
+  Entry password = password_file ? password_file : credential;
+  if (password && !map.get("username")) {
+    context.error(password.key->mark, password.path,
+                  "a password needs a username to authenticate as: add 'username'");
+  }
+  if (!smtp.password_file.empty()) {
+    std::string problem = password_file_problem(smtp.password_file);
+    if (!problem.empty()) {
+      context.error(password_file.mark(), password_file.path, problem);
+    }
+  }
+  if (credential && (smtp.credential == "." || smtp.credential == "..")) {
+    context.error(credential.mark(), credential.path,
+                  quote_value(smtp.credential) + " is not a credential name");
+  } else if (!smtp.credential.empty()) {
+    // Where systemd provides the credential (the service, and `check` as its ExecReload) it
+    // must be usable; elsewhere there is nothing to look at.
+    const char* directory = std::getenv("CREDENTIALS_DIRECTORY");
+    if (directory != nullptr && *directory != '\0') {
+      std::string problem =
+          password_file_problem((std::filesystem::path(directory) / smtp.credential).string());
+      if (!problem.empty()) {
+        context.error(credential.mark(), credential.path,
+                      "the systemd credential " + quote_value(smtp.credential) + ": " + problem);
+      }
+    }
+  }
+  Entry plaintext = map.get("allow_plaintext");
+  if (smtp.allow_plaintext && smtp.url.rfind("smtp://", 0) == 0) {
+    std::string host = url_host(smtp.url);
+    if (!is_loopback_host(host)) {
+      context.error(plaintext.mark(), plaintext.path,
+                    "plaintext is allowed only to a loopback host (localhost, 127.0.0.0/8, ::1), "
+                    "not " +
+                        quote_value(host) + ": remove it to use STARTTLS, or use smtps://");
+    }
+  }
+}
+
 SmtpSettings read_smtp(FileContext& context, const Entry& entry) {
   SmtpSettings smtp;
   MappingReader map(context, entry,
-                    {"url", "username", "password_file", "credential", "ca_file",
-                     "allow_plaintext", "rate_limit", "password"});
+                    {"url", "username", "password_file", "credential", "ca_file", "allow_plaintext",
+                     "rate_limit", "password"});
   if (!map.valid()) {
     return smtp;
   }
@@ -75,11 +162,14 @@ SmtpSettings read_smtp(FileContext& context, const Entry& entry) {
   if (auto text = read_text(context, url, Lines::one)) {
     if (text->rfind("smtp://", 0) != 0 && text->rfind("smtps://", 0) != 0) {
       context.error(url.mark(), url.path,
-                    "expected a URL starting smtp:// (STARTTLS) or smtps:// (TLS), found '" +
-                        *text + "'");
+                    "expected a URL starting smtp:// (STARTTLS) or smtps:// (TLS), found " +
+                        quote_value(*text));
     } else if (text->find('@') != std::string::npos) {
       context.error(url.mark(), url.path,
                     "the URL must not contain credentials; use 'username' and 'password_file'");
+    } else if (url_host(*text).empty()) {
+      context.error(url.mark(), url.path,
+                    "the URL names no host; expected smtp://host:587 or smtps://host:465");
     } else {
       smtp.url = *text;
     }
@@ -105,6 +195,7 @@ SmtpSettings read_smtp(FileContext& context, const Entry& entry) {
   if (Entry rate = map.get("rate_limit")) {
     smtp.rate_limit = read_rate_limit(context, rate);
   }
+  check_smtp(context, map, smtp);
   return smtp;
 }
 
@@ -145,8 +236,8 @@ Policy read_policy(FileContext& context, const Entry& entry) {
     for (const Entry& item : list_items(context, reminders)) {
       if (auto value = read_int(context, item, 1, 365)) {
         if (std::find(days.begin(), days.end(), *value) != days.end()) {
-          context.error(item.mark(), item.path, "reminder " + std::to_string(*value) +
-                                                    " days before is listed twice");
+          context.error(item.mark(), item.path,
+                        "reminder " + std::to_string(*value) + " days before is listed twice");
           continue;
         }
         days.push_back(*value);
@@ -231,7 +322,8 @@ std::optional<Config> parse_config(std::string_view text, const std::string& fil
     if (parse_named_address(*text, problem)) {
       config.from = *text;
     } else {
-      context.error(from.mark(), from.path, "'" + *text + "' is not a sender address: " + problem);
+      context.error(from.mark(), from.path,
+                    quote_value(*text) + " is not a sender address: " + problem);
     }
   }
 
@@ -248,8 +340,8 @@ std::optional<Config> parse_config(std::string_view text, const std::string& fil
           error = "cannot read the holiday file " + path + ": " + error;
         } else if (!(loaded = calendar::BankHolidays::from_gov_uk_json(json, "england-and-wales",
                                                                        error))) {
-          error = "the holiday file " + path + " is not in the gov.uk bank-holidays.json format: " +
-                  error;
+          error = "the holiday file " + path +
+                  " is not in the gov.uk bank-holidays.json format: " + error;
         }
         if (loaded) {
           config.holidays = std::move(*loaded);
@@ -260,8 +352,8 @@ std::optional<Config> parse_config(std::string_view text, const std::string& fil
         }
       }
     }
-    if (auto quarters = read_choice(context, calendar_map.get("quarters"),
-                                    {"calendar", "financial"})) {
+    if (auto quarters =
+            read_choice(context, calendar_map.get("quarters"), {"calendar", "financial"})) {
       config.quarters = *quarters == "financial" ? QuarterStyle::financial : QuarterStyle::calendar;
     }
   }
@@ -278,8 +370,8 @@ std::optional<Config> load_config(const std::string& file, Diagnostics& out) {
   std::string text;
   std::string error;
   if (!read_file(file, text, error)) {
-    out.add(Diagnostic{file, 0, 0, "", "cannot read the configuration: " + error,
-                       FileKind::config});
+    out.add(
+        Diagnostic{file, 0, 0, "", "cannot read the configuration: " + error, FileKind::config});
     return std::nullopt;
   }
   return parse_config(text, file, out);

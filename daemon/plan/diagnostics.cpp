@@ -1,36 +1,193 @@
 #include "plan/diagnostics.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <set>
 #include <tuple>
 
 namespace plan_reminder::plan {
+namespace {
+
+// Longest key path and message shown, whatever they hold.
+constexpr std::size_t kMaxKeyPath = 200;
+constexpr std::size_t kMaxMessage = 2000;
+
+// The code point of the UTF-8 sequence at `at` and its length, or length 0 when the bytes are
+// not UTF-8.
+std::pair<char32_t, std::size_t> decode(std::string_view text, std::size_t at) {
+  auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+  unsigned char first = byte(at);
+  std::size_t length = first >= 0xC2 && first <= 0xDF   ? 2
+                       : first >= 0xE0 && first <= 0xEF ? 3
+                       : first >= 0xF0 && first <= 0xF4 ? 4
+                                                        : 0;
+  if (length == 0 || at + length > text.size()) {
+    return {0, 0};
+  }
+  char32_t code = first & (0xFF >> (length + 1));
+  for (std::size_t i = 1; i < length; ++i) {
+    if ((byte(at + i) & 0xC0) != 0x80) {
+      return {0, 0};
+    }
+    code = (code << 6) | (byte(at + i) & 0x3F);
+  }
+  bool overlong = (length == 3 && code < 0x800) || (length == 4 && code < 0x10000);
+  if (overlong || (code >= 0xD800 && code <= 0xDFFF) || code > 0x10FFFF) {
+    return {0, 0};
+  }
+  return {code, length};
+}
+
+// Characters that move the cursor, end a line or reorder text on display.
+bool is_hidden_control(char32_t code) {
+  return (code >= 0x80 && code <= 0x9F) || code == 0x2028 || code == 0x2029 ||
+         (code >= 0x200E && code <= 0x200F) || (code >= 0x202A && code <= 0x202E) ||
+         (code >= 0x2066 && code <= 0x2069);
+}
+
+// The first `limit` characters of `text` (whole UTF-8 sequences), then "…" when it is longer.
+std::string cut(std::string text, std::size_t limit) {
+  std::size_t characters = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) {
+      continue;
+    }
+    if (characters++ == limit) {
+      text.resize(i);
+      text += "\u2026";
+      break;
+    }
+  }
+  return text;
+}
+
+}  // namespace
+
+std::string escape_for_display(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  char code[16];
+  for (std::size_t i = 0; i < text.size();) {
+    auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20 && c < 0x7f) {
+      out += static_cast<char>(c);
+      ++i;
+      continue;
+    }
+    if (c < 0x80) {
+      if (c == '\n') {
+        out += "\\n";
+      } else if (c == '\r') {
+        out += "\\r";
+      } else if (c == '\t') {
+        out += "\\t";
+      } else {
+        std::snprintf(code, sizeof code, "\\x%02x", static_cast<unsigned>(c));
+        out += code;
+      }
+      ++i;
+      continue;
+    }
+    auto [point, length] = decode(text, i);
+    if (length == 0) {
+      std::snprintf(code, sizeof code, "\\x%02x", static_cast<unsigned>(c));
+      out += code;
+      ++i;
+    } else if (is_hidden_control(point)) {
+      std::snprintf(code, sizeof code, "\\u{%x}", static_cast<unsigned>(point));
+      out += code;
+      i += length;
+    } else {
+      out.append(text.substr(i, length));
+      i += length;
+    }
+  }
+  return out;
+}
+
+std::string quote_value(std::string_view text, char quote) {
+  return quote + cut(std::string(text), kQuotedCharacters) + quote;
+}
 
 std::string Diagnostic::to_string() const {
-  std::string out = file;
+  std::string out = escape_for_display(file);
   if (line > 0) {
     out += ':' + std::to_string(line) + ':' + std::to_string(column);
   }
   out += ": ";
   if (!key_path.empty()) {
-    out += key_path + ": ";
+    out += escape_for_display(cut(key_path, kMaxKeyPath)) + ": ";
   }
-  out += message;
+  out += escape_for_display(cut(message, kMaxMessage));
   return out;
 }
 
+void Diagnostics::add(Diagnostic diagnostic) {
+  ++total_;
+  std::size_t& listed = listed_per_file_[diagnostic.file];
+  if (listed >= kListedPerFile || items_.size() >= kListedInAll) {
+    Unlisted& unlisted = unlisted_[diagnostic.file];
+    // A configuration problem among them keeps `check`'s exit code right.
+    if (unlisted.count++ == 0 || diagnostic.kind != FileKind::plan) {
+      unlisted.kind = diagnostic.kind;
+    }
+    return;
+  }
+  ++listed;
+  items_.push_back(std::move(diagnostic));
+}
+
 void Diagnostics::append(const Diagnostics& other) {
-  items_.insert(items_.end(), other.items_.begin(), other.items_.end());
+  for (const Diagnostic& diagnostic : other.items_) {
+    add(diagnostic);
+  }
+  for (const auto& [file, unlisted] : other.unlisted_) {
+    Unlisted& mine = unlisted_[file];
+    if (mine.count == 0 || unlisted.kind != FileKind::plan) {
+      mine.kind = unlisted.kind;
+    }
+    mine.count += unlisted.count;
+    total_ += unlisted.count;
+  }
 }
 
 bool Diagnostics::any_of_kind(FileKind kind) const {
   return std::any_of(items_.begin(), items_.end(),
-                     [kind](const Diagnostic& d) { return d.kind == kind; });
+                     [kind](const Diagnostic& d) { return d.kind == kind; }) ||
+         std::any_of(unlisted_.begin(), unlisted_.end(),
+                     [kind](const auto& entry) { return entry.second.kind == kind; });
 }
 
 void Diagnostics::sort() {
   std::stable_sort(items_.begin(), items_.end(), [](const Diagnostic& a, const Diagnostic& b) {
     return std::tie(a.file, a.line, a.column) < std::tie(b.file, b.line, b.column);
   });
+}
+
+std::vector<std::string> Diagnostics::lines() const {
+  std::vector<std::string> out;
+  out.reserve(items_.size() + unlisted_.size());
+  std::set<std::string_view> summed_up;
+  auto sum_up = [&](const std::string& file) {
+    auto found = unlisted_.find(file);
+    if (found == unlisted_.end() || !summed_up.insert(found->first).second) {
+      return;
+    }
+    std::size_t count = found->second.count;
+    out.push_back(escape_for_display(file) + ": ... and " + std::to_string(count) + " more " +
+                  (count == 1 ? "problem" : "problems") + " in this file, not listed");
+  };
+  for (std::size_t i = 0; i < items_.size(); ++i) {
+    out.push_back(items_[i].to_string());
+    bool last_of_file = i + 1 == items_.size() || items_[i + 1].file != items_[i].file;
+    if (last_of_file) {
+      sum_up(items_[i].file);
+    }
+  }
+  for (const auto& [file, unlisted] : unlisted_) {
+    sum_up(file);
+  }
+  return out;
 }
 
 }  // namespace plan_reminder::plan

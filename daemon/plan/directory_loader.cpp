@@ -17,7 +17,7 @@ std::vector<std::string> read_addresses(FileContext& context, const Entry& entry
   } else {
     items = list_items(context, entry);
   }
-  std::set<std::string, std::less<>> seen;
+  std::set<std::string, std::less<>> seen;  // folded: A@B.example is a@b.example
   for (const Entry& item : items) {
     auto text = read_text(context, item, Lines::one);
     if (!text) {
@@ -26,11 +26,11 @@ std::vector<std::string> read_addresses(FileContext& context, const Entry& entry
     std::string problem = address_problem(*text);
     if (!problem.empty()) {
       context.error(item.mark(), item.path,
-                    "'" + *text + "' is not an email address: it " + problem);
+                    quote_value(*text) + " is not an email address: it " + problem);
       continue;
     }
-    if (!seen.insert(*text).second) {
-      context.error(item.mark(), item.path, "address '" + *text + "' is listed twice");
+    if (!seen.insert(folded_address(*text)).second) {
+      context.error(item.mark(), item.path, "address " + quote_value(*text) + " is listed twice");
       continue;
     }
     addresses.push_back(*text);
@@ -40,8 +40,22 @@ std::vector<std::string> read_addresses(FileContext& context, const Entry& entry
 
 // `to:` with nothing in it: mail must never go to a role with no address.
 bool is_empty_list(const Entry& entry) {
-  return entry && (entry.value->is_null() ||
-                   (entry.value->is_sequence() && entry.value->items.empty()));
+  return entry &&
+         (entry.value->is_null() || (entry.value->is_sequence() && entry.value->items.empty()));
+}
+
+// A name shown in emails, as a display name or in the text: one line, no '<', '>' or '"'.
+std::string read_name(FileContext& context, const Entry& entry) {
+  auto name = read_text(context, entry, Lines::one);
+  if (!name) {
+    return {};
+  }
+  std::string problem = display_name_problem(*name);
+  if (!problem.empty()) {
+    context.error(entry.mark(), entry.path, "the name " + quote_value(*name) + " " + problem);
+    return {};
+  }
+  return *name;
 }
 
 // A role mailbox: {name, to, cc}.
@@ -52,7 +66,7 @@ Mailbox read_mailbox(FileContext& context, const Entry& entry, bool name_require
     return mailbox;
   }
   Entry name = name_required ? map.require("name", "the name used in emails") : map.get("name");
-  mailbox.name = read_text(context, name, Lines::one).value_or("");
+  mailbox.name = read_name(context, name);
   Entry to = map.require("to", "a list of email addresses");
   mailbox.to = read_addresses(context, to);
   if (is_empty_list(to)) {
@@ -77,9 +91,7 @@ std::optional<Directory> parse_directory(std::string_view text, const std::strin
 
   MappingReader partnership(context, top.require("partnership", "the partnership's roles"),
                             {"name", "chair", "coordinator", "digest"});
-  directory.partnership =
-      read_text(context, partnership.require("name", "the partnership's name"), Lines::one)
-          .value_or("");
+  directory.partnership = read_name(context, partnership.require("name", "the partnership's name"));
   directory.chair = read_mailbox(
       context, partnership.require("chair", "the chair's role mailbox: {name, to}"), true);
   directory.coordinator = read_mailbox(
@@ -90,7 +102,7 @@ std::optional<Directory> parse_directory(std::string_view text, const std::strin
                        partnership.require("digest", "who receives the weekly digest: {to}"),
                        {"name", "to", "cc", "list"});
   if (digest.valid()) {
-    directory.digest.name = read_text(context, digest.get("name"), Lines::one).value_or("");
+    directory.digest.name = read_name(context, digest.get("name"));
     Entry to = digest.require("to", "a list of email addresses");
     directory.digest.to = read_addresses(context, to);
     if (is_empty_list(to)) {
@@ -117,7 +129,7 @@ std::optional<Directory> parse_directory(std::string_view text, const std::strin
       auto [first, inserted] = seen.emplace(*id, key.mark.line);
       if (!inserted) {
         context.error(key.mark, agency_entry.path,
-                      "duplicate agency id '" + *id + "' (first given at line " +
+                      "duplicate agency id " + quote_value(*id) + " (first given at line " +
                           std::to_string(first->second) + ")");
         continue;
       }

@@ -2,33 +2,74 @@
 
 #include "plan/loaders.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
+#include <memory>
 
 namespace plan_reminder::plan {
 
 bool read_file(const std::string& path, std::string& text, std::string& error) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  text.clear();
+  // O_NONBLOCK: opening a FIFO must not wait for a writer; fstat() then refuses it.
+  int descriptor = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+  if (descriptor < 0) {
     error = std::strerror(errno);
     return false;
   }
-  in.seekg(0, std::ios::end);
-  auto size = in.tellg();
-  if (size < 0) {
-    error = "cannot determine the file's size";
-    return false;
-  }
-  text.resize(static_cast<std::size_t>(size));
-  in.seekg(0);
-  in.read(text.data(), size);
-  if (!in) {
+  std::unique_ptr<int, void (*)(int*)> owner(&descriptor, [](int* fd) { ::close(*fd); });
+  struct stat status {};
+  if (::fstat(descriptor, &status) != 0) {
     error = std::strerror(errno);
     return false;
   }
-  return true;
+  if (S_ISDIR(status.st_mode)) {
+    error = "it is a folder, not a file";
+    return false;
+  }
+  if (!S_ISREG(status.st_mode)) {
+    error = std::string("it is not a regular file (") +
+            (S_ISFIFO(status.st_mode)   ? "a FIFO"
+             : S_ISSOCK(status.st_mode) ? "a socket"
+                                        : "a device") +
+            ")";
+    return false;
+  }
+  auto too_large = [&error] {
+    error = "it is larger than " + std::to_string(kMaxFileBytes / (1024 * 1024)) +
+            " MiB, too large for a plan, directory or configuration file";
+  };
+  if (status.st_size > static_cast<off_t>(kMaxFileBytes)) {
+    too_large();
+    return false;
+  }
+  text.reserve(static_cast<std::size_t>(status.st_size));
+  char buffer[65536];
+  for (;;) {
+    ssize_t count = ::read(descriptor, buffer, sizeof buffer);
+    if (count < 0 && errno == EINTR) {
+      continue;
+    }
+    if (count < 0) {
+      error = std::strerror(errno);
+      text.clear();
+      return false;
+    }
+    if (count == 0) {
+      return true;
+    }
+    // The file may grow while it is read.
+    if (text.size() + static_cast<std::size_t>(count) > kMaxFileBytes) {
+      too_large();
+      text.clear();
+      return false;
+    }
+    text.append(buffer, static_cast<std::size_t>(count));
+  }
 }
 
 std::optional<yaml::Node> parse_document(FileContext& context, std::string_view text) {

@@ -13,7 +13,13 @@
 
 namespace plan_reminder::plan {
 
-// Reads a whole file; on failure returns false and sets `error` ("No such file or directory").
+// The largest file read_file() reads: a plan of a thousand actions is under 1 MiB.
+inline constexpr std::size_t kMaxFileBytes = 16 * 1024 * 1024;
+
+// Reads a whole regular file; on failure returns false and sets `error` to why, as a phrase to
+// follow "cannot read X: " ("No such file or directory", "it is a folder, not a file", "it is
+// not a regular file (a FIFO)", "it is larger than 16 MiB, ..."). Never blocks on a FIFO or a
+// device, and reads nothing larger than kMaxFileBytes. Safe for any path a user can name.
 bool read_file(const std::string& path, std::string& text, std::string& error);
 
 std::optional<Config> parse_config(std::string_view text, const std::string& file,

@@ -16,8 +16,8 @@ bool claim_id(FileContext& context, FirstSeen& seen, const Entry& entry, const s
   auto [found, inserted] = seen.emplace(id, entry.mark().line);
   if (!inserted) {
     context.error(entry.mark(), entry.path,
-                  "duplicate " + std::string(what) + " id '" + id + "' (first given at line " +
-                      std::to_string(found->second) + ")");
+                  "duplicate " + std::string(what) + " id " + quote_value(id) +
+                      " (first given at line " + std::to_string(found->second) + ")");
   }
   return inserted;
 }
@@ -55,7 +55,7 @@ std::vector<AgencyRef> read_agency_refs(FileContext& context, const Entry& entry
   for (const Entry& item : items) {
     if (auto id = read_slug(context, item)) {
       if (!seen.insert(*id).second) {
-        context.error(item.mark(), item.path, "agency '" + *id + "' is listed twice");
+        context.error(item.mark(), item.path, "agency " + quote_value(*id) + " is listed twice");
         continue;
       }
       refs.push_back(AgencyRef{*id, item.mark().line, item.mark().column});
@@ -83,10 +83,10 @@ Milestone read_milestone(FileContext& context, const Entry& entry, std::size_t p
   } else {
     claim_id(context, ids, map.self(), milestone.id, "milestone");
   }
-  milestone.text = read_text(context, map.require("text", "what will have happened"), Lines::one)
-                       .value_or("");
-  if (auto target = read_target_entry(context, map.require("target", "a target date, or TBC"),
-                                      quarters)) {
+  milestone.text =
+      read_text(context, map.require("text", "what will have happened"), Lines::one).value_or("");
+  if (auto target =
+          read_target_entry(context, map.require("target", "a target date, or TBC"), quarters)) {
     milestone.target = std::move(*target);
   }
   if (Entry revised = map.get("revised_target")) {
@@ -112,14 +112,14 @@ Action read_action(FileContext& context, const Entry& entry, FirstSeen& action_i
     action.id = *value;
     claim_id(context, action_ids, id, action.id, "action");
   }
-  action.text = read_text(context, map.require("text", "what will be done"), Lines::many)
-                    .value_or("");
+  action.text =
+      read_text(context, map.require("text", "what will be done"), Lines::many).value_or("");
   action.lead = read_agency_refs(context, map.require("lead", "the lead agency ids"), true);
   action.support = read_agency_refs(context, map.get("support"), false);
   action.outcome = read_text(context, map.get("outcome"), Lines::many, true).value_or("");
   action.progress = read_text(context, map.get("progress"), Lines::many, true).value_or("");
   if (auto status = read_choice(context, map.get("status"), {"open", "complete", "on_hold"})) {
-    action.status = *status == "complete" ? ActionStatus::complete
+    action.status = *status == "complete"  ? ActionStatus::complete
                     : *status == "on_hold" ? ActionStatus::on_hold
                                            : ActionStatus::open;
   }
@@ -160,8 +160,8 @@ Action read_action(FileContext& context, const Entry& entry, FirstSeen& action_i
     for (std::string_view key : {"revised_target", "done"}) {
       if (Entry misplaced = map.get(key)) {
         context.error(misplaced.key->mark, misplaced.path,
-                      "'" + std::string(key) +
-                          "' belongs to a milestone; it is allowed here only beside 'target'");
+                      quote_value(std::string(key)) +
+                          " belongs to a milestone; it is allowed here only beside 'target'");
       }
     }
   }
@@ -183,7 +183,7 @@ Recommendation read_recommendation(FileContext& context, const Entry& entry,
   }
   if (auto scope = read_choice(context, map.require("scope", "local, regional or national"),
                                {"local", "regional", "national"})) {
-    recommendation.scope = *scope == "national" ? Scope::national
+    recommendation.scope = *scope == "national"   ? Scope::national
                            : *scope == "regional" ? Scope::regional
                                                   : Scope::local;
   }
@@ -224,8 +224,7 @@ std::optional<Plan> parse_plan(std::string_view text, const std::string& file,
   }
   plan.review.title =
       read_text(context, review.require("title", "the review's title"), Lines::one).value_or("");
-  plan.review.partnership =
-      read_text(context, review.get("partnership"), Lines::one).value_or("");
+  plan.review.partnership = read_text(context, review.get("partnership"), Lines::one).value_or("");
   if (Entry published = review.get("published")) {
     if (!published.value->is_null()) {
       plan.review.published = read_date(context, published);
@@ -252,10 +251,10 @@ void check_agency_references(const Plan& plan, const Directory& directory, Diagn
   FileContext context(plan.file, FileKind::plan, out);
   auto report = [&](const AgencyRef& ref, std::size_t r, std::size_t a, std::string_view key,
                     std::size_t i) {
-    std::string message = "unknown agency '" + ref.id + "'";
+    std::string message = "unknown agency " + quote_value(ref.id);
     for (const auto& [known, agency] : directory.agencies) {
       if (known.find(ref.id) != std::string::npos || ref.id.find(known) != std::string::npos) {
-        message += " (did you mean '" + known + "'?)";
+        message += " (did you mean " + quote_value(known) + "?)";
         break;
       }
     }

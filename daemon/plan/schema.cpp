@@ -10,8 +10,6 @@
 namespace plan_reminder::plan {
 namespace {
 
-std::string quoted(std::string_view text) { return "'" + std::string(text) + "'"; }
-
 // Levenshtein distance, for "did you mean" suggestions on unknown keys.
 std::size_t edit_distance(std::string_view a, std::string_view b) {
   std::vector<std::size_t> row(b.size() + 1);
@@ -37,7 +35,7 @@ std::string list_of(std::initializer_list<std::string_view> words) {
     if (i > 0) {
       out += i + 1 == words.size() ? " or " : ", ";
     }
-    out += quoted(word);
+    out += quote_value(word);
     ++i;
   }
   return out;
@@ -48,9 +46,9 @@ bool expect_scalar(FileContext& context, const Entry& entry, std::string_view ex
   if (entry.value->is_scalar()) {
     return true;
   }
-  context.error(entry.mark(), entry.path,
-                "expected " + std::string(expected) + ", found " +
-                    std::string(yaml::describe(*entry.value)));
+  context.error(
+      entry.mark(), entry.path,
+      "expected " + std::string(expected) + ", found " + std::string(yaml::describe(*entry.value)));
   return false;
 }
 
@@ -58,8 +56,8 @@ bool expect_scalar(FileContext& context, const Entry& entry, std::string_view ex
 
 void FileContext::error(yaml::Mark mark, std::string key_path, std::string message) {
   ++errors_;
-  out_.add(Diagnostic{file_, mark.line, mark.column, std::move(key_path), std::move(message),
-                      kind_});
+  out_.add(
+      Diagnostic{file_, mark.line, mark.column, std::move(key_path), std::move(message), kind_});
 }
 
 yaml::Mark Entry::mark() const {
@@ -93,31 +91,31 @@ MappingReader::MappingReader(FileContext& context, const Entry& entry,
     return;
   }
   if (!entry.value->is_mapping()) {
-    context.error(entry.mark(), entry.path,
-                  "expected a mapping of keys to values, found " +
-                      std::string(yaml::describe(*entry.value)));
+    context.error(
+        entry.mark(), entry.path,
+        "expected a mapping of keys to values, found " + std::string(yaml::describe(*entry.value)));
     return;
   }
   valid_ = true;
   std::map<std::string_view, const yaml::Node*> seen;
   for (const auto& [key, value] : entry.value->entries) {
     if (!key.is_scalar()) {
-      context.error(key.mark, entry.path, "expected a key name, found " +
-                                              std::string(yaml::describe(key)));
+      context.error(key.mark, entry.path,
+                    "expected a key name, found " + std::string(yaml::describe(key)));
       continue;
     }
     std::string path = child_path(entry.path, key.scalar);
     auto [previous, inserted] = seen.emplace(key.scalar, &key);
     if (!inserted) {
       context.error(key.mark, path,
-                    "duplicate key " + quoted(key.scalar) + " (first given at line " +
+                    "duplicate key " + quote_value(key.scalar) + " (first given at line " +
                         std::to_string(previous->second->mark.line) + ")");
       continue;
     }
     if (std::find(allowed.begin(), allowed.end(), key.scalar) != allowed.end()) {
       continue;
     }
-    std::string message = "unknown key " + quoted(key.scalar);
+    std::string message = "unknown key " + quote_value(key.scalar);
     std::string_view nearest;
     std::size_t best = 3;
     for (auto candidate : allowed) {
@@ -128,7 +126,7 @@ MappingReader::MappingReader(FileContext& context, const Entry& entry,
       }
     }
     if (!nearest.empty()) {
-      message += " (did you mean " + quoted(nearest) + "?)";
+      message += " (did you mean " + quote_value(nearest) + "?)";
     } else {
       message += "; expected one of " + list_of(allowed);
     }
@@ -152,7 +150,7 @@ Entry MappingReader::require(std::string_view key, std::string_view expected) co
   Entry entry = get(key);
   if (!entry && valid_) {
     context_.error(self_.mark(), self_.path.empty() ? std::string(key) : self_.path,
-                   "missing required key " + quoted(key) + " (" + std::string(expected) + ")");
+                   "missing required key " + quote_value(key) + " (" + std::string(expected) + ")");
   }
   return entry;
 }
@@ -202,7 +200,7 @@ std::string find_forbidden_character(std::string_view text, Lines lines) {
         (static_cast<unsigned char>(text[i + 2]) == 0xA8 ||
          static_cast<unsigned char>(text[i + 2]) == 0xA9)) {
       return static_cast<unsigned char>(text[i + 2]) == 0xA8 ? "a line break (U+2028)"
-                                                              : "a line break (U+2029)";
+                                                             : "a line break (U+2029)";
     }
   }
   return {};
@@ -264,8 +262,8 @@ std::optional<std::string> read_identifier(FileContext& context, const Entry& en
   }
   if (text->size() > 64 || !std::all_of(text->begin(), text->end(), is_identifier_char)) {
     context.error(entry.mark(), entry.path,
-                  "expected an id of letters, digits, '.', '-' or '_' (at most 64), found '" +
-                      *text + "'");
+                  "expected an id of letters, digits, '.', '-' or '_' (at most 64), found " +
+                      quote_value(*text));
     return std::nullopt;
   }
   return text;
@@ -279,8 +277,8 @@ std::optional<std::string> read_slug(FileContext& context, const Entry& entry) {
   if (!is_slug(*text)) {
     context.error(entry.mark(), entry.path,
                   "expected a lowercase id of letters, digits and '-' (like 'dhr-david'), "
-                  "found '" +
-                      *text + "'");
+                  "found " +
+                      quote_value(*text));
     return std::nullopt;
   }
   return text;
@@ -297,7 +295,7 @@ std::optional<bool> read_bool(FileContext& context, const Entry& entry) {
   if (entry.value->plain && (text == "false" || text == "False" || text == "FALSE")) {
     return false;
   }
-  context.error(entry.mark(), entry.path, "expected true or false, found '" + text + "'");
+  context.error(entry.mark(), entry.path, "expected true or false, found " + quote_value(text));
   return std::nullopt;
 }
 
@@ -309,7 +307,7 @@ std::optional<int> read_int(FileContext& context, const Entry& entry, int min, i
   int value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || end != text.data() + text.size() || text.empty()) {
-    context.error(entry.mark(), entry.path, "expected a whole number, found '" + text + "'");
+    context.error(entry.mark(), entry.path, "expected a whole number, found " + quote_value(text));
     return std::nullopt;
   }
   if (value < min || value > max) {
@@ -328,8 +326,8 @@ std::optional<date::year_month_day> read_date(FileContext& context, const Entry&
   auto day = read_day(entry.value->scalar);
   if (!day) {
     context.error(entry.mark(), entry.path,
-                  "expected a date such as 2020-03-20, 20/03/2020 or 20 March 2020, found '" +
-                      entry.value->scalar + "'");
+                  "expected a date such as 2020-03-20, 20/03/2020 or 20 March 2020, found " +
+                      quote_value(entry.value->scalar));
   }
   return day;
 }
@@ -350,8 +348,9 @@ std::optional<std::chrono::minutes> read_time_of_day(FileContext& context, const
   }
   if (!shaped || hours < 0 || hours > 23 || minutes < 0 || minutes > 59) {
     // A plain 09:00 is read by some YAML 1.1 tools as a number of minutes; quoting avoids it.
-    context.error(entry.mark(), entry.path,
-                  "expected a 24-hour time such as \"09:00\" (in quotes), found '" + text + "'");
+    context.error(
+        entry.mark(), entry.path,
+        "expected a 24-hour time such as \"09:00\" (in quotes), found " + quote_value(text));
     return std::nullopt;
   }
   return std::chrono::hours(hours) + std::chrono::minutes(minutes);
@@ -371,9 +370,9 @@ std::optional<date::weekday> read_weekday(FileContext& context, const Entry& ent
       return date::weekday{i};
     }
   }
-  context.error(entry.mark(), entry.path,
-                "expected a day of the week (monday to sunday), found '" + entry.value->scalar +
-                    "'");
+  context.error(
+      entry.mark(), entry.path,
+      "expected a day of the week (monday to sunday), found " + quote_value(entry.value->scalar));
   return std::nullopt;
 }
 
@@ -385,7 +384,7 @@ std::optional<std::string> read_choice(FileContext& context, const Entry& entry,
   const std::string& text = entry.value->scalar;
   if (std::find(choices.begin(), choices.end(), text) == choices.end()) {
     context.error(entry.mark(), entry.path,
-                  "expected " + list_of(choices) + ", found '" + text + "'");
+                  "expected " + list_of(choices) + ", found " + quote_value(text));
     return std::nullopt;
   }
   return text;

@@ -104,8 +104,11 @@ LoadResult SnapshotLoader::load(const std::string& config_file) {
         continue;
       }
       auto plan = parse_plan(text, stale[i].first, config->quarters, entry.diagnostics);
-      if (plan && entry.diagnostics.empty()) {
-        entry.plan = std::make_shared<const Plan>(std::move(*plan));
+      if (plan) {
+        entry.read = std::make_shared<const Plan>(std::move(*plan));
+        if (entry.diagnostics.empty()) {
+          entry.plan = entry.read;
+        }
       }
     }
   };
@@ -145,16 +148,16 @@ LoadResult SnapshotLoader::load(const std::string& config_file) {
   for (const auto& file : files) {
     CachedPlan& entry = cache_.at(file);
     result.diagnostics.append(entry.diagnostics);
-    if (!entry.plan) {
+    if (!entry.read) {
       continue;
     }
-    const Plan& plan = *entry.plan;
+    const Plan& plan = *entry.read;
     auto [first, inserted] = reviews.emplace(plan.review.id, &plan);
-    if (!inserted) {
+    if (!inserted && !plan.review.id.empty()) {
       result.diagnostics.add(Diagnostic{
           plan.file, plan.review.id_line, plan.review.id_column, "review.id",
-          "duplicate review id '" + plan.review.id + "' (also used by " + first->second->file +
-              ":" + std::to_string(first->second->review.id_line) + ")",
+          "duplicate review id " + quote_value(plan.review.id) + " (also used by " +
+              first->second->file + ":" + std::to_string(first->second->review.id_line) + ")",
           FileKind::plan});
     }
     if (directory) {
@@ -165,7 +168,9 @@ LoadResult SnapshotLoader::load(const std::string& config_file) {
       }
       result.diagnostics.append(entry.reference_diagnostics);
     }
-    snapshot->plans.push_back(entry.plan);
+    if (entry.plan) {
+      snapshot->plans.push_back(entry.plan);
+    }
   }
   result.diagnostics.sort();
   if (result.diagnostics.empty() && directory) {

@@ -55,6 +55,9 @@ class SnapshotLoader {
     FileStamp stamp;
     QuarterStyle quarters = QuarterStyle::calendar;
     std::shared_ptr<const Plan> plan;  // null when the file had problems
+    // What could be read of it, problems or not, so that the checks across files (unknown
+    // agencies, duplicate review ids) report with the rest in one go.
+    std::shared_ptr<const Plan> read;
     Diagnostics diagnostics;
     // Unknown agencies, as of the directory generation they were checked against.
     std::uint64_t checked_generation = 0;

@@ -4,6 +4,8 @@
 // be that form (the reason ends up in the error), or leaves the wording to the next reader.
 #include "plan/target_date.h"
 
+#include "plan/diagnostics.h"
+
 #include <algorithm>
 #include <array>
 #include <cstddef>
@@ -741,6 +743,27 @@ constexpr std::string_view kOffsetForms =
     "a period after publication is written like \"within one month of publication\" or "
     "\"6 months after publication\"";
 
+// A plan's actions are due within years of publication, not centuries: a longer period is a
+// typing mistake, and would put a due date beyond the years dates are read in.
+constexpr int kLongestOffsetYears = 50;
+constexpr std::string_view kLongestOffset =
+    "a period after publication can be at most 50 years (600 months, 2,600 weeks or 18,250 "
+    "days)";
+
+bool plausible_offset(const PublicationOffset& offset) {
+  switch (offset.unit) {
+    case PublicationOffset::Unit::days:
+      return offset.count <= kLongestOffsetYears * 365;
+    case PublicationOffset::Unit::weeks:
+      return offset.count <= kLongestOffsetYears * 52;
+    case PublicationOffset::Unit::months:
+      return offset.count <= kLongestOffsetYears * 12;
+    case PublicationOffset::Unit::years:
+      return offset.count <= kLongestOffsetYears;
+  }
+  return false;
+}
+
 std::optional<PublicationOffset> read_offset(Tokens s) {
   std::size_t i = 0;
   if (word_in(token_at(s, i), {"within", "in"})) {
@@ -821,9 +844,7 @@ const std::string& accepted_forms_sentence() {
 }
 
 TargetReading target_error(std::string_view wording, std::string_view reason) {
-  std::string message = "unrecognised target date \"";
-  message += wording;
-  message += "\": ";
+  std::string message = "unrecognised target date " + quote_value(wording, '"') + ": ";
   if (!reason.empty()) {
     message += reason;
     message += "; ";
@@ -852,11 +873,12 @@ std::string foreign_reason(std::string_view wording, const Token& foreign) {
   const auto lead = static_cast<unsigned char>(foreign.text[0]);
   // PDF extraction turns "By" into the Cyrillic "Ву", which looks the same on screen.
   if (lead == 0xD0 || lead == 0xD1) {
-    return "\"" + chunk +
-           "\" is typed with Cyrillic letters that look like Latin ones (a copy-and-paste "
+    return quote_value(chunk, '"') +
+           " is typed with Cyrillic letters that look like Latin ones (a copy-and-paste "
            "artefact); type it again";
   }
-  return "\"" + chunk + "\" contains a character that is not a plain letter, digit or punctuation";
+  return quote_value(chunk, '"') +
+         " contains a character that is not a plain letter, digit or punctuation";
 }
 
 // The tokens without a closing full stop ("TBC.", "By March 2020.").
@@ -938,6 +960,9 @@ TargetReading read_target(std::string_view wording, QuarterStyle quarters) {
                           "\"within one month of publication\"");
     }
     if (const std::optional<PublicationOffset> offset = read_offset(body)) {
+      if (!plausible_offset(*offset)) {
+        return target_error(wording, kLongestOffset);
+      }
       return {*offset, {}};
     }
     return target_error(wording, kOffsetForms);

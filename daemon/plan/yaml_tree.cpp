@@ -6,6 +6,7 @@
 #include <yaml-cpp/parser.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <istream>
 #include <map>
 #include <optional>
@@ -25,6 +26,35 @@ class ViewBuffer : public std::streambuf {
 
 Mark to_mark(const YAML::Mark& mark) {
   return Mark{mark.line + 1, mark.column + 1};
+}
+
+// A construct the tree refuses, thrown from inside the event handler to stop the parser at once.
+struct Refused {
+  Mark mark;
+  std::string message;
+};
+
+// An alias copies its anchored node, so a few hundred bytes of aliases of aliases can stand for
+// gigabytes ("billion laughs"). Plans alias a shared outcome text a few dozen times, kilobytes
+// in all; the copies made for anchors and aliases may add up to this much, counting each node
+// as kNodeCost bytes besides its text.
+constexpr std::size_t kMaxAliasedBytes = 4 * 1024 * 1024;
+constexpr std::size_t kNodeCost = 64;
+
+// A plan of a thousand actions has about 100,000 values (keys, texts, lists); a file with many
+// more is not a plan, and building its tree would hold hundreds of megabytes.
+constexpr std::size_t kMaxNodes = 500'000;
+
+// What a node costs to copy, in the units of kMaxAliasedBytes.
+std::size_t copy_cost(const Node& node) {
+  std::size_t cost = kNodeCost + node.scalar.size();
+  for (const Node& item : node.items) {
+    cost += copy_cost(item);
+  }
+  for (const auto& [key, value] : node.entries) {
+    cost += copy_cost(key) + copy_cost(value);
+  }
+  return cost;
 }
 
 // Builds the tree from parser events. Containers are built on a stack; a mapping's key waits
@@ -92,7 +122,11 @@ class TreeBuilder : public YAML::EventHandler {
 
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
     auto found = anchors_.find(anchor);
-    Node node = found != anchors_.end() ? found->second : Node{};
+    Node node;
+    if (found != anchors_.end()) {
+      count_copy(to_mark(mark), found->second.cost);
+      node = found->second.node;
+    }
     node.mark = to_mark(mark);
     complete(std::move(node), 0);
   }
@@ -134,6 +168,16 @@ class TreeBuilder : public YAML::EventHandler {
     Node pending_key;
   };
 
+  // Counts a copy made for an anchor or an alias, and stops the parse when there is too much.
+  void count_copy(Mark mark, std::size_t cost) {
+    copied_bytes_ += cost;
+    if (copied_bytes_ > kMaxAliasedBytes) {
+      throw Refused{mark, "the anchors (&name) and aliases (*name) up to here repeat more than " +
+                              std::to_string(kMaxAliasedBytes / (1024 * 1024)) +
+                              " MiB of text; write the values out, or alias less"};
+    }
+  }
+
   void open(Node::Kind kind, const YAML::Mark& mark, YAML::anchor_t anchor, bool flow) {
     Open frame;
     frame.node.kind = kind;
@@ -150,8 +194,15 @@ class TreeBuilder : public YAML::EventHandler {
   }
 
   void complete(Node node, YAML::anchor_t anchor) {
+    if (++nodes_ > kMaxNodes) {
+      throw Refused{node.mark, "the file holds more than " + std::to_string(kMaxNodes / 1000) +
+                                   ",000 YAML values (keys, texts and lists), far more than any "
+                                   "plan; is it the right file?"};
+    }
     if (anchor != 0) {
-      anchors_[anchor] = node;
+      std::size_t cost = copy_cost(node);
+      count_copy(node.mark, cost);
+      anchors_.insert_or_assign(anchor, Anchored{node, cost});
     }
     if (stack_.empty()) {
       if (documents_ == 1) {
@@ -219,15 +270,161 @@ class TreeBuilder : public YAML::EventHandler {
   Mark last_quote_mark_;
   Mark second_document_;
   std::vector<Open> stack_;
-  std::map<YAML::anchor_t, Node> anchors_;
+  struct Anchored {
+    Node node;
+    std::size_t cost = 0;
+  };
+  std::map<YAML::anchor_t, Anchored> anchors_;
+  std::size_t copied_bytes_ = 0;
+  std::size_t nodes_ = 0;
   Node root_;
   int documents_ = 0;
 };
 
+// Where byte `at` of `text` stands, counting lines at '\n' as yaml-cpp does and columns in
+// characters.
+Mark place_of(std::string_view text, std::size_t at) {
+  std::size_t line_start = at == 0 ? std::string_view::npos : text.rfind('\n', at - 1);
+  line_start = line_start == std::string_view::npos ? 0 : line_start + 1;
+  int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + line_start, '\n'));
+  int column =
+      1 + static_cast<int>(std::count_if(text.begin() + line_start, text.begin() + at, [](char c) {
+        return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+      }));
+  return Mark{line, column};
+}
+
+// The length of the UTF-8 sequence at `at`, or 0 when the bytes there are not UTF-8 (overlong
+// forms, surrogates and values above U+10FFFF included).
+std::size_t utf8_length(std::string_view text, std::size_t at) {
+  auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+  unsigned char first = byte(at);
+  std::size_t length = first < 0x80                     ? 1
+                       : first >= 0xC2 && first <= 0xDF ? 2
+                       : first >= 0xE0 && first <= 0xEF ? 3
+                       : first >= 0xF0 && first <= 0xF4 ? 4
+                                                        : 0;
+  if (length == 0 || at + length > text.size()) {
+    return 0;
+  }
+  for (std::size_t i = 1; i < length; ++i) {
+    if ((byte(at + i) & 0xC0) != 0x80) {
+      return 0;
+    }
+  }
+  unsigned char second = length > 1 ? byte(at + 1) : 0;
+  if ((first == 0xE0 && second < 0xA0) || (first == 0xED && second > 0x9F) ||
+      (first == 0xF0 && second < 0x90) || (first == 0xF4 && second > 0x8F)) {
+    return 0;
+  }
+  return length;
+}
+
+// What in `text` is not YAML text, before it reaches the parser: bytes that are not UTF-8, a NUL
+// (which yaml-cpp takes for the end of the file) and a carriage return without a line feed (old
+// Mac line endings, which yaml-cpp does not count as line breaks). A UTF-8 byte order mark is
+// fine.
+std::optional<Refused> check_text(std::string_view text) {
+  std::size_t at = text.rfind("\xEF\xBB\xBF", 0) == 0 ? 3 : 0;
+  while (at < text.size()) {
+    char c = text[at];
+    // Printable ASCII, nearly every byte of a file, is decided by one comparison.
+    if (static_cast<unsigned char>(c - 0x20) < 0x5f || c == '\n' || c == '\t') {
+      ++at;
+      continue;
+    }
+    if (c == '\0') {
+      return Refused{place_of(text, at), "the file contains a NUL byte here; is it a text file?"};
+    }
+    if (c == '\r' && (at + 1 == text.size() || text[at + 1] != '\n')) {
+      return Refused{place_of(text, at),
+                     "a carriage return without a line feed (old Mac line endings); save the "
+                     "file with Unix (LF) or Windows (CRLF) line endings"};
+    }
+    std::size_t length = utf8_length(text, at);
+    if (length == 0) {
+      char code[8];
+      std::snprintf(code, sizeof code, "0x%02X",
+                    static_cast<unsigned>(static_cast<unsigned char>(c)));
+      return Refused{place_of(text, at), std::string("the byte ") + code +
+                                             " is not UTF-8 text; save the file as UTF-8"};
+    }
+    at += length;
+  }
+  return std::nullopt;
+}
+
+// The quoted scalars of `text` as [opening quote, closing quote] byte ranges (the end is
+// text.size() for one never closed), found by a light scan: a quote opens a scalar where a value
+// can start (after indentation, "- ", ": ", "? ", '[', '{' or ','), so the apostrophe in
+// `text: It's done` opens nothing.
+std::vector<std::pair<std::size_t, std::size_t>> quoted_scalars(std::string_view text,
+                                                                std::size_t until) {
+  std::vector<std::pair<std::size_t, std::size_t>> found;
+  char before = '\n';  // the last non-blank character outside quotes, '\n' at a line start
+  for (std::size_t i = 0; i < text.size() && i < until; ++i) {
+    char c = text[i];
+    if (c == '\n') {
+      before = '\n';
+      continue;
+    }
+    if (c == ' ' || c == '\t') {
+      continue;
+    }
+    bool value_start = before == '\n' || before == '[' || before == '{' || before == ',' ||
+                       ((before == ':' || before == '-' || before == '?') && i > 0 &&
+                        (text[i - 1] == ' ' || text[i - 1] == '\t'));
+    if (c == '#' && (before == '\n' || (i > 0 && (text[i - 1] == ' ' || text[i - 1] == '\t')))) {
+      i = std::min(text.find('\n', i), text.size()) - 1;
+      continue;
+    }
+    if ((c == '"' || c == '\'') && value_start) {
+      std::size_t end = i + 1;
+      for (; end < text.size(); ++end) {
+        if (c == '"' && text[end] == '\\') {
+          ++end;
+        } else if (text[end] == c) {
+          if (c == '\'' && end + 1 < text.size() && text[end + 1] == '\'') {
+            ++end;
+            continue;
+          }
+          break;
+        }
+      }
+      end = std::min(end, text.size());
+      found.emplace_back(i, end);
+      i = end;
+      before = c;
+      continue;
+    }
+    before = c;
+  }
+  return found;
+}
+
 // Points a parser error where the user has to look: at the bracket of a flow collection that
 // is never closed, and at a tab used for indentation, which yaml-cpp sometimes reports only
 // as "illegal map value".
-void explain_error(std::string_view text, const TreeBuilder& builder, ParseResult& result) {
+void explain_error(std::string_view text, std::size_t error_at, const TreeBuilder& builder,
+                   ParseResult& result) {
+  // A quote closed lines later, or never, makes yaml-cpp stop further on with a message about
+  // what follows: point at the quote instead.
+  auto scalars = quoted_scalars(text, error_at);
+  if (!scalars.empty()) {
+    auto [open, close] = scalars.back();
+    if (close >= text.size()) {
+      result.error = "the quoted text is never closed: the file ends before its closing quote";
+      result.error_mark = place_of(text, open);
+      return;
+    }
+    if (text.substr(open, close - open).find('\n') != std::string_view::npos) {
+      result.error = "the quote opened here is closed only at line " +
+                     std::to_string(place_of(text, close).line) +
+                     ": close it on the line where it opens";
+      result.error_mark = place_of(text, open);
+      return;
+    }
+  }
   bool unclosed_flow = result.error.rfind("end of sequence flow", 0) == 0 ||
                        result.error.rfind("end of map flow", 0) == 0;
   if (unclosed_flow) {
@@ -274,6 +471,11 @@ std::string_view describe(const Node& node) {
 
 ParseResult parse(std::string_view text) {
   ParseResult result;
+  if (auto refused = check_text(text)) {
+    result.error = std::move(refused->message);
+    result.error_mark = refused->mark;
+    return result;
+  }
   ViewBuffer buffer(text);
   std::istream in(&buffer);
   TreeBuilder builder(text);
@@ -286,10 +488,17 @@ ParseResult parse(std::string_view text) {
         return result;
       }
     }
+  } catch (const Refused& refused) {
+    result.error = refused.message;
+    result.error_mark = refused.mark;
+    return result;
   } catch (const YAML::Exception& e) {
     result.error = e.msg;
     result.error_mark = e.mark.is_null() ? Mark{} : to_mark(e.mark);
-    explain_error(text, builder, result);
+    std::size_t error_at = e.mark.is_null()
+                               ? text.size()
+                               : std::min(static_cast<std::size_t>(e.mark.pos), text.size());
+    explain_error(text, error_at, builder, result);
     return result;
   }
   if (auto quote = builder.unclosed_last_quote()) {

@@ -7,6 +7,7 @@
 // 100,000 milestones stays cheap however old the plans are.
 #include "policy/schedule.h"
 
+#include "plan/address.h"
 #include "policy/agenda.h"
 
 #include <algorithm>
@@ -216,7 +217,7 @@ void add_addresses(std::vector<mail::Address>& out, const plan::Mailbox& mailbox
                    const std::vector<std::string>& addresses) {
   for (const auto& address : addresses) {
     bool known = std::any_of(out.begin(), out.end(),
-                             [&](const mail::Address& a) { return a.address == address; });
+                             [&](const mail::Address& a) { return plan::same_address(a.address, address); });
     if (!known) {
       out.push_back(mail::Address{mailbox.name, address});
     }
@@ -227,7 +228,7 @@ void add_addresses(std::vector<mail::Address>& out, const plan::Mailbox& mailbox
 void prune_cc(PlannedEmail& email) {
   std::erase_if(email.cc, [&](const mail::Address& cc) {
     return std::any_of(email.to.begin(), email.to.end(),
-                       [&](const mail::Address& to) { return to.address == cc.address; });
+                       [&](const mail::Address& to) { return plan::same_address(to.address, cc.address); });
   });
 }
 

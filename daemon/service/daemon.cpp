@@ -21,8 +21,8 @@ const char* const problems_setting = "reload_problems";
 
 std::size_t fingerprint(const plan::Diagnostics& diagnostics) {
   std::string all;
-  for (const auto& diagnostic : diagnostics.items()) {
-    all += diagnostic.to_string();
+  for (const auto& line : diagnostics.lines()) {
+    all += line;
     all += '\n';
   }
   return std::hash<std::string>{}(all);
@@ -189,8 +189,8 @@ void Daemon::reload(const std::string& why) {
     store_->set_setting(problems_setting, "");
     spdlog::info("reloaded ({}): {} plans", why, deployment_.snapshot->plans.size());
   } else {
-    for (const auto& diagnostic : load.diagnostics.items()) {
-      spdlog::error("{}", diagnostic.to_string());
+    for (const auto& line : load.diagnostics.lines()) {
+      spdlog::error("{}", line);
     }
     spdlog::error("reload ({}) refused: {} {}; keeping the last good plans", why,
                   load.diagnostics.size(), load.diagnostics.size() == 1 ? "problem" : "problems");
@@ -213,9 +213,8 @@ void Daemon::report_problems(const plan::Diagnostics& diagnostics) {
   mail::ProblemView view;
   view.partnership = snapshot.directory.partnership;
   view.since = short_local_time(clock, now);
-  for (const auto& diagnostic : diagnostics.items()) {
-    view.problems.push_back(diagnostic.to_string());
-  }
+  // The same capped lines as `check` and the log: a flood of mistakes makes a short email.
+  view.problems = diagnostics.lines();
   std::string key =
       "problem/" + std::to_string(now.time_since_epoch().count()) + "/" + print;
   enqueue_for_coordinator(*store_, snapshot, clock, mail::EmailKind::problem,

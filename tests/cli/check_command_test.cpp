@@ -7,6 +7,7 @@
 
 #include <fcntl.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -111,6 +112,9 @@ class ExampleDeployment : public ::testing::Test {
       if (out < 0 || err < 0 || ::dup2(out, STDOUT_FILENO) < 0 || ::dup2(err, STDERR_FILENO) < 0) {
         ::_exit(126);
       }
+      // A command that hangs (a FIFO read, say) is killed by SIGALRM, which fails the test
+      // instead of hanging it; the timer survives execv().
+      ::alarm(60);
       ::execv(PR_BINARY, argv.data());
       ::_exit(127);
     }
@@ -254,6 +258,109 @@ TEST_F(ExampleDeployment, UnknownOptionExits64) {
   EXPECT_EQ(outcome.exit_code, 64);
   EXPECT_EQ(outcome.out, "");
   EXPECT_NE(outcome.err.find("--colour"), std::string::npos) << outcome.err;
+}
+
+// Tests that a FIFO named like a plan makes `check` report it and exit 65, at once, instead of
+// waiting for ever for a writer.
+TEST_F(ExampleDeployment, CheckReportsAFifoAmongThePlansWithoutWaiting) {
+  const fs::path fifo = root_ / "config" / "plans" / "x.yaml";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  Outcome outcome = Check();
+  EXPECT_EQ(outcome.exit_code, 65);
+  EXPECT_EQ(outcome.err, fifo.string() +
+                             ": cannot read the plan: it is not a regular file (a FIFO)\n"
+                             "1 problem found\n");
+}
+
+// Tests that a folder named like a plan makes `check` report it and exit 65, not abort.
+TEST_F(ExampleDeployment, CheckReportsAFolderAmongThePlans) {
+  const fs::path folder = root_ / "config" / "plans" / "old.yaml";
+  fs::create_directory(folder);
+  Outcome outcome = Check();
+  EXPECT_EQ(outcome.exit_code, 65);
+  EXPECT_EQ(outcome.err, folder.string() +
+                             ": cannot read the plan: it is a folder, not a file\n"
+                             "1 problem found\n");
+}
+
+// Tests that a plan with 100,000 unknown keys gives a short report: the first 100 problems,
+// how many more there are, and the true total.
+TEST_F(ExampleDeployment, CheckListsAFloodOfProblemsUpToACap) {
+  std::string keys;
+  for (int i = 0; i < 100'000; ++i) {
+    keys += "k" + std::to_string(i) + ": 1\n";
+  }
+  WriteFile(plan_file(), ReadFile(plan_file()) + keys);
+  Outcome outcome = Check();
+  EXPECT_EQ(outcome.exit_code, 65);
+  EXPECT_LT(outcome.err.size(), 64u * 1024u);
+  EXPECT_EQ(std::count(outcome.err.begin(), outcome.err.end(), '\n'), 102);
+  EXPECT_NE(outcome.err.find(plan_file().string() +
+                             ": ... and 99900 more problems in this file, not listed\n"
+                             "100000 problems found\n"),
+            std::string::npos)
+      << outcome.err.substr(outcome.err.size() - std::min<std::size_t>(outcome.err.size(), 500));
+}
+
+// Tests that a key holding terminal escape sequences and a forged line is shown escaped: the
+// output holds no control character but the line ends.
+TEST_F(ExampleDeployment, CheckEscapesControlCharactersInWhatItQuotes) {
+  WriteFile(plan_file(), ReadFile(plan_file()) + "\"\\e]0;owned\\a\\e[2J\\n" +
+                             plan_file().string() + ":1:1: all fine\": 1\n");
+  Outcome outcome = Check();
+  EXPECT_EQ(outcome.exit_code, 65);
+  EXPECT_EQ(std::count_if(outcome.err.begin(), outcome.err.end(),
+                          [](char c) { return static_cast<unsigned char>(c) < 0x20 && c != '\n'; }),
+            0);
+  EXPECT_NE(outcome.err.find("unknown key '\\x1b]0;owned\\x07\\x1b[2J\\n" + plan_file().string()),
+            std::string::npos)
+      << outcome.err;
+  EXPECT_EQ(std::count(outcome.err.begin(), outcome.err.end(), '\n'), 2) << outcome.err;
+}
+
+// Tests that `check` refuses, located at the key and with exit 78, the SMTP settings that
+// `send-test` (and so `run`) would refuse, so that the unit's ExecStartPre and ExecReload never
+// let through what the service then cannot start with.
+TEST_F(ExampleDeployment, CheckRefusesWhatTheTransportWouldRefuse) {
+  const fs::path password = root_ / "config" / "smtp-password";
+  WriteFile(password, "secret-value\n");
+  struct Case {
+    std::string smtp;
+    fs::perms mode;
+    std::string expected;
+  };
+  const fs::perms private_mode = fs::perms::owner_read | fs::perms::owner_write;
+  const std::vector<Case> cases{
+      {"    url: smtps://mail.example.org:465\n    password_file: smtp-password\n", private_mode,
+       "transport.smtp.password_file: a password needs a username to authenticate as: add "
+       "'username'"},
+      {"    url: smtps://mail.example.org:465\n    username: dhr\n    password_file: "
+       "smtp-password\n",
+       private_mode | fs::perms::group_read | fs::perms::others_read,
+       "can be read or written by every user (mode 0644)"},
+      {"    url: smtp://10.1.2.3:25\n    allow_plaintext: true\n", private_mode,
+       "transport.smtp.allow_plaintext: plaintext is allowed only to a loopback host"},
+      {"    url: smtp://127.0.0.1.evil.example:25\n    allow_plaintext: true\n", private_mode,
+       "not '127.0.0.1.evil.example'"},
+      {"    url: smtp://[::ffff:10.1.2.3]:25\n    allow_plaintext: true\n", private_mode,
+       "not '[::ffff:10.1.2.3]'"},
+  };
+  const std::string original = ReadFile(config_file());
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.smtp);
+    std::string config = original;
+    config.replace(config.find("  maildir: ../var/Maildir"),
+                   std::string_view("  maildir: ../var/Maildir").size(), "  smtp:\n" + c.smtp);
+    WriteFile(config_file(), config);
+    fs::permissions(password, c.mode);
+    Outcome check = Check();
+    EXPECT_EQ(check.exit_code, 78);
+    EXPECT_NE(check.err.find(c.expected), std::string::npos) << check.err;
+    EXPECT_EQ(check.err.find("secret-value"), std::string::npos);
+    Outcome send_test =
+        Run({"send-test", "--config", config_file().string(), "--to", "test@example.org"});
+    EXPECT_EQ(send_test.exit_code, 78) << send_test.err;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

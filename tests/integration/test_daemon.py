@@ -699,7 +699,8 @@ class DaemonReload(Fixture):
                      config.replace(old_password, f"password_file: {missing}\n"))
         daemon.wait_for_log(r"\[error\] reload \(a watched file changed\) refused: 1 problem")
         self.assertRegex(daemon.log(), r"\[error\] " + re.escape(self.deployment.config) +
-                         r": cannot read the SMTP password file " + re.escape(missing))
+                         r":\d+:\d+: transport\.smtp\.password_file: cannot read the SMTP "
+                         r"password file " + re.escape(missing))
         problem = self.wait_for_messages(1, daemon)[-1]
         self.assertTrue(is_problem_notice(problem), problem.subject)
         self.assertIn(missing, problem.text())

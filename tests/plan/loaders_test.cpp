@@ -12,7 +12,10 @@
 #include <gtest/gtest.h>
 
 #include <stdlib.h>
+#include <sys/stat.h>
 
+#include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
@@ -24,6 +27,7 @@ namespace plan_reminder::plan {
 namespace {
 
 namespace fs = std::filesystem;
+using plan_reminder::test_support::TempDir;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using ::testing::UnorderedElementsAre;
@@ -178,6 +182,228 @@ review:
 )"),
               ElementsAre("plan.yaml:3:1: invalid YAML: expected one YAML document, found a "
                           "second one"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hostile text: aliases, bytes that are not text, control characters, floods of mistakes
+
+// Tests that an alias of a shared value (as the example plan does for outcomes) is read as a
+// copy of it.
+TEST(PlanLoaderHostile, AliasOfASharedValueIsRead) {
+  Diagnostics out;
+  auto directory = parse_directory(Yaml(R"(
+partnership:
+  name: Safer Sunderland Partnership
+  chair: {name: Chair, to: &chair [chair@partnership.example.org]}
+  coordinator: {name: DHR coordinator, to: *chair}
+  digest: {to: *chair}
+agencies:
+  wwin: {name: Wearside Women in Need, to: [dhr-lead@wwin.example.org]}
+)"),
+                                   "agencies.yaml", out);
+  EXPECT_THAT(Strings(out), IsEmpty());
+  ASSERT_TRUE(directory.has_value());
+  EXPECT_THAT(directory->digest.to, ElementsAre("chair@partnership.example.org"));
+}
+
+// Tests that the 469-byte "billion laughs" text is refused at once, at the alias where its
+// copies pass 4 MiB (expanded, it needs over 4 GiB).
+TEST(PlanLoaderHostile, BillionLaughsIsRefusedAtOnce) {
+  std::string text =
+      "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n";
+  for (char name = 'b'; name <= 'i'; ++name) {
+    std::string previous = "*" + std::string(1, static_cast<char>(name - 1));
+    text += std::string(1, name) + ": &" + std::string(1, name) + " [";
+    for (int i = 0; i < 9; ++i) {
+      text += (i > 0 ? "," : "") + previous;
+    }
+    text += "]\n";
+  }
+  ASSERT_LT(text.size(), 600u);
+  auto start = std::chrono::steady_clock::now();
+  std::vector<std::string> problems = PlanProblems(text);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
+  EXPECT_THAT(problems, ElementsAre(::testing::MatchesRegex(
+                            "plan\\.yaml:5:[0-9]+: invalid YAML: the anchors \\(&name\\) and "
+                            "aliases \\(\\*name\\) up to here repeat more than 4 MiB of text; "
+                            "write the values out, or alias less")));
+}
+
+// Tests that a 1 MB anchored value aliased 2,000 times (2 GB if copied) is refused quickly, at
+// the alias that passes 4 MiB of copies.
+TEST(PlanLoaderHostile, LargeAnchorAliasedManyTimesIsRefusedAtOnce) {
+  std::string text = "big: &big " + std::string(1'000'000, 'x') + "\nlist: [";
+  for (int i = 0; i < 2000; ++i) {
+    text += "*big, ";
+  }
+  text += "]\n";
+  auto start = std::chrono::steady_clock::now();
+  std::vector<std::string> problems = PlanProblems(text);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
+  EXPECT_THAT(problems, ElementsAre(::testing::StartsWith(
+                            "plan.yaml:2:26: invalid YAML: the anchors (&name) and aliases "
+                            "(*name) up to here repeat more than 4 MiB")));
+}
+
+// Tests that a file of more values than any plan has is refused where it passes the limit,
+// before its tree grows to hundreds of megabytes.
+TEST(PlanLoaderHostile, FileOfTooManyValuesIsRefused) {
+  std::string text = "review:\n  id: dhr-test\nrecommendations:\n";
+  for (int i = 0; i < 600'000; ++i) {
+    text += "  - x\n";
+  }
+  // Five values before the list: the 500,001st value is its 499,996th item.
+  std::vector<std::string> problems = PlanProblems(text);
+  EXPECT_THAT(problems, ElementsAre("plan.yaml:" + std::to_string(3 + 499'996) +
+                                    ":5: invalid YAML: the file holds more than 500,000 YAML "
+                                    "values (keys, texts and lists), far more than any plan; is "
+                                    "it the right file?"));
+}
+
+// Tests that bytes that are not UTF-8 are refused at the first of them, counted in characters.
+TEST(PlanLoaderHostile, InvalidUtf8IsRefusedAtTheFirstBadByte) {
+  EXPECT_THAT(PlanProblems("review:\n  id: dhr-test\n  title: Caf\xc3\xa9 r\xe9view\n"),
+              ElementsAre("plan.yaml:3:16: invalid YAML: the byte 0xE9 is not UTF-8 text; save "
+                          "the file as UTF-8"));
+  // An overlong encoding of '/', and a UTF-16 surrogate, are not UTF-8 either.
+  EXPECT_THAT(PlanProblems("review:\n  id: a\xc0\xaf\n"),
+              ElementsAre(::testing::StartsWith("plan.yaml:2:8: invalid YAML: the byte 0xC0")));
+  EXPECT_THAT(PlanProblems("review:\n  id: \xed\xa0\x80\n"),
+              ElementsAre(::testing::StartsWith("plan.yaml:2:7: invalid YAML: the byte 0xED")));
+}
+
+// Tests that the same is true of the agency directory and the daemon configuration.
+TEST(PlanLoaderHostile, InvalidUtf8IsRefusedInTheDirectoryAndConfig) {
+  EXPECT_THAT(DirectoryProblems("partnership:\n  name: \xff\n"),
+              ElementsAre("agencies.yaml:2:9: invalid YAML: the byte 0xFF is not UTF-8 text; "
+                          "save the file as UTF-8"));
+  EXPECT_THAT(ConfigProblems("plans: \x80\n"),
+              ElementsAre(std::string(kConfigFile) +
+                          ":1:8: invalid YAML: the byte 0x80 is not UTF-8 text; save the file as "
+                          "UTF-8"));
+}
+
+// Tests that a NUL byte is reported where it is, not as an empty file.
+TEST(PlanLoaderHostile, NulByteIsReportedWhereItIs) {
+  using namespace std::string_literals;
+  EXPECT_THAT(PlanProblems("review:\n  id: dhr\0-test\n"s),
+              ElementsAre("plan.yaml:2:10: invalid YAML: the file contains a NUL byte here; is "
+                          "it a text file?"));
+  EXPECT_THAT(PlanProblems("\0review:\n"s),
+              ElementsAre(::testing::StartsWith("plan.yaml:1:1: invalid YAML: the file contains "
+                                                "a NUL byte")));
+}
+
+// Tests that old Mac line endings (CR alone) are reported as such, not as an empty file, and
+// that Windows line endings (CR LF) are read.
+TEST(PlanLoaderHostile, CarriageReturnLineEndingsAreReported) {
+  EXPECT_THAT(PlanProblems("review:\r  id: dhr-test\r  title: Test\r"),
+              ElementsAre("plan.yaml:1:8: invalid YAML: a carriage return without a line feed "
+                          "(old Mac line endings); save the file with Unix (LF) or Windows (CRLF) "
+                          "line endings"));
+  EXPECT_THAT(
+      PlanProblems("review:\r\n  id: dhr-test\r\n  title: Test\r\n  junk: 1\r\n"),
+      ::testing::Contains(::testing::StartsWith("plan.yaml:4:3: review.junk: unknown key 'junk'")));
+}
+
+// Tests that a UTF-8 byte order mark is accepted, and non-ASCII text read as written.
+TEST(PlanLoaderHostile, ByteOrderMarkAndUtf8TextAreAccepted) {
+  Plan plan = ParseClean(std::string("\xEF\xBB\xBF") + std::string(Yaml(R"(
+review:
+  id: dhr-test
+  title: Review of Zoë’s case
+recommendations:
+  - id: "1"
+    scope: local
+    text: Recommendation one
+    actions:
+      - id: "1.1"
+        text: Action one
+        lead: [wwin]
+        target: March 2020
+)")));
+  EXPECT_EQ(plan.review.title, "Review of Zoë’s case");
+}
+
+// Tests that a quote closed only lines later is reported at the opening quote, not where the
+// parser gave up.
+TEST(PlanLoaderHostile, QuoteClosedLinesLaterIsReportedAtTheQuote) {
+  EXPECT_THAT(PlanProblems(R"(
+review:
+  id: dhr-test
+  title: "Test review
+recommendations:
+  - id: "1"
+    scope: local
+)"),
+              ElementsAre("plan.yaml:3:10: invalid YAML: the quote opened here is closed only at "
+                          "line 5: close it on the line where it opens"));
+}
+
+// Tests that keys and values quoted in messages cannot forge a line or reach the terminal:
+// control characters are escaped, and a long value is cut at 80 characters.
+TEST(PlanLoaderHostile, QuotedKeysAndValuesAreEscapedAndCut) {
+  std::vector<std::string> problems = PlanProblems(
+      "review:\n"
+      "  id: " +
+      std::string(1000, 'y') +
+      "\n"
+      "  title: Test review\n"
+      "  \"\\x1b]0;owned\\x07\\nplan.yaml:1:1: forged\\u0085\\u202e\": 1\n"
+      "recommendations: []\n");
+  EXPECT_THAT(problems,
+              ::testing::Contains(
+                  "plan.yaml:2:7: review.id: expected a lowercase id of letters, digits and '-' "
+                  "(like 'dhr-david'), found '" +
+                  std::string(80, 'y') + "\u2026'"));
+  EXPECT_THAT(problems, ::testing::Contains(::testing::StartsWith(
+                            "plan.yaml:4:3: review.\\x1b]0;owned\\x07\\nplan.yaml:1:1: "
+                            "forged\\u{85}\\u{202e}: unknown key "
+                            "'\\x1b]0;owned\\x07\\nplan.yaml:1:1: forged\\u{85}\\u{202e}'")));
+  for (const std::string& problem : problems) {
+    EXPECT_EQ(std::count_if(problem.begin(), problem.end(),
+                            [](char c) { return static_cast<unsigned char>(c) < 0x20; }),
+              0)
+        << problem;
+  }
+}
+
+// Tests that a plan with 100,000 unknown keys lists its first 100 problems and counts the rest,
+// so that check's output and the coordinator's email stay small.
+TEST(PlanLoaderHostile, FloodOfProblemsIsListedUpToACapAndCounted) {
+  std::string text = "review:\n  id: dhr-test\n  title: Test review\nrecommendations: []\n";
+  for (int i = 0; i < 100'000; ++i) {
+    text += "k" + std::to_string(i) + ": 1\n";
+  }
+  Diagnostics out;
+  parse_plan(text, "plan.yaml", QuarterStyle::calendar, out);
+  // The keys, and the empty list of recommendations.
+  EXPECT_EQ(out.size(), 100'001u);
+  EXPECT_EQ(out.items().size(), Diagnostics::kListedPerFile);
+  std::vector<std::string> lines = out.lines();
+  ASSERT_EQ(lines.size(), Diagnostics::kListedPerFile + 1);
+  EXPECT_THAT(lines.front(), ::testing::StartsWith("plan.yaml:5:1: k0: unknown key 'k0'"));
+  EXPECT_EQ(lines.back(), "plan.yaml: ... and 99901 more problems in this file, not listed");
+}
+
+// Tests that problems across many files are capped overall too, each file's unlisted ones
+// counted after its last listed one.
+TEST(PlanLoaderHostile, ProblemsAcrossFilesAreCappedOverall) {
+  Diagnostics all;
+  for (int file = 0; file < 20; ++file) {
+    Diagnostics one;
+    for (int i = 0; i < 150; ++i) {
+      one.add(Diagnostic{"f" + std::to_string(100 + file) + ".yaml", i + 1, 1, "", "bad"});
+    }
+    all.append(one);
+  }
+  all.sort();
+  EXPECT_EQ(all.size(), 3000u);
+  EXPECT_EQ(all.items().size(), Diagnostics::kListedInAll);
+  std::vector<std::string> lines = all.lines();
+  EXPECT_EQ(lines[100], "f100.yaml: ... and 50 more problems in this file, not listed");
+  EXPECT_EQ(lines.back(), "f119.yaml: ... and 150 more problems in this file, not listed");
+  EXPECT_EQ(lines.size(), 1000u + 20u);
 }
 
 // Tests that a list at the top of a plan, where the review mapping belongs, is reported once.
@@ -1270,10 +1496,174 @@ transport:
                           "'username' and 'password_file'"));
 }
 
+// Tests that names shown in emails cannot hold '<', '>' or '"', which would let an agency's
+// name pose as another address, as the sender's name cannot.
+TEST(DirectoryLoader, NamesThatPoseAsAddressesAreRefused) {
+  std::string directory(Yaml(kSmallDirectory));
+  directory.replace(directory.find("Wearside Women in Need"), 22, "\"Bank <ceo@bank.example>\"");
+  directory.replace(directory.find("name: Chair"), 11, "name: 'Chair \"The Boss\"'");
+  std::vector<std::string> problems;
+  Diagnostics out;
+  parse_directory(directory, "agencies.yaml", out);
+  EXPECT_THAT(Strings(out),
+              ElementsAre("agencies.yaml:3:17: partnership.chair.name: the name 'Chair \"The "
+                          "Boss\"' has '\"', '<' or '>', which would let a name pose as an "
+                          "address; write the name alone",
+                          "agencies.yaml:8:11: agencies.wwin.name: the name 'Bank "
+                          "<ceo@bank.example>' has '\"', '<' or '>', which would let a name pose "
+                          "as an address; write the name alone"));
+}
+
+// Tests that one address written twice in different case is a duplicate: mail servers and
+// people read A@B.example and a@b.example as one mailbox.
+TEST(DirectoryLoader, AddressesDifferingOnlyInCaseAreDuplicates) {
+  std::string directory(Yaml(kSmallDirectory));
+  directory.replace(directory.find("[dhr-lead@wwin.example.org]"), 27,
+                    "[Dhr-Lead@WWIN.example.org, dhr-lead@wwin.example.org]");
+  Diagnostics out;
+  parse_directory(directory, "agencies.yaml", out);
+  EXPECT_THAT(Strings(out), ElementsAre("agencies.yaml:9:37: agencies.wwin.to[1]: address "
+                                        "'dhr-lead@wwin.example.org' is listed twice"));
+}
+
+// The SMTP part of a configuration, under the usual top keys.
+std::string SmtpConfig(std::string_view smtp) {
+  return "plans: plans/*.yaml\n"
+         "directory: agencies.yaml\n"
+         "from: \"Partnership <dhr-actions@partnership.example.org>\"\n"
+         "transport:\n"
+         "  smtp:\n" +
+         std::string(smtp);
+}
+
+std::vector<std::string> SmtpProblems(std::string_view smtp) {
+  Diagnostics out;
+  parse_config(SmtpConfig(smtp), kConfigFile, out);
+  return Strings(out);
+}
+
+// Tests that a password without a username is refused at the password's key, as the
+// transport would refuse it at start.
+TEST(ConfigLoader, PasswordWithoutUsernameIsRefused) {
+  TempDir folder("plan-reminder-config");
+  fs::path password = folder.path() / "smtp-password";
+  { std::ofstream(password) << "secret-value\n"; }
+  fs::permissions(password, fs::perms::owner_read | fs::perms::owner_write);
+  EXPECT_THAT(SmtpProblems("    url: smtps://mail.example.org:465\n"
+                           "    password_file: " +
+                           password.string() + "\n"),
+              ElementsAre(std::string(kConfigFile) +
+                          ":7:5: transport.smtp.password_file: a password needs a username to "
+                          "authenticate as: add 'username'"));
+  EXPECT_THAT(SmtpProblems("    url: smtps://mail.example.org:465\n"
+                           "    credential: smtp-password\n"),
+              ElementsAre(std::string(kConfigFile) +
+                          ":7:5: transport.smtp.credential: a password needs a username to "
+                          "authenticate as: add 'username'"));
+}
+
+// Tests that a password file the transport could not use is refused by the loader: readable by
+// every user, missing, a folder, a FIFO (without waiting on it) or empty. The password itself
+// never appears.
+TEST(ConfigLoader, UnusablePasswordFilesAreRefused) {
+  TempDir folder("plan-reminder-config");
+  const fs::path& root = folder.path();
+  auto problems_for = [](const fs::path& file) {
+    return SmtpProblems(
+        "    url: smtps://mail.example.org:465\n"
+        "    username: dhr-reminders\n"
+        "    password_file: " +
+        file.string() + "\n");
+  };
+  auto at_key = [](const std::string& message) {
+    return std::string(kConfigFile) + ":8:20: transport.smtp.password_file: " + message;
+  };
+  fs::path open_to_all = root / "open";
+  { std::ofstream(open_to_all) << "secret-value\n"; }
+  fs::permissions(open_to_all, fs::perms::owner_read | fs::perms::owner_write |
+                                   fs::perms::group_read | fs::perms::others_read);
+  EXPECT_THAT(problems_for(open_to_all),
+              ElementsAre(at_key("the SMTP password file " + open_to_all.string() +
+                                 " can be read or written by every user (mode 0644): run chmod "
+                                 "600 " +
+                                 open_to_all.string() + " (or 640 with the service's group)")));
+  EXPECT_THAT(problems_for(root / "missing"),
+              ElementsAre(at_key("cannot read the SMTP password file " +
+                                 (root / "missing").string() + ": No such file or directory")));
+  fs::create_directory(root / "folder");
+  EXPECT_THAT(problems_for(root / "folder"),
+              ElementsAre(at_key("the SMTP password file " + (root / "folder").string() +
+                                 " is a folder, not a file")));
+  ASSERT_EQ(::mkfifo((root / "fifo").c_str(), 0600), 0);
+  EXPECT_THAT(problems_for(root / "fifo"),
+              ElementsAre(at_key("the SMTP password file " + (root / "fifo").string() +
+                                 " is not a regular file")));
+  { std::ofstream(root / "empty"); }
+  fs::permissions(root / "empty", fs::perms::owner_read | fs::perms::owner_write);
+  EXPECT_THAT(
+      problems_for(root / "empty"),
+      ElementsAre(at_key("the SMTP password file " + (root / "empty").string() + " is empty")));
+  fs::path group_readable = root / "group";
+  { std::ofstream(group_readable) << "secret-value\n"; }
+  fs::permissions(group_readable,
+                  fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read);
+  EXPECT_THAT(problems_for(group_readable), IsEmpty());
+}
+
+// Tests that a systemd credential is checked where $CREDENTIALS_DIRECTORY is set (the service
+// and its ExecReload), and not elsewhere.
+TEST(ConfigLoader, CredentialIsCheckedWhereSystemdProvidesIt) {
+  TempDir folder("plan-reminder-config");
+  const std::string smtp =
+      "    url: smtps://mail.example.org:465\n"
+      "    username: dhr-reminders\n"
+      "    credential: smtp-password\n";
+  ::unsetenv("CREDENTIALS_DIRECTORY");
+  EXPECT_THAT(SmtpProblems(smtp), IsEmpty());
+  ::setenv("CREDENTIALS_DIRECTORY", folder.path().c_str(), 1);
+  EXPECT_THAT(
+      SmtpProblems(smtp),
+      ElementsAre(std::string(kConfigFile) +
+                  ":8:17: transport.smtp.credential: the systemd credential "
+                  "'smtp-password': cannot read the SMTP password file " +
+                  (folder.path() / "smtp-password").string() + ": No such file or directory"));
+  { std::ofstream(folder.path() / "smtp-password") << "secret-value\n"; }
+  fs::permissions(folder.path() / "smtp-password", fs::perms::owner_read);
+  EXPECT_THAT(SmtpProblems(smtp), IsEmpty());
+  ::unsetenv("CREDENTIALS_DIRECTORY");
+}
+
+// Tests that allow_plaintext is refused at its key for any host that is not loopback, however
+// it is spelt, and accepted for loopback ones.
+TEST(ConfigLoader, PlaintextOnlyToLoopbackHosts) {
+  for (std::string host : {"10.1.2.3", "127.0.0.1.evil.example", "localhost.evil.example",
+                           "[::ffff:10.1.2.3]", "mail.example.org", "[::2]"}) {
+    SCOPED_TRACE(host);
+    std::string lower = host;
+    EXPECT_THAT(SmtpProblems("    url: smtp://" + host +
+                             ":25\n"
+                             "    allow_plaintext: true\n"),
+                ElementsAre(std::string(kConfigFile) +
+                            ":7:22: transport.smtp.allow_plaintext: plaintext is allowed only to "
+                            "a loopback host (localhost, 127.0.0.0/8, ::1), not '" +
+                            host + "': remove it to use STARTTLS, or use smtps://"));
+  }
+  for (std::string host :
+       {"localhost", "LOCALHOST.", "127.0.0.1", "127.8.9.10", "[::1]", "[::ffff:127.0.0.1]"}) {
+    SCOPED_TRACE(host);
+    EXPECT_THAT(SmtpProblems("    url: smtp://" + host +
+                             ":2525\n"
+                             "    allow_plaintext: true\n"),
+                IsEmpty());
+  }
+  // smtps:// is TLS from the start: allow_plaintext changes nothing there.
+  EXPECT_THAT(SmtpProblems("    url: smtps://10.1.2.3:465\n"
+                           "    allow_plaintext: true\n"),
+              IsEmpty());
+}
+
 // ---------------------------------------------------------------------------------------------
 // Loading a whole deployment
-
-using plan_reminder::test_support::TempDir;
 
 void WriteFile(const fs::path& path, std::string_view text) {
   fs::create_directories(path.parent_path());
@@ -1446,6 +1836,86 @@ TEST_F(DeploymentTest, BadEditGivesNoSnapshotAndTheProblem) {
       Strings(result.diagnostics),
       ElementsAre(plan_file("a.yaml").string() + ":12:17: recommendations[0].actions[0].target: " +
                   TargetError("End Q3", "a quarter needs a year, as in Q3 2021 or Q3 2021/22")));
+}
+
+// Tests that a folder named like a plan file, in the plans glob, is reported as a folder
+// instead of stopping the load.
+TEST_F(DeploymentTest, FolderMatchingThePlansGlobIsReported) {
+  WriteFile(plan_file("a.yaml"), SmallPlan("dhr-a"));
+  fs::create_directories(plan_file("old.yaml"));
+  SnapshotLoader loader(1);
+  LoadResult result = loader.load(config_file().string());
+  EXPECT_EQ(result.snapshot, nullptr);
+  EXPECT_THAT(Strings(result.diagnostics),
+              ElementsAre(plan_file("old.yaml").string() +
+                          ": cannot read the plan: it is a folder, not a file"));
+}
+
+// Tests that a FIFO in the plans glob is reported at once: reading it would wait for a writer
+// for ever.
+TEST_F(DeploymentTest, FifoMatchingThePlansGlobIsReportedWithoutWaiting) {
+  WriteFile(plan_file("a.yaml"), SmallPlan("dhr-a"));
+  ASSERT_EQ(::mkfifo(plan_file("x.yaml").c_str(), 0600), 0);
+  SnapshotLoader loader(1);
+  LoadResult result = loader.load(config_file().string());
+  EXPECT_EQ(result.snapshot, nullptr);
+  EXPECT_THAT(Strings(result.diagnostics),
+              ElementsAre(plan_file("x.yaml").string() +
+                          ": cannot read the plan: it is not a regular file (a FIFO)"));
+}
+
+// Tests that a folder or a FIFO given as the configuration, the directory or the holiday file
+// is reported as such.
+TEST_F(DeploymentTest, FolderOrFifoInPlaceOfAFileIsReported) {
+  WriteFile(plan_file("a.yaml"), SmallPlan("dhr-a"));
+  fs::remove(root() / "agencies.yaml");
+  fs::create_directory(root() / "agencies.yaml");
+  SnapshotLoader loader(1);
+  EXPECT_THAT(Strings(loader.load(config_file().string()).diagnostics),
+              ElementsAre((root() / "agencies.yaml").string() +
+                          ": cannot read the agency directory: it is a folder, not a file"));
+  EXPECT_THAT(
+      Strings(loader.load(root().string()).diagnostics),
+      ElementsAre(root().string() + ": cannot read the configuration: it is a folder, not a file"));
+
+  ASSERT_EQ(::mkfifo((root() / "holidays.json").c_str(), 0600), 0);
+  Diagnostics out;
+  parse_config(std::string(Yaml(kDeploymentConfig)) + "calendar:\n  holidays: holidays.json\n",
+               config_file().string(), out);
+  EXPECT_THAT(Strings(out),
+              ElementsAre(::testing::StartsWith(config_file().string() +
+                                                ":7:13: calendar.holidays: cannot read "
+                                                "the holiday file " +
+                                                (root() / "holidays.json").string() +
+                                                ": it is not a regular file (a FIFO)")));
+}
+
+// Tests that a plan file larger than any plan is refused without being read.
+TEST_F(DeploymentTest, OversizedPlanIsRefused) {
+  WriteFile(plan_file("a.yaml"), SmallPlan("dhr-a"));
+  WriteFile(plan_file("huge.yaml"), "");
+  fs::resize_file(plan_file("huge.yaml"), kMaxFileBytes + 1);
+  SnapshotLoader loader(1);
+  EXPECT_THAT(Strings(loader.load(config_file().string()).diagnostics),
+              ElementsAre(plan_file("huge.yaml").string() +
+                          ": cannot read the plan: it is larger than 16 MiB, too large for a "
+                          "plan, directory or configuration file"));
+}
+
+// Tests that an unknown agency is reported together with the other problems of its plan, not
+// only once they are fixed.
+TEST_F(DeploymentTest, UnknownAgencyIsReportedWithTheOtherProblemsOfItsPlan) {
+  WriteFile(plan_file("a.yaml"), SmallPlan("dhr-a", "wwinn") + "        progres: started\n");
+  SnapshotLoader loader(1);
+  LoadResult result = loader.load(config_file().string());
+  EXPECT_EQ(result.snapshot, nullptr);
+  EXPECT_THAT(Strings(result.diagnostics),
+              ElementsAre(::testing::StartsWith(plan_file("a.yaml").string() +
+                                                ":11:16: recommendations[0].actions[0].lead[0]: "
+                                                "unknown agency 'wwinn'"),
+                          ::testing::StartsWith(plan_file("a.yaml").string() +
+                                                ":13:9: recommendations[0].actions[0].progres: "
+                                                "unknown key 'progres'")));
 }
 
 }  // namespace

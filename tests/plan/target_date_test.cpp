@@ -323,6 +323,20 @@ TEST(TargetDate, PeriodsAfterPublicationAreRead) {
   ExpectOffset("1 day after the report is published", Offset(1, Unit::days));
 }
 
+// Tests that a period after publication longer than 50 years is refused, quoting the wording,
+// and that 50 years and its equivalents are still read.
+TEST(TargetDate, PeriodsAfterPublicationOver50YearsAreErrors) {
+  using Unit = PublicationOffset::Unit;
+  ExpectError("within 9999 years of publication", "can be at most 50 years");
+  ExpectError("within 51 years of publication", "can be at most 50 years");
+  ExpectError("601 months after publication", "can be at most 50 years");
+  ExpectError("2601 weeks after publication", "can be at most 50 years");
+  ExpectOffset("within 50 years of publication", Offset(50, Unit::years));
+  ExpectOffset("600 months after publication", Offset(600, Unit::months));
+  ExpectOffset("within 9999 days of publication", Offset(9999, Unit::days));
+  ExpectOffset("2600 weeks after publication", Offset(2600, Unit::weeks));
+}
+
 // Tests that wordings about publication that do not give a period are errors.
 TEST(TargetDate, MalformedPeriodsAfterPublicationAreErrors) {
   ExpectError("On publication", "is written like");
