@@ -156,6 +156,7 @@ class RateLimitedTransport final : public Transport {
   }
 
   void close() override { inner_->close(); }
+  void interrupt(std::chrono::steady_clock::duration grace) override { inner_->interrupt(grace); }
   std::string describe() const override { return inner_->describe(); }
 
  private:
@@ -243,7 +244,8 @@ std::unique_ptr<Transport> make_rate_limited_transport(std::unique_ptr<Transport
 namespace {
 
 std::unique_ptr<Transport> assemble_transport(const plan::Transport& settings, std::string& error,
-                                              Pacing pacing, const std::string& relay_program) {
+                                              Pacing pacing, const SmtpTimeouts& timeouts,
+                                              const std::string& relay_program) {
   error.clear();
   if (settings.kind == plan::Transport::Kind::maildir) {
     if (settings.maildir.empty()) {
@@ -275,9 +277,10 @@ std::unique_ptr<Transport> assemble_transport(const plan::Transport& settings, s
     }
     password = std::move(*read);
   }
-  auto transport = relay_program.empty()
-                       ? make_smtp_transport(smtp, std::move(password), error)
-                       : make_smtp_relay_transport(smtp, std::move(password), relay_program, error);
+  auto transport =
+      relay_program.empty()
+          ? make_smtp_transport(smtp, std::move(password), timeouts, error)
+          : make_smtp_relay_transport(smtp, std::move(password), relay_program, error, timeouts);
   if (!transport) {
     return nullptr;
   }
@@ -291,15 +294,15 @@ std::unique_ptr<Transport> assemble_transport(const plan::Transport& settings, s
 }  // namespace
 
 std::unique_ptr<Transport> make_transport(const plan::Transport& settings, std::string& error,
-                                          Pacing pacing) {
-  return assemble_transport(settings, error, std::move(pacing), {});
+                                          Pacing pacing, const SmtpTimeouts& timeouts) {
+  return assemble_transport(settings, error, std::move(pacing), timeouts, {});
 }
 
 std::unique_ptr<Transport> make_daemon_transport(const plan::Transport& settings,
                                                  std::string& error) {
   // The running binary, even after an upgrade has replaced the file: the relay speaks its
   // protocol.
-  return assemble_transport(settings, error, {}, "/proc/self/exe");
+  return assemble_transport(settings, error, {}, {}, "/proc/self/exe");
 }
 
 }  // namespace plan_reminder::mail

@@ -73,6 +73,10 @@ class Transport {
                           std::string_view raw_message) = 0;
   // Ends a batch: closes any open connection.
   virtual void close() {}
+  // From another thread (the daemon's stop): lets a send in progress go on for at most
+  // `grace`, then gives it up (transient, stop_batch, the message stays queued: at worst it is
+  // sent again later with the same Message-ID); sends after it fail at once. Thread-safe.
+  virtual void interrupt(std::chrono::steady_clock::duration /*grace*/) {}
   // "maildir /var/lib/plan-reminder/Maildir" or "smtp smtp://mail.example.org:587".
   virtual std::string describe() const = 0;
 };
@@ -83,11 +87,22 @@ struct Pacing {
   std::function<void(std::chrono::steady_clock::duration)> wait;  // empty: sleep_for
 };
 
+// How long SMTP delivery waits. The reply to the end of a message gets the 10 minutes RFC 5321
+// §4.5.3.2.6 asks for: giving up sooner on a server that did accept it makes a duplicate at
+// every retry. Injectable so that tests use seconds.
+struct SmtpTimeouts {
+  std::chrono::milliseconds connect = std::chrono::seconds(30);  // TCP, TLS and the greeting
+  // No reply to a command, or no progress sending the message, for this long: the server
+  // stalled.
+  std::chrono::milliseconds stall = std::chrono::seconds(60);
+  std::chrono::milliseconds final_reply = std::chrono::minutes(10);  // after the end of DATA
+};
+
 // The configured transport. Reads the SMTP password (password_file, or `credential` under
 // $CREDENTIALS_DIRECTORY); on failure returns null and sets `error` (which never contains the
 // password).
 std::unique_ptr<Transport> make_transport(const plan::Transport& settings, std::string& error,
-                                          Pacing pacing = {});
+                                          Pacing pacing = {}, const SmtpTimeouts& timeouts = {});
 
 // As make_transport, for the long-running daemon: SMTP delivery runs in a child process for
 // each batch (mail/smtp_relay.h), so that the daemon never loads libcurl; the rate limit is
