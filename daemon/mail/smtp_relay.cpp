@@ -374,16 +374,17 @@ class RelayTransport final : public Transport {
         }
         timeout = static_cast<int>(std::min<std::chrono::milliseconds::rep>(left.count(), 60000));
       }
+      // Once interrupted, the pipe stays readable: then only the relay and the deadline count.
+      bool watch_wakeup = !interrupted_ && wakeup_.fd() >= 0;
       pollfd watched[2] = {{fd_, POLLIN, 0}, {wakeup_.fd(), POLLIN, 0}};
-      int ready = ::poll(watched, wakeup_.fd() >= 0 ? 2 : 1, timeout);
+      int ready = ::poll(watched, watch_wakeup ? 2 : 1, timeout);
       if (ready < 0 && errno != EINTR) {
         return true;  // the read that follows reports the broken socket
       }
       if (ready > 0 && watched[0].revents != 0) {
         return true;
       }
-      // Woken by interrupt(), a signal or the timeout: look at the deadline again. The pipe
-      // stays readable, so from now on poll() only waits for the relay or the deadline.
+      // Woken by interrupt(), a signal or the timeout: look at the deadline again.
     }
   }
 

@@ -11,6 +11,7 @@
 #include <arpa/inet.h>
 #include <curl/curl.h>
 #include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <atomic>
@@ -265,6 +266,11 @@ class SmtpTransport final : public Transport {
     curl_.easy_setopt(curl, CURLOPT_MAIL_RCPT, static_cast<curl_slist*>(nullptr));
     curl_.easy_setopt(curl, CURLOPT_READDATA, static_cast<void*>(nullptr));
 
+    if (timed_out_ || stopped_) {
+      // The server may still answer the command it was given, and would answer it to the next
+      // one: never reuse this connection, nor wait on it for QUIT.
+      drop_connection();
+    }
     SendResult result = classify(code);
     result.detail = mask_password(std::move(result.detail));
     for (RefusedRecipient& refused : result.refused) {
@@ -273,10 +279,14 @@ class SmtpTransport final : public Transport {
     return result;
   }
 
-  // Ends the batch: cleaning up the handle sends QUIT and closes the connection.
+  // Ends the batch: cleaning up the handle sends QUIT and closes the connection (at a stop,
+  // without waiting for the server's goodbye).
   void close() override {
     last_activity_ = Clock::now();
     stage_ = Stage::quit;
+    if (interrupted_) {
+      drop_connection();
+    }
     handle_.reset();
   }
 
@@ -306,6 +316,20 @@ class SmtpTransport final : public Transport {
       upload->transport->last_activity_ = Clock::now();
     }
     return length;
+  }
+
+  // Closes the connection without QUIT: shutting the socket down makes curl's QUIT fail at
+  // once when the handle is cleaned up.
+  void drop_connection() {
+    if (!handle_) {
+      return;
+    }
+    curl_socket_t socket = CURL_SOCKET_BAD;
+    if (curl_.easy_getinfo(handle_.get(), CURLINFO_ACTIVESOCKET, &socket) == CURLE_OK &&
+        socket != CURL_SOCKET_BAD) {
+      ::shutdown(socket, SHUT_RDWR);
+    }
+    handle_.reset();
   }
 
   // The handle for this batch, made with every setting that does not change per message.

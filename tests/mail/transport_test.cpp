@@ -854,6 +854,40 @@ TEST_F(SmtpTransportTest, StalledServerIsGivenUp) {
   EXPECT_TRUE(sink.received().empty());
 }
 
+// Tests that interrupt() from another thread ends a send that waits for the reply to the end
+// of the message once its grace is over (the daemon's stop), and that later sends are not
+// attempted.
+TEST_F(SmtpTransportTest, InterruptEndsTheSendWithinTheGrace) {
+  SmtpSink& sink = start_sink({.delay_data = 30});
+  plan::Transport settings = smtp_settings(sink.url());
+  settings.smtp.allow_plaintext = true;
+  auto transport = make(settings);
+  ASSERT_TRUE(transport);
+  std::thread stopper([&] {
+    auto give_up = std::chrono::steady_clock::now() + 20s;
+    while (sink.received().empty() && std::chrono::steady_clock::now() < give_up) {
+      std::this_thread::sleep_for(20ms);
+    }
+    transport->interrupt(500ms);
+  });
+  auto start = std::chrono::steady_clock::now();
+
+  SendResult result = transport->send(kFrom, {"a@example.org"}, message("a@example.org", "x"));
+  auto took = std::chrono::steady_clock::now() - start;
+  stopper.join();
+  SendResult after = transport->send(kFrom, {"a@example.org"}, message("a@example.org", "y"));
+  auto closing = std::chrono::steady_clock::now();
+  transport->close();  // no QUIT to wait on: the server is still holding the message
+
+  EXPECT_LT(took, 15s);
+  EXPECT_LT(std::chrono::steady_clock::now() - closing, 5s);
+  EXPECT_EQ(result.status, SendResult::Status::transient);
+  EXPECT_TRUE(result.stop_batch);
+  EXPECT_FALSE(after.delivered());
+  EXPECT_TRUE(after.stop_batch);
+  EXPECT_EQ(sink.received().size(), 1u);
+}
+
 // --- The daemon's relay process (plan-reminder smtp-relay) ---
 
 class SmtpRelayTest : public SmtpTransportTest {
@@ -888,6 +922,27 @@ TEST_F(SmtpRelayTest, CarriesCauseAndRefusedRecipients) {
   EXPECT_EQ(none.cause, SendResult::Cause::recipients_refused);
   ASSERT_EQ(none.refused.size(), 1u);
   EXPECT_EQ(sink.received().size(), 1u);
+}
+
+// Tests that settings problems come back through the relay as such: a wrong password is
+// cause credentials and stops the batch.
+TEST_F(SmtpRelayTest, CarriesSettingsProblems) {
+  SmtpSink& sink = start_sink({.auth_user = kUser, .auth_password = kPassword});
+  plan::Transport settings = smtp_settings(sink.url());
+  settings.smtp.allow_plaintext = true;
+  settings.smtp.username = kUser;
+  std::string error;
+  auto transport = make_smtp_relay_transport(settings.smtp, "Tr0ub4dor&3-wrong", PR_BINARY, error);
+  ASSERT_TRUE(transport) << error;
+
+  SendResult result = transport->send(kFrom, {"a@example.org"}, message("a@example.org", "x"));
+  transport->close();
+
+  EXPECT_EQ(result.status, SendResult::Status::permanent);
+  EXPECT_EQ(result.cause, SendResult::Cause::credentials);
+  EXPECT_TRUE(result.stop_batch);
+  EXPECT_NE(result.detail.find("535"), std::string::npos) << result.detail;
+  EXPECT_TRUE(sink.received().empty());
 }
 
 // Tests that a stop (interrupt) while the server has not answered the end of a message ends
