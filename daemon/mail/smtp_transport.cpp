@@ -266,6 +266,9 @@ class SmtpTransport final : public Transport {
     curl_.easy_setopt(curl, CURLOPT_MAIL_RCPT, static_cast<curl_slist*>(nullptr));
     curl_.easy_setopt(curl, CURLOPT_READDATA, static_cast<void*>(nullptr));
 
+    long os_error = 0;
+    curl_.easy_getinfo(curl, CURLINFO_OS_ERRNO, &os_error);
+    os_error_ = static_cast<int>(os_error);
     if (timed_out_ || stopped_) {
       // The server may still answer the command it was given, and would answer it to the next
       // one: never reuse this connection, nor wait on it for QUIT.
@@ -506,6 +509,25 @@ class SmtpTransport final : public Transport {
     return error_[0] != '\0' ? std::string(error_) : curl_.easy_strerror(code);
   }
 
+  // A failure of the connection itself, in words: the system's reason where there is one
+  // ("Connection refused"), rather than libcurl's label ("Couldn't connect to server").
+  std::string connection_problem(CURLcode code) const {
+    std::string why = os_error_ != 0 ? std::string(std::strerror(os_error_)) : std::string();
+    switch (code) {
+      case CURLE_COULDNT_RESOLVE_HOST:
+        return "cannot find the mail server " + host_ +
+               " (the name does not resolve; check transport.smtp.url and DNS)";
+      case CURLE_COULDNT_CONNECT:
+        return "cannot connect to " + host_ + (why.empty() ? "" : ": " + why);
+      case CURLE_SEND_ERROR:
+      case CURLE_RECV_ERROR:
+      case CURLE_GOT_NOTHING:
+        return "the connection to " + host_ + " broke" + (why.empty() ? "" : ": " + why);
+      default:
+        return "cannot deliver to " + host_ + ": " + curl_said(code);
+    }
+  }
+
   SendResult classify(CURLcode code) const {
     using Status = SendResult::Status;
     using Cause = SendResult::Cause;
@@ -591,11 +613,7 @@ class SmtpTransport final : public Transport {
       }
       // No reply to blame: the connection (refused, name not found, TLS handshake, dropped).
       // The message may go through later.
-      return {Status::transient,
-              Cause::unreachable,
-              "cannot deliver to " + host_ + ": " + curl_said(code),
-              true,
-              {}};
+      return {Status::transient, Cause::unreachable, connection_problem(code), true, {}};
     }
     const std::string& said = failed->text;
     bool temporary = failed->code < 500;
@@ -711,6 +729,7 @@ class SmtpTransport final : public Transport {
   bool body_sent_ = false;
   bool timed_out_ = false;
   bool stopped_ = false;
+  int os_error_ = 0;  // errno of the last failed system call, from curl
   Clock::time_point last_activity_;
   curl_off_t last_upload_ = -1;
   curl_off_t last_download_ = -1;

@@ -581,7 +581,10 @@ TEST_F(SmtpTransportTest, ConnectionRefusedIsTransient) {
 
   EXPECT_EQ(result.status, SendResult::Status::transient);
   EXPECT_TRUE(result.stop_batch);
+  EXPECT_EQ(result.cause, SendResult::Cause::unreachable);
   EXPECT_NE(result.detail.find("127.0.0.1"), std::string::npos) << result.detail;
+  EXPECT_NE(result.detail.find("Connection refused"), std::string::npos) << result.detail;
+  EXPECT_EQ(result.detail.find("Couldn't connect"), std::string::npos) << result.detail;
   EXPECT_EQ(result.detail.find(kPassword), std::string::npos) << result.detail;
 }
 
