@@ -313,8 +313,9 @@ class SmtpTransport final : public Transport {
     size_t length = std::min(size * count, upload->rest.size());
     std::memcpy(buffer, upload->rest.data(), length);
     upload->rest.remove_prefix(length);
-    if (length == 0 && !upload->transport->body_sent_) {
-      // curl now ends the message ("." line) and waits for the final reply.
+    if (upload->rest.empty() && !upload->transport->body_sent_) {
+      // Curl has the whole message (it does not always ask again for the end, when it knows
+      // the size): it now ends it ("." line) and waits for the final reply.
       upload->transport->body_sent_ = true;
       upload->transport->last_activity_ = Clock::now();
     }

@@ -809,16 +809,29 @@ TEST_F(SmtpTransportTest, EveryRecipientRefusedIsPermanent) {
 // 1 s, the server answering after 8 s) is still awaited: one copy, delivered. Giving up made
 // a duplicate at every retry.
 TEST_F(SmtpTransportTest, SlowReplyToTheEndOfTheMessageIsAwaited) {
-  SmtpSink& sink = start_sink({.delay_data = 8});
+  SmtpSink& sink = start_sink({.tls = true,
+                               .require_starttls = true,
+                               .auth_user = kUser,
+                               .auth_password = kPassword,
+                               .delay_data = 8});
   plan::Transport settings = smtp_settings(sink.url());
-  settings.smtp.allow_plaintext = true;
+  settings.smtp.username = kUser;
+  settings.smtp.password_file = password_file(kPassword);
+  settings.smtp.ca_file = certificate_.cert.string();
   auto transport = make(settings, {}, {.connect = 10s, .stall = 1s, .final_reply = 20s});
   ASSERT_TRUE(transport);
+  // Larger than curl's upload buffer, as a digest can be: curl then knows the end of the
+  // message by its size, not by a last read.
+  std::string bytes = message("a@example.org", "large");
+  for (int line = 0; line < 300; ++line) {
+    bytes += "Action 1.1: research scoping document due 31 March 2020; still open.\r\n";
+  }
 
-  SendResult result = transport->send(kFrom, {"a@example.org"}, message("a@example.org", "x"));
+  SendResult result = transport->send(kFrom, {"a@example.org"}, bytes);
 
   ASSERT_TRUE(result.delivered()) << result.detail;
-  EXPECT_EQ(sink.received().size(), 1u);
+  ASSERT_EQ(sink.received().size(), 1u);
+  EXPECT_EQ(sink.received()[0].bytes, bytes);
 }
 
 // Tests that no reply to the end of the message within its limit is a transient timeout that
