@@ -2,17 +2,23 @@
 
 #include "mail/transports.h"
 
+#include <fcntl.h>
+#include <poll.h>
 #include <spawn.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
+#include <charconv>
+#include <chrono>
 #include <csignal>
 #include <cstdint>
 #include <cstring>
 #include <optional>
 #include <string_view>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -137,6 +143,50 @@ std::optional<SendResult::Status> parse_status(const std::string& name) {
   return std::nullopt;
 }
 
+std::string milliseconds_text(std::chrono::milliseconds duration) {
+  return std::to_string(duration.count());
+}
+
+std::optional<std::chrono::milliseconds> parse_milliseconds(const std::string& text) {
+  long long value = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size() || value <= 0) {
+    return std::nullopt;
+  }
+  return std::chrono::milliseconds(value);
+}
+
+// A reply: status, cause, detail, stop_batch, then each refused recipient as address and reply.
+Frame reply_frame(const SendResult& result) {
+  Frame frame{status_name(result.status), std::string(cause_name(result.cause)), result.detail,
+              result.stop_batch ? "1" : "0"};
+  for (const RefusedRecipient& refused : result.refused) {
+    frame.push_back(refused.address);
+    frame.push_back(refused.reply);
+  }
+  return frame;
+}
+
+std::optional<SendResult> parse_reply(Frame& frame) {
+  if (frame.size() < 4 || frame.size() % 2 != 0) {
+    return std::nullopt;
+  }
+  auto status = parse_status(frame[0]);
+  auto cause = parse_cause(frame[1]);
+  if (!status || !cause) {
+    return std::nullopt;
+  }
+  SendResult result;
+  result.status = *status;
+  result.cause = *cause;
+  result.detail = std::move(frame[2]);
+  result.stop_batch = frame[3] == "1";
+  for (std::size_t i = 4; i + 1 < frame.size(); i += 2) {
+    result.refused.push_back({std::move(frame[i]), std::move(frame[i + 1])});
+  }
+  return result;
+}
+
 // How a process ended, for an error: "exit status 70", "killed by signal 9".
 std::string termination(int status) {
   if (WIFEXITED(status)) {
@@ -148,10 +198,44 @@ std::string termination(int status) {
   return "status " + std::to_string(status);
 }
 
+// A pipe that wakes a thread waiting in poll() from another thread.
+class Wakeup {
+ public:
+  Wakeup() {
+    if (::pipe2(ends_, O_CLOEXEC | O_NONBLOCK) != 0) {
+      ends_[0] = ends_[1] = -1;
+    }
+  }
+  Wakeup(const Wakeup&) = delete;
+  Wakeup& operator=(const Wakeup&) = delete;
+  ~Wakeup() {
+    for (int end : ends_) {
+      if (end >= 0) {
+        ::close(end);
+      }
+    }
+  }
+  int fd() const { return ends_[0]; }
+  void wake() const {
+    char byte = 1;
+    while (::write(ends_[1], &byte, 1) < 0 && errno == EINTR) {
+    }
+  }
+
+ private:
+  int ends_[2] = {-1, -1};
+};
+
 class RelayTransport final : public Transport {
  public:
-  RelayTransport(const plan::SmtpSettings& settings, std::string password, std::string program)
-      : settings_(settings), password_(std::move(password)), program_(std::move(program)) {}
+  using Clock = std::chrono::steady_clock;
+
+  RelayTransport(const plan::SmtpSettings& settings, std::string password, std::string program,
+                 const SmtpTimeouts& timeouts)
+      : settings_(settings),
+        password_(std::move(password)),
+        program_(std::move(program)),
+        timeouts_(timeouts) {}
 
   RelayTransport(const RelayTransport&) = delete;
   RelayTransport& operator=(const RelayTransport&) = delete;
@@ -184,11 +268,20 @@ class RelayTransport final : public Transport {
     }
     pid_ = pid;
     fd_ = ends[0];
-    std::vector<std::string_view> hello{
-        "smtp",    settings_.url,     settings_.username,
-        password_, settings_.ca_file, settings_.allow_plaintext ? "1" : "0"};
+    std::string connect = milliseconds_text(timeouts_.connect);
+    std::string stall = milliseconds_text(timeouts_.stall);
+    std::string final_reply = milliseconds_text(timeouts_.final_reply);
+    std::vector<std::string_view> hello{"smtp",
+                                        settings_.url,
+                                        settings_.username,
+                                        password_,
+                                        settings_.ca_file,
+                                        settings_.allow_plaintext ? "1" : "0",
+                                        connect,
+                                        stall,
+                                        final_reply};
     std::optional<Frame> answer;
-    if (write_frame(fd_, hello)) {
+    if (write_frame(fd_, hello) && wait_for_reply()) {
       answer = read_frame(fd_);
     }
     if (answer && answer->size() == 1 && (*answer)[0] == "ready") {
@@ -206,37 +299,95 @@ class RelayTransport final : public Transport {
 
   SendResult send(std::string_view envelope_from, const std::vector<std::string>& recipients,
                   std::string_view raw_message) override {
+    if (interrupted_) {
+      return stopped("the service is stopping; the message was not attempted");
+    }
     if (fd_ < 0) {
       std::string error;
       if (!start(error)) {
-        return {SendResult::Status::transient, error, true};
+        return {SendResult::Status::transient, SendResult::Cause::local, error, true, {}};
       }
     }
     std::vector<std::string_view> request{"send", envelope_from, raw_message};
     request.insert(request.end(), recipients.begin(), recipients.end());
     std::optional<Frame> reply;
+    bool waited = false;
     if (write_frame(fd_, request)) {
-      reply = read_frame(fd_);
+      waited = wait_for_reply();
+      if (waited) {
+        reply = read_frame(fd_);
+      }
     }
-    std::optional<SendResult::Status> status;
-    if (reply && reply->size() == 3) {
-      status = parse_status((*reply)[0]);
+    if (!waited && interrupted_) {
+      abandon();
+      return stopped(
+          "the service stopped while the server had not yet answered for this message; it "
+          "stays queued (if the server did take it, it may arrive twice, with the same "
+          "Message-ID)");
     }
-    if (!status) {
+    std::optional<SendResult> result;
+    if (reply) {
+      result = parse_reply(*reply);
+    }
+    if (!result) {
       // Whether the server took the message is unknown: it stays queued, and a repeat carries
       // the same Message-ID.
       return {SendResult::Status::transient,
+              SendResult::Cause::local,
               "the SMTP relay process ended during delivery (" + termination(abandon()) + ")",
-              true};
+              true,
+              {}};
     }
-    return {*status, std::move((*reply)[1]), (*reply)[2] == "1"};
+    return std::move(*result);
   }
 
   void close() override { stop(); }
 
+  void interrupt(Clock::duration grace) override {
+    // The first call sets the deadline, before the flag that makes others read it.
+    Clock::rep unset = 0;
+    deadline_.compare_exchange_strong(unset, (Clock::now() + grace).time_since_epoch().count());
+    interrupted_ = true;
+    wakeup_.wake();
+  }
+
   std::string describe() const override { return "smtp " + settings_.url; }
 
  private:
+  static SendResult stopped(std::string detail) {
+    return {SendResult::Status::transient, SendResult::Cause::local, std::move(detail), true, {}};
+  }
+
+  Clock::time_point deadline() const {
+    return Clock::time_point(Clock::duration(deadline_.load()));
+  }
+
+  // Waits until the relay has something to say (or has gone); false when interrupt()'s grace
+  // ran out first.
+  bool wait_for_reply() {
+    for (;;) {
+      int timeout = -1;
+      if (interrupted_) {
+        auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline() - Clock::now());
+        if (left <= std::chrono::milliseconds::zero()) {
+          return false;
+        }
+        timeout = static_cast<int>(std::min<std::chrono::milliseconds::rep>(left.count(), 60000));
+      }
+      // Once interrupted, the pipe stays readable: then only the relay and the deadline count.
+      bool watch_wakeup = !interrupted_ && wakeup_.fd() >= 0;
+      pollfd watched[2] = {{fd_, POLLIN, 0}, {wakeup_.fd(), POLLIN, 0}};
+      int ready = ::poll(watched, watch_wakeup ? 2 : 1, timeout);
+      if (ready < 0 && errno != EINTR) {
+        return true;  // the read that follows reports the broken socket
+      }
+      if (ready > 0 && watched[0].revents != 0) {
+        return true;
+      }
+      // Woken by interrupt(), a signal or the timeout: look at the deadline again.
+    }
+  }
+
   // After a broken exchange: makes sure the relay is gone (it may already have exited, and then
   // its own status is reported), then stops.
   int abandon() {
@@ -247,34 +398,55 @@ class RelayTransport final : public Transport {
   }
 
   // Closes the socket (the relay then says QUIT and exits) and waits for the relay; returns
-  // its wait status (0 if none was running).
+  // its wait status (0 if none was running). After interrupt(), waits no longer than its
+  // grace, then kills the relay.
   int stop() {
     if (fd_ >= 0) {
       ::close(fd_);
       fd_ = -1;
     }
     int status = 0;
-    if (pid_ > 0) {
-      while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
-      }
-      pid_ = -1;
+    if (pid_ <= 0) {
+      return status;
     }
+    for (;;) {
+      pid_t done = ::waitpid(pid_, &status, interrupted_ ? WNOHANG : 0);
+      if (done == pid_ || (done < 0 && errno != EINTR)) {
+        break;
+      }
+      if (done == 0) {
+        if (Clock::now() >= deadline()) {
+          ::kill(pid_, SIGKILL);
+          while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+          }
+          break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
+    }
+    pid_ = -1;
     return status;
   }
 
   plan::SmtpSettings settings_;
   std::string password_;
   std::string program_;
+  SmtpTimeouts timeouts_;
   pid_t pid_ = -1;
   int fd_ = -1;
+  Wakeup wakeup_;
+  std::atomic<bool> interrupted_{false};
+  std::atomic<Clock::rep> deadline_{0};  // of interrupt()'s grace, once interrupted
 };
 
 }  // namespace
 
 std::unique_ptr<Transport> make_smtp_relay_transport(const plan::SmtpSettings& settings,
                                                      std::string password, std::string program,
-                                                     std::string& error) {
-  auto relay = std::make_unique<RelayTransport>(settings, std::move(password), std::move(program));
+                                                     std::string& error,
+                                                     const SmtpTimeouts& timeouts) {
+  auto relay =
+      std::make_unique<RelayTransport>(settings, std::move(password), std::move(program), timeouts);
   if (!relay->start(error)) {
     return nullptr;
   }
@@ -283,12 +455,13 @@ std::unique_ptr<Transport> make_smtp_relay_transport(const plan::SmtpSettings& s
 }
 
 int serve_smtp_relay(int fd) {
-  // A stop is the daemon's to handle: it lets this message finish, then closes the socket.
+  // systemd sends SIGTERM to every process of the service at once: the stop is the daemon's to
+  // handle. It lets this message finish for a bounded grace, then kills this process.
   for (int signal : {SIGTERM, SIGINT, SIGHUP}) {
     std::signal(signal, SIG_IGN);
   }
   auto hello = read_frame(fd);
-  if (!hello || hello->size() != 6 || (*hello)[0] != "smtp") {
+  if (!hello || hello->size() != 9 || (*hello)[0] != "smtp") {
     return kUsage;
   }
   plan::SmtpSettings settings;
@@ -296,8 +469,15 @@ int serve_smtp_relay(int fd) {
   settings.username = (*hello)[2];
   settings.ca_file = (*hello)[4];
   settings.allow_plaintext = (*hello)[5] == "1";
+  auto connect = parse_milliseconds((*hello)[6]);
+  auto stall = parse_milliseconds((*hello)[7]);
+  auto final_reply = parse_milliseconds((*hello)[8]);
+  if (!connect || !stall || !final_reply) {
+    return kUsage;
+  }
+  SmtpTimeouts timeouts{*connect, *stall, *final_reply};
   std::string error;
-  auto transport = make_smtp_transport(settings, std::move((*hello)[3]), error);
+  auto transport = make_smtp_transport(settings, std::move((*hello)[3]), timeouts, error);
   if (!transport) {
     write_frame(fd, {"error", error});
     return kConfigError;
@@ -311,8 +491,8 @@ int serve_smtp_relay(int fd) {
     }
     std::vector<std::string> recipients(request->begin() + 3, request->end());
     SendResult result = transport->send((*request)[1], recipients, (*request)[2]);
-    if (!write_frame(fd,
-                     {status_name(result.status), result.detail, result.stop_batch ? "1" : "0"})) {
+    Frame reply = reply_frame(result);
+    if (!write_frame(fd, std::vector<std::string_view>(reply.begin(), reply.end()))) {
       break;
     }
   }

@@ -4,10 +4,13 @@
 // child (`plan-reminder smtp-relay`, the same binary) does, for one batch, and exits.
 //
 // The two ends talk over a Unix socket that is the child's stdin and stdout, in frames of
-// strings: the settings and the password first (never on a command line or in the
-// environment), then one request and one reply per message. The child ignores SIGTERM, SIGINT
-// and SIGHUP, so that a stop lets the message in flight finish; it ends when the daemon closes
-// the socket (after QUIT to the server).
+// strings: the settings, the password (never on a command line or in the environment) and the
+// timeouts first, then one request and one reply per message (status, cause, detail, whether
+// to stop the batch, and each refused recipient with the server's reply). The child ignores
+// SIGTERM, SIGINT and SIGHUP (systemd sends them to the whole service); it ends when the
+// daemon closes the socket (after QUIT to the server). On a stop the daemon calls
+// Transport::interrupt(grace): the message in flight has that long to finish, then the daemon
+// kills the relay and the message stays queued.
 #pragma once
 
 #include "mail/transport.h"
@@ -24,7 +27,8 @@ namespace plan_reminder::mail {
 // returns null and sets `error` if they are wrong.
 std::unique_ptr<Transport> make_smtp_relay_transport(const plan::SmtpSettings& settings,
                                                      std::string password, std::string program,
-                                                     std::string& error);
+                                                     std::string& error,
+                                                     const SmtpTimeouts& timeouts = {});
 
 // The child's end, on the socket `fd`: serves one daemon until it closes the socket. Returns the
 // process's exit code (0, or 78 when the settings are wrong, 64 when the daemon is not speaking

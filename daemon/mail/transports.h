@@ -18,7 +18,8 @@ std::unique_ptr<Transport> make_maildir_transport(std::filesystem::path folder);
 // only for a loopback host). On failure returns null and sets `error`. `password` is used for
 // AUTH when settings.username is set and never appears in an error or a SendResult.
 std::unique_ptr<Transport> make_smtp_transport(const plan::SmtpSettings& settings,
-                                               std::string password, std::string& error);
+                                               std::string password, const SmtpTimeouts& timeouts,
+                                               std::string& error);
 
 // Paces `inner` so that at most limit.messages sends start within any limit.per: a send that
 // would exceed it first waits (through `pacing`) until the oldest of the window has aged out.

@@ -9,10 +9,14 @@ connections, so that a test can tell that several messages shared one.
                [--tls-cert CERT --tls-key KEY [--require-starttls] [--smtps]]
                [--auth-user U --auth-password-file F]
                [--reject-rcpt ADDRESS ...] [--tempfail-first N] [--delay-data SECONDS]
+               [--refuse-sender REPLY] [--refuse-data REPLY] [--delay-rcpt SECONDS]
 
 Binds 127.0.0.1 (port 0: a free one) and writes the port to --port-file once listening.
 --delay-data waits after storing each message before answering 250 to its DATA, so that a test
 can kill a client in the window where a message is delivered but not yet seen as accepted.
+--refuse-sender answers every MAIL FROM with REPLY (e.g. "550 5.7.1 relaying denied");
+--refuse-data answers the end of every message with REPLY instead of storing it;
+--delay-rcpt waits this long before answering each RCPT TO (a server that stalls).
 --discard (for benchmarks) accepts and counts messages but stores nothing; --stats-file is
 written on exit with {"messages", "connections", "bytes"}: what was accepted.
 Exits 0 on SIGTERM or SIGINT.
@@ -43,9 +47,13 @@ def write_atomically(path, data):
 class Sink:
     """The aiosmtpd handler: stores, rejects or defers messages as the options say."""
 
-    def __init__(self, out_dir, reject_rcpt, tempfail_first, smtps, delay_data=0.0):
+    def __init__(self, out_dir, reject_rcpt, tempfail_first, smtps, delay_data=0.0,
+                 refuse_sender=None, refuse_data=None, delay_rcpt=0.0):
         self.out_dir = out_dir  # None: --discard, count messages but store nothing
         self.delay_data = delay_data
+        self.refuse_sender = refuse_sender
+        self.refuse_data = refuse_data
+        self.delay_rcpt = delay_rcpt
         self.reject_rcpt = {address.lower() for address in reject_rcpt}
         self.tempfail_left = tempfail_first
         self.smtps = smtps
@@ -53,7 +61,16 @@ class Sink:
         self.accepted = 0
         self.bytes = 0
 
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        if self.refuse_sender:
+            return self.refuse_sender
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
+
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.delay_rcpt > 0:
+            await asyncio.sleep(self.delay_rcpt)
         if address.lower() in self.reject_rcpt:
             return f"550 5.1.1 <{address}>: Recipient address rejected: User unknown"
         envelope.rcpt_tos.append(address)
@@ -63,6 +80,8 @@ class Sink:
         if self.tempfail_left > 0:
             self.tempfail_left -= 1
             return "451 4.3.0 Temporary failure, try again later"
+        if self.refuse_data:
+            return self.refuse_data
         n = next(self.messages)
         content = envelope.original_content or envelope.content
         self.accepted = n
@@ -140,6 +159,12 @@ def parse_arguments(argv):
                         help="answer 451 to the first N messages")
     parser.add_argument("--delay-data", type=float, default=0.0, metavar="SECONDS",
                         help="wait this long after storing each message before answering 250")
+    parser.add_argument("--refuse-sender", metavar="REPLY",
+                        help='answer every MAIL FROM with this, e.g. "550 5.7.1 relaying denied"')
+    parser.add_argument("--refuse-data", metavar="REPLY",
+                        help="answer the end of every message with this instead of storing it")
+    parser.add_argument("--delay-rcpt", type=float, default=0.0, metavar="SECONDS",
+                        help="wait this long before answering each RCPT TO")
     parser.add_argument("--verbose", action="store_true", help="log the SMTP dialogue")
     args = parser.parse_args(argv)
     if bool(args.dir) == bool(args.discard):
@@ -148,8 +173,8 @@ def parse_arguments(argv):
         parser.error("--tls-cert and --tls-key go together")
     if (args.require_starttls or args.smtps) and not args.tls_cert:
         parser.error("--require-starttls and --smtps need --tls-cert and --tls-key")
-    if args.delay_data < 0:
-        parser.error("--delay-data must not be negative")
+    if args.delay_data < 0 or args.delay_rcpt < 0:
+        parser.error("--delay-data and --delay-rcpt must not be negative")
     if bool(args.auth_user) != bool(args.auth_password_file):
         parser.error("--auth-user and --auth-password-file go together")
     return args
@@ -168,7 +193,8 @@ async def serve(args):
         authenticator = make_authenticator(args.auth_user.encode(), password)
 
     handler = Sink(None if args.discard else args.dir, args.reject_rcpt, args.tempfail_first,
-                   args.smtps, args.delay_data)
+                   args.smtps, args.delay_data, args.refuse_sender, args.refuse_data,
+                   args.delay_rcpt)
 
     def protocol():
         return CountedSMTP(

@@ -5,6 +5,7 @@
 #include "support/temp_dir.h"
 
 #include "mail/file_descriptor.h"
+#include "mail/smtp_relay.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -141,6 +142,10 @@ struct SinkOptions {
   std::string auth_password = {};
   std::vector<std::string> reject_rcpt = {};
   int tempfail_first = 0;
+  std::string refuse_sender = {};  // the reply to every MAIL FROM
+  std::string refuse_data = {};    // the reply to the end of every message
+  double delay_data = 0;           // seconds before the reply to the end of a message
+  double delay_rcpt = 0;           // seconds before the reply to each RCPT TO
 };
 
 // What the sink stored for one message.
@@ -180,6 +185,18 @@ class SmtpSink {
     if (options.tempfail_first > 0) {
       arguments.insert(arguments.end(),
                        {"--tempfail-first", std::to_string(options.tempfail_first)});
+    }
+    if (!options.refuse_sender.empty()) {
+      arguments.insert(arguments.end(), {"--refuse-sender", options.refuse_sender});
+    }
+    if (!options.refuse_data.empty()) {
+      arguments.insert(arguments.end(), {"--refuse-data", options.refuse_data});
+    }
+    if (options.delay_data > 0) {
+      arguments.insert(arguments.end(), {"--delay-data", std::to_string(options.delay_data)});
+    }
+    if (options.delay_rcpt > 0) {
+      arguments.insert(arguments.end(), {"--delay-rcpt", std::to_string(options.delay_rcpt)});
     }
     pid_ = spawn(arguments, false);
   }
@@ -379,9 +396,10 @@ class SmtpTransportTest : public ::testing::Test {
     return file.string();
   }
 
-  std::unique_ptr<Transport> make(const plan::Transport& settings, Pacing pacing = {}) {
+  std::unique_ptr<Transport> make(const plan::Transport& settings, Pacing pacing = {},
+                                  const SmtpTimeouts& timeouts = {}) {
     std::string error;
-    auto transport = make_transport(settings, error, std::move(pacing));
+    auto transport = make_transport(settings, error, std::move(pacing), timeouts);
     EXPECT_TRUE(transport) << error;
     return transport;
   }
@@ -486,6 +504,7 @@ TEST_F(SmtpTransportTest, WrongPasswordIsPermanentAndNeverQuoted) {
 
   EXPECT_EQ(result.status, SendResult::Status::permanent);
   EXPECT_TRUE(result.stop_batch);
+  EXPECT_EQ(result.cause, SendResult::Cause::credentials);
   EXPECT_NE(result.detail.find("SMTP authentication failed"), std::string::npos) << result.detail;
   EXPECT_NE(result.detail.find("535"), std::string::npos) << result.detail;
   EXPECT_NE(result.detail.find(kUser), std::string::npos) << result.detail;
@@ -504,6 +523,8 @@ TEST_F(SmtpTransportTest, UntrustedCertificateIsRefused) {
   SendResult result = transport->send(kFrom, {"a@example.org"}, message("a@example.org", "x"));
 
   EXPECT_EQ(result.status, SendResult::Status::permanent);
+  EXPECT_TRUE(result.stop_batch);
+  EXPECT_EQ(result.cause, SendResult::Cause::certificate);
   EXPECT_NE(result.detail.find("TLS certificate verification failed for 127.0.0.1"),
             std::string::npos)
       << result.detail;
@@ -560,7 +581,10 @@ TEST_F(SmtpTransportTest, ConnectionRefusedIsTransient) {
 
   EXPECT_EQ(result.status, SendResult::Status::transient);
   EXPECT_TRUE(result.stop_batch);
+  EXPECT_EQ(result.cause, SendResult::Cause::unreachable);
   EXPECT_NE(result.detail.find("127.0.0.1"), std::string::npos) << result.detail;
+  EXPECT_NE(result.detail.find("Connection refused"), std::string::npos) << result.detail;
+  EXPECT_EQ(result.detail.find("Couldn't connect"), std::string::npos) << result.detail;
   EXPECT_EQ(result.detail.find(kPassword), std::string::npos) << result.detail;
 }
 
@@ -661,6 +685,313 @@ TEST_F(SmtpTransportTest, PasswordFromCredentialsDirectory) {
   ASSERT_TRUE(result.delivered()) << result.detail;
   ASSERT_EQ(sink.received().size(), 1u);
   EXPECT_EQ(sink.received()[0].envelope["auth_user"], kUser);
+}
+
+// libcurl's own labels for what went wrong, which say nothing to a coordinator.
+bool has_libcurl_label(const std::string& detail) {
+  for (const char* label : {"Weird server reply", "Failed sending data", "Failure when receiving",
+                            "RCPT failed", "Login denied", "Timeout was reached"}) {
+    if (detail.find(label) != std::string::npos) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Tests that a message the server refuses after DATA is permanent, for this message only, and
+// that the detail gives the server's own reply, not libcurl's label for it.
+TEST_F(SmtpTransportTest, RefusedMessageShowsTheServersReply) {
+  SmtpSink& sink = start_sink({.refuse_data = "554 5.7.1 Message content rejected by policy"});
+  plan::Transport settings = smtp_settings(sink.url());
+  settings.smtp.allow_plaintext = true;
+  auto transport = make(settings);
+  ASSERT_TRUE(transport);
+
+  SendResult result = transport->send(kFrom, {"a@example.org"}, message("a@example.org", "x"));
+
+  EXPECT_EQ(result.status, SendResult::Status::permanent);
+  EXPECT_EQ(result.cause, SendResult::Cause::message_refused);
+  EXPECT_FALSE(result.stop_batch);
+  EXPECT_NE(result.detail.find("554 5.7.1 Message content rejected by policy"), std::string::npos)
+      << result.detail;
+  EXPECT_FALSE(has_libcurl_label(result.detail)) << result.detail;
+  EXPECT_TRUE(sink.received().empty());
+}
+
+// Tests that a refusal of the sender (MAIL FROM) is a settings problem: the batch stops (the
+// messages stay queued), the cause says so and the detail quotes the server.
+TEST_F(SmtpTransportTest, RefusedSenderStopsTheBatch) {
+  SmtpSink& sink = start_sink({.refuse_sender = "550 5.7.1 Relaying denied"});
+  plan::Transport settings = smtp_settings(sink.url());
+  settings.smtp.allow_plaintext = true;
+  auto transport = make(settings);
+  ASSERT_TRUE(transport);
+
+  SendResult result = transport->send(kFrom, {"a@example.org"}, message("a@example.org", "x"));
+
+  EXPECT_FALSE(result.delivered());
+  EXPECT_TRUE(result.stop_batch);
+  EXPECT_EQ(result.cause, SendResult::Cause::sender_refused);
+  EXPECT_NE(result.detail.find("550 5.7.1 Relaying denied"), std::string::npos) << result.detail;
+  EXPECT_NE(result.detail.find(kFrom), std::string::npos) << result.detail;
+  EXPECT_FALSE(has_libcurl_label(result.detail)) << result.detail;
+  EXPECT_FALSE(advice_for(result.cause).empty());
+  EXPECT_TRUE(sink.received().empty());
+}
+
+// Tests that a server which wants a login before MAIL FROM (530) is a credentials problem that
+// stops the batch.
+TEST_F(SmtpTransportTest, AuthenticationRequiredIsACredentialsProblem) {
+  SmtpSink& sink = start_sink({.auth_user = kUser, .auth_password = kPassword});
+  plan::Transport settings = smtp_settings(sink.url());
+  settings.smtp.allow_plaintext = true;
+  auto transport = make(settings);
+  ASSERT_TRUE(transport);
+
+  SendResult result = transport->send(kFrom, {"a@example.org"}, message("a@example.org", "x"));
+
+  EXPECT_FALSE(result.delivered());
+  EXPECT_TRUE(result.stop_batch);
+  EXPECT_EQ(result.cause, SendResult::Cause::credentials);
+  EXPECT_NE(result.detail.find("530"), std::string::npos) << result.detail;
+  EXPECT_FALSE(has_libcurl_label(result.detail)) << result.detail;
+  EXPECT_TRUE(sink.received().empty());
+}
+
+// Tests that one refused recipient does not sink the message: the others get it, and the
+// refused one is reported with the server's reply.
+TEST_F(SmtpTransportTest, RefusedCcStillDeliversToTheOthers) {
+  SmtpSink& sink = start_sink({.reject_rcpt = {"gone@council.example.org"}});
+  plan::Transport settings = smtp_settings(sink.url());
+  settings.smtp.allow_plaintext = true;
+  auto transport = make(settings);
+  ASSERT_TRUE(transport);
+  std::vector<std::string> recipients{"dhr-lead@wwin.example.org", "gone@council.example.org",
+                                      "chair@partnership.example.org"};
+
+  SendResult result =
+      transport->send(kFrom, recipients, message("dhr-lead@wwin.example.org", "cc"));
+
+  ASSERT_TRUE(result.delivered()) << result.detail;
+  ASSERT_EQ(result.refused.size(), 1u);
+  EXPECT_EQ(result.refused[0].address, "gone@council.example.org");
+  EXPECT_NE(result.refused[0].reply.find("550 5.1.1"), std::string::npos)
+      << result.refused[0].reply;
+  auto received = sink.received();
+  ASSERT_EQ(received.size(), 1u);
+  EXPECT_EQ(
+      received[0].envelope["rcpt_tos"].get<std::vector<std::string>>(),
+      (std::vector<std::string>{"dhr-lead@wwin.example.org", "chair@partnership.example.org"}));
+}
+
+// Tests that when every recipient is refused the message fails permanently, with each refusal.
+TEST_F(SmtpTransportTest, EveryRecipientRefusedIsPermanent) {
+  SmtpSink& sink = start_sink({.reject_rcpt = {"a@example.org", "b@example.org"}});
+  plan::Transport settings = smtp_settings(sink.url());
+  settings.smtp.allow_plaintext = true;
+  auto transport = make(settings);
+  ASSERT_TRUE(transport);
+
+  SendResult result =
+      transport->send(kFrom, {"a@example.org", "b@example.org"}, message("a@example.org", "x"));
+
+  EXPECT_EQ(result.status, SendResult::Status::permanent);
+  EXPECT_EQ(result.cause, SendResult::Cause::recipients_refused);
+  EXPECT_FALSE(result.stop_batch);
+  ASSERT_EQ(result.refused.size(), 2u);
+  EXPECT_EQ(result.refused[1].address, "b@example.org");
+  EXPECT_NE(result.refused[1].reply.find("550"), std::string::npos) << result.refused[1].reply;
+  EXPECT_FALSE(has_libcurl_label(result.detail)) << result.detail;
+  EXPECT_TRUE(sink.received().empty());
+}
+
+// Tests that a reply to the end of the message that comes later than the stall window (here
+// 1 s, the server answering after 8 s) is still awaited: one copy, delivered. Giving up made
+// a duplicate at every retry.
+TEST_F(SmtpTransportTest, SlowReplyToTheEndOfTheMessageIsAwaited) {
+  SmtpSink& sink = start_sink({.tls = true,
+                               .require_starttls = true,
+                               .auth_user = kUser,
+                               .auth_password = kPassword,
+                               .delay_data = 8});
+  plan::Transport settings = smtp_settings(sink.url());
+  settings.smtp.username = kUser;
+  settings.smtp.password_file = password_file(kPassword);
+  settings.smtp.ca_file = certificate_.cert.string();
+  auto transport = make(settings, {}, {.connect = 10s, .stall = 1s, .final_reply = 20s});
+  ASSERT_TRUE(transport);
+  // Larger than curl's upload buffer, as a digest can be: curl then knows the end of the
+  // message by its size, not by a last read.
+  std::string bytes = message("a@example.org", "large");
+  for (int line = 0; line < 300; ++line) {
+    bytes += "Action 1.1: research scoping document due 31 March 2020; still open.\r\n";
+  }
+
+  SendResult result = transport->send(kFrom, {"a@example.org"}, bytes);
+
+  ASSERT_TRUE(result.delivered()) << result.detail;
+  ASSERT_EQ(sink.received().size(), 1u);
+  EXPECT_EQ(sink.received()[0].bytes, bytes);
+}
+
+// Tests that no reply to the end of the message within its limit is a transient timeout that
+// stops the batch, and says the server may have taken the message.
+TEST_F(SmtpTransportTest, NoReplyToTheEndOfTheMessageIsATimeout) {
+  SmtpSink& sink = start_sink({.delay_data = 4});
+  plan::Transport settings = smtp_settings(sink.url());
+  settings.smtp.allow_plaintext = true;
+  auto transport = make(settings, {}, {.connect = 10s, .stall = 1s, .final_reply = 1s});
+  ASSERT_TRUE(transport);
+
+  SendResult result = transport->send(kFrom, {"a@example.org"}, message("a@example.org", "x"));
+
+  EXPECT_EQ(result.status, SendResult::Status::transient);
+  EXPECT_EQ(result.cause, SendResult::Cause::timeout);
+  EXPECT_TRUE(result.stop_batch);
+  EXPECT_FALSE(has_libcurl_label(result.detail)) << result.detail;
+}
+
+// Tests that a server that stops answering a command (RCPT TO) is given up on after the stall
+// window, as a transient timeout that stops the batch.
+TEST_F(SmtpTransportTest, StalledServerIsGivenUp) {
+  SmtpSink& sink = start_sink({.delay_rcpt = 4});
+  plan::Transport settings = smtp_settings(sink.url());
+  settings.smtp.allow_plaintext = true;
+  auto transport = make(settings, {}, {.connect = 10s, .stall = 1s, .final_reply = 20s});
+  ASSERT_TRUE(transport);
+  auto start = std::chrono::steady_clock::now();
+
+  SendResult result = transport->send(kFrom, {"a@example.org"}, message("a@example.org", "x"));
+
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 3500ms);
+  EXPECT_EQ(result.status, SendResult::Status::transient);
+  EXPECT_EQ(result.cause, SendResult::Cause::timeout);
+  EXPECT_TRUE(result.stop_batch);
+  EXPECT_TRUE(sink.received().empty());
+}
+
+// Tests that interrupt() from another thread ends a send that waits for the reply to the end
+// of the message once its grace is over (the daemon's stop), and that later sends are not
+// attempted.
+TEST_F(SmtpTransportTest, InterruptEndsTheSendWithinTheGrace) {
+  SmtpSink& sink = start_sink({.delay_data = 30});
+  plan::Transport settings = smtp_settings(sink.url());
+  settings.smtp.allow_plaintext = true;
+  auto transport = make(settings);
+  ASSERT_TRUE(transport);
+  std::thread stopper([&] {
+    auto give_up = std::chrono::steady_clock::now() + 20s;
+    while (sink.received().empty() && std::chrono::steady_clock::now() < give_up) {
+      std::this_thread::sleep_for(20ms);
+    }
+    transport->interrupt(500ms);
+  });
+  auto start = std::chrono::steady_clock::now();
+
+  SendResult result = transport->send(kFrom, {"a@example.org"}, message("a@example.org", "x"));
+  auto took = std::chrono::steady_clock::now() - start;
+  stopper.join();
+  SendResult after = transport->send(kFrom, {"a@example.org"}, message("a@example.org", "y"));
+  auto closing = std::chrono::steady_clock::now();
+  transport->close();  // no QUIT to wait on: the server is still holding the message
+
+  EXPECT_LT(took, 15s);
+  EXPECT_LT(std::chrono::steady_clock::now() - closing, 5s);
+  EXPECT_EQ(result.status, SendResult::Status::transient);
+  EXPECT_TRUE(result.stop_batch);
+  EXPECT_FALSE(after.delivered());
+  EXPECT_TRUE(after.stop_batch);
+  EXPECT_EQ(sink.received().size(), 1u);
+}
+
+// --- The daemon's relay process (plan-reminder smtp-relay) ---
+
+class SmtpRelayTest : public SmtpTransportTest {
+ protected:
+  std::unique_ptr<Transport> make_relay(const plan::Transport& settings) {
+    std::string error;
+    auto transport = make_smtp_relay_transport(settings.smtp, "", PR_BINARY, error);
+    EXPECT_TRUE(transport) << error;
+    return transport;
+  }
+};
+
+// Tests that the relay hands back the cause and each refused recipient with its reply.
+TEST_F(SmtpRelayTest, CarriesCauseAndRefusedRecipients) {
+  SmtpSink& sink = start_sink({.reject_rcpt = {"gone@council.example.org"}});
+  plan::Transport settings = smtp_settings(sink.url());
+  settings.smtp.allow_plaintext = true;
+  auto transport = make_relay(settings);
+  ASSERT_TRUE(transport);
+
+  SendResult partly = transport->send(kFrom, {"a@example.org", "gone@council.example.org"},
+                                      message("a@example.org", "partly"));
+  SendResult none = transport->send(kFrom, {"gone@council.example.org"},
+                                    message("gone@council.example.org", "none"));
+  transport->close();
+
+  ASSERT_TRUE(partly.delivered()) << partly.detail;
+  ASSERT_EQ(partly.refused.size(), 1u);
+  EXPECT_EQ(partly.refused[0].address, "gone@council.example.org");
+  EXPECT_NE(partly.refused[0].reply.find("550 5.1.1"), std::string::npos);
+  EXPECT_EQ(none.status, SendResult::Status::permanent);
+  EXPECT_EQ(none.cause, SendResult::Cause::recipients_refused);
+  ASSERT_EQ(none.refused.size(), 1u);
+  EXPECT_EQ(sink.received().size(), 1u);
+}
+
+// Tests that settings problems come back through the relay as such: a wrong password is
+// cause credentials and stops the batch.
+TEST_F(SmtpRelayTest, CarriesSettingsProblems) {
+  SmtpSink& sink = start_sink({.auth_user = kUser, .auth_password = kPassword});
+  plan::Transport settings = smtp_settings(sink.url());
+  settings.smtp.allow_plaintext = true;
+  settings.smtp.username = kUser;
+  std::string error;
+  auto transport = make_smtp_relay_transport(settings.smtp, "Tr0ub4dor&3-wrong", PR_BINARY, error);
+  ASSERT_TRUE(transport) << error;
+
+  SendResult result = transport->send(kFrom, {"a@example.org"}, message("a@example.org", "x"));
+  transport->close();
+
+  EXPECT_EQ(result.status, SendResult::Status::permanent);
+  EXPECT_EQ(result.cause, SendResult::Cause::credentials);
+  EXPECT_TRUE(result.stop_batch);
+  EXPECT_NE(result.detail.find("535"), std::string::npos) << result.detail;
+  EXPECT_TRUE(sink.received().empty());
+}
+
+// Tests that a stop (interrupt) while the server has not answered the end of a message ends
+// the send within the grace, not when the server answers: the relay is killed, the message
+// stays queued (transient, batch stopped), and a send after it is not attempted.
+TEST_F(SmtpRelayTest, InterruptEndsTheSendWithinTheGrace) {
+  SmtpSink& sink = start_sink({.delay_data = 30});
+  plan::Transport settings = smtp_settings(sink.url());
+  settings.smtp.allow_plaintext = true;
+  auto transport = make_relay(settings);
+  ASSERT_TRUE(transport);
+  std::thread stopper([&] {
+    // Once the server holds the message and has not answered yet.
+    auto give_up = std::chrono::steady_clock::now() + 20s;
+    while (sink.received().empty() && std::chrono::steady_clock::now() < give_up) {
+      std::this_thread::sleep_for(20ms);
+    }
+    transport->interrupt(500ms);
+  });
+  auto start = std::chrono::steady_clock::now();
+
+  SendResult result = transport->send(kFrom, {"a@example.org"}, message("a@example.org", "x"));
+  auto took = std::chrono::steady_clock::now() - start;
+  stopper.join();
+  SendResult after = transport->send(kFrom, {"a@example.org"}, message("a@example.org", "y"));
+  transport->close();
+
+  EXPECT_LT(took, 15s);
+  EXPECT_EQ(result.status, SendResult::Status::transient);
+  EXPECT_TRUE(result.stop_batch);
+  EXPECT_FALSE(after.delivered());
+  EXPECT_TRUE(after.stop_batch);
+  EXPECT_EQ(sink.received().size(), 1u);
 }
 
 // --- Configuration checks in make_transport ---
