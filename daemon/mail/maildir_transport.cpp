@@ -58,6 +58,7 @@ SendResult os_failure(const std::string& what, int error_number) {
   SendResult result;
   result.status =
       error_number == ENOTDIR ? SendResult::Status::permanent : SendResult::Status::transient;
+  result.cause = SendResult::Cause::local;
   result.detail = what + ": " + std::strerror(error_number);
   result.stop_batch = true;
   return result;
@@ -66,6 +67,7 @@ SendResult os_failure(const std::string& what, int error_number) {
 SendResult not_a_directory(const std::filesystem::path& path) {
   SendResult result;
   result.status = SendResult::Status::permanent;
+  result.cause = SendResult::Cause::local;
   result.detail = "the Maildir path " + path.string() + " is not a directory";
   result.stop_batch = true;
   return result;
@@ -118,7 +120,11 @@ class MaildirTransport final : public Transport {
   SendResult send(std::string_view /*envelope_from*/, const std::vector<std::string>& recipients,
                   std::string_view raw_message) override {
     if (recipients.empty()) {
-      return {SendResult::Status::permanent, "the message has no recipients", false};
+      return {SendResult::Status::permanent,
+              SendResult::Cause::local,
+              "the message has no recipients",
+              false,
+              {}};
     }
     // Every time, so that a folder removed while the service runs comes back.
     if (auto failure = create_folders()) {
@@ -154,7 +160,7 @@ class MaildirTransport final : public Transport {
         return os_failure("cannot flush " + (folder_ / "new").string() + " to disk", error);
       }
     }
-    return {SendResult::Status::delivered, delivered.string(), false};
+    return {SendResult::Status::delivered, SendResult::Cause::none, delivered.string(), false, {}};
   }
 
   std::string describe() const override { return "maildir " + folder_.string(); }

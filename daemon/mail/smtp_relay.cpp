@@ -209,7 +209,7 @@ class RelayTransport final : public Transport {
     if (fd_ < 0) {
       std::string error;
       if (!start(error)) {
-        return {SendResult::Status::transient, error, true};
+        return {SendResult::Status::transient, SendResult::Cause::local, error, true, {}};
       }
     }
     std::vector<std::string_view> request{"send", envelope_from, raw_message};
@@ -226,10 +226,12 @@ class RelayTransport final : public Transport {
       // Whether the server took the message is unknown: it stays queued, and a repeat carries
       // the same Message-ID.
       return {SendResult::Status::transient,
+              SendResult::Cause::local,
               "the SMTP relay process ended during delivery (" + termination(abandon()) + ")",
-              true};
+              true,
+              {}};
     }
-    return {*status, std::move((*reply)[1]), (*reply)[2] == "1"};
+    return {*status, SendResult::Cause::none, std::move((*reply)[1]), (*reply)[2] == "1", {}};
   }
 
   void close() override { stop(); }

@@ -176,22 +176,33 @@ class SmtpTransport final : public Transport {
   SendResult send(std::string_view envelope_from, const std::vector<std::string>& recipients,
                   std::string_view raw_message) override {
     if (recipients.empty()) {
-      return {SendResult::Status::permanent, "the message has no recipients", false};
+      return {SendResult::Status::permanent,
+              SendResult::Cause::local,
+              "the message has no recipients",
+              false,
+              {}};
     }
     std::string from(trim_brackets(envelope_from));
     if (!is_envelope_address(from)) {
-      return {SendResult::Status::permanent, "invalid sender address '" + from + "'", false};
+      return {SendResult::Status::permanent,
+              SendResult::Cause::local,
+              "invalid sender address '" + from + "'",
+              false,
+              {}};
     }
     CurlList recipient_list(nullptr, CurlListDeleter{&curl_});
     for (const std::string& recipient : recipients) {
       std::string address(trim_brackets(recipient));
       if (address.empty() || !is_envelope_address(address)) {
-        return {SendResult::Status::permanent, "invalid recipient address '" + address + "'",
-                false};
+        return {SendResult::Status::permanent,
+                SendResult::Cause::recipients_refused,
+                "invalid recipient address '" + address + "'",
+                false,
+                {}};
       }
       curl_slist* head = curl_.slist_append(recipient_list.get(), address.c_str());
       if (head == nullptr) {
-        return {SendResult::Status::transient, "out of memory", true};
+        return {SendResult::Status::transient, SendResult::Cause::local, "out of memory", true, {}};
       }
       (void)recipient_list.release();
       recipient_list.reset(head);
@@ -199,7 +210,11 @@ class SmtpTransport final : public Transport {
 
     CURL* curl = handle();
     if (curl == nullptr) {
-      return {SendResult::Status::transient, "cannot make a libcurl handle", true};
+      return {SendResult::Status::transient,
+              SendResult::Cause::local,
+              "cannot make a libcurl handle",
+              true,
+              {}};
     }
     Upload upload{raw_message};
     bool ready = curl_.easy_setopt(curl, CURLOPT_MAIL_FROM, from.c_str()) == CURLE_OK &&
@@ -310,64 +325,80 @@ class SmtpTransport final : public Transport {
 
   SendResult classify(CURLcode code, long reply_code) const {
     using Status = SendResult::Status;
+    using Cause = SendResult::Cause;
     if (code == CURLE_OK) {
-      return {Status::delivered, reply_, false};
+      return {Status::delivered, Cause::none, reply_, false, {}};
     }
     switch (code) {
       case CURLE_LOGIN_DENIED:
         // 454: a temporary AUTH failure; anything else is a wrong user name or password.
         if (reply_code >= 400 && reply_code < 500) {
           return {Status::transient,
+                  Cause::credentials,
                   "SMTP authentication for user '" + username_ + "' at " + host_ +
                       " failed temporarily: " + explanation(code),
-                  true};
+                  true,
+                  {}};
         }
         return {Status::permanent,
+                Cause::credentials,
                 "SMTP authentication failed for user '" + username_ + "' at " + host_ +
                     " (check username and password): " + explanation(code),
-                true};
+                true,
+                {}};
       case CURLE_PEER_FAILED_VERIFICATION:
       case CURLE_SSL_ISSUER_ERROR:
       case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
         return {Status::permanent,
+                Cause::certificate,
                 "TLS certificate verification failed for " + host_ + ": " + explanation(code) +
                     (ca_file_.empty() ? " (set ca_file to the CA that signed the server's "
                                         "certificate if it is not a public one)"
                                       : ""),
-                true};
+                true,
+                {}};
       case CURLE_SSL_CACERT_BADFILE:
       case CURLE_SSL_CRL_BADFILE:
         return {Status::permanent,
+                Cause::certificate,
                 "TLS certificate verification failed for " + host_ + ": cannot read " +
                     (ca_file_.empty() ? std::string("the system's CA certificates")
                                       : "the CA file " + ca_file_) +
                     ": " + explanation(code),
-                true};
+                true,
+                {}};
       case CURLE_USE_SSL_FAILED:
-        return {Status::permanent,
+        return {Status::permanent, Cause::unreachable,
                 "STARTTLS is required but " + host_ + " does not offer it: " + explanation(code) +
                     " (use smtps:// or a server with STARTTLS; plaintext is allowed only to a "
                     "loopback host with allow_plaintext)",
-                true};
+                true,
+                {}};
       default:
         break;
     }
     if (reply_code >= 500) {
       if (reply_code == 535) {
         return {Status::permanent,
+                Cause::credentials,
                 "SMTP authentication failed for user '" + username_ + "' at " + host_ + ": " +
                     explanation(code),
-                true};
+                true,
+                {}};
       }
-      return {Status::permanent, explanation(code), false};
+      return {Status::permanent, Cause::message_refused, explanation(code), false, {}};
     }
     if (reply_code >= 400) {
       // 421: the server is closing the connection; the rest of the batch would meet it too.
-      return {Status::transient, explanation(code), reply_code == 421};
+      return {Status::transient, Cause::server_busy, explanation(code), reply_code == 421, {}};
     }
     // No reply to blame: the connection (refused, timed out, name not found, TLS handshake,
     // dropped). The message may go through later.
-    return {Status::transient, "cannot deliver to " + host_ + ": " + explanation(code), true};
+    return {Status::transient,
+            Cause::unreachable,
+            "cannot deliver to " + host_ + ": " + explanation(code),
+            true,
+            {}};
   }
 
   std::string mask_password(std::string text) const {

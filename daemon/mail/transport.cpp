@@ -168,6 +168,70 @@ class RateLimitedTransport final : public Transport {
 
 }  // namespace
 
+namespace {
+
+struct CauseText {
+  SendResult::Cause cause;
+  std::string_view name;
+  std::string_view advice;
+};
+
+constexpr CauseText kCauses[] = {
+    {SendResult::Cause::none, "none", ""},
+    {SendResult::Cause::unreachable, "unreachable",
+     "Check transport.smtp.url in plan-reminder.yaml and that the mail server is up and "
+     "reachable from this machine (name, port, firewall, STARTTLS)."},
+    {SendResult::Cause::timeout, "timeout",
+     "The mail server stopped answering; if it keeps happening, ask its administrator."},
+    {SendResult::Cause::certificate, "certificate",
+     "The mail server's TLS certificate is not trusted: check the host name in "
+     "transport.smtp.url, or set transport.smtp.ca_file to the CA that signed it."},
+    {SendResult::Cause::credentials, "credentials",
+     "The mail server refused the login: check transport.smtp.username and the password "
+     "file or credential."},
+    {SendResult::Cause::sender_refused, "sender_refused",
+     "The mail server refused the sender address: check `from` in plan-reminder.yaml and that "
+     "the SMTP account may send as it."},
+    {SendResult::Cause::recipients_refused, "recipients_refused",
+     "The mail server refused the recipient address: check the address in agencies.yaml."},
+    {SendResult::Cause::message_refused, "message_refused",
+     "The mail server refused the message itself (size, content or policy): its reply says "
+     "why."},
+    {SendResult::Cause::server_busy, "server_busy",
+     "The mail server was busy or closing the connection; the message will be tried again."},
+    {SendResult::Cause::local, "local",
+     "This machine could not hand the message over (memory, disk, Maildir permissions)."},
+};
+
+}  // namespace
+
+std::string_view advice_for(SendResult::Cause cause) {
+  for (const CauseText& text : kCauses) {
+    if (text.cause == cause) {
+      return text.advice;
+    }
+  }
+  return {};
+}
+
+std::string_view cause_name(SendResult::Cause cause) {
+  for (const CauseText& text : kCauses) {
+    if (text.cause == cause) {
+      return text.name;
+    }
+  }
+  return "none";
+}
+
+std::optional<SendResult::Cause> parse_cause(std::string_view name) {
+  for (const CauseText& text : kCauses) {
+    if (text.name == name) {
+      return text.cause;
+    }
+  }
+  return std::nullopt;
+}
+
 std::unique_ptr<Transport> make_rate_limited_transport(std::unique_ptr<Transport> inner,
                                                        plan::RateLimit limit, Pacing pacing) {
   if (limit.messages <= 0 || limit.per <= std::chrono::seconds::zero()) {
@@ -178,9 +242,8 @@ std::unique_ptr<Transport> make_rate_limited_transport(std::unique_ptr<Transport
 
 namespace {
 
-std::unique_ptr<Transport> assemble_transport(const plan::Transport& settings,
-                                              std::string& error, Pacing pacing,
-                                              const std::string& relay_program) {
+std::unique_ptr<Transport> assemble_transport(const plan::Transport& settings, std::string& error,
+                                              Pacing pacing, const std::string& relay_program) {
   error.clear();
   if (settings.kind == plan::Transport::Kind::maildir) {
     if (settings.maildir.empty()) {

@@ -9,26 +9,60 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace plan_reminder::mail {
 
+// A recipient the server refused while it accepted others.
+struct RefusedRecipient {
+  std::string address;
+  std::string reply;  // the server's words: "550 5.1.1 <x@example.org>: Recipient unknown"
+};
+
 struct SendResult {
   enum class Status {
-    delivered,
+    delivered,  // to at least one recipient (see `refused` for the others)
     transient,  // connection refused, timeout, 4xx: try again later
     permanent,  // 5xx: never try again
   };
+  // What went wrong, for advice that fits (SPEC §5): never libcurl's labels.
+  enum class Cause {
+    none,
+    unreachable,         // no connection, name not found, dropped, no STARTTLS
+    timeout,             // the server stopped answering
+    certificate,         // its certificate is not trusted
+    credentials,         // AUTH refused, or the server wants AUTH (530)
+    sender_refused,      // MAIL FROM refused: a settings problem, the same for every message
+    recipients_refused,  // every RCPT TO refused
+    message_refused,     // the server refused the content (after DATA)
+    server_busy,         // 421, 4xx outside a recipient: the server, not this message
+    local,               // this side: out of memory, a Maildir that cannot be written, ...
+  };
   Status status = Status::delivered;
-  std::string detail;  // the server's reply or the error, never a credential
-  // The failure is the server's or the configuration's, not this message's (no connection,
-  // TLS, STARTTLS, AUTH, 421): the rest of a batch would fail the same way, so stop it.
+  Cause cause = Cause::none;
+  // "the server refused the sender address: 550 5.7.1 relaying denied"; never a credential.
+  std::string detail;
+  // Settings or server problem (no connection, TLS, AUTH, MAIL FROM, 421): the rest of the
+  // batch would fail the same way, so stop it and keep the messages queued.
   bool stop_batch = false;
+  // Delivered to the others; each refused one with the server's reply. status is delivered
+  // when at least one recipient accepted; permanent with cause recipients_refused when all
+  // refused.
+  std::vector<RefusedRecipient> refused;
 
   bool delivered() const { return status == Status::delivered; }
 };
+
+// One sentence of advice for a cause ("Check the agency's address in agencies.yaml", ...);
+// empty for Cause::none.
+std::string_view advice_for(SendResult::Cause cause);
+
+// A short name for a cause ("sender_refused"), for the relay's protocol and logs; and back.
+std::string_view cause_name(SendResult::Cause cause);
+std::optional<SendResult::Cause> parse_cause(std::string_view name);
 
 class Transport {
  public:
