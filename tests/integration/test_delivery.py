@@ -309,6 +309,30 @@ class BadSettingsFailClearly(BadSettings):
         self.check_no_password(deployment, result.stdout, result.stderr, history)
 
 
+    def test_wrong_credentials_are_reported_at_the_first_pass_once(self):
+        """A wrong password is a settings problem: the first pass logs it at error level, keeps
+        every message queued (none failed) and queues one failure notice to the coordinator,
+        which `history` shows with the error; the next pass queues no other."""
+        sink, deployment, result = self.wrong_password_run()
+        self.assertEqual(result.returncode, EX_UNAVAILABLE, result.stderr)
+        self.assertRegex(result.stderr, r"\[error\] delivery stopped by the settings: .*"
+                                        r"authentication")
+        history = deployment.history()
+        notices = [row for row in history if row["kind"] == "failure"]
+        self.assertEqual(len(notices), 1, history)
+        self.assertEqual(notices[0]["recipient"], "coordinator")
+        self.assertEqual(notices[0]["state"], "queued")
+        self.assertIn("authentication", notices[0]["detail"].lower())
+        self.assertEqual({row["state"] for row in history}, {"queued"})
+
+        again = deployment.run(harness.moment(self.NOW + datetime.timedelta(minutes=2)),
+                               check=False)
+        self.assertEqual(again.returncode, EX_UNAVAILABLE, again.stderr)
+        history = deployment.history()
+        self.assertEqual(len([row for row in history if row["kind"] == "failure"]), 1)
+        self.assertEqual(sink.count(), 0)
+        self.check_no_password(deployment, result.stdout, result.stderr, again.stderr)
+
     def test_missing_libcurl_is_a_clear_configuration_error(self):
         """libcurl is loaded only to deliver over SMTP; where it cannot be loaded (here it is
         hidden in a private mount namespace by binding /dev/null over it), `run --once` exits
