@@ -184,6 +184,37 @@ class PermanentRejection(Fixture):
         self.assertEqual(received, [])
 
 
+class RefusedCopy(Fixture):
+    def test_a_refused_coordinator_copy_is_logged_recorded_and_in_the_digest(self):
+        """The server refuses the coordinator's address (550) and accepts the others: the
+        emails copied to the coordinator still reach their agencies; the pass exits 69 and
+        logs each refusal at error level; `history` shows those notices sent with the refusal;
+        the next weekly digest lists it."""
+        sink = self.start_sink(reject_rcpt=[COORDINATOR])
+        deployment = self.deployment(sink.port)
+        now = datetime.datetime(2020, 4, 1, 9, 0)
+        passes = harness.Passes(deployment, sink)
+        result, received = passes.run(now, check=False)
+        self.assertEqual(result.returncode, EX_UNAVAILABLE, result.stderr)
+        copied = [m for m in received if COORDINATOR in m.addresses("Cc")]
+        self.assertTrue(copied, [m.subject for m in received])
+        for message in copied:
+            self.assertNotIn(COORDINATOR, [a.lower() for a in message.envelope["rcpt_tos"]])
+            self.assertTrue(message.envelope["rcpt_tos"], message.subject)
+        refusals = re.findall(r"\[error\] recipient " + re.escape(COORDINATOR) + " refused",
+                              result.stderr)
+        self.assertEqual(len(refusals), len(copied), result.stderr)
+        sent_with_refusal = [row for row in deployment.history()
+                             if row["state"] == "sent" and COORDINATOR in row["detail"]]
+        self.assertTrue(sent_with_refusal)
+        self.assertTrue(all("550" in row["detail"] for row in sent_with_refusal))
+
+        result, received = passes.run(datetime.datetime(2020, 4, 6, 8, 30), check=False)
+        digests = [m for m in received if harness.is_digest(m)]
+        self.assertEqual(len(digests), 1, [m.subject for m in received])
+        self.assertIn(COORDINATOR, digests[0].text())
+
+
 class FailuresReportedTogether(Fixture):
     def test_one_failure_notice_lists_every_message_that_failed_in_a_pass(self):
         """Two agencies' addresses refused with 550 in one pass: the coordinator gets one
