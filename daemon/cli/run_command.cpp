@@ -37,11 +37,7 @@ void log_report(const service::PassReport& report, const policy::Clock& clock,
   for (const auto& error : report.errors) {
     spdlog::error("{}", error);
   }
-  spdlog::info(
-      "pass at {}: {} queued, {} delivered, {} to retry, {} failed, {} refused recipients, {} "
-      "stale dropped",
-      service::short_local_time(clock, now), report.queued, report.delivered, report.retrying,
-      report.failed, report.refused, report.dropped);
+  spdlog::info("pass at {}: {}", service::short_local_time(clock, now), report.summary());
 }
 
 struct Service {

@@ -150,11 +150,7 @@ void Daemon::pass_finished(PassReport report, date::sys_seconds now) {
   if (report.queued + report.delivered + report.retrying + report.failed + report.dropped +
           report.refused >
       0) {
-    spdlog::info(
-        "pass: {} queued, {} delivered, {} to retry, {} failed, {} refused recipients, {} stale "
-        "dropped",
-        report.queued, report.delivered, report.retrying, report.failed, report.refused,
-        report.dropped);
+    spdlog::info("pass: {}", report.summary());
   }
   // The pass (and a reload before it) freed what it built: the agenda, the emails, the parsed
   // files. Hand those pages back to the system, from every malloc arena (the worker thread has

@@ -221,6 +221,17 @@ ComposedPass compose_pass(const plan::Snapshot& snapshot, const mail::Templates&
   return result;
 }
 
+std::string PassReport::summary() const {
+  std::string text = std::to_string(queued) + " queued, " + std::to_string(delivered) +
+                     " delivered, " + std::to_string(retrying) + " to retry, " +
+                     std::to_string(failed) + " failed, ";
+  if (refused > 0) {
+    text +=
+        std::to_string(refused) + (refused == 1 ? " recipient" : " recipients") + " not accepted, ";
+  }
+  return text + std::to_string(dropped) + " stale dropped";
+}
+
 std::chrono::seconds retry_delay(int attempts) {
   std::chrono::seconds delay = std::chrono::minutes(1);
   for (int i = 1; i < attempts && delay < std::chrono::hours(1); ++i) {
@@ -406,8 +417,8 @@ void PassRunner::deliver_into(PassReport& report, Instant now) {
         Instant next = now + retry_delay(message.attempts + 1);
         store_.mark_retry(message.id, next, error);
         ++report.retrying;
-        report.warnings.push_back("to retry at " + short_local_time(clock_, next) + ": " +
-                                  describe(message) + ": " + error);
+        report.errors.push_back("not delivered yet, retry at " + short_local_time(clock_, next) +
+                                ": " + describe(message) + ": " + error);
       }
       if (result.stop_batch) {
         // The server or the settings failed, not this message: the rest would fail the same

@@ -59,6 +59,9 @@ struct PassReport {
 
   // Something failed, or waits for a retry (`run --once` then exits 69).
   bool troubled() const { return failed + retrying + refused > 0; }
+  // "3 queued, 2 delivered, 1 to retry, 0 failed, 0 stale dropped" (and refused recipients
+  // when there were any), for the log's pass line.
+  std::string summary() const;
 };
 
 // Retry delays: 1 minute doubling to 1 hour; give up 3 days after the first attempt.

@@ -875,8 +875,8 @@ class DaemonRelay(Fixture):
         relays = child_pids(daemon.pid)
         self.assertEqual(len(relays), 1, "one relay process during the batch")
         os.kill(relays[0], signal.SIGKILL)
-        daemon.wait_for_log(r"\[error\] delivery: the SMTP relay process ended during delivery "
-                            r"\(killed by signal 9\)")
+        daemon.wait_for_log(r"\[error\] not delivered yet, retry at .*: message \d+ .*: the SMTP "
+                            r"relay process ended during delivery \(killed by signal 9\)")
         daemon.wait_for_pass(start=first + 1)
         self.assertTrue(daemon.running())
         self.assertRegex(daemon.log(), r"pass: \d+ queued, \d+ delivered, [1-9]\d* to retry, 0 failed")
