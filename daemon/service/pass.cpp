@@ -345,8 +345,8 @@ void PassRunner::deliver_into(PassReport& report, Instant now) {
   mail::FailureView failures;  // every message that failed in this pass: one notice
   std::vector<std::string> failed_ids;
   std::set<mail::SendResult::Cause> causes;
-  auto add_failure = [&](const store::OutboxMessage& message, const std::string& error,
-                         bool permanent, mail::SendResult::Cause cause) {
+  auto add_failure = [&](const store::OutboxMessage& message, int attempts,
+                         const std::string& error, bool permanent, mail::SendResult::Cause cause) {
     if (message.kind == "failure" || message.kind == "problem") {
       return;  // a notice to the coordinator never makes another
     }
@@ -354,7 +354,7 @@ void PassRunner::deliver_into(PassReport& report, Instant now) {
     view.subject = message.subject;
     view.recipients = join(message.recipients, ", ");
     view.error = error;
-    view.attempts = message.attempts + 1;
+    view.attempts = attempts;
     view.first_attempt = short_local_time(clock_, message.created);
     view.permanent = permanent;
     failures.messages.push_back(std::move(view));
@@ -412,7 +412,7 @@ void PassRunner::deliver_into(PassReport& report, Instant now) {
         store_.mark_failed(message.id, now, error);
         ++report.failed;
         report.errors.push_back("not delivered: " + describe(message) + ": " + error);
-        add_failure(message, error, permanent, result.cause);
+        add_failure(message, message.attempts + 1, error, permanent, result.cause);
       } else {
         Instant next = now + retry_delay(message.attempts + 1);
         store_.mark_retry(message.id, next, error);
@@ -432,7 +432,7 @@ void PassRunner::deliver_into(PassReport& report, Instant now) {
             store_.mark_failed(other.id, now, why);
             ++report.failed;
             report.errors.push_back("not delivered: " + describe(other) + ": " + why);
-            add_failure(other, why, false, result.cause);
+            add_failure(other, other.attempts, why, false, result.cause);  // not attempted now
           } else {
             store_.mark_retry(other.id, now + retry_delay(other.attempts + 1), why);
             ++report.retrying;
