@@ -23,6 +23,7 @@ enum ExitCode : int {
   data_error = 65,
   unavailable = 69,
   io_error = 74,
+  temp_fail = 75,
   config_error = 78,
 };
 

@@ -11,7 +11,6 @@
 #include <boost/asio/io_context.hpp>
 
 #include <csignal>
-#include <iostream>
 #include <memory>
 
 namespace plan_reminder::cli {
@@ -27,10 +26,18 @@ date::sys_seconds system_now() {
   return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
 }
 
-void log_report(const service::PassReport& report, date::sys_seconds now) {
-  spdlog::info("pass at {}: {} queued, {} delivered, {} to retry, {} failed, {} stale dropped",
-               date::format("%FT%TZ", now), report.queued, report.delivered, report.retrying,
-               report.failed, report.dropped);
+// How long `run --once` waits for another process's pass to finish before giving up (75).
+constexpr std::chrono::seconds lock_wait{10};
+
+void log_report(const service::PassReport& report, const policy::Clock& clock,
+                date::sys_seconds now) {
+  for (const auto& warning : report.warnings) {
+    spdlog::warn("{}", warning);
+  }
+  for (const auto& error : report.errors) {
+    spdlog::error("{}", error);
+  }
+  spdlog::info("pass at {}: {}", service::short_local_time(clock, now), report.summary());
 }
 
 struct Service {
@@ -72,21 +79,34 @@ int run_once(const RunArguments& args, const service::Deployment& deployment) {
   if (!args.now.empty()) {
     auto moment = parse_moment(args.now, clock, deployment.snapshot->config.policy.send_time);
     if (!moment) {
-      std::cerr << "plan-reminder run: --now expects YYYY-MM-DD, YYYY-MM-DDTHH:MM (local time) "
-                   "or YYYY-MM-DDTHH:MMZ, got '"
-                << args.now << "'\n";
+      spdlog::error(
+          "run: --now expects YYYY-MM-DD, YYYY-MM-DDTHH:MM (local time) or YYYY-MM-DDTHH:MMZ, "
+          "got '{}'",
+          args.now);
       return usage;
     }
     now = *moment;
   }
-  service::PassRunner runner(*deployment.snapshot, *deployment.templates, *service.store,
-                             *service.transport);
-  service::PassReport report = runner.run(now);
-  log_report(report, now);
-  if (!report.last_error.empty()) {
-    spdlog::error("delivery: {}", report.last_error);
+  service::PassReport report;
+  try {
+    // One pass at a time on one state (a timer's pass and the service's, or one by hand):
+    // two would both send what neither has yet marked sent.
+    std::string busy;
+    auto lock = store::PassLock::acquire(deployment.snapshot->config.state, lock_wait, busy);
+    if (!lock) {
+      spdlog::error("{}; nothing done, try again once it has finished", busy);
+      return temp_fail;
+    }
+    service::PassRunner runner(*deployment.snapshot, *deployment.templates, *service.store,
+                               *service.transport);
+    report = runner.run(now);
+  } catch (const std::exception& error) {
+    spdlog::error("pass at {} failed: {}", service::short_local_time(clock, now), error.what());
+    return io_error;
   }
-  return report.retrying > 0 ? unavailable : ok;
+  log_report(report, clock, now);
+  // Exit 69 (SPEC §5) when anything failed or waits for a retry, so a timer or cron sees it.
+  return report.troubled() ? unavailable : ok;
 }
 
 int run_daemon(const RunArguments& args) {
@@ -120,9 +140,10 @@ int run_daemon(const RunArguments& args) {
     policy::Clock clock = policy::clock_for(load.deployment->snapshot->config);
     auto moment = parse_moment(args.now, clock, load.deployment->snapshot->config.policy.send_time);
     if (!moment) {
-      std::cerr << "plan-reminder run: --now expects YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS] (local "
-                   "time) or with Z or +HH:MM, got '"
-                << args.now << "'\n";
+      spdlog::error(
+          "run: --now expects YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS] (local time) or with Z or "
+          "+HH:MM, got '{}'",
+          args.now);
       return usage;
     }
     options.offset = *moment - system_now();

@@ -962,16 +962,48 @@ mustache::data failure_data(const FailureView& view) {
   out.set("kind", to_string(EmailKind::failure));
   out.set("partnership", view.partnership);
   out.set("has_partnership", !view.partnership.empty());
-  out.set("subject", view.subject);
-  out.set("recipients", view.recipients);
-  out.set("error", view.error);
-  out.set("has_error", !view.error.empty());
-  out.set("error_lines", lines_of(view.error));
-  out.set("attempts", std::to_string(view.attempts));
-  out.set("attempts_text", plural(view.attempts, "attempt", "attempts"));
-  out.set("first_attempt", view.first_attempt);
-  out.set("has_first_attempt", !view.first_attempt.empty());
-  out.set("permanent", view.permanent);
+  const int count = static_cast<int>(view.messages.size());
+  // The subject: the one message's own subject, or how many failed.
+  std::string summary;
+  if (!view.settings_problem.empty()) {
+    summary = "no email can be sent until the settings are fixed";
+  } else if (count == 1) {
+    summary = view.messages.front().subject;
+  } else {
+    summary = plural(count, "message", "messages");
+  }
+  out.set("summary", summary);
+  out.set("settings_problem", view.settings_problem);
+  out.set("has_settings_problem", !view.settings_problem.empty());
+  out.set("settings_problem_lines", lines_of(view.settings_problem));
+  out.set("waiting_text", plural(view.waiting, "message waits", "messages wait"));
+  out.set("has_waiting", view.waiting > 0);
+  out.set("count_text", plural(count, "message", "messages"));
+  mustache::data messages{mustache::data::type::list};
+  for (const auto& message : view.messages) {
+    mustache::data item;
+    item.set("subject", message.subject);
+    item.set("recipients", message.recipients);
+    item.set("error", message.error);
+    item.set("has_error", !message.error.empty());
+    item.set("error_lines", lines_of(message.error));
+    item.set("attempts", std::to_string(message.attempts));
+    item.set("attempts_text", plural(message.attempts, "attempt", "attempts"));
+    item.set("first_attempt", message.first_attempt);
+    item.set("has_first_attempt", !message.first_attempt.empty());
+    item.set("permanent", message.permanent);
+    messages.push_back(item);
+  }
+  out.set("messages", messages);
+  out.set("has_messages", count > 0);
+  mustache::data advice{mustache::data::type::list};
+  for (const auto& line : view.advice) {
+    mustache::data item;
+    item.set("line", line);
+    advice.push_back(item);
+  }
+  out.set("advice", advice);
+  out.set("has_advice", !view.advice.empty());
   return out;
 }
 

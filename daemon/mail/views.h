@@ -75,14 +75,23 @@ struct DigestView {
   int total = 0;
 };
 
-struct FailureView {
-  std::string partnership;
-  std::string subject;      // the subject of the message that failed
-  std::string recipients;   // who it was for
-  std::string error;        // the server's reply or the error
+struct FailedMessageView {
+  std::string subject;     // the subject of the message that failed
+  std::string recipients;  // who it was for (or, when some were refused, who was refused)
+  std::string error;       // the server's reply and what it means
   int attempts = 0;
   std::string first_attempt;
-  bool permanent = false;
+  bool permanent = false;  // refused for good, rather than given up after three days
+};
+
+// The coordinator's notice of a pass's delivery failures: every message that failed in it,
+// or a problem of the settings that stops every delivery until it is fixed.
+struct FailureView {
+  std::string partnership;
+  std::vector<FailedMessageView> messages;
+  std::string settings_problem;     // non-empty: no message can be sent until this is fixed
+  int waiting = 0;                  // with a settings problem: messages kept queued meanwhile
+  std::vector<std::string> advice;  // what to do, for each distinct cause
 };
 
 // The coordinator's notice that edited files were refused: the service goes on with the last

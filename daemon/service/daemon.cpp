@@ -19,6 +19,14 @@ constexpr std::chrono::hours safety_check{1};
 
 const char* const problems_setting = "reload_problems";
 
+// How long a pass waits for another process's (a `run --once`) to finish before trying again
+// a minute later.
+constexpr std::chrono::seconds lock_wait{10};
+
+std::string plans_text(std::size_t count) {
+  return std::to_string(count) + (count == 1 ? " plan" : " plans");
+}
+
 std::size_t fingerprint(const plan::Diagnostics& diagnostics) {
   std::string all;
   for (const auto& line : diagnostics.lines()) {
@@ -43,7 +51,9 @@ Daemon::Daemon(asio::io_context& io, Options options, DeploymentLoader loader,
       timer_(io),
       watch_(io, options_.settle, [this] { reload("a watched file changed"); }) {}
 
-Daemon::~Daemon() { worker_.join(); }
+Daemon::~Daemon() {
+  worker_.join();
+}
 
 date::sys_seconds Daemon::now() const {
   return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()) +
@@ -54,8 +64,8 @@ void Daemon::start() {
   watch_.watch(watched_folders(deployment_.snapshot->config, deployment_.templates_folder));
   wait_for_signal();
   systemd_.watchdog();
-  spdlog::info("plan-reminder started: {} plans, transport {}", deployment_.snapshot->plans.size(),
-               transport_->describe());
+  spdlog::info("plan-reminder started: {}, transport {}",
+               plans_text(deployment_.snapshot->plans.size()), transport_->describe());
   // The first pass runs at once: it catches up on anything due while the service was down.
   schedule(now());
   systemd_.ready(status_line());
@@ -81,9 +91,9 @@ void Daemon::schedule(date::sys_seconds at) {
   date::sys_seconds now = this->now();
   next_pass_ = at;
   // One wake-up serves both the hourly safety check and systemd's watchdog.
-  auto check_every = std::chrono::duration_cast<std::chrono::seconds>(
-      std::min<std::chrono::microseconds>(safety_check, systemd_.watchdog_interval().value_or(
-                                                            safety_check)));
+  auto check_every =
+      std::chrono::duration_cast<std::chrono::seconds>(std::min<std::chrono::microseconds>(
+          safety_check, systemd_.watchdog_interval().value_or(safety_check)));
   date::sys_seconds wake = std::min(at, now + std::max(check_every, std::chrono::seconds(1)));
   timer_.wait_until(wake - options_.offset, [this](bool clock_changed) {
     if (clock_changed) {
@@ -109,10 +119,18 @@ void Daemon::start_pass() {
   asio::post(worker_, [this, deployment, now, guard] {
     PassReport report;
     try {
-      PassRunner runner(*deployment.snapshot, *deployment.templates, *store_, *transport_);
-      runner.set_stop_check([this] { return stop_requested_.load(); });
-      report = runner.run(now);
-      queued_ = store_->queued_count();
+      // One pass at a time on one state: a `run --once` (a timer, or by hand) may be running.
+      std::string busy;
+      auto lock = store::PassLock::acquire(deployment.snapshot->config.state, lock_wait, busy);
+      if (!lock) {
+        report.warnings.push_back(busy + "; this pass waits a minute");
+        report.next_retry = now + std::chrono::minutes(1);
+      } else {
+        PassRunner runner(*deployment.snapshot, *deployment.templates, *store_, *transport_);
+        runner.set_stop_check([this] { return stop_requested_.load(); });
+        report = runner.run(now);
+        queued_ = store_->queued_count();
+      }
     } catch (const std::exception& error) {
       spdlog::error("pass failed: {}", error.what());
       report.next_retry = now + std::chrono::minutes(1);
@@ -123,13 +141,16 @@ void Daemon::start_pass() {
 
 void Daemon::pass_finished(PassReport report, date::sys_seconds now) {
   pass_running_ = false;
-  if (report.queued + report.delivered + report.retrying + report.failed + report.dropped > 0) {
-    spdlog::info("pass: {} queued, {} delivered, {} to retry, {} failed, {} stale dropped",
-                 report.queued, report.delivered, report.retrying, report.failed,
-                 report.dropped);
+  for (const auto& warning : report.warnings) {
+    spdlog::warn("{}", warning);
   }
-  if (!report.last_error.empty()) {
-    spdlog::error("delivery: {}", report.last_error);
+  for (const auto& error : report.errors) {
+    spdlog::error("{}", error);
+  }
+  if (report.queued + report.delivered + report.retrying + report.failed + report.dropped +
+          report.refused >
+      0) {
+    spdlog::info("pass: {}", report.summary());
   }
   // The pass (and a reload before it) freed what it built: the agenda, the emails, the parsed
   // files. Hand those pages back to the system, from every malloc arena (the worker thread has
@@ -187,7 +208,7 @@ void Daemon::reload(const std::string& why) {
     }
     watch_.watch(watched_folders(deployment_.snapshot->config, deployment_.templates_folder));
     store_->set_setting(problems_setting, "");
-    spdlog::info("reloaded ({}): {} plans", why, deployment_.snapshot->plans.size());
+    spdlog::info("reloaded ({}): {}", why, plans_text(deployment_.snapshot->plans.size()));
   } else {
     for (const auto& line : load.diagnostics.lines()) {
       spdlog::error("{}", line);
@@ -215,8 +236,7 @@ void Daemon::report_problems(const plan::Diagnostics& diagnostics) {
   view.since = short_local_time(clock, now);
   // The same capped lines as `check` and the log: a flood of mistakes makes a short email.
   view.problems = diagnostics.lines();
-  std::string key =
-      "problem/" + std::to_string(now.time_since_epoch().count()) + "/" + print;
+  std::string key = "problem/" + std::to_string(now.time_since_epoch().count()) + "/" + print;
   enqueue_for_coordinator(*store_, snapshot, clock, mail::EmailKind::problem,
                           deployment_.templates->render(view), key, {}, now);
 }
@@ -232,7 +252,7 @@ void Daemon::stop(int signal) {
 }
 
 std::string Daemon::status_line() const {
-  std::string status = std::to_string(deployment_.snapshot->plans.size()) + " plans";
+  std::string status = plans_text(deployment_.snapshot->plans.size());
   if (next_pass_) {
     policy::Clock clock = policy::clock_for(deployment_.snapshot->config);
     status += "; next pass " + short_local_time(clock, *next_pass_);

@@ -3,6 +3,7 @@
 #include "plan/address.h"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <set>
 
@@ -10,6 +11,8 @@ namespace plan_reminder::service {
 namespace {
 
 const char* const last_pass_setting = "last_pass";
+// The settings problem the coordinator was last told of ("" once deliveries work again).
+const char* const settings_problem_setting = "settings_problem";
 constexpr std::size_t max_references = 20;
 
 std::string iso(const date::year_month_day& day) {
@@ -63,6 +66,68 @@ std::optional<Instant> read_instant(const std::optional<std::string>& text) {
     return std::nullopt;
   }
   return Instant{std::chrono::seconds(seconds)};
+}
+
+std::string join(const std::vector<std::string>& items, const std::string& separator) {
+  std::string joined;
+  for (const auto& item : items) {
+    joined += (joined.empty() ? "" : separator) + item;
+  }
+  return joined;
+}
+
+// "message 7 ('Subject') to a@x, b@y", for the log.
+std::string describe(const store::OutboxMessage& message) {
+  return "message " + std::to_string(message.id) + " ('" + message.subject + "') to " +
+         join(message.recipients, ", ");
+}
+
+// Problems of the settings (not of a message or of the server's health): every message would
+// fail the same way until they are fixed.
+bool is_settings_problem(const mail::SendResult& result) {
+  using Cause = mail::SendResult::Cause;
+  return result.stop_batch &&
+         (result.cause == Cause::credentials || result.cause == Cause::certificate ||
+          result.cause == Cause::sender_refused);
+}
+
+// Later stages replace earlier ones; -1 for what has no stage (digests, failure notices).
+int stage_rank(const std::string& kind) {
+  if (kind == "reminder") {
+    return 0;
+  }
+  if (kind == "due") {
+    return 1;
+  }
+  if (kind == "overdue") {
+    return 2;
+  }
+  if (kind == "escalation") {
+    return 3;
+  }
+  return -1;
+}
+
+// The addresses a notice's recipient (an agency id, "chair" or "coordinator") is sent to.
+std::vector<std::string> addresses_of(const plan::Directory& directory,
+                                      const std::string& recipient) {
+  if (recipient == "chair") {
+    return directory.chair.to;
+  }
+  if (recipient == "coordinator") {
+    return directory.coordinator.to;
+  }
+  if (const plan::Agency* agency = directory.find(recipient)) {
+    return agency->mailbox.to;
+  }
+  return {};
+}
+
+bool same_address(const std::string& a, const std::string& b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
+    return std::tolower(static_cast<unsigned char>(x)) ==
+           std::tolower(static_cast<unsigned char>(y));
+  });
 }
 
 }  // namespace
@@ -156,6 +221,17 @@ ComposedPass compose_pass(const plan::Snapshot& snapshot, const mail::Templates&
   return result;
 }
 
+std::string PassReport::summary() const {
+  std::string text = std::to_string(queued) + " queued, " + std::to_string(delivered) +
+                     " delivered, " + std::to_string(retrying) + " to retry, " +
+                     std::to_string(failed) + " failed, ";
+  if (refused > 0) {
+    text +=
+        std::to_string(refused) + (refused == 1 ? " recipient" : " recipients") + " not accepted, ";
+  }
+  return text + std::to_string(dropped) + " stale dropped";
+}
+
 std::chrono::seconds retry_delay(int attempts) {
   std::chrono::seconds delay = std::chrono::minutes(1);
   for (int i = 1; i < attempts && delay < std::chrono::hours(1); ++i) {
@@ -212,12 +288,24 @@ PassReport PassRunner::run(Instant now) {
   PassReport report;
   std::unordered_set<std::string> handled = store_.handled_keys();
   std::optional<Instant> last_pass = read_instant(store_.setting(last_pass_setting));
+  if (last_pass && now < *last_pass) {
+    // Planning before the last pass would send again what its later notices replaced: plan
+    // nothing until the clock has caught up, only deliver what is queued.
+    report.clock_went_back = true;
+    report.warnings.push_back("the clock is behind the last pass (" +
+                              short_local_time(clock_, *last_pass) +
+                              "): planning nothing new until then, only delivering what is "
+                              "queued; check the system clock");
+    deliver_into(report, now);
+    return report;
+  }
   Instant week_ago = now - std::chrono::hours(24 * 7);
   // Each email is stored as soon as it is composed, so a pass holds one email at a time.
   ComposedPass pass = compose_pass(
       snapshot_, templates_, clock_, handled, last_pass,
       [&] { return audit_rows(store_, clock_, week_ago); },
-      [&] { return failure_rows(store_, clock_, week_ago); }, now, [&](ComposedEmail email) {
+      [&] { return failure_rows(store_, clock_, week_ago); }, now,
+      [&](ComposedEmail email) {
         store::OutboxMessage message;
         message.message_id = email.message.message_id;
         message.kind = mail::to_string(email.planned.kind);
@@ -248,6 +336,31 @@ PassReport PassRunner::deliver(Instant now) {
 }
 
 void PassRunner::deliver_into(PassReport& report, Instant now) {
+  // The batch's connection is closed however delivery ends, a state that fails included.
+  struct CloseAtEnd {
+    mail::Transport& transport;
+    ~CloseAtEnd() { transport.close(); }
+  } close_at_end{transport_};
+  settings_problem_ = store_.setting(settings_problem_setting);
+  mail::FailureView failures;  // every message that failed in this pass: one notice
+  std::vector<std::string> failed_ids;
+  std::set<mail::SendResult::Cause> causes;
+  auto add_failure = [&](const store::OutboxMessage& message, int attempts,
+                         const std::string& error, bool permanent, mail::SendResult::Cause cause) {
+    if (message.kind == "failure" || message.kind == "problem") {
+      return;  // a notice to the coordinator never makes another
+    }
+    mail::FailedMessageView view;
+    view.subject = message.subject;
+    view.recipients = join(message.recipients, ", ");
+    view.error = error;
+    view.attempts = attempts;
+    view.first_attempt = short_local_time(clock_, message.created);
+    view.permanent = permanent;
+    failures.messages.push_back(std::move(view));
+    failed_ids.push_back(message.message_id);
+    causes.insert(cause);
+  };
   // A failure notice queued in one round goes out in the next; it never makes another.
   for (int round = 0; round < 2 && !report.stopped; ++round) {
     auto due = store_.due_messages(now);
@@ -260,43 +373,209 @@ void PassRunner::deliver_into(PassReport& report, Instant now) {
         break;
       }
       const store::OutboxMessage& message = due[i];
+      if (drop_if_stale(message, now)) {
+        ++report.dropped;
+        continue;
+      }
+      // Recorded before any byte leaves: when the state cannot be written this throws and
+      // nothing is sent, rather than sending at every pass what can never be marked sent.
+      store_.begin_attempt(message.id, now);
       mail::SendResult result =
           transport_.send(message.envelope_from, message.recipients, message.raw);
       if (result.delivered()) {
-        store_.mark_sent(message.id, now);
         ++report.delivered;
+        if (result.refused.empty()) {
+          store_.mark_sent(message.id, now);
+        } else {
+          record_refused(message, result, now, report, failures);
+          failed_ids.push_back(message.message_id);
+          causes.insert(mail::SendResult::Cause::recipients_refused);
+        }
+        if (settings_problem_ && !settings_problem_->empty()) {
+          store_.set_setting(settings_problem_setting, "");  // the settings work again
+          settings_problem_ = "";
+        }
         continue;
       }
-      report.last_error = result.detail;
+      if (is_settings_problem(result)) {
+        report_settings_problem(result, now, report);
+      }
       // A batch stopped by the server or the settings (no connection, TLS, STARTTLS, AUTH) is
       // not this message's fault, even when the error is permanent: it waits for a fix.
       bool permanent = result.status == mail::SendResult::Status::permanent && !result.stop_batch;
       bool give_up = permanent || now - message.created >= give_up_after;
+      std::string error = result.detail;
       if (give_up) {
-        std::string error = permanent ? result.detail : "gave up after 3 days: " + result.detail;
+        if (!permanent) {
+          error = "gave up after 3 days: " + error;
+        }
         store_.mark_failed(message.id, now, error);
         ++report.failed;
-        if (message.kind != "failure") {
-          enqueue_failure_notice(message, error, now);
-        }
+        report.errors.push_back("not delivered: " + describe(message) + ": " + error);
+        add_failure(message, message.attempts + 1, error, permanent, result.cause);
       } else {
-        store_.mark_retry(message.id, now + retry_delay(message.attempts + 1), result.detail);
+        Instant next = now + retry_delay(message.attempts + 1);
+        store_.mark_retry(message.id, next, error);
         ++report.retrying;
+        report.errors.push_back("not delivered yet, retry at " + short_local_time(clock_, next) +
+                                ": " + describe(message) + ": " + error);
       }
       if (result.stop_batch) {
         // The server or the settings failed, not this message: the rest would fail the same
         // way, so they wait for the next attempt instead of each timing out now.
+        std::size_t waiting = 0;
         for (std::size_t j = i + 1; j < due.size(); ++j) {
-          store_.mark_retry(due[j].id, now + retry_delay(due[j].attempts + 1),
-                            "not attempted: " + result.detail);
-          ++report.retrying;
+          const store::OutboxMessage& other = due[j];
+          std::string why = "not attempted: " + error;
+          if (now - other.created >= give_up_after) {
+            why = "gave up after 3 days: " + why;
+            store_.mark_failed(other.id, now, why);
+            ++report.failed;
+            report.errors.push_back("not delivered: " + describe(other) + ": " + why);
+            add_failure(other, other.attempts, why, false, result.cause);  // not attempted now
+          } else {
+            store_.mark_retry(other.id, now + retry_delay(other.attempts + 1), why);
+            ++report.retrying;
+            ++waiting;
+          }
+        }
+        if (waiting > 0) {
+          report.warnings.push_back(std::to_string(waiting) +
+                                    (waiting == 1 ? " more message waits" : " more messages wait") +
+                                    " for the next attempt, not attempted: " + error);
         }
         break;
       }
     }
+    if (!failures.messages.empty()) {
+      for (auto cause : causes) {
+        std::string advice(mail::advice_for(cause));
+        if (!advice.empty() && std::find(failures.advice.begin(), failures.advice.end(), advice) ==
+                                   failures.advice.end()) {
+          failures.advice.push_back(std::move(advice));
+        }
+      }
+      std::vector<std::string> references(
+          failed_ids.begin(), failed_ids.begin() + static_cast<std::ptrdiff_t>(std::min(
+                                                       failed_ids.size(), max_references)));
+      enqueue_failure_notice(std::move(failures), "failure/" + failed_ids.front(),
+                             std::move(references), now);
+      failures = mail::FailureView{};
+      failed_ids.clear();
+      causes.clear();
+    }
   }
-  transport_.close();
   report.next_retry = store_.next_attempt();
+}
+
+bool PassRunner::drop_if_stale(const store::OutboxMessage& message, Instant now) {
+  // Only a message that waited since an earlier day can have gone stale.
+  auto local_day = [&](Instant at) { return date::floor<date::days>(clock_.zone.local_time(at)); };
+  const auto today = local_day(now);
+  if (local_day(message.created) == today) {
+    return false;
+  }
+  const std::string today_iso = date::format("%F", today);
+  std::string reason;
+  for (const auto& notice : store_.notices_of_message(message.message_id)) {
+    const int rank = stage_rank(notice.kind);
+    if (rank < 0) {
+      return false;  // a digest or a notice to the coordinator is never stale
+    }
+    std::string why;
+    if (rank <= 1 && !notice.due.empty() && notice.due < today_iso) {
+      why = "its due date " + notice.due + " had passed when it could be sent";
+    }
+    for (const auto& other : store_.notices_like(notice)) {
+      if (!why.empty()) {
+        break;
+      }
+      if (other.key == notice.key || (other.state != "queued" && other.state != "sent")) {
+        continue;
+      }
+      const int other_rank = stage_rank(other.kind);
+      if (other_rank > rank || (other_rank == rank && other.scheduled > notice.scheduled)) {
+        why = "a later " + other.kind + " notice (" + short_local_time(clock_, other.scheduled) +
+              ") replaced it";
+      }
+    }
+    if (why.empty()) {
+      return false;  // one notice still stands: the message goes as it is
+    }
+    if (reason.empty()) {
+      reason = why;
+    }
+  }
+  if (reason.empty()) {
+    return false;
+  }
+  store_.drop_message(message.id, now, "stale after a delivery delay: " + reason);
+  return true;
+}
+
+void PassRunner::record_refused(const store::OutboxMessage& message, const mail::SendResult& result,
+                                Instant now, PassReport& report, mail::FailureView& failures) {
+  std::vector<std::string> refused_addresses;
+  std::string refused;
+  for (const auto& recipient : result.refused) {
+    refused_addresses.push_back(recipient.address);
+    refused +=
+        (refused.empty() ? "refused " : "; refused ") + recipient.address + ": " + recipient.reply;
+    ++report.refused;
+    report.errors.push_back("recipient " + recipient.address + " refused for " + describe(message) +
+                            ": " + recipient.reply);
+  }
+  // A notice whose recipient got nothing (every address of it refused) failed; the others
+  // were sent, and say who was refused.
+  std::vector<std::string> failed_keys;
+  for (const auto& notice : store_.notices_of_message(message.message_id)) {
+    auto addresses = addresses_of(snapshot_.directory, notice.recipient);
+    bool all_refused =
+        !addresses.empty() &&
+        std::all_of(addresses.begin(), addresses.end(), [&](const auto& address) {
+          return std::any_of(refused_addresses.begin(), refused_addresses.end(),
+                             [&](const auto& r) { return same_address(r, address); });
+        });
+    if (all_refused) {
+      failed_keys.push_back(notice.key);
+    }
+  }
+  store_.mark_partly_sent(message.id, now, refused, failed_keys);
+  if (message.kind == "failure" || message.kind == "problem") {
+    return;
+  }
+  mail::FailedMessageView view;
+  view.subject = message.subject;
+  view.recipients = join(refused_addresses, ", ");
+  view.error = refused + " (delivered to the other recipients)";
+  view.attempts = message.attempts + 1;
+  view.first_attempt = short_local_time(clock_, message.created);
+  view.permanent = true;
+  failures.messages.push_back(std::move(view));
+}
+
+void PassRunner::report_settings_problem(const mail::SendResult& result, Instant now,
+                                         PassReport& report) {
+  const std::string problem = result.detail;
+  report.errors.push_back("delivery stopped by the settings: " + problem);
+  if (settings_problem_ == problem) {
+    return;  // the coordinator was told of exactly this problem
+  }
+  store_.set_setting(settings_problem_setting, problem);
+  settings_problem_ = problem;
+  mail::FailureView view;
+  view.settings_problem = problem;
+  view.waiting = static_cast<int>(store_.queued_count());
+  std::string advice(mail::advice_for(result.cause));
+  if (!advice.empty()) {
+    view.advice.push_back(std::move(advice));
+  }
+  enqueue_failure_notice(std::move(view),
+                         "failure/settings/" + std::to_string(now.time_since_epoch().count()), {},
+                         now);
+  report.errors.push_back(
+      "the coordinator is told of the settings problem by email, which may "
+      "fail the same way until it is fixed");
 }
 
 void enqueue_for_coordinator(store::StateStore& store, const plan::Snapshot& snapshot,
@@ -340,21 +619,11 @@ void enqueue_for_coordinator(store::StateStore& store, const plan::Snapshot& sna
   store.enqueue(std::move(outbox), {record});
 }
 
-void PassRunner::enqueue_failure_notice(const store::OutboxMessage& failed,
-                                        const std::string& error, Instant now) {
-  mail::FailureView view;
+void PassRunner::enqueue_failure_notice(mail::FailureView view, const std::string& key,
+                                        std::vector<std::string> references, Instant now) {
   view.partnership = snapshot_.directory.partnership;
-  view.subject = failed.subject;
-  for (const auto& recipient : failed.recipients) {
-    view.recipients += (view.recipients.empty() ? "" : ", ") + recipient;
-  }
-  view.error = error;
-  view.attempts = failed.attempts + 1;
-  view.first_attempt = short_local_time(clock_, failed.created);
-  view.permanent = error.rfind("gave up", 0) != 0;
   enqueue_for_coordinator(store_, snapshot_, clock_, mail::EmailKind::failure,
-                          templates_.render(view), "failure/" + failed.message_id,
-                          {failed.message_id}, now);
+                          templates_.render(view), key, std::move(references), now);
 }
 
 }  // namespace plan_reminder::service

@@ -43,14 +43,25 @@ ComposedPass compose_pass(const plan::Snapshot& snapshot, const mail::Templates&
                           const std::function<void(ComposedEmail)>& on_email);
 
 struct PassReport {
-  std::size_t queued = 0;     // messages stored in the outbox by this pass
-  std::size_t dropped = 0;    // stale notices recorded as dropped
+  std::size_t queued = 0;   // messages stored in the outbox by this pass
+  std::size_t dropped = 0;  // stale notices recorded as dropped (planning or delivery)
   std::size_t delivered = 0;
-  std::size_t retrying = 0;   // transient failures, to be tried again
-  std::size_t failed = 0;     // permanent failures, or given up after three days
-  bool stopped = false;       // delivery stopped early because a stop was requested
+  std::size_t retrying = 0;      // transient failures, to be tried again
+  std::size_t failed = 0;        // permanent failures, or given up after three days
+  std::size_t refused = 0;       // recipients refused in messages delivered to the others
+  bool stopped = false;          // delivery stopped early because a stop was requested
+  bool clock_went_back = false;  // the pass was before the last one: it planned nothing
   std::optional<Instant> next_retry;
-  std::string last_error;  // the last delivery error of the pass, for the log
+  // For the log, one line each: every failed message, refused recipient and settings problem
+  // (errors); every message left to retry, and the clock going back (warnings).
+  std::vector<std::string> errors;
+  std::vector<std::string> warnings;
+
+  // Something failed, or waits for a retry (`run --once` then exits 69).
+  bool troubled() const { return failed + retrying + refused > 0; }
+  // "3 queued, 2 delivered, 1 to retry, 0 failed, 0 stale dropped" (and refused recipients
+  // when there were any), for the log's pass line.
+  std::string summary() const;
 };
 
 // Retry delays: 1 minute doubling to 1 hour; give up 3 days after the first attempt.
@@ -75,8 +86,17 @@ class PassRunner {
 
  private:
   void deliver_into(PassReport& report, Instant now);
-  void enqueue_failure_notice(const store::OutboxMessage& failed, const std::string& error,
-                              Instant now);
+  // Drops a queued message whose notices have all gone stale while it waited (their due date
+  // has passed, or a later notice about the same occurrence replaced them). Returns whether
+  // it did.
+  bool drop_if_stale(const store::OutboxMessage& message, Instant now);
+  void record_refused(const store::OutboxMessage& message, const mail::SendResult& result,
+                      Instant now, PassReport& report, mail::FailureView& failures);
+  // Tells the coordinator at once (and once per distinct problem) that the settings stop
+  // every delivery: credentials, certificate, or the sender refused.
+  void report_settings_problem(const mail::SendResult& result, Instant now, PassReport& report);
+  void enqueue_failure_notice(mail::FailureView view, const std::string& key,
+                              std::vector<std::string> references, Instant now);
 
   const plan::Snapshot& snapshot_;
   const mail::Templates& templates_;
@@ -84,6 +104,7 @@ class PassRunner {
   mail::Transport& transport_;
   policy::Clock clock_;
   std::function<bool()> stop_requested_;
+  std::optional<std::string> settings_problem_;  // as recorded, read once per delivery
 };
 
 // Stores a message to the DHR coordinator (a failure or problem notice) in the outbox, under

@@ -5,14 +5,20 @@
 #include "store/state_store.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/file.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <iterator>
 #include <mutex>
 #include <stdexcept>
 #include <string_view>
 #include <system_error>
+#include <thread>
 #include <type_traits>
 #include <utility>
 
@@ -69,6 +75,11 @@ CREATE TABLE settings (
   name  TEXT PRIMARY KEY NOT NULL,
   value TEXT NOT NULL
 );
+)sql"},
+    // The moment a delivery attempt began, until its outcome is recorded: a message still
+    // marked after a crash was in flight.
+    {2, R"sql(
+ALTER TABLE messages ADD COLUMN sending_since INTEGER;
 )sql"},
 };
 
@@ -184,6 +195,35 @@ void bind_notice(SQLite::Statement& insert, const NoticeRecord& notice, std::str
   insert.bind(12, to_unix(recorded));
 }
 
+// SQLite's own words for a failed write ("disk I/O error") do not say what to fix: name the
+// cause when it is the disk being full or read-only.
+std::string describe_error(const SQLite::Exception& error, sqlite3* db) {
+  const int code = error.getErrorCode();
+  const int system_errno = db != nullptr ? ::sqlite3_system_errno(db) : 0;
+  std::string what = error.what();
+  if (code == SQLITE_FULL || system_errno == ENOSPC) {
+    return "the disk is full (" + what + "): free some space";
+  }
+  if (system_errno == EDQUOT) {
+    return "the disk quota is exceeded (" + what + "): free some space";
+  }
+  if (code == SQLITE_READONLY || system_errno == EROFS || system_errno == EACCES ||
+      system_errno == EPERM) {
+    return "the database is read-only (" + what +
+           "): the service must be able to write it and its folder";
+  }
+  if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB) {
+    return "it is damaged (" + what + ")";
+  }
+  return what;
+}
+
+std::string damaged(const std::string& path, const std::string& why) {
+  return "state database " + path + " is damaged (" + why +
+         "): restore it from a backup, or move it away to start a new one (a new state "
+         "does not know what was sent, so notices may be sent again)";
+}
+
 int user_version(SQLite::Database& db) {
   return db.execAndGet("PRAGMA user_version").getInt();
 }
@@ -221,8 +261,30 @@ SQLite::Database open_database(const std::string& path) {
                                parent.string() + ": " + error.message());
     }
   }
+  // A new state is made only where no file exists: an empty file is a lost database, not a
+  // new one, and taking it as new would send everything again.
+  std::error_code error;
+  const bool existed = fs::exists(path, error);
+  if (existed && fs::is_regular_file(path, error) && fs::file_size(path, error) == 0 && !error) {
+    throw std::runtime_error(damaged(path, "the file is empty"));
+  }
+  sqlite3* handle = nullptr;
   try {
     SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, 5000);
+    handle = db.getHandle();
+    if (existed) {
+      SQLite::Statement check(db, "PRAGMA quick_check(5)");
+      std::string problems;
+      while (check.executeStep()) {
+        const std::string line = check.getColumn(0).getString();
+        if (line != "ok") {
+          problems += (problems.empty() ? "" : "; ") + line;
+        }
+      }
+      if (!problems.empty()) {
+        throw std::runtime_error(damaged(path, "quick_check: " + problems));
+      }
+    }
     // Check before anything writes, so a newer schema is left exactly as it was.
     if (const int version = user_version(db); version > kSchemaVersion) {
       throw std::runtime_error(too_new(path, version));
@@ -238,7 +300,11 @@ SQLite::Database open_database(const std::string& path) {
     migrate(db, path);
     return db;
   } catch (const SQLite::Exception& e) {
-    throw std::runtime_error("state database " + path + ": " + e.what());
+    const int code = e.getErrorCode();
+    if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB) {
+      throw std::runtime_error(damaged(path, e.what()));
+    }
+    throw std::runtime_error("state database " + path + ": " + describe_error(e, handle));
   }
 }
 
@@ -378,8 +444,8 @@ class SqliteStateStore final : public StateStore {
     guarded("marking message " + std::to_string(id) + " sent", [&] {
       SQLite::Transaction transaction(db_, SQLite::TransactionBehavior::IMMEDIATE);
       SQLite::Statement message(db_,
-                                "UPDATE messages SET state = 'sent', attempts = attempts + 1 "
-                                "WHERE id = ?1 AND state = 'queued'");
+                                "UPDATE messages SET state = 'sent', last_error = '', "
+                                "sending_since = NULL WHERE id = ?1 AND state = 'queued'");
       update_queued_message(id, message);
       SQLite::Statement notices(
           db_,
@@ -396,8 +462,8 @@ class SqliteStateStore final : public StateStore {
     guarded("scheduling a retry of message " + std::to_string(id), [&] {
       SQLite::Transaction transaction(db_, SQLite::TransactionBehavior::IMMEDIATE);
       SQLite::Statement message(db_,
-                                "UPDATE messages SET attempts = attempts + 1, next_attempt = ?2, "
-                                "last_error = ?3 WHERE id = ?1 AND state = 'queued'");
+                                "UPDATE messages SET next_attempt = ?2, last_error = ?3, "
+                                "sending_since = NULL WHERE id = ?1 AND state = 'queued'");
       message.bind(2, to_unix(next_attempt));
       message.bind(3, error);
       update_queued_message(id, message);
@@ -417,8 +483,8 @@ class SqliteStateStore final : public StateStore {
     guarded("marking message " + std::to_string(id) + " failed", [&] {
       SQLite::Transaction transaction(db_, SQLite::TransactionBehavior::IMMEDIATE);
       SQLite::Statement message(db_,
-                                "UPDATE messages SET state = 'failed', attempts = attempts + 1, "
-                                "last_error = ?2 WHERE id = ?1 AND state = 'queued'");
+                                "UPDATE messages SET state = 'failed', last_error = ?2, "
+                                "sending_since = NULL WHERE id = ?1 AND state = 'queued'");
       message.bind(2, error);
       update_queued_message(id, message);
       SQLite::Statement notices(
@@ -430,6 +496,99 @@ class SqliteStateStore final : public StateStore {
       notices.bind(3, to_unix(at));
       notices.exec();
       transaction.commit();
+    });
+  }
+
+  void begin_attempt(std::int64_t id, Instant at) override {
+    guarded("recording an attempt to send message " + std::to_string(id), [&] {
+      SQLite::Transaction transaction(db_, SQLite::TransactionBehavior::IMMEDIATE);
+      SQLite::Statement message(db_,
+                                "UPDATE messages SET attempts = attempts + 1, sending_since = ?2 "
+                                "WHERE id = ?1 AND state = 'queued'");
+      message.bind(2, to_unix(at));
+      update_queued_message(id, message);
+      transaction.commit();
+    });
+  }
+
+  void mark_partly_sent(std::int64_t id, Instant at, const std::string& refused,
+                        const std::vector<std::string>& failed_keys) override {
+    guarded("marking message " + std::to_string(id) + " sent", [&] {
+      SQLite::Transaction transaction(db_, SQLite::TransactionBehavior::IMMEDIATE);
+      SQLite::Statement message(db_,
+                                "UPDATE messages SET state = 'sent', last_error = ?2, "
+                                "sending_since = NULL WHERE id = ?1 AND state = 'queued'");
+      message.bind(2, refused);
+      update_queued_message(id, message);
+      SQLite::Statement notices(
+          db_,
+          "UPDATE notices SET state = 'sent', detail = ?2, recorded = ?3 "
+          "WHERE message_id = (SELECT message_id FROM messages WHERE id = ?1)");
+      notices.bind(1, id);
+      notices.bind(2, refused);
+      notices.bind(3, to_unix(at));
+      notices.exec();
+      SQLite::Statement failed(db_, "UPDATE notices SET state = 'failed' WHERE key = ?1");
+      for (const auto& key : failed_keys) {
+        failed.bind(1, key);
+        failed.exec();
+        failed.reset();
+      }
+      transaction.commit();
+    });
+  }
+
+  void drop_message(std::int64_t id, Instant at, const std::string& detail) override {
+    guarded("dropping message " + std::to_string(id), [&] {
+      SQLite::Transaction transaction(db_, SQLite::TransactionBehavior::IMMEDIATE);
+      SQLite::Statement message(db_,
+                                "UPDATE messages SET sending_since = NULL "
+                                "WHERE id = ?1 AND state = 'queued'");
+      update_queued_message(id, message);
+      SQLite::Statement notices(
+          db_,
+          "UPDATE notices SET state = 'dropped', detail = ?2, recorded = ?3, message_id = NULL "
+          "WHERE message_id = (SELECT message_id FROM messages WHERE id = ?1)");
+      notices.bind(1, id);
+      notices.bind(2, detail);
+      notices.bind(3, to_unix(at));
+      notices.exec();
+      SQLite::Statement remove(db_, "DELETE FROM messages WHERE id = ?1");
+      remove.bind(1, id);
+      remove.exec();
+      transaction.commit();
+    });
+  }
+
+  std::vector<NoticeRecord> notices_of_message(const std::string& message_id) override {
+    return guarded("reading the notices of message " + message_id, [&] {
+      SQLite::Statement select(db_, std::string("SELECT ") + kNoticeColumns +
+                                        " FROM notices WHERE message_id = ?1 ORDER BY key");
+      select.bind(1, message_id);
+      std::vector<NoticeRecord> notices;
+      while (select.executeStep()) {
+        notices.push_back(read_notice(select));
+      }
+      return notices;
+    });
+  }
+
+  std::vector<NoticeRecord> notices_like(const NoticeRecord& notice) override {
+    return guarded("reading the notices about " + notice.key, [&] {
+      SQLite::Statement select(db_, std::string("SELECT ") + kNoticeColumns +
+                                        " FROM notices WHERE review = ?1 AND action = ?2 AND "
+                                        "milestone = ?3 AND recipient = ?4 AND due = ?5 "
+                                        "ORDER BY scheduled, key");
+      select.bind(1, notice.review);
+      select.bind(2, notice.action);
+      select.bind(3, notice.milestone);
+      select.bind(4, notice.recipient);
+      select.bind(5, notice.due);
+      std::vector<NoticeRecord> notices;
+      while (select.executeStep()) {
+        notices.push_back(read_notice(select));
+      }
+      return notices;
     });
   }
 
@@ -467,7 +626,8 @@ class SqliteStateStore final : public StateStore {
           db_,
           "SELECT id, message_id, kind, subject, envelope_from, recipients, '' AS raw, state, "
           "attempts, created, next_attempt, last_error FROM messages "
-          "WHERE created >= ?1 AND state = 'failed' ORDER BY created, id");
+          "WHERE created >= ?1 AND (state = 'failed' OR (state = 'sent' AND last_error <> '')) "
+          "ORDER BY created, id");
       select.bind(1, to_unix(since));
       std::vector<OutboxMessage> messages;
       while (select.executeStep()) {
@@ -513,7 +673,8 @@ class SqliteStateStore final : public StateStore {
     try {
       return operation();
     } catch (const SQLite::Exception& e) {
-      throw std::runtime_error("state database " + path_ + ": " + what + ": " + e.what());
+      throw std::runtime_error("state database " + path_ + ": " + what + ": " +
+                               describe_error(e, db_.getHandle()));
     }
   }
 
@@ -550,6 +711,49 @@ class SqliteStateStore final : public StateStore {
 };
 
 }  // namespace
+
+std::unique_ptr<PassLock> PassLock::acquire(const std::string& state_path,
+                                            std::chrono::milliseconds wait, std::string& busy) {
+  const std::string path = state_path + ".lock";
+  const int descriptor = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640);
+  if (descriptor < 0) {
+    throw std::runtime_error("cannot open the lock file " + path + ": " + std::strerror(errno));
+  }
+  const auto deadline = std::chrono::steady_clock::now() + wait;
+  for (;;) {
+    if (::flock(descriptor, LOCK_EX | LOCK_NB) == 0) {
+      break;
+    }
+    if (errno != EWOULDBLOCK && errno != EINTR) {
+      const std::string reason = std::strerror(errno);
+      ::close(descriptor);
+      throw std::runtime_error("cannot lock " + path + ": " + reason);
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      char text[32] = {};
+      const ssize_t count = ::pread(descriptor, text, sizeof text - 1, 0);
+      std::string pid = count > 0 ? std::string(text, static_cast<std::size_t>(count)) : "";
+      while (!pid.empty() && (pid.back() == '\n' || pid.back() == ' ')) {
+        pid.pop_back();
+      }
+      busy = "another plan-reminder" + (pid.empty() ? "" : " (pid " + pid + ")") +
+             " is running a pass on " + state_path;
+      ::close(descriptor);
+      return nullptr;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  // Name the holder for whoever waits; a failure to write only loses that courtesy.
+  const std::string pid = std::to_string(::getpid()) + "\n";
+  if (::ftruncate(descriptor, 0) == 0) {
+    [[maybe_unused]] ssize_t written = ::pwrite(descriptor, pid.data(), pid.size(), 0);
+  }
+  return std::unique_ptr<PassLock>(new PassLock(descriptor));
+}
+
+PassLock::~PassLock() {
+  ::close(descriptor_);  // releases the lock
+}
 
 std::unique_ptr<StateStore> StateStore::open(const std::string& path) {
   auto db = open_database(path);

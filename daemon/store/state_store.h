@@ -52,7 +52,10 @@ struct OutboxMessage {
 class StateStore {
  public:
   // Opens or creates the database (and its folder), in WAL mode, migrating the schema to the
-  // current version. Throws std::runtime_error with the path and the reason on failure.
+  // current version. A new database is made only where no file exists: an existing file is
+  // checked first (SQLite's quick_check) and an empty or damaged one is refused. Throws
+  // std::runtime_error with the path and the reason on failure; a write that fails because
+  // the disk is full or read-only says so.
   static std::unique_ptr<StateStore> open(const std::string& path);
   virtual ~StateStore() = default;
 
@@ -83,10 +86,30 @@ class StateStore {
   virtual void mark_retry(std::int64_t id, Instant next_attempt, const std::string& error) = 0;
   virtual void mark_failed(std::int64_t id, Instant at, const std::string& error) = 0;
 
+  // Records, before any byte of message `id` leaves, that it is being sent: counts the attempt
+  // and marks it in flight, in one transaction. Throws when the state cannot be written; the
+  // caller must then send nothing, or every pass would send it again without recording it.
+  // (The marks above then count no attempt of their own.)
+  virtual void begin_attempt(std::int64_t id, Instant at) = 0;
+  // Delivered to the recipients the server accepted; `refused` says who was refused and why.
+  // The message is sent; notices whose keys are in `failed_keys` (their recipient got nothing)
+  // are failed with `refused` as detail, the others are sent with it as detail.
+  virtual void mark_partly_sent(std::int64_t id, Instant at, const std::string& refused,
+                                const std::vector<std::string>& failed_keys) = 0;
+  // Drops a queued message whose notices have all gone stale: the notices are recorded as
+  // dropped with `detail` and the message is removed unsent.
+  virtual void drop_message(std::int64_t id, Instant at, const std::string& detail) = 0;
+  // The notices a message carries.
+  virtual std::vector<NoticeRecord> notices_of_message(const std::string& message_id) = 0;
+  // Every notice about the same occurrence as `notice`: same review, action, milestone,
+  // recipient and due date.
+  virtual std::vector<NoticeRecord> notices_like(const NoticeRecord& notice) = 0;
+
   // The audit trail: notices recorded at or after `since`, in order.
   virtual std::vector<NoticeRecord> notices_since(Instant since) = 0;
   virtual std::vector<OutboxMessage> messages_since(Instant since) = 0;
-  // Failed messages created at or after `since`, without their raw text (for the digest).
+  // Failed messages, and messages some recipients refused (state sent, last_error saying who),
+  // created at or after `since`, without their raw text (for the digest).
   virtual std::vector<OutboxMessage> failed_messages_since(Instant since) = 0;
 
   // Small named values that survive restarts (e.g. the instant of the last pass).
@@ -96,6 +119,24 @@ class StateStore {
   // Frees the connection's page cache (a daemon calls it before sleeping until the next pass);
   // what is needed again is read back from the file.
   virtual void release_memory() = 0;
+};
+
+// Only one process may pass and deliver at a time on one state: an exclusive flock on the
+// file STATE.lock, held for a pass, which also names the holder's pid.
+class PassLock {
+ public:
+  // Takes the lock, trying again for up to `wait`. Returns null when another process still
+  // holds it; `busy` then says which ("another plan-reminder (pid N) is running a pass on
+  // STATE"). Throws std::runtime_error when the lock file cannot be opened.
+  static std::unique_ptr<PassLock> acquire(const std::string& state_path,
+                                           std::chrono::milliseconds wait, std::string& busy);
+  ~PassLock();
+  PassLock(const PassLock&) = delete;
+  PassLock& operator=(const PassLock&) = delete;
+
+ private:
+  explicit PassLock(int descriptor) : descriptor_(descriptor) {}
+  int descriptor_;
 };
 
 }  // namespace plan_reminder::store

@@ -4,10 +4,12 @@ certificate that is not trusted."""
 
 import collections
 import datetime
+import fcntl
 import os
 import shutil
 import signal
 import subprocess
+import re
 import time
 import unittest
 
@@ -16,6 +18,8 @@ from harness import COORDINATOR, SMTP_PASSWORD
 
 PUBLISHED = "2020-01-20"
 EX_UNAVAILABLE = 69
+EX_IOERR = 74
+EX_TEMPFAIL = 75
 
 
 class Fixture(unittest.TestCase):
@@ -141,7 +145,15 @@ class PermanentRejection(Fixture):
         self.assertIn("police", expected)
         passes = harness.Passes(deployment, sink)
         result, received = passes.run(now, check=False)
-        self.assertIn(result.returncode, (0, EX_UNAVAILABLE))
+        # Something failed: a timer or cron must see it (SPEC §5).
+        self.assertEqual(result.returncode, EX_UNAVAILABLE, result.stderr)
+        # The log names the message that failed and why, in the pass's local time.
+        self.assertRegex(result.stderr,
+                         r"\[error\] not delivered: message \d+ \('\[Safer Sunderland "
+                         r"Partnership\] Due today: 1\.2 Pathway in place'\) to "
+                         + self.REFUSED.replace(".", r"\.") + r": .*550")
+        self.assertIn("[info] pass at Tue 31 Mar 2020 09:00:", result.stderr)
+        self.assertNotIn("09:00:00Z", result.stderr)
 
         actual = self.describe_all(deployment, received)
         failures = actual.pop("failure", [])
@@ -170,6 +182,61 @@ class PermanentRejection(Fixture):
         # Failed for good: later passes neither retry it nor send the notice again.
         result, received = passes.run(now + datetime.timedelta(hours=2))
         self.assertEqual(received, [])
+
+
+class RefusedCopy(Fixture):
+    def test_a_refused_coordinator_copy_is_logged_recorded_and_in_the_digest(self):
+        """The server refuses the coordinator's address (550) and accepts the others: the
+        emails copied to the coordinator still reach their agencies; the pass exits 69 and
+        logs each refusal at error level; `history` shows those notices sent with the refusal;
+        the next weekly digest lists it."""
+        sink = self.start_sink(reject_rcpt=[COORDINATOR])
+        deployment = self.deployment(sink.port)
+        now = datetime.datetime(2020, 4, 1, 9, 0)
+        passes = harness.Passes(deployment, sink)
+        result, received = passes.run(now, check=False)
+        self.assertEqual(result.returncode, EX_UNAVAILABLE, result.stderr)
+        copied = [m for m in received if COORDINATOR in m.addresses("Cc")]
+        self.assertTrue(copied, [m.subject for m in received])
+        for message in copied:
+            self.assertNotIn(COORDINATOR, [a.lower() for a in message.envelope["rcpt_tos"]])
+            self.assertTrue(message.envelope["rcpt_tos"], message.subject)
+        refusals = re.findall(r"\[error\] recipient " + re.escape(COORDINATOR) + " refused",
+                              result.stderr)
+        self.assertEqual(len(refusals), len(copied), result.stderr)
+        sent_with_refusal = [row for row in deployment.history()
+                             if row["state"] == "sent" and COORDINATOR in row["detail"]]
+        self.assertTrue(sent_with_refusal)
+        self.assertTrue(all("550" in row["detail"] for row in sent_with_refusal))
+
+        result, received = passes.run(datetime.datetime(2020, 4, 6, 8, 30), check=False)
+        digests = [m for m in received if harness.is_digest(m)]
+        self.assertEqual(len(digests), 1, [m.subject for m in received])
+        self.assertIn(COORDINATOR, digests[0].text())
+
+
+class FailuresReportedTogether(Fixture):
+    def test_one_failure_notice_lists_every_message_that_failed_in_a_pass(self):
+        """Two agencies' addresses refused with 550 in one pass: the coordinator gets one
+        failure notice naming both subjects and both addresses, with advice about the
+        addresses; the log has one error line for each failed message."""
+        refused = ["dhr-lead@police.example.org", "dhr-lead@wwin.example.org"]
+        sink = self.start_sink(reject_rcpt=refused)
+        deployment = self.deployment(sink.port)
+        now = datetime.datetime(2020, 3, 31, 9, 0)
+        passes = harness.Passes(deployment, sink)
+        result, received = passes.run(now, check=False)
+        self.assertEqual(result.returncode, EX_UNAVAILABLE, result.stderr)
+        notices = [m for m in received if harness.is_failure_notice(m)]
+        self.assertEqual(len(notices), 1, [m.subject for m in notices])
+        text = " ".join(notices[0].text().split())
+        failed = [row for row in deployment.history() if row["state"] == "failed"]
+        self.assertGreaterEqual(len(failed), 2, failed)
+        for address in refused:
+            self.assertIn(address, text)
+        self.assertIn("agencies.yaml", text)
+        self.assertEqual(len(re.findall(r"\[error\] not delivered: ", result.stderr)),
+                         len({row["message_id"] for row in failed}), result.stderr)
 
 
 class KilledMidBatch(Fixture):
@@ -273,6 +340,30 @@ class BadSettingsFailClearly(BadSettings):
         self.check_no_password(deployment, result.stdout, result.stderr, history)
 
 
+    def test_wrong_credentials_are_reported_at_the_first_pass_once(self):
+        """A wrong password is a settings problem: the first pass logs it at error level, keeps
+        every message queued (none failed) and queues one failure notice to the coordinator,
+        which `history` shows with the error; the next pass queues no other."""
+        sink, deployment, result = self.wrong_password_run()
+        self.assertEqual(result.returncode, EX_UNAVAILABLE, result.stderr)
+        self.assertRegex(result.stderr, r"\[error\] delivery stopped by the settings: .*"
+                                        r"authentication")
+        history = deployment.history()
+        notices = [row for row in history if row["kind"] == "failure"]
+        self.assertEqual(len(notices), 1, history)
+        self.assertEqual(notices[0]["recipient"], "coordinator")
+        self.assertEqual(notices[0]["state"], "queued")
+        self.assertIn("authentication", notices[0]["detail"].lower())
+        self.assertEqual({row["state"] for row in history}, {"queued"})
+
+        again = deployment.run(harness.moment(self.NOW + datetime.timedelta(minutes=2)),
+                               check=False)
+        self.assertEqual(again.returncode, EX_UNAVAILABLE, again.stderr)
+        history = deployment.history()
+        self.assertEqual(len([row for row in history if row["kind"] == "failure"]), 1)
+        self.assertEqual(sink.count(), 0)
+        self.check_no_password(deployment, result.stdout, result.stderr, again.stderr)
+
     def test_missing_libcurl_is_a_clear_configuration_error(self):
         """libcurl is loaded only to deliver over SMTP; where it cannot be loaded (here it is
         hidden in a private mount namespace by binding /dev/null over it), `run --once` exits
@@ -332,6 +423,116 @@ class NothingLostAfterBadSettings(BadSettings):
         self.assertEqual(actual,
                          {r: [v] for r, v in expected.items()},
                          "\n" + deployment.command("history").stdout)
+
+
+class OnePassAtATime(Fixture):
+    def test_a_second_process_is_told_who_holds_the_state(self):
+        """While another process holds the pass lock of the state (STATE.lock, naming its
+        pid), `run --once` waits a bounded time, sends nothing and exits 75 saying which
+        process runs a pass on which state; once the lock is free, it delivers."""
+        sink = self.start_sink()
+        deployment = self.deployment(sink.port)
+        now = datetime.datetime(2020, 4, 1, 9, 0)
+        with open(deployment.state + ".lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            lock.write("4242\n")
+            lock.flush()
+            result = deployment.run(harness.moment(now), check=False)
+        self.assertEqual(result.returncode, EX_TEMPFAIL, result.stdout + result.stderr)
+        self.assertRegex(result.stderr, r"\[error\] another plan-reminder \(pid 4242\) is "
+                                        r"running a pass on \S*state\.db")
+        self.assertEqual(sink.count(), 0)
+        self.assertEqual(deployment.history(), [])
+
+        result = deployment.run(harness.moment(now), check=False)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertGreater(sink.count(), 0)
+
+
+class ClockSetBack(Fixture):
+    def test_a_pass_before_the_last_one_sends_nothing_it_replaced(self):
+        """A pass on Wednesday 2 December 2020, then the clock set back a day: the pass at
+        Tuesday 1 December sends nothing (the notices it would plan were replaced by the later
+        ones already sent) and logs a warning that the clock went back."""
+        sink = self.start_sink()
+        deployment = self.deployment(sink.port)
+        passes = harness.Passes(deployment, sink)
+        later = datetime.datetime(2020, 12, 2, 9, 0)
+        result, first = passes.run(later)
+        self.assertTrue(first)
+        result, again = passes.run(later - datetime.timedelta(days=1), check=False)
+        self.assertEqual([m.subject for m in again], [])
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertRegex(result.stderr, r"\[warning\] the clock is behind the last pass "
+                                        r"\(Wed 2 Dec 2020 09:00\)")
+
+
+class StaleAfterAnOutage(Fixture):
+    def test_notices_that_went_stale_in_an_outage_are_dropped(self):
+        """The server down on Monday 30 and Tuesday 31 March 2020, when the police's
+        milestone 1.2 (due 31 March) had its D-1 reminder and its due-day notice: when the
+        server is back on Wednesday 1 April, neither is sent (its deadline has passed): the
+        police get only that day's overdue notice. Both are recorded as dropped, saying why."""
+        port = harness.free_port()
+        deployment = self.deployment(port)
+        for day in (30, 31):
+            down = deployment.run(harness.moment(datetime.datetime(2020, 3, day, 9, 0)),
+                                  check=False)
+            self.assertEqual(down.returncode, EX_UNAVAILABLE, down.stderr)
+        police = [row for row in deployment.history() if row["recipient"] == "police"]
+        self.assertEqual(sorted(row["kind"] for row in police), ["due", "reminder"], police)
+
+        sink = self.start_sink(port=port)
+        passes = harness.Passes(deployment, sink)
+        result, received = passes.run(datetime.datetime(2020, 4, 1, 9, 0), check=False)
+        self.assertTrue(received)
+        to_police = [m for m in received if "dhr-lead@police.example.org" in m.addresses("To")]
+        self.assertEqual([m.subject for m in to_police],
+                         ["[Safer Sunderland Partnership] Overdue: 1.2 Pathway in place"])
+        police = {row["kind"]: row for row in deployment.history()
+                  if row["recipient"] == "police"}
+        self.assertEqual(police["overdue"]["state"], "sent")
+        for kind in ("reminder", "due"):
+            self.assertEqual(police[kind]["state"], "dropped", police[kind])
+            self.assertIn("stale", police[kind]["detail"])
+            self.assertIn("2020-03-31", police[kind]["detail"])
+
+
+class DamagedState(Fixture):
+    NOW = datetime.datetime(2020, 4, 1, 9, 0)
+
+    def test_an_empty_state_file_is_refused(self):
+        """An existing but empty state.db is not taken as a new state (everything would be
+        sent again): `run --once` exits 74 saying it is damaged and what to do, sends nothing,
+        and leaves the file as it was."""
+        sink = self.start_sink()
+        deployment = self.deployment(sink.port)
+        open(deployment.state, "w").close()
+        result = deployment.run(harness.moment(self.NOW), check=False)
+        self.assertEqual(result.returncode, EX_IOERR, result.stderr)
+        self.assertRegex(result.stderr, r"\[error\] state database \S*state\.db is damaged")
+        self.assertIn("restore it from a backup, or move it away", result.stderr)
+        self.assertEqual(sink.count(), 0)
+        self.assertEqual(os.path.getsize(deployment.state), 0)
+
+    def test_a_damaged_state_file_is_refused(self):
+        """A state.db damaged inside (pages overwritten after a pass): the next pass exits 74
+        saying it is damaged, and sends nothing more."""
+        sink = self.start_sink()
+        deployment = self.deployment(sink.port)
+        deployment.run(harness.moment(self.NOW))
+        sent = sink.count()
+        size = os.path.getsize(deployment.state)
+        self.assertGreater(size, 4 * 4096)
+        with open(deployment.state, "r+b") as f:
+            for page in range(2, size // 4096, 2):
+                f.seek(page * 4096 + 8)
+                f.write(b"\x5a" * 64)
+        result = deployment.run(harness.moment(self.NOW + datetime.timedelta(days=1)),
+                                check=False)
+        self.assertEqual(result.returncode, EX_IOERR, result.stderr)
+        self.assertIn("is damaged", result.stderr)
+        self.assertEqual(sink.count(), sent)
 
 
 if __name__ == "__main__":

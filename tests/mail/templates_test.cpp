@@ -150,9 +150,8 @@ DigestView full_digest() {
   return view;
 }
 
-FailureView failure() {
-  FailureView view;
-  view.partnership = "Safer Sunderland Partnership";
+FailedMessageView failed_message() {
+  FailedMessageView view;
   view.subject = "[Safer Sunderland Partnership] Overdue: 1.1 Research scoping document produced";
   view.recipients = "dhr-lead@wwin.example.org";
   view.error = "550 5.1.1 mailbox unavailable";
@@ -169,6 +168,14 @@ TestView test_message() {
   view.coordinator_address = "dhr-coordinator@council.example.org";
   view.transport = "smtp://127.0.0.1:2525 (STARTTLS) as dhr-bot";
   view.recipient = "it-support@council.example.org";
+  return view;
+}
+
+FailureView failure() {
+  FailureView view;
+  view.partnership = "Safer Sunderland Partnership";
+  view.messages = {failed_message()};
+  view.advice = {"Check that the addresses in the agency directory are right."};
   return view;
 }
 
@@ -205,10 +212,14 @@ std::vector<RenderedEmail> every_kind_of_email(const Templates& templates) {
   emails.push_back(templates.render(full_digest()));
   emails.push_back(templates.render(failure()));
   FailureView transient = failure();
-  transient.permanent = false;
-  transient.attempts = 12;
+  transient.messages[0].permanent = false;
+  transient.messages[0].attempts = 12;
   emails.push_back(templates.render(transient));
   emails.push_back(templates.render(test_message()));
+  FailureView settings;
+  settings.settings_problem = "535 5.7.8 authentication failed";
+  settings.waiting = 9;
+  emails.push_back(templates.render(settings));
   return emails;
 }
 
@@ -709,15 +720,54 @@ TEST(TemplatesRenderTest, FailureNoticeExplainsTheFailure) {
   const RenderedEmail permanent = templates.render(failure());
   EXPECT_THAT(permanent.text, HasSubstr("550 5.1.1 mailbox unavailable"));
   EXPECT_THAT(permanent.text, HasSubstr("dhr-lead@wwin.example.org"));
-  EXPECT_THAT(permanent.text, HasSubstr("refused the message permanently"));
+  EXPECT_THAT(permanent.text, HasSubstr("refused it permanently"));
   EXPECT_THAT(permanent.html, HasSubstr("550 5.1.1 mailbox unavailable"));
 
   FailureView view = failure();
-  view.permanent = false;
-  view.attempts = 12;
+  view.messages[0].permanent = false;
+  view.messages[0].attempts = 12;
   const RenderedEmail transient = templates.render(view);
   EXPECT_THAT(transient.text, HasSubstr("after 12 attempts"));
   EXPECT_THAT(transient.text, Not(HasSubstr("permanently")));
+}
+
+// Tests that one failure notice lists every message that failed in a pass, with the advice
+// given for their causes, and names how many in its subject.
+TEST(TemplatesRenderTest, FailureNoticeListsEveryFailedMessage) {
+  const Templates templates = load_shipped();
+  FailureView view = failure();
+  FailedMessageView second = failed_message();
+  second.subject = "[Safer Sunderland Partnership] Due today: 1.2 Pathway in place";
+  second.recipients = "dhr-lead@police.example.org";
+  second.error = "gave up after 3 days: could not connect to the mail server";
+  second.permanent = false;
+  second.attempts = 40;
+  view.messages.push_back(second);
+  view.advice = {"Check that the mail server is up and reachable."};
+  const RenderedEmail email = templates.render(view);
+  EXPECT_EQ(email.subject, "[plan-reminder] Delivery failed: 2 messages");
+  EXPECT_THAT(email.text, HasSubstr("could not deliver 2 messages"));
+  EXPECT_THAT(email.text, HasSubstr("Overdue: 1.1 Research scoping document produced"));
+  EXPECT_THAT(email.text, HasSubstr("Due today: 1.2 Pathway in place"));
+  EXPECT_THAT(email.text, HasSubstr("dhr-lead@police.example.org"));
+  EXPECT_THAT(email.text, HasSubstr("after 40 attempts"));
+  EXPECT_THAT(email.text, HasSubstr("Check that the mail server is up and reachable."));
+  EXPECT_THAT(email.text, Not(HasSubstr("agency directory")));
+  EXPECT_THAT(email.html, HasSubstr("Due today: 1.2 Pathway in place"));
+}
+
+// Tests that a settings problem is reported as one, saying that nothing is lost.
+TEST(TemplatesRenderTest, FailureNoticeReportsASettingsProblem) {
+  const Templates templates = load_shipped();
+  FailureView view;
+  view.settings_problem = "535 5.7.8 authentication failed";
+  view.waiting = 9;
+  view.advice = {"Check the SMTP username and password file."};
+  const RenderedEmail email = templates.render(view);
+  EXPECT_THAT(email.subject, HasSubstr("until the settings are fixed"));
+  EXPECT_THAT(email.text, HasSubstr("535 5.7.8 authentication failed"));
+  EXPECT_THAT(email.text, HasSubstr("9 messages wait"));
+  EXPECT_THAT(email.text, HasSubstr("Check the SMTP username and password file."));
 }
 
 // Tests that the HTML part is a complete small document that mail clients render alike:

@@ -8,7 +8,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <sched.h>
 #include <stdlib.h>
+#include <sys/mount.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -150,7 +152,7 @@ TEST_F(StateStoreTest, SchemaVersionTooNewFails) {
     FAIL() << "opened a database with a newer schema";
   } catch (const std::runtime_error& e) {
     EXPECT_THAT(e.what(), HasSubstr("state database " + DatabasePath() +
-                                    " has schema version 99; this plan-reminder knows up to 1: "
+                                    " has schema version 99; this plan-reminder knows up to 2: "
                                     "upgrade plan-reminder"));
   }
   SQLite::Database db(DatabasePath(), SQLite::OPEN_READONLY);
@@ -167,7 +169,7 @@ TEST_F(StateStoreTest, NotADatabaseFailsNamingThePath) {
         try {
           Open();
         } catch (const std::runtime_error& e) {
-          EXPECT_THAT(e.what(), HasSubstr("state database " + DatabasePath() + ": "));
+          EXPECT_THAT(e.what(), HasSubstr("state database " + DatabasePath() + " is damaged"));
           throw;
         }
       },
@@ -253,7 +255,9 @@ TEST_F(StateStoreTest, MarkRetryPostponesMessageAndKeepsNoticesQueued) {
   ASSERT_TRUE(store->enqueue(Message("<a@plan-reminder>"), {Notice("k1"), Notice("k2")}));
   const std::int64_t id = OnlyMessage(*store).id;
 
+  store->begin_attempt(id, kMonday);
   store->mark_retry(id, kMonday + 1min, "connection refused");
+  store->begin_attempt(id, kMonday + 1min);
   store->mark_retry(id, kMonday + 3min, "421 try again later");
 
   EXPECT_THAT(store->due_messages(kMonday + 2min), IsEmpty());
@@ -298,7 +302,9 @@ TEST_F(StateStoreTest, MarkSentMovesMessageAndNoticesTogether) {
   ASSERT_TRUE(store->enqueue(Message("<b@plan-reminder>", kMonday + 1s), {Notice("k3")}));
   const std::int64_t id = store->messages_since(Instant{}).front().id;
 
+  store->begin_attempt(id, kMonday);
   store->mark_retry(id, kMonday + 1min, "timeout");
+  store->begin_attempt(id, kMonday + 1min);
   store->mark_sent(id, kMonday + 1min);
 
   const auto messages = store->messages_since(Instant{});
@@ -327,6 +333,7 @@ TEST_F(StateStoreTest, MarkFailedMovesMessageAndNoticesTogether) {
   ASSERT_TRUE(store->enqueue(Message("<a@plan-reminder>"), {Notice("k1"), Notice("k2")}));
   const std::int64_t id = OnlyMessage(*store).id;
 
+  store->begin_attempt(id, kMonday + 5min);
   store->mark_failed(id, kMonday + 5min, "550 mailbox unavailable");
 
   const OutboxMessage message = OnlyMessage(*store);
@@ -493,6 +500,196 @@ TEST_F(StateStoreTest, TwoStoresOnOneFileWorkTogether) {
   EXPECT_EQ(daemon->setting("last_pass"), "x");
   daemon->mark_sent(OnlyMessage(*command).id, kMonday);
   EXPECT_EQ(command->queued_count(), 0u);
+}
+
+// Runs `body` in a child process with its own mount namespace, where it may mount a small or
+// read-only file system over a folder. Returns the child's exit status; 77: cannot do that here.
+template <typename Body>
+int InMountNamespace(Body body) {
+  const pid_t child = ::fork();
+  if (child == 0) {
+    if (::unshare(CLONE_NEWNS) != 0 ||
+        ::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) {
+      ::_exit(77);
+    }
+    int status = 3;
+    try {
+      status = body();
+    } catch (...) {
+      status = 4;
+    }
+    ::_exit(status);
+  }
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 5;
+}
+
+// Tests that an existing empty file is refused as a lost database, not taken as a new one
+// (everything would be sent again), and is left as it was.
+TEST_F(StateStoreTest, EmptyExistingFileIsRefused) {
+  fs::create_directories(fs::path(DatabasePath()).parent_path());
+  std::ofstream(DatabasePath()).close();
+  try {
+    Open();
+    FAIL() << "opened an empty file as a new database";
+  } catch (const std::runtime_error& e) {
+    EXPECT_THAT(e.what(), HasSubstr("state database " + DatabasePath() + " is damaged"));
+    EXPECT_THAT(e.what(), HasSubstr("empty"));
+    EXPECT_THAT(e.what(), HasSubstr("restore it from a backup, or move it away"));
+    EXPECT_THAT(e.what(), HasSubstr("may be sent again"));
+  }
+  EXPECT_EQ(fs::file_size(DatabasePath()), 0u);
+}
+
+// Tests that a database damaged inside (a page overwritten) is refused when opened, with the
+// path and what to do, instead of being used.
+TEST_F(StateStoreTest, DamagedDatabaseIsRefused) {
+  {
+    auto store = Open();
+    for (int i = 0; i < 200; ++i) {
+      const std::string id = "<m" + std::to_string(i) + "@plan-reminder>";
+      ASSERT_TRUE(store->enqueue(Message(id), {Notice("k" + std::to_string(i))}));
+    }
+  }
+  const auto size = fs::file_size(DatabasePath());
+  ASSERT_GT(size, 8 * 4096u);
+  {
+    std::fstream file(DatabasePath(), std::ios::in | std::ios::out | std::ios::binary);
+    for (std::uintmax_t page = 2; page * 4096 < size; page += 2) {
+      file.seekp(static_cast<std::streamoff>(page * 4096 + 8));
+      file << std::string(64, '\x5a');
+    }
+  }
+  try {
+    Open();
+    FAIL() << "opened a damaged database";
+  } catch (const std::runtime_error& e) {
+    EXPECT_THAT(e.what(), HasSubstr("state database " + DatabasePath() + " is damaged"));
+    EXPECT_THAT(e.what(), HasSubstr("restore it from a backup"));
+  }
+}
+
+// Tests that an attempt is recorded (counted, marked in flight) before it is made, and that
+// the outcome clears the mark without counting it again.
+TEST_F(StateStoreTest, BeginAttemptCountsTheAttemptBeforeTheOutcome) {
+  auto store = Open();
+  ASSERT_TRUE(store->enqueue(Message("<a@plan-reminder>"), {Notice("k1")}));
+  const std::int64_t id = OnlyMessage(*store).id;
+  store->begin_attempt(id, kMonday);
+  EXPECT_EQ(OnlyMessage(*store).attempts, 1);
+  store->mark_sent(id, kMonday);
+  EXPECT_EQ(OnlyMessage(*store).attempts, 1);
+  EXPECT_THROW(store->begin_attempt(id, kMonday), std::logic_error);
+}
+
+// Tests that a message some recipients refused is sent, with the refusal as its error (so the
+// digest lists it), and that the notices of a refused recipient are failed.
+TEST_F(StateStoreTest, PartlySentRecordsTheRefusedRecipients) {
+  auto store = Open();
+  ASSERT_TRUE(store->enqueue(Message("<a@plan-reminder>"), {Notice("k1"), Notice("k2", "pol")}));
+  const std::int64_t id = OnlyMessage(*store).id;
+  store->begin_attempt(id, kMonday);
+  store->mark_partly_sent(id, kMonday + 1min, "refused x@pol.example: 550 no such user", {"k2"});
+  EXPECT_EQ(OnlyMessage(*store).state, "sent");
+  const auto failed = store->failed_messages_since(kMonday);
+  ASSERT_EQ(failed.size(), 1u);
+  EXPECT_EQ(failed[0].last_error, "refused x@pol.example: 550 no such user");
+  const auto notices = store->notices_since(Instant{});
+  ASSERT_EQ(notices.size(), 2u);
+  EXPECT_EQ(notices[0].state, "sent");
+  EXPECT_EQ(notices[1].state, "failed");
+  EXPECT_EQ(notices[1].detail, "refused x@pol.example: 550 no such user");
+}
+
+// Tests that dropping a stale message records its notices as dropped, with the reason, and
+// removes the message from the queue.
+TEST_F(StateStoreTest, DropMessageRecordsItsNoticesDropped) {
+  auto store = Open();
+  ASSERT_TRUE(store->enqueue(Message("<a@plan-reminder>"), {Notice("k1")}));
+  const std::int64_t id = OnlyMessage(*store).id;
+  store->drop_message(id, kMonday + 1h, "stale: due 2025-03-31 has passed");
+  EXPECT_EQ(store->queued_count(), 0u);
+  EXPECT_THAT(store->due_messages(kMonday + 2h), IsEmpty());
+  const auto notices = store->notices_since(Instant{});
+  ASSERT_EQ(notices.size(), 1u);
+  EXPECT_EQ(notices[0].state, "dropped");
+  EXPECT_EQ(notices[0].detail, "stale: due 2025-03-31 has passed");
+  EXPECT_EQ(notices[0].recorded, kMonday + 1h);
+  EXPECT_THAT(store->handled_keys(), UnorderedElementsAre("k1"));
+}
+
+// Tests that a full disk is named as such, not as SQLite's "disk I/O error".
+TEST_F(StateStoreTest, AFullDiskIsSaidPlainly) {
+  const fs::path folder = dir_.path() / "small";
+  fs::create_directories(folder);
+  const int status = InMountNamespace([&] {
+    if (::mount("tmpfs", folder.c_str(), "tmpfs", 0, "size=256k") != 0) {
+      return 77;
+    }
+    auto store = StateStore::open((folder / "state.db").string());
+    try {
+      for (int i = 0; i < 1000; ++i) {
+        OutboxMessage message = Message("<m" + std::to_string(i) + "@plan-reminder>");
+        message.raw = std::string(16 * 1024, 'x');
+        store->enqueue(message, {Notice("k" + std::to_string(i))});
+      }
+    } catch (const std::runtime_error& e) {
+      const std::string what = e.what();
+      return what.find("the disk is full") != std::string::npos ? 0 : 10;
+    }
+    return 11;
+  });
+  if (status == 77) {
+    GTEST_SKIP() << "cannot mount a small tmpfs here";
+  }
+  EXPECT_EQ(status, 0);
+}
+
+// Tests that a database on a read-only file system is named as read-only.
+TEST_F(StateStoreTest, AReadOnlyDatabaseIsSaidPlainly) {
+  const fs::path folder = dir_.path() / "ro";
+  const fs::path view = dir_.path() / "ro-view";
+  fs::create_directories(folder);
+  fs::create_directories(view);
+  const int status = InMountNamespace([&] {
+    const std::string path = (folder / "state.db").string();
+    auto writer = StateStore::open(path);  // keeps the -wal and -shm files in place
+    if (!writer->enqueue(Message("<a@plan-reminder>"), {Notice("k1")})) {
+      return 12;
+    }
+    if (::mount(folder.c_str(), view.c_str(), nullptr, MS_BIND, nullptr) != 0 ||
+        ::mount(nullptr, view.c_str(), nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY, nullptr) != 0) {
+      return 77;
+    }
+    try {
+      auto store = StateStore::open((view / "state.db").string());
+      store->begin_attempt(store->due_messages(kMonday).at(0).id, kMonday);
+    } catch (const std::runtime_error& e) {
+      const std::string what = e.what();
+      return what.find("read-only") != std::string::npos ? 0 : 10;
+    }
+    return 11;
+  });
+  if (status == 77) {
+    GTEST_SKIP() << "cannot bind-mount read-only here";
+  }
+  EXPECT_EQ(status, 0);
+}
+
+// Tests that only one process at a time holds the pass lock, and that the one turned away is
+// told who holds it.
+TEST_F(StateStoreTest, PassLockIsExclusiveAndNamesTheHolder) {
+  fs::create_directories(fs::path(DatabasePath()).parent_path());
+  std::string busy;
+  auto first = PassLock::acquire(DatabasePath(), 0ms, busy);
+  ASSERT_NE(first, nullptr);
+  auto second = PassLock::acquire(DatabasePath(), 200ms, busy);
+  EXPECT_EQ(second, nullptr);
+  EXPECT_EQ(busy, "another plan-reminder (pid " + std::to_string(::getpid()) +
+                      ") is running a pass on " + DatabasePath());
+  first.reset();
+  EXPECT_NE(PassLock::acquire(DatabasePath(), 0ms, busy), nullptr);
 }
 
 }  // namespace

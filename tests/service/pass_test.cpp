@@ -1,0 +1,389 @@
+// Tests for delivery in a pass (SPEC §5): what is recorded before a message leaves, what the
+// coordinator is told when deliveries fail, refused recipients, and queued notices that went
+// stale while they waited. A scripted transport stands in for the mail server; times are
+// literal instants.
+#include "service/pass.h"
+#include "support/temp_dir.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <deque>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace plan_reminder::service {
+namespace {
+
+using namespace std::chrono_literals;
+using plan_reminder::test_support::TempDir;
+using ::testing::Contains;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::Not;
+
+// Wednesday 1 April 2020, 09:00 in London (BST).
+const Instant kNow = date::sys_days{date::year{2020} / date::April / 1} + 8h;
+
+plan::Mailbox box(const std::string& name, const std::string& address) {
+  return plan::Mailbox{name, {address}, {}};
+}
+
+plan::Snapshot make_snapshot() {
+  plan::Snapshot snapshot;
+  snapshot.config.from = "Partnership <dhr@partnership.example.org>";
+  auto& d = snapshot.directory;
+  d.partnership = "Test Partnership";
+  d.chair = box("Chair", "chair@partnership.example.org");
+  d.coordinator = box("Coordinator", "coordinator@council.example.org");
+  d.agencies["wwin"] = plan::Agency{"wwin", box("WWiN", "lead@wwin.example.org")};
+  d.agencies["police"] = plan::Agency{"police", box("Police", "dhr@police.example.org")};
+  return snapshot;
+}
+
+mail::Templates shipped_templates() {
+  plan::Diagnostics diagnostics;
+  auto templates = mail::Templates::load(std::string(PR_SOURCE_DIR) + "/templates", diagnostics);
+  if (!templates) {
+    throw std::runtime_error("the shipped templates do not load");
+  }
+  return std::move(*templates);
+}
+
+// Answers each send with the next scripted result (delivered once the script runs out), and
+// remembers what was sent.
+class ScriptedTransport final : public mail::Transport {
+ public:
+  std::deque<mail::SendResult> script;
+  std::vector<std::vector<std::string>> sent;  // the recipients of each attempt
+
+  mail::SendResult send(std::string_view, const std::vector<std::string>& recipients,
+                        std::string_view) override {
+    sent.push_back(recipients);
+    if (script.empty()) {
+      return {};
+    }
+    mail::SendResult result = script.front();
+    script.pop_front();
+    return result;
+  }
+  std::string describe() const override { return "scripted"; }
+};
+
+// The message's text with quoted-printable soft line breaks joined, to search in.
+std::string Unfolded(const std::string& raw) {
+  std::string out;
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    if (raw.compare(i, 3, "=\r\n") == 0) {
+      i += 2;
+      continue;
+    }
+    out += raw[i];
+  }
+  return out;
+}
+
+mail::SendResult refused_permanently(const std::string& reply) {
+  mail::SendResult result;
+  result.status = mail::SendResult::Status::permanent;
+  result.cause = mail::SendResult::Cause::recipients_refused;
+  result.detail = reply;
+  return result;
+}
+
+mail::SendResult server_unreachable() {
+  mail::SendResult result;
+  result.status = mail::SendResult::Status::transient;
+  result.cause = mail::SendResult::Cause::unreachable;
+  result.detail = "could not connect to the mail server";
+  result.stop_batch = true;
+  return result;
+}
+
+mail::SendResult login_refused() {
+  mail::SendResult result;
+  result.status = mail::SendResult::Status::permanent;
+  result.cause = mail::SendResult::Cause::credentials;
+  result.detail = "the mail server refused the login: 535 5.7.8 authentication failed";
+  result.stop_batch = true;
+  return result;
+}
+
+// A store whose writes fail as a full disk's do, from the moment `broken` is set.
+class BrokenStore final : public store::StateStore {
+ public:
+  explicit BrokenStore(store::StateStore& inner) : inner_(inner) {}
+  bool broken = false;
+
+  std::unordered_set<std::string> handled_keys() override { return inner_.handled_keys(); }
+  void record_dropped(const std::vector<store::NoticeRecord>& notices) override {
+    check();
+    inner_.record_dropped(notices);
+  }
+  bool enqueue(store::OutboxMessage message,
+               const std::vector<store::NoticeRecord>& notices) override {
+    check();
+    return inner_.enqueue(std::move(message), notices);
+  }
+  std::vector<store::OutboxMessage> due_messages(Instant now) override {
+    return inner_.due_messages(now);
+  }
+  std::optional<Instant> next_attempt() override { return inner_.next_attempt(); }
+  std::size_t queued_count() override { return inner_.queued_count(); }
+  void mark_sent(std::int64_t id, Instant at) override {
+    check();
+    inner_.mark_sent(id, at);
+  }
+  void mark_retry(std::int64_t id, Instant next, const std::string& error) override {
+    check();
+    inner_.mark_retry(id, next, error);
+  }
+  void mark_failed(std::int64_t id, Instant at, const std::string& error) override {
+    check();
+    inner_.mark_failed(id, at, error);
+  }
+  void begin_attempt(std::int64_t id, Instant at) override {
+    check();
+    inner_.begin_attempt(id, at);
+  }
+  void mark_partly_sent(std::int64_t id, Instant at, const std::string& refused,
+                        const std::vector<std::string>& failed_keys) override {
+    check();
+    inner_.mark_partly_sent(id, at, refused, failed_keys);
+  }
+  void drop_message(std::int64_t id, Instant at, const std::string& detail) override {
+    check();
+    inner_.drop_message(id, at, detail);
+  }
+  std::vector<store::NoticeRecord> notices_of_message(const std::string& message_id) override {
+    return inner_.notices_of_message(message_id);
+  }
+  std::vector<store::NoticeRecord> notices_like(const store::NoticeRecord& notice) override {
+    return inner_.notices_like(notice);
+  }
+  std::vector<store::NoticeRecord> notices_since(Instant since) override {
+    return inner_.notices_since(since);
+  }
+  std::vector<store::OutboxMessage> messages_since(Instant since) override {
+    return inner_.messages_since(since);
+  }
+  std::vector<store::OutboxMessage> failed_messages_since(Instant since) override {
+    return inner_.failed_messages_since(since);
+  }
+  std::optional<std::string> setting(const std::string& name) override {
+    return inner_.setting(name);
+  }
+  void set_setting(const std::string& name, const std::string& value) override {
+    check();
+    inner_.set_setting(name, value);
+  }
+  void release_memory() override { inner_.release_memory(); }
+
+ private:
+  void check() const {
+    if (broken) {
+      throw std::runtime_error("state database state.db: the disk is full");
+    }
+  }
+  store::StateStore& inner_;
+};
+
+class PassDeliveryTest : public ::testing::Test {
+ protected:
+  PassDeliveryTest()
+      : snapshot_(make_snapshot()),
+        templates_(shipped_templates()),
+        store_(store::StateStore::open((dir_.path() / "state.db").string())) {}
+
+  // Queues a message to an agency (the coordinator in copy) carrying one notice.
+  void Queue(const std::string& name, const std::string& agency, const std::string& kind,
+             const std::string& due, Instant created, const std::string& milestone = "pathway") {
+    store::OutboxMessage message;
+    message.message_id = "<" + name + "@partnership.example.org>";
+    message.kind = kind;
+    message.subject = "[Test Partnership] " + name;
+    message.envelope_from = "dhr@partnership.example.org";
+    message.recipients = {snapshot_.directory.agencies.at(agency).mailbox.to.front(),
+                          "coordinator@council.example.org"};
+    message.raw = "Subject: " + name + "\r\n\r\nbody\r\n";
+    message.created = created;
+    store::NoticeRecord notice;
+    notice.key = name;
+    notice.kind = kind;
+    notice.review = "dhr-test";
+    notice.action = "1.2";
+    notice.milestone = milestone;
+    notice.recipient = agency;
+    notice.due = due;
+    notice.scheduled = created;
+    ASSERT_TRUE(store_->enqueue(message, {notice}));
+  }
+
+  PassReport Deliver(store::StateStore& store, Instant now) {
+    PassRunner runner(snapshot_, templates_, store, transport_);
+    return runner.deliver(now);
+  }
+  PassReport Deliver(Instant now) { return Deliver(*store_, now); }
+
+  std::vector<store::OutboxMessage> MessagesOfKind(const std::string& kind) {
+    std::vector<store::OutboxMessage> out;
+    for (auto& message : store_->messages_since(Instant{})) {
+      if (message.kind == kind) {
+        out.push_back(std::move(message));
+      }
+    }
+    return out;
+  }
+
+  TempDir dir_{"plan-reminder-pass"};
+  plan::Snapshot snapshot_;
+  mail::Templates templates_;
+  std::unique_ptr<store::StateStore> store_;
+  ScriptedTransport transport_;
+};
+
+// Tests that when the state cannot be written, nothing is sent: the attempt is recorded before
+// the message leaves, so a broken state never sends the same message at every pass.
+TEST_F(PassDeliveryTest, AStateThatCannotBeWrittenSendsNothing) {
+  Queue("reminder-1", "wwin", "reminder", "2020-04-30", kNow);
+  BrokenStore broken(*store_);
+  broken.broken = true;
+  EXPECT_THROW(Deliver(broken, kNow), std::runtime_error);
+  EXPECT_THROW(Deliver(broken, kNow + 1min), std::runtime_error);
+  EXPECT_THAT(transport_.sent, IsEmpty());
+  EXPECT_EQ(store_->queued_count(), 1u);
+}
+
+// Tests that every message that fails in one pass is listed in one failure notice to the
+// coordinator, with advice for the cause, and that the pass counts each failure.
+TEST_F(PassDeliveryTest, OneFailureNoticeListsEveryFailedMessageOfThePass) {
+  Queue("overdue-1", "wwin", "overdue", "2020-03-01", kNow);
+  Queue("overdue-2", "police", "overdue", "2020-03-02", kNow + 1s);
+  Queue("overdue-3", "wwin", "overdue", "2020-03-03", kNow + 2s);
+  for (int i = 0; i < 3; ++i) {
+    transport_.script.push_back(refused_permanently("550 5.1.1 <x>: Recipient unknown"));
+  }
+  const PassReport report = Deliver(kNow + 5s);
+  EXPECT_EQ(report.failed, 3u);
+  EXPECT_TRUE(report.troubled());
+  EXPECT_EQ(report.errors.size(), 3u);
+  const auto notices = MessagesOfKind("failure");
+  ASSERT_EQ(notices.size(), 1u);
+  EXPECT_EQ(notices[0].subject, "[plan-reminder] Delivery failed: 3 messages");
+  EXPECT_EQ(notices[0].state, "sent");
+  EXPECT_EQ(notices[0].recipients, std::vector<std::string>{"coordinator@council.example.org"});
+  for (const char* name : {"overdue-1", "overdue-2", "overdue-3"}) {
+    EXPECT_THAT(Unfolded(notices[0].raw), HasSubstr(name));
+  }
+  EXPECT_THAT(Unfolded(notices[0].raw), HasSubstr("agencies.yaml"));
+}
+
+// Tests that an outage given up after three days makes one notice for all the messages given
+// up in that pass, with advice about the server, not about the agencies' addresses.
+TEST_F(PassDeliveryTest, MessagesGivenUpTogetherMakeOneNotice) {
+  for (int i = 0; i < 5; ++i) {
+    const std::string name = "overdue-" + std::to_string(i);
+    Queue(name, i % 2 ? "wwin" : "police", "overdue", "2020-03-01", kNow + std::chrono::seconds(i),
+          name);
+  }
+  transport_.script.push_back(server_unreachable());
+  const PassReport report = Deliver(kNow + 73h);
+  EXPECT_EQ(report.failed, 5u);
+  EXPECT_EQ(report.errors.size(), 5u);
+  const auto notices = MessagesOfKind("failure");
+  ASSERT_EQ(notices.size(), 1u);
+  EXPECT_THAT(Unfolded(notices[0].raw), HasSubstr("reachable"));
+  EXPECT_THAT(Unfolded(notices[0].raw), Not(HasSubstr("agencies.yaml")));
+}
+
+// Tests that a settings problem (the login refused) keeps every message queued, is logged at
+// error level, and is reported to the coordinator at the first pass that meets it, once.
+TEST_F(PassDeliveryTest, ASettingsProblemIsReportedAtOnceAndOnce) {
+  Queue("reminder-1", "wwin", "reminder", "2020-04-30", kNow);
+  Queue("reminder-2", "police", "reminder", "2020-04-30", kNow + 1s);
+  transport_.script = {login_refused(), login_refused()};
+  const PassReport first = Deliver(kNow + 5s);
+  EXPECT_EQ(first.failed, 0u);
+  EXPECT_EQ(first.retrying, 3u);  // the two messages and the notice itself
+  EXPECT_THAT(first.errors, Contains(HasSubstr("535 5.7.8 authentication failed")));
+  auto notices = MessagesOfKind("failure");
+  ASSERT_EQ(notices.size(), 1u);
+  EXPECT_EQ(notices[0].state, "queued");
+  EXPECT_THAT(Unfolded(notices[0].raw), HasSubstr("535 5.7.8 authentication failed"));
+  EXPECT_THAT(Unfolded(notices[0].raw), HasSubstr("username"));
+
+  transport_.script = {login_refused()};
+  const PassReport second = Deliver(kNow + 1h);
+  EXPECT_THAT(second.errors, Contains(HasSubstr("535 5.7.8 authentication failed")));
+  EXPECT_EQ(MessagesOfKind("failure").size(), 1u);
+  EXPECT_EQ(store_->queued_count(), 3u);
+}
+
+// Tests that a recipient refused while the others accepted is recorded and reported: the
+// message is sent to the others, the notice of the refused agency is failed, the error is
+// logged, and the coordinator's failure notice names the refused address.
+TEST_F(PassDeliveryTest, ARefusedRecipientIsRecordedAndReported) {
+  Queue("due-1", "police", "due", "2020-04-01", kNow);
+  mail::SendResult partly;
+  partly.refused = {{"dhr@police.example.org", "550 5.1.1 <dhr@police.example.org>: unknown"}};
+  transport_.script.push_back(partly);
+  const PassReport report = Deliver(kNow + 5s);
+  EXPECT_EQ(report.refused, 1u);
+  EXPECT_TRUE(report.troubled());
+  EXPECT_THAT(report.errors, Contains(HasSubstr("dhr@police.example.org")));
+  const auto notices = store_->notices_since(Instant{});
+  ASSERT_FALSE(notices.empty());
+  EXPECT_EQ(notices[0].key, "due-1");
+  EXPECT_EQ(notices[0].state, "failed");
+  EXPECT_THAT(notices[0].detail, HasSubstr("550 5.1.1"));
+  const auto failures = store_->failed_messages_since(Instant{});
+  ASSERT_EQ(failures.size(), 1u);
+  EXPECT_THAT(failures[0].last_error, HasSubstr("dhr@police.example.org"));
+  const auto failure_notices = MessagesOfKind("failure");
+  ASSERT_EQ(failure_notices.size(), 1u);
+  EXPECT_THAT(Unfolded(failure_notices[0].raw), HasSubstr("dhr@police.example.org"));
+}
+
+// Tests that a copy refused to the coordinator leaves the agency's notice sent, saying who was
+// refused, and is logged at error level.
+TEST_F(PassDeliveryTest, ARefusedCoordinatorCopyIsShownInTheLogAndHistory) {
+  Queue("due-1", "police", "due", "2020-04-01", kNow);
+  mail::SendResult partly;
+  partly.refused = {{"coordinator@council.example.org", "550 5.7.1 relaying denied"}};
+  transport_.script.push_back(partly);
+  const PassReport report = Deliver(kNow + 5s);
+  EXPECT_THAT(report.errors, Contains(HasSubstr("coordinator@council.example.org")));
+  const auto notices = store_->notices_since(Instant{});
+  ASSERT_FALSE(notices.empty());
+  EXPECT_EQ(notices[0].state, "sent");
+  EXPECT_THAT(notices[0].detail, HasSubstr("coordinator@council.example.org"));
+}
+
+// Tests that queued notices that went stale while the server was down are dropped, not sent:
+// a reminder whose due date has passed, and one replaced by a later notice about the same
+// milestone; a notice still current is sent.
+TEST_F(PassDeliveryTest, NoticesThatWentStaleWhileQueuedAreDropped) {
+  const Instant two_days_ago = kNow - 48h;
+  Queue("reminder-d1", "police", "reminder", "2020-03-31", two_days_ago);
+  Queue("reminder-d7", "wwin", "reminder", "2020-04-07", two_days_ago - 5 * 24h);
+  Queue("reminder-d1-wwin", "wwin", "reminder", "2020-04-07", kNow - 1h);
+  const PassReport report = Deliver(kNow);
+  EXPECT_EQ(report.dropped, 2u);
+  ASSERT_EQ(transport_.sent.size(), 1u);
+  for (const auto& notice : store_->notices_since(Instant{})) {
+    if (notice.key == "reminder-d1-wwin") {
+      EXPECT_EQ(notice.state, "sent");
+    } else {
+      EXPECT_EQ(notice.state, "dropped") << notice.key;
+      EXPECT_THAT(notice.detail, HasSubstr("stale")) << notice.key;
+    }
+  }
+  EXPECT_EQ(store_->queued_count(), 0u);
+}
+
+}  // namespace
+}  // namespace plan_reminder::service
