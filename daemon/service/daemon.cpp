@@ -14,6 +14,10 @@ namespace {
 
 namespace asio = boost::asio;
 
+// On a stop, how long the message in flight may take before it is given up (the unit allows
+// 30 s in all).
+constexpr std::chrono::seconds stop_grace{20};
+
 // Between send times the service wakes at most once an hour, to check on itself.
 constexpr std::chrono::hours safety_check{1};
 
@@ -246,6 +250,11 @@ void Daemon::stop(int signal) {
                pass_running_ ? " after the message in flight" : "");
   systemd_.stopping();
   stop_requested_ = true;
+  // The message in flight may finish within the grace; after it the transport gives it up
+  // (the relay is killed) and it stays queued: the unit's TimeoutStopSec is 30 s.
+  if (pass_running_) {
+    transport_->interrupt(stop_grace);
+  }
   timer_.cancel();
   signals_.cancel();
   watch_.close();

@@ -875,6 +875,26 @@ class DaemonRelay(Fixture):
         self.assertGreaterEqual(len(sent), 1, "the message in flight was not recorded")
         self.assertLess(len(sent), len(tuesday), "the whole batch went: SIGTERM too late?")
 
+    def test_a_stop_while_the_server_is_stuck_ends_within_the_units_timeout(self):
+        """The server holds the end of a message for 2 minutes: SIGTERM to the whole service
+        gives the message in flight a 20-second grace, then the relay is killed and the
+        daemon exits 0 well within the unit's TimeoutStopSec (30 s); the message stays queued
+        (not sent), nothing else went."""
+        self.deploy(prime=False, delay_data=120.0)
+        daemon = self.start_daemon(self.before_send(LEAD), new_session=True)
+        daemon.wait_for_notification(is_ready, what="READY=1")
+        self.wait_for_messages(1, daemon)  # stored by the sink, not answered for 2 minutes
+        relays = child_pids(daemon.pid)
+        self.assertEqual(len(relays), 1, "one relay process during the batch")
+        started = time.monotonic()
+        os.killpg(daemon.pid, signal.SIGTERM)
+        code = daemon.process.wait(timeout=30)
+        self.assertEqual(code, 0, daemon.log())
+        self.assertLess(time.monotonic() - started, 25)
+        self.assertFalse(os.path.exists(f"/proc/{relays[0]}"), "the relay outlived the daemon")
+        tuesday = self.tuesday_states()
+        self.assertEqual({i for i, state in tuesday.items() if state == "sent"}, set())
+
     def test_a_relay_that_dies_mid_batch_loses_nothing(self):
         """The relay killed (SIGKILL) while a message is in flight: the daemon says so, keeps
         running, and the batch stays queued for a retry (none failed); what the database says
