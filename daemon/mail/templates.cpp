@@ -664,26 +664,30 @@ mustache::data lines_of(const std::string& text) {
   return list;
 }
 
-// "due in 14 days", "due today", "7 days overdue", for a view whose `when` was left empty.
-std::string when_from_days(const MilestoneView& milestone) {
-  if (milestone.due_date.empty()) {
-    return "";
+// The day a view's `days` were counted from.
+std::optional<date::year_month_day> as_of(const MilestoneView& milestone) {
+  if (!milestone.due_day) {
+    return std::nullopt;
   }
-  if (milestone.days > 0) {
-    return "due in " + plural(milestone.days, "day", "days");
-  }
-  if (milestone.days == 0) {
-    return "due today";
-  }
-  return plural(-milestone.days, "day", "days") + " overdue";
+  return date::year_month_day{date::sys_days(*milestone.due_day) - date::days(milestone.days)};
 }
 
+// "due in 14 days", "due on Sunday 31 May 2020", "7 days overdue": a dated view is worded from
+// its dates (SPEC §4), whatever the stage of its notice; an undated one keeps its `when`.
+std::string when_from_days(const MilestoneView& milestone, DueWording wording) {
+  if (!milestone.when.empty() || !milestone.due_day) {
+    return milestone.when;
+  }
+  return when_due(*milestone.due_day, *as_of(milestone), wording);
+}
+
+// The stage of a notice as a label; what it says about the date is in `when`.
 const char* stage_word(const std::string& stage) {
   if (stage == "reminder") {
     return "Reminder";
   }
   if (stage == "due") {
-    return "Due today";
+    return "Due date";
   }
   if (stage == "overdue") {
     return "Overdue";
@@ -696,11 +700,12 @@ const char* stage_word(const std::string& stage) {
 
 mustache::data milestone_data(const MilestoneView& milestone) {
   mustache::data out;
-  const std::string when = milestone.when.empty() ? when_from_days(milestone) : milestone.when;
+  const std::string when = when_from_days(milestone, DueWording::brief);
   out.set("stage", milestone.stage);
   out.set("stage_word", stage_word(milestone.stage));
   out.set("when", when);
   out.set("when_title", capitalised(when));
+  out.set("when_dated", when_from_days(milestone, DueWording::with_date));
   out.set("has_when", !when.empty());
   out.set("review_id", milestone.review_id);
   out.set("review_title", milestone.review_title);
@@ -825,19 +830,33 @@ void set_audit_rows(mustache::data& out, const std::string& name,
   set_more(out, name, rows.size(), "entry", "entries");
 }
 
-// The stage words of a group of notices, most urgent first: "1 overdue, 2 due today and 1 due
-// soon".
+// Where a dated item stands, from its dates: overdue, due today or due later.
+enum class Standing { overdue, today, soon };
+
+Standing standing_of(const MilestoneView& item) {
+  if (item.days < 0) {
+    return Standing::overdue;
+  }
+  return item.days == 0 ? Standing::today : Standing::soon;
+}
+
+// Where a group of notices stands, most urgent first, from their dates: "1 overdue, 2 due
+// today and 1 due soon".
 std::string stage_summary(const std::vector<MilestoneView>& items) {
   int overdue = 0;
   int due = 0;
   int soon = 0;
   for (const MilestoneView& item : items) {
-    if (item.stage == "overdue" || item.stage == "escalation") {
-      ++overdue;
-    } else if (item.stage == "due") {
-      ++due;
-    } else {
-      ++soon;
+    switch (standing_of(item)) {
+      case Standing::overdue:
+        ++overdue;
+        break;
+      case Standing::today:
+        ++due;
+        break;
+      case Standing::soon:
+        ++soon;
+        break;
     }
   }
   std::vector<std::string> parts;
@@ -853,15 +872,41 @@ std::string stage_summary(const std::vector<MilestoneView>& items) {
   return joined(parts);
 }
 
+// When a group of items not yet overdue is due: as each of them says when they agree (one due
+// date), otherwise "due by" the last of their due dates.
+std::string group_when(const std::vector<MilestoneView>& items, DueWording wording) {
+  std::optional<std::string> shared;
+  bool agree = true;
+  const MilestoneView* last = nullptr;
+  for (const MilestoneView& item : items) {
+    const std::string when = when_from_days(item, wording);
+    if (!shared) {
+      shared = when;
+    } else if (*shared != when) {
+      agree = false;
+    }
+    if (item.due_day && (last == nullptr || *item.due_day > *last->due_day)) {
+      last = &item;
+    }
+  }
+  if (!shared) {
+    return "";
+  }
+  if (agree || last == nullptr) {
+    return *shared;
+  }
+  return "due by " + long_day(*last->due_day);
+}
+
 mustache::data notice_data(const NoticeEmailView& view) {
   mustache::data out;
   const int count = static_cast<int>(view.items.size());
   std::set<std::pair<std::string, std::string>> actions;
-  std::set<std::string> stages;
+  std::set<Standing> standings;
   int min_days_overdue = 0;
   for (const MilestoneView& item : view.items) {
     actions.emplace(item.review_id, item.action_id);
-    stages.insert(item.stage);
+    standings.insert(standing_of(item));
     if (item.days < 0 && (min_days_overdue == 0 || -item.days < min_days_overdue)) {
       min_days_overdue = -item.days;
     }
@@ -885,8 +930,10 @@ mustache::data notice_data(const NoticeEmailView& view) {
   out.set("action_count", std::to_string(action_count));
   out.set("action_count_text", plural(action_count, "action", "actions"));
   out.set("one_action", action_count == 1);
-  out.set("mixed", stages.size() > 1);
+  out.set("mixed", standings.size() > 1);
   out.set("summary", stage_summary(view.items));
+  out.set("group_when", group_when(view.items, DueWording::brief));
+  out.set("group_when_dated", group_when(view.items, DueWording::with_date));
   out.set("min_days_overdue", std::to_string(min_days_overdue));
   out.set("min_days_overdue_text", plural(min_days_overdue, "day", "days"));
   return out;

@@ -2,6 +2,9 @@
 // field is text the plan already holds (SPEC §4: no case narrative).
 #pragma once
 
+#include <date/date.h>
+
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,9 +15,25 @@ enum class EmailKind { reminder, due, overdue, escalation, digest, failure, prob
 // "reminder", "due", ...: the template file stem and the word used in logs.
 const char* to_string(EmailKind kind);
 
+// "Monday 3 February 2020" and "3 February 2020": how emails write a day.
+std::string long_day(date::year_month_day day);
+std::string plain_day(date::year_month_day day);
+
+// How a due date stands on a day, worded from the two dates alone, never from the stage of a
+// notice (SPEC §4: a due-day notice sent early for a weekend says "due on Sunday 31 May 2020").
+enum class DueWording {
+  brief,     // "due today", "due tomorrow", "due on Sunday 31 May 2020", "due in 9 days",
+             // "3 days overdue"
+  with_date  // the same, dated: "due today, Friday 29 May 2020", "due tomorrow, Saturday 30 May
+             // 2020", "due on Sunday 31 May 2020", "due in 9 days, on 8 June 2020", "3 days
+             // overdue (due 26 May 2020)"
+};
+std::string when_due(date::year_month_day due, date::year_month_day today,
+                     DueWording wording = DueWording::brief);
+
 struct MilestoneView {
   std::string stage;        // reminder | due | overdue | escalation (empty in digests)
-  std::string when;         // "due in 14 days", "due today", "7 days overdue"
+  std::string when;         // words for an undated item; dated ones are worded from due_day
   std::string review_id;
   std::string review_title;
   std::string recommendation_id;
@@ -25,10 +44,11 @@ struct MilestoneView {
   std::string lead;         // lead agency names, joined with ", "
   std::string target;       // as written, with any revision
   std::string due_date;     // "31 March 2020", or "" when undated
+  std::optional<date::year_month_day> due_day;  // the due date, when dated
   int days = 0;             // due minus today: positive before, negative after
   std::string progress;
   std::string rag;          // red | amber | green
-  bool escalated = false;   // digests: an escalation has gone to the chair
+  bool escalated = false;   // digests: an escalation has been sent (or queued) to the chair
 };
 
 struct NoticeEmailView {
@@ -70,7 +90,7 @@ struct DigestView {
   std::vector<MilestoneView> undated;    // undated and pending
   std::vector<RagRow> recommendations;
   std::vector<RagRow> agencies;
-  std::vector<AuditRow> audit;           // every notice of the past week
+  std::vector<AuditRow> audit;           // every notice since the previous digest
   std::vector<AuditRow> failures;        // deliveries that failed
   int total = 0;
 };

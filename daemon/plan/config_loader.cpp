@@ -24,15 +24,33 @@ std::string read_path(FileContext& context, const Entry& entry) {
   return text ? resolve_path(context.file(), *text) : std::string();
 }
 
+Repeat read_repeat(FileContext& context, MappingReader& map, Repeat defaults) {
+  Repeat repeat = defaults;
+  repeat.after_days = read_int(context, map.get("after"), 0, 3650).value_or(defaults.after_days);
+  repeat.every_days = read_int(context, map.get("repeat"), 0, 3650).value_or(defaults.every_days);
+  return repeat;
+}
+
 std::optional<Repeat> read_repeat(FileContext& context, const Entry& entry, Repeat defaults) {
   MappingReader map(context, entry, {"after", "repeat"});
   if (!map.valid()) {
     return std::nullopt;
   }
-  Repeat repeat = defaults;
-  repeat.after_days = read_int(context, map.get("after"), 0, 3650).value_or(defaults.after_days);
-  repeat.every_days = read_int(context, map.get("repeat"), 0, 3650).value_or(defaults.every_days);
-  return repeat;
+  return read_repeat(context, map, defaults);
+}
+
+// policy.overdue: a Repeat, and the weekday and number of its repeats (SPEC §4).
+void read_overdue(FileContext& context, const Entry& entry, Policy& policy) {
+  MappingReader map(context, entry, {"after", "repeat", "weekday", "max_repeats"});
+  if (!map.valid()) {
+    return;
+  }
+  policy.overdue = read_repeat(context, map, policy.overdue);
+  if (Entry weekday = map.get("weekday")) {
+    policy.overdue_weekday = read_weekday(context, weekday);
+  }
+  policy.overdue_max_repeats =
+      read_int(context, map.get("max_repeats"), 0, 520).value_or(policy.overdue_max_repeats);
 }
 
 // "30/minute", "100/hour", "1/second".
@@ -248,7 +266,7 @@ Policy read_policy(FileContext& context, const Entry& entry) {
   }
   policy.due_day = read_bool(context, map.get("due_day")).value_or(policy.due_day);
   if (Entry overdue = map.get("overdue")) {
-    policy.overdue = read_repeat(context, overdue, policy.overdue).value_or(policy.overdue);
+    read_overdue(context, overdue, policy);
   }
   if (Entry escalation = map.get("escalation")) {
     policy.escalation =

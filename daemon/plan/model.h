@@ -134,6 +134,10 @@ struct Policy {
   std::vector<int> reminder_days{28, 14, 7, 1};
   bool due_day = true;
   Repeat overdue{1, 7};
+  // No nagging forever (SPEC §4): overdue repeats go on this weekday (none: the digest day),
+  // at most this many after the first overdue notice.
+  std::optional<date::weekday> overdue_weekday;
+  int overdue_max_repeats = 4;
   Repeat escalation{14, 28};
   date::weekday digest_day = date::Monday;
   std::chrono::minutes digest_time{8 * 60 + 30};

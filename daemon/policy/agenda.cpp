@@ -50,7 +50,9 @@ MilestoneStanding standing(const plan::Milestone& milestone, const plan::Action&
   if (due.day) {
     result.days = (date::sys_days(*due.day) - date::sys_days(as_of)).count();
   }
-  if (milestone.done || action.status == plan::ActionStatus::complete) {
+  // A done date is when the milestone became complete: as of an earlier day it is still open.
+  if ((milestone.done && *milestone.done <= as_of) ||
+      action.status == plan::ActionStatus::complete) {
     result.state = MilestoneState::complete;
     result.rag = Rag::green;
     return result;

@@ -1,7 +1,9 @@
 // The notification schedule of SPEC §4. For each open, dated milestone with due date D:
 //   reminders  on the business day on or before D-k for each k (only while D has not passed)
 //   due        on the business day on or before D (likewise)
-//   overdue    on the business day on or after D+after, then every `repeat` days
+//   overdue    on the business day on or after D+after; then at most `max_repeats` repeats on
+//              the overdue weekday, the first at least `repeat` days later, then every
+//              `repeat` days rounded up to whole weeks, each moved to the next business day
 //   escalation on the business day on or after D+after, then every `repeat` days, to the chair
 // Occurrences are computed directly from the date, never enumerated over years, so a pass over
 // 100,000 milestones stays cheap however old the plans are.
@@ -11,6 +13,7 @@
 #include "policy/agenda.h"
 
 #include <algorithm>
+#include <climits>
 #include <map>
 #include <set>
 
@@ -43,14 +46,40 @@ bool later(const Occurrence& a, const Occurrence& b) {
   return a.stage == Stage::reminder ? a.occurrence < b.occurrence : a.occurrence > b.occurrence;
 }
 
-// Occurrences of a repeating stage: on or after D+after+n*every, n = 0, 1, ...
+// Occurrences of a repeating stage, n = 0, 1, ...: the first on or after `first`, the others
+// on or after first+n*every, or, with a weekday, on that weekday: the first repeat at least
+// `every` days after `first`, then every `every` days rounded up to whole weeks. With `last`,
+// none after occurrence `last`.
 struct Series {
   Stage stage;
   local_days first;
   int every = 0;
+  std::optional<date::weekday> weekday;
+  std::optional<int> last;
 
+  int weeks() const { return std::max(1, (every + 6) / 7); }
+  local_days nominal(int n) const {
+    if (n == 0 || !weekday) {
+      return first + days(n * every);
+    }
+    local_days one = first + days(every);
+    one += *weekday - date::weekday{one};
+    return one + days(7 * weeks() * (n - 1));
+  }
+  int final_occurrence() const { return every > 0 ? last.value_or(INT_MAX) : 0; }
+  // The occurrence whose nominal day is the last on or before `day` (0 before the first).
+  int estimate(local_days day) const {
+    if (every <= 0 || day < first) {
+      return 0;
+    }
+    if (!weekday) {
+      return static_cast<int>((day - first).count() / every);
+    }
+    local_days one = nominal(1);
+    return day < one ? 0 : 1 + static_cast<int>((day - one).count() / (7 * weeks()));
+  }
   local_days day(const calendar::BusinessCalendar& calendar, int n) const {
-    return calendar.on_or_after(first + days(n * every));
+    return calendar.on_or_after(nominal(n));
   }
   // The largest n whose day is on or before `today`, if any.
   std::optional<Occurrence> latest(const calendar::BusinessCalendar& calendar,
@@ -58,7 +87,7 @@ struct Series {
     if (today < first) {
       return std::nullopt;
     }
-    int n = every > 0 ? static_cast<int>((today - first).count() / every) : 0;
+    int n = std::min(estimate(today), final_occurrence());
     // The business-day move can push an occurrence past today; step back until it fits.
     while (n >= 0 && day(calendar, n) > today) {
       --n;
@@ -75,19 +104,13 @@ struct Series {
       return;
     }
     // Start one step early: a business-day move can carry an occurrence into the range.
-    int n = every > 0 && from > first
-                ? std::max(0, static_cast<int>((from - first).count() / every) - 1)
-                : 0;
-    for (;; ++n) {
-      if (first + days(n * every) > to) {
+    for (int n = std::max(0, estimate(from) - 1); n <= final_occurrence(); ++n) {
+      if (nominal(n) > to) {
         break;
       }
       local_days d = day(calendar, n);
       if (d >= from && d <= to) {
         out.push_back(Occurrence{stage, n, d});
-      }
-      if (every == 0) {
-        break;
       }
     }
   }
@@ -111,17 +134,20 @@ struct Timeline {
   std::optional<Series> series;   // overdue or escalation
 };
 
+// No nagging forever (SPEC §4): after the first overdue notice, an agency's repeats go
+// together on one weekday, and stop after `max_repeats`; the escalations carry on.
 Timeline lead_timeline(const plan::Policy& policy, const calendar::BusinessCalendar& calendar,
                        local_days due) {
   return Timeline{
       before_due(policy, calendar, due),
-      Series{Stage::overdue, due + days(policy.overdue.after_days), policy.overdue.every_days}};
+      Series{Stage::overdue, due + days(policy.overdue.after_days), policy.overdue.every_days,
+             policy.overdue_weekday.value_or(policy.digest_day), policy.overdue_max_repeats}};
 }
 
 Timeline chair_timeline(const plan::Policy& policy, local_days due) {
   return Timeline{{},
                   Series{Stage::escalation, due + days(policy.escalation.after_days),
-                         policy.escalation.every_days}};
+                         policy.escalation.every_days, std::nullopt, std::nullopt}};
 }
 
 std::optional<Occurrence> latest_on_or_before(const Timeline& timeline,
@@ -162,20 +188,6 @@ bool in_window(const Clock& clock, Instant now, std::chrono::minutes from_time) 
   return clock.business_days.is_business_day(today) && now >= clock.zone.at(today, from_time);
 }
 
-std::string when_phrase(int days_left) {
-  if (days_left == 0) {
-    return "due today";
-  }
-  if (days_left == 1) {
-    return "due tomorrow";
-  }
-  if (days_left > 1) {
-    return "due in " + std::to_string(days_left) + " days";
-  }
-  int late = -days_left;
-  return std::to_string(late) + (late == 1 ? " day overdue" : " days overdue");
-}
-
 std::string agency_names(const plan::Directory& directory,
                          const std::vector<plan::AgencyRef>& refs) {
   std::string out;
@@ -204,9 +216,10 @@ mail::MilestoneView milestone_view(const plan::Directory& directory, const plan:
   view.lead = agency_names(directory, action.lead);
   view.target = milestone.target_display();
   if (standing.due) {
-    view.due_date = plain_day(*standing.due);
+    // The words for it are made from these dates where the email is rendered.
+    view.due_date = mail::plain_day(*standing.due);
+    view.due_day = standing.due;
     view.days = (local_days(*standing.due) - today).count();
-    view.when = when_phrase(view.days);
   }
   view.progress = action.progress;
   view.rag = to_string(standing.rag);
@@ -264,7 +277,7 @@ void finish_notice_email(PlannedEmail& email, const plan::Snapshot& snapshot, lo
   view.coordinator_name = directory.coordinator.name;
   view.coordinator_address =
       directory.coordinator.to.empty() ? std::string() : directory.coordinator.to.front();
-  view.today = long_day(date::year_month_day{today});
+  view.today = mail::long_day(date::year_month_day{today});
 
   if (email.recipient.kind == Recipient::Kind::chair) {
     view.recipient_name = directory.chair.name;
@@ -365,6 +378,23 @@ std::string digest_key(local_days nominal, const Recipient& recipient) {
   return "digest/" + date::format("%F", nominal) + "/" + recipient.id;
 }
 
+// Whether the log holds an escalation of the milestone for its due date: the digest says
+// "escalated" from what was sent or queued, not from the days it is late (SPEC §4).
+bool escalation_in_log(const plan::Policy& policy, const std::unordered_set<std::string>& log,
+                       const plan::Plan& plan, const plan::Action& action,
+                       const plan::Milestone& milestone, date::year_month_day due,
+                       date::year_month_day today) {
+  const Recipient chair{Recipient::Kind::chair, "chair"};
+  // No occurrence's nominal day is later than today's: business-day moves only delay them.
+  Series series = *chair_timeline(policy, local_days(due)).series;
+  for (int n = series.estimate(local_days(today)); n >= 0; --n) {
+    if (log.count(notice_key(plan, action, milestone, due, Stage::escalation, n, chair)) != 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 const char* to_string(Stage stage) {
@@ -392,7 +422,10 @@ std::string notice_key(const plan::Plan& plan, const plan::Action& action,
   key += '/';
   key += date::format("%F", due);
   key += '/';
-  key += to_string(stage);
+  // Overdue repeats once came every 7 days from the first (overdue/1 was D+8); the weekday
+  // repeats of "No nagging forever" have keys of their own, so that a key already in a log
+  // never changes meaning.
+  key += stage == Stage::overdue && occurrence > 0 ? "overdue-repeat" : to_string(stage);
   key += '/';
   key += std::to_string(occurrence);
   key += '/';
@@ -405,14 +438,6 @@ Clock clock_for(const plan::Config& config) {
   std::string error;
   calendar::TimeZone::lookup(config.timezone, clock.zone, error);
   return clock;
-}
-
-std::string plain_day(date::year_month_day day) {
-  return std::to_string(static_cast<unsigned>(day.day())) + date::format(" %B %Y", day);
-}
-
-std::string long_day(date::year_month_day day) {
-  return date::format("%A ", day) + plain_day(day);
 }
 
 PassPlan plan_pass(const PassInputs& inputs, Instant now) {
@@ -443,7 +468,7 @@ PassPlan plan_pass(const PassInputs& inputs, Instant now) {
         email.kind = mail::EmailKind::digest;
         email.recipient = recipient;
         email.digest_key = key;
-        email.digest_view = digest_view(snapshot, today_ymd, *audit, *failures);
+        email.digest_view = digest_view(snapshot, today_ymd, *audit, *failures, handled);
         if (email.digest_view.total == 0) {
           continue;  // never an empty email
         }
@@ -474,11 +499,12 @@ PassPlan plan_pass(const PassInputs& inputs, Instant now) {
   for (const auto& plan : snapshot.plans) {
     for (const auto& recommendation : plan->recommendations) {
       for (const auto& action : recommendation.actions) {
-        if (action.status != plan::ActionStatus::open || action.is_complete()) {
+        if (action.status != plan::ActionStatus::open) {
           continue;
         }
         for (const auto& milestone : action.milestones) {
-          if (milestone.done) {
+          // Done from its done date on: a pass before it (--now) still finds it open.
+          if (milestone.done && *milestone.done <= today_ymd) {
             continue;
           }
           plan::DueDate due = plan::due_date(milestone, plan->review);
@@ -551,12 +577,13 @@ Instant next_send_time(const plan::Policy& policy, const Clock& clock, Instant n
 
 mail::DigestView digest_view(const plan::Snapshot& snapshot, date::year_month_day today,
                              std::vector<mail::AuditRow> audit,
-                             std::vector<mail::AuditRow> failures) {
+                             std::vector<mail::AuditRow> failures,
+                             const std::unordered_set<std::string>& log) {
   const plan::Policy& policy = snapshot.config.policy;
   const plan::Directory& directory = snapshot.directory;
   mail::DigestView view;
   view.partnership = directory.partnership;
-  view.today = long_day(today);
+  view.today = mail::long_day(today);
   view.horizon_days = policy.digest_horizon_days;
   view.audit = std::move(audit);
   view.failures = std::move(failures);
@@ -606,7 +633,8 @@ mail::DigestView digest_view(const plan::Snapshot& snapshot, date::year_month_da
                        standing, today_day);
     switch (standing.state) {
       case MilestoneState::overdue: {
-        milestone.escalated = standing.days && -*standing.days >= policy.escalation.after_days;
+        milestone.escalated = escalation_in_log(policy, log, *item.plan, *item.action,
+                                                *item.milestone, *standing.due, today);
         view.overdue.push_back(milestone);
         break;
       }
@@ -625,7 +653,7 @@ mail::DigestView digest_view(const plan::Snapshot& snapshot, date::year_month_da
       case MilestoneState::complete:
         if (item.milestone->done && local_days(*item.milestone->done) > today_day - days(8) &&
             local_days(*item.milestone->done) <= today_day) {
-          milestone.when = "done " + plain_day(*item.milestone->done);
+          milestone.when = "done " + mail::plain_day(*item.milestone->done);
           view.completed.push_back(milestone);
         }
         break;

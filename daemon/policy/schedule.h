@@ -37,7 +37,7 @@ struct Recipient {
 struct Notice {
   std::string key;
   Stage stage = Stage::reminder;
-  int occurrence = 0;  // reminders: days before; others: 0, 1, 2... repeats
+  int occurrence = 0;   // reminders: days before; others: 0 the first, then 1, 2... repeats
   Instant scheduled{};  // the send time the schedule gave it
   const plan::Plan* plan = nullptr;
   const plan::Recommendation* recommendation = nullptr;
@@ -49,7 +49,8 @@ struct Notice {
 };
 
 // "dhr-david/1.1/scoping/2020-03-31/reminder/28/wwin": stable under edits that do not change
-// the due date; a new due date starts a new schedule.
+// the due date; a new due date starts a new schedule. Overdue repeats (occurrence 1 on) are
+// "overdue-repeat/<n>".
 std::string notice_key(const plan::Plan& plan, const plan::Action& action,
                        const plan::Milestone& milestone, date::year_month_day due, Stage stage,
                        int occurrence, const Recipient& recipient);
@@ -90,8 +91,8 @@ struct PassInputs {
   // The previous pass: notices scheduled between it and now that were never sent are the
   // stale ones a catch-up drops (and records); none before it are looked at.
   std::optional<Instant> last_pass;
-  // The past week's notices and failed deliveries, for the digest: asked for only when a
-  // digest is due (a week's log can be long); empty functions give none.
+  // The notices and failed deliveries since the previous digest, for the digest: asked for
+  // only when a digest is due (a week's log can be long); empty functions give none.
   AuditSource audit;
   AuditSource failures;
 };
@@ -106,13 +107,11 @@ PassPlan plan_pass(const PassInputs& inputs, Instant now);
 // business day.
 Instant next_send_time(const plan::Policy& policy, const Clock& clock, Instant now);
 
-// The digest's content as of `today`.
+// The digest's content as of `today`; `log` holds the keys of the notification log, which say
+// which overdue milestones have been escalated.
 mail::DigestView digest_view(const plan::Snapshot& snapshot, date::year_month_day today,
                              std::vector<mail::AuditRow> audit,
-                             std::vector<mail::AuditRow> failures);
-
-// "Monday 3 February 2020", "31 March 2020".
-std::string long_day(date::year_month_day day);
-std::string plain_day(date::year_month_day day);
+                             std::vector<mail::AuditRow> failures,
+                             const std::unordered_set<std::string>& log);
 
 }  // namespace plan_reminder::policy

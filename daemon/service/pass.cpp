@@ -299,12 +299,23 @@ PassReport PassRunner::run(Instant now) {
     deliver_into(report, now);
     return report;
   }
-  Instant week_ago = now - std::chrono::hours(24 * 7);
+  // The digest's audit trail covers everything since the previous digest, whatever a clock
+  // change or a bank-holiday move did to the week (the first digest: the past 7 days). Read
+  // only when a digest goes out.
+  std::optional<Instant> audit_since;
+  auto since_previous_digest = [&] {
+    if (!audit_since) {
+      date::local_days today = clock_.zone.day_of(now);
+      audit_since = store_.previous_digest(clock_.zone.at(today, std::chrono::minutes(0)))
+                        .value_or(clock_.zone.at(today - date::days(7), std::chrono::minutes(0)));
+    }
+    return *audit_since;
+  };
   // Each email is stored as soon as it is composed, so a pass holds one email at a time.
   ComposedPass pass = compose_pass(
       snapshot_, templates_, clock_, handled, last_pass,
-      [&] { return audit_rows(store_, clock_, week_ago); },
-      [&] { return failure_rows(store_, clock_, week_ago); }, now,
+      [&] { return audit_rows(store_, clock_, since_previous_digest()); },
+      [&] { return failure_rows(store_, clock_, since_previous_digest()); }, now,
       [&](ComposedEmail email) {
         store::OutboxMessage message;
         message.message_id = email.message.message_id;

@@ -664,6 +664,22 @@ class SqliteStateStore final : public StateStore {
     ::sqlite3_db_release_memory(db_.getHandle());
   }
 
+  std::optional<Instant> previous_digest(Instant before) override {
+    return guarded("reading the previous digest", [&]() -> std::optional<Instant> {
+      // Digest keys are "digest/<day>/<recipient>": the key range keeps to the primary key's
+      // index instead of reading the whole log.
+      SQLite::Statement select(db_,
+                               "SELECT MAX(scheduled) FROM notices WHERE key >= 'digest/' AND "
+                               "key < 'digest0' AND kind = 'digest' AND scheduled < ?1 AND "
+                               "state IN ('queued', 'sent')");
+      select.bind(1, to_unix(before));
+      if (!select.executeStep() || select.getColumn(0).isNull()) {
+        return std::nullopt;
+      }
+      return from_unix(select.getColumn(0).getInt64());
+    });
+  }
+
  private:
   // Serialises callers (the connection and its cached statements are not shared safely) and
   // turns SQLite's errors into ones that name the database and what was being done.

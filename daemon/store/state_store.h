@@ -119,6 +119,10 @@ class StateStore {
   // Frees the connection's page cache (a daemon calls it before sleeping until the next pass);
   // what is needed again is read back from the file.
   virtual void release_memory() = 0;
+
+  // When the latest digest scheduled before `before` was scheduled (that is, composed), if
+  // any digest was sent or is still queued: the digest's audit trail starts there.
+  virtual std::optional<Instant> previous_digest(Instant before) = 0;
 };
 
 // Only one process may pass and deliver at a time on one state: an exclusive flock on the

@@ -239,12 +239,35 @@ def read_support(plan_path):
     return support
 
 
+def read_done(plan_path):
+    """(action id, milestone id) -> the milestone's `done:` date, from the plan's layout (an
+    action's own `target:` is its milestone "1")."""
+    with open(plan_path) as f:
+        text = f.read()
+    done = {}
+    action = None
+    milestone = None
+    for line in text.splitlines():
+        m = re.match(r'^      - id:\s*"?([^"\s#]+)"?', line)
+        if m:
+            action, milestone = m.group(1), "1"
+            continue
+        m = re.match(r'^          - id:\s*"?([^"\s#]+)"?', line)
+        if m:
+            milestone = m.group(1)
+            continue
+        m = re.match(r"^\s+done:\s*(\d{4}-\d{2}-\d{2})", line)
+        if m and action:
+            done[(action, milestone)] = datetime.date.fromisoformat(m.group(1))
+    return done
+
+
 class Deployment:
     """config/agencies.yaml and config/plans/david.yaml in a fresh folder, with a daemon config
     whose transport is SMTP to the sink, and the state database in that folder."""
 
     def __init__(self, folder, port, ca_file, published=None, password=SMTP_PASSWORD,
-                 plan_text=None):
+                 plan_text=None, extra_plans=None):
         self.folder = folder
         os.makedirs(os.path.join(folder, "plans"), exist_ok=True)
         shutil.copy(os.path.join(SOURCE_DIR, "config", "agencies.yaml"),
@@ -258,6 +281,9 @@ class Deployment:
                 plan_text = plan_text.replace(marker, marker + f"  published: {published}\n")
         with open(os.path.join(folder, "plans", "david.yaml"), "w") as f:
             f.write(plan_text)
+        for name, text in (extra_plans or {}).items():
+            with open(os.path.join(folder, "plans", name), "w") as f:
+                f.write(text)
         self.password_file = os.path.join(folder, "smtp-password")
         with open(self.password_file, "w") as f:
             f.write(password + "\n")
@@ -283,6 +309,9 @@ transport:
 """)
         self.agencies = read_directory(os.path.join(folder, "agencies.yaml"))
         self.support = read_support(os.path.join(folder, "plans", "david.yaml"))
+        self.done = read_done(os.path.join(folder, "plans", "david.yaml"))
+        for name in (extra_plans or {}):
+            self.done.update(read_done(os.path.join(folder, "plans", name)))
         self.agency_of_address = {a: agency for agency, addresses in self.agencies.items()
                                   for a in addresses}
 
@@ -349,16 +378,75 @@ class TestFolder:
 ITEM_LINE = re.compile(r"^Action (\S+): (.*)$")
 
 
-def notice_items(text):
-    """The milestones listed in a notice's text part: [(action id, milestone text, when)]."""
+DUE_LINE = re.compile(r"^Due date:\s+(\d{1,2}) ([A-Za-z]+) (\d{4})$")
+
+
+def notice_items(text, with_due=False):
+    """The milestones listed in a notice's text part: [(action id, milestone text, when)], with
+    `with_due` also the due date its "Due date:" line gives (or None)."""
     lines = text.splitlines()
     items = []
     for i, line in enumerate(lines):
         m = ITEM_LINE.match(line)
         if m and i > 0 and lines[i - 1].startswith("-----"):
             when = lines[i + 1] if i + 1 < len(lines) else ""
-            items.append((m.group(1), m.group(2), when))
+            if not with_due:
+                items.append((m.group(1), m.group(2), when))
+                continue
+            due = None
+            for following in lines[i + 1:]:
+                if following.startswith("-----"):
+                    break
+                d = DUE_LINE.match(following)
+                if d:
+                    due = datetime.date(int(d.group(3)), MONTHS[d.group(2).lower()],
+                                        int(d.group(1)))
+                    break
+            items.append((m.group(1), m.group(2), when, due))
     return items
+
+
+AUDIT_ROW = re.compile(r"^- (.+?)  (\S+) to (\S+) about (.+): (\w+)(?: \(.*\))?$")
+
+
+def digest_section(text, heading):
+    """The lines of the digest's text part under the heading that starts with `heading`, up to
+    the next heading (a line in capitals)."""
+    lines = text.splitlines()
+    out = None
+    for line in lines:
+        if out is None:
+            if line.startswith(heading):
+                out = []
+            continue
+        if re.match(r"^[A-Z][A-Z0-9 ]+(\(\d+\))?$", line):
+            break
+        out.append(line)
+    return out or []
+
+
+def audit_rows(text):
+    """The digest's audit trail: [(when, kind, recipient, about, state)]."""
+    rows = []
+    for line in digest_section(text, "NOTICES "):
+        m = AUDIT_ROW.match(line)
+        if m:
+            rows.append(m.groups())
+    return rows
+
+
+def digest_overdue_rows(text):
+    """The digest's overdue milestones: [(action id, milestone text, escalated)]."""
+    rows = []
+    for line in digest_section(text, "OVERDUE ("):
+        m = re.match(r"^- (\S+) (.*)$", line)
+        if m:
+            rows.append([m.group(1), m.group(2), None])
+        elif rows and line.strip() == "Escalated to the chair.":
+            rows[-1][2] = True
+        elif rows and line.strip() == "Not escalated.":
+            rows[-1][2] = False
+    return [tuple(row) for row in rows]
 
 
 def is_digest(received):
@@ -369,13 +457,17 @@ def is_failure_notice(received):
     return received.subject.startswith("[plan-reminder] Delivery failed")
 
 
-def stage_of_item(recipient, when):
-    """The stage a listed milestone is at, from what the email says about it."""
+def stage_of_item(recipient, when, due=None, today=None):
+    """The stage a listed milestone is at, from what the email says about it: given its due date
+    and the day the email went, a milestone not overdue is at its due-day notice on the last
+    business day on or before the due date (the wording follows the calendar, not the stage)."""
     if recipient == "chair":
         return "escalation"
     when = when.lower()
     if "overdue" in when:
         return "overdue"
+    if due is not None and today is not None:
+        return "due" if previous_business_day(due) == today else "reminder"
     if "due today" in when:
         return "due"
     return "reminder"
@@ -399,8 +491,10 @@ def describe(deployment, received, ids):
         assert len(agencies) == 1, f"one email per recipient, got To: {to}"
         recipient = agencies.pop()
     items = []
-    for action, text, when in notice_items(received.text()):
-        items.append((action, ids.get((action, text), text), stage_of_item(recipient, when)))
+    today = received.local_date().date()
+    for action, text, when, due in notice_items(received.text(), with_due=True):
+        items.append((action, ids.get((action, text), text),
+                      stage_of_item(recipient, when, due, today)))
     kind = max((stage for _, _, stage in items), key=STAGE_RANK.get) if items else None
     return recipient, kind, tuple(sorted(items))
 
@@ -489,6 +583,11 @@ class Milestone:
     milestone: str
     lead: tuple
     due: datetime.date
+    done: datetime.date = None  # complete from this day on (SPEC §4 "done: DATE")
+    review: str = "dhr-david"
+
+    def open_on(self, day):
+        return self.done is None or day < self.done
 
 
 @dataclass(frozen=True)
@@ -508,7 +607,22 @@ class Occurrence:
 
 REMINDERS = (28, 14, 7, 1)
 OVERDUE_AFTER, OVERDUE_EVERY = 1, 7
+# "No nagging forever": repeats go on the digest day (Monday), at most four of them.
+OVERDUE_WEEKDAY, OVERDUE_MAX_REPEATS = 0, 4
 ESCALATION_AFTER, ESCALATION_EVERY = 14, 28
+
+
+def overdue_days(due):
+    """The nominal days of the overdue notices of a milestone due on `due`: the first the day
+    after, then a repeat on each of the next four Mondays that are at least a week after it."""
+    first = due + datetime.timedelta(days=OVERDUE_AFTER)
+    nominal = [first]
+    day = first + datetime.timedelta(days=OVERDUE_EVERY)
+    while len(nominal) <= OVERDUE_MAX_REPEATS:
+        if day.weekday() == OVERDUE_WEEKDAY:
+            nominal.append(day)
+        day += datetime.timedelta(days=1)
+    return nominal
 
 
 def occurrences(milestone, until):
@@ -520,11 +634,10 @@ def occurrences(milestone, until):
             out.append(Occurrence(milestone, agency, "reminder", k,
                                   previous_business_day(d - datetime.timedelta(days=k))))
         out.append(Occurrence(milestone, agency, "due", 0, previous_business_day(d)))
-        n = 0
-        while d + datetime.timedelta(days=OVERDUE_AFTER + n * OVERDUE_EVERY) <= until:
-            nominal = d + datetime.timedelta(days=OVERDUE_AFTER + n * OVERDUE_EVERY)
-            out.append(Occurrence(milestone, agency, "overdue", n, next_business_day(nominal)))
-            n += 1
+        for n, nominal in enumerate(overdue_days(d)):
+            if nominal <= until:
+                out.append(Occurrence(milestone, agency, "overdue", n,
+                                      next_business_day(nominal)))
     n = 0
     while d + datetime.timedelta(days=ESCALATION_AFTER + n * ESCALATION_EVERY) <= until:
         nominal = d + datetime.timedelta(days=ESCALATION_AFTER + n * ESCALATION_EVERY)
@@ -553,6 +666,8 @@ class Model:
         self.handled = set()
         self.digests = set()
         self.dropped = []
+        self.recorded_drops = []  # (pass time, occurrence): the drops the log records
+        self.first_notice_pass = True
 
     def run(self, now):
         """The emails of a pass at local time `now`: {recipient: (kind, ((action, ms, stage)..))}.
@@ -574,6 +689,8 @@ class Model:
             return emails
         items = {}
         for (milestone, recipient), scheduled in self.schedule.items():
+            if not milestone.open_on(today):
+                continue
             due = [o for o in scheduled if o.day <= today]
             if not due:
                 continue
@@ -583,12 +700,17 @@ class Model:
             for o in due:
                 if o not in self.handled and o != latest:
                     self.dropped.append(o)
+                    # A first pass has no earlier pass to have missed anything: it records no
+                    # drop.
+                    if not self.first_notice_pass:
+                        self.recorded_drops.append((now, o))
                 self.handled.add(o)
             items.setdefault(recipient, []).append(
                 (milestone.action, milestone.milestone, latest.stage))
         for recipient, listed in items.items():
             kind = max((stage for _, _, stage in listed), key=STAGE_RANK.get)
             emails[recipient] = (kind, tuple(sorted(listed)))
+        self.first_notice_pass = False
         return emails
 
 
@@ -615,6 +737,9 @@ def resolve_target(target, published):
     """The due date of the target wordings the 'David' plan uses (README's table), or None."""
     text = target.strip().lower().rstrip(".")
     text = re.sub(r"^(by end of|end of|by)\s+", "", text)
+    m = re.fullmatch(r"(\d{1,2}) ([a-z]+) (\d{4})", text)
+    if m and m.group(2) in MONTHS:
+        return datetime.date(int(m.group(3)), MONTHS[m.group(2)], int(m.group(1)))
     m = re.fullmatch(r"([a-z]+)\.?\s+(\d{4})", text)
     if m:
         month = MONTHS.get(m.group(1)) or MONTH_ABBREVIATIONS.get(m.group(1))
@@ -626,9 +751,12 @@ def resolve_target(target, published):
     return None
 
 
-def plan_milestones(agenda, published=None):
+def plan_milestones(agenda, published=None, done=None):
     """The open, dated milestones of `agenda --format json`, their due dates checked against
-    resolve_target()."""
+    resolve_target(), with their done dates from `done` ((action, milestone) -> date; by
+    default those of config/plans/david.yaml)."""
+    if done is None:
+        done = read_done(os.path.join(SOURCE_DIR, "config", "plans", "david.yaml"))
     out = []
     for item in agenda["items"]:
         if item["state"] in ("complete", "on_hold", "ongoing", "undated", "pending"):
@@ -636,7 +764,8 @@ def plan_milestones(agenda, published=None):
         due = datetime.date.fromisoformat(item["due"])
         expected = resolve_target(item["target"], published)
         assert expected == due, f"{item['action']} {item['target']!r}: due {due}, expected {expected}"
-        out.append(Milestone(item["action"], item["milestone"], tuple(item["lead"]), due))
+        out.append(Milestone(item["action"], item["milestone"], tuple(item["lead"]), due,
+                             done.get((item["action"], item["milestone"])), item["review"]))
     return out
 
 

@@ -72,13 +72,19 @@ class Downtime(Fixture):
                 pairs[(action, milestone, recipient)] += 1
                 self.assertIn(stage, ("overdue", "escalation"))
         self.assertEqual(max(pairs.values()), 1)
-        # Every open dated milestone and lead is there once, and the chair once for each
-        # milestone past D+14 (all but the nine end-of-March ones, whose escalation is 14 Apr).
-        expected_pairs = {(m.action, m.milestone, a) for m in self.milestones for a in m.lead}
-        expected_pairs |= {(m.action, m.milestone, "chair") for m in self.milestones
+        # Every milestone open on the day it came back (2.3's case file audit was done on 17
+        # March) is there once for each lead while its overdue notices last (the first and four
+        # weekday repeats: not 2.3's March 2019 one, SPEC §4 "No nagging forever"), and once
+        # for the chair when past D+14 (all but the nine end-of-March ones, whose escalation
+        # is 14 Apr).
+        last_pass = datetime.date(2020, 3, 2)
+        still_open = [m for m in self.milestones if m.open_on(self.BACK.date())]
+        expected_pairs = {(m.action, m.milestone, a) for m in still_open for a in m.lead
+                          if harness.overdue_days(m.due)[-1] > last_pass}
+        expected_pairs |= {(m.action, m.milestone, "chair") for m in still_open
                            if m.due + datetime.timedelta(days=14) <= self.BACK.date()}
         self.assertEqual(set(pairs), expected_pairs)
-        recipients = {a for m in self.milestones for a in m.lead} | {"chair", "digest"}
+        recipients = {a for _, _, a in expected_pairs} | {"digest"}
         self.assertEqual(len(self.received), len(recipients))
 
     def test_history_shows_the_stale_notices_as_dropped(self):

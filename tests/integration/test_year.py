@@ -1,9 +1,10 @@
 """Issue 3, test 1: a simulated year of the 'David' plan over SMTP.
 
 The review is given `published: 2020-01-20` (so action 6.1, due one month after publication,
-is dated), and `run --once --now` is called at 08:30 and at 09:00 local time on every day from
-Monday 6 January 2020 to Wednesday 6 January 2021 (734 passes). What the SMTP sink receives at
-each pass is compared with an independent model of SPEC §4 (tests/integration/harness.py).
+is dated), a second plan has targets on weekends, bank holidays and the leap day (issue 8), and
+`run --once --now` is called at 08:30 and at 09:00 local time on every day from Monday 6 January
+2020 to Wednesday 6 January 2021 (734 passes). What the SMTP sink receives at each pass is
+compared with an independent model of SPEC §4 (tests/integration/harness.py).
 """
 
 import collections
@@ -18,6 +19,74 @@ FIRST = datetime.date(2020, 1, 6)
 LAST = datetime.date(2021, 1, 6)
 PUBLISHED = datetime.date(2020, 1, 20)
 TIMES = (datetime.time(8, 30), datetime.time(9, 0))
+
+# Targets whose due-day notice goes early (weekends, bank holidays, the leap day), some done a
+# few days late.
+CALENDAR_PLAN = """\
+review:
+  id: dhr-calendar
+  title: "Review with awkward dates"
+  partnership: Safer Sunderland Partnership
+
+recommendations:
+  - id: "1"
+    scope: local
+    text: Targets on days without post
+    actions:
+      - id: "c1"
+        text: Leap day target
+        lead: [respect]
+        milestones:
+          - id: leap
+            text: Due on Saturday 29 February
+            target: 29 February 2020
+            done: 2020-03-02
+      - id: "c2"
+        text: Easter targets
+        lead: [council]
+        milestones:
+          - id: good-friday
+            text: Due on Good Friday
+            target: 10 April 2020
+            done: 2020-04-16
+          - id: easter-monday
+            text: Due on Easter Monday
+            target: 13 April 2020
+            done: 2020-04-16
+      - id: "c3"
+        text: VE Day target
+        lead: [council]
+        milestones:
+          - id: ve-day
+            text: Due on VE Day
+            target: 8 May 2020
+            done: 2020-05-12
+      - id: "c4"
+        text: Sunday target
+        lead: [respect]
+        milestones:
+          - id: sunday
+            text: Due on Sunday 31 May
+            target: 31 May 2020
+            done: 2020-06-09
+      - id: "c5"
+        text: August bank holiday target, never done
+        lead: [respect]
+        milestones:
+          - id: august
+            text: Due on the August bank holiday
+            target: 31 August 2020
+      - id: "c6"
+        text: Christmas targets, never done
+        lead: [council]
+        milestones:
+          - id: christmas
+            text: Due on Christmas Day
+            target: 25 December 2020
+          - id: boxing-day
+            text: Due on Boxing Day
+            target: 26 December 2020
+"""
 
 
 class SimulatedYear(unittest.TestCase):
@@ -45,11 +114,14 @@ class SimulatedYear(unittest.TestCase):
     @classmethod
     def _simulate(cls):
         deployment = harness.Deployment(os.path.join(cls.folder.path, "deployment"),
-                                        cls.sink.port, cls.cert, published=PUBLISHED.isoformat())
+                                        cls.sink.port, cls.cert, published=PUBLISHED.isoformat(),
+                                        extra_plans={"calendar.yaml": CALENDAR_PLAN})
         cls.deployment = deployment
-        cls.milestones = harness.plan_milestones(deployment.agenda(FIRST.isoformat()), PUBLISHED)
+        cls.milestones = harness.plan_milestones(deployment.agenda(FIRST.isoformat()), PUBLISHED,
+                                                 deployment.done)
         cls.ids = harness.milestone_ids(deployment.agenda(FIRST.isoformat()))
         model = harness.Model(cls.milestones, until=LAST + datetime.timedelta(days=60))
+        cls.model = model
         passes = harness.Passes(deployment, cls.sink)
 
         cls.expected = {}   # (local time, recipient) -> (kind, items)
@@ -80,17 +152,23 @@ class SimulatedYear(unittest.TestCase):
         self.assertEqual(dict(self.exit_codes), {0: len(list(harness.days(FIRST, LAST))) * 2})
 
     def test_the_plan_is_the_one_modelled(self):
-        """The open, dated milestones are the eleven of the plan (2.3's March 2019 milestone,
-        the nine due at the end of March 2020, and 6.1 one month after publication)."""
-        by_due = collections.Counter(m.due for m in self.milestones)
-        self.assertEqual(by_due, {datetime.date(2019, 3, 31): 1, datetime.date(2020, 3, 31): 9,
-                                  datetime.date(2020, 2, 20): 1})
+        """The open, dated milestones are the twelve of the plan (2.3's March 2019 milestone,
+        2.3's December 2019 case file audit, done on 17 March 2020 and so still open on the
+        first day, the nine due at the end of March 2020, and 6.1 one month after
+        publication)."""
+        by_due = collections.Counter(m.due for m in self.milestones if m.review == "dhr-david")
+        self.assertEqual(by_due, {datetime.date(2019, 3, 31): 1, datetime.date(2019, 12, 31): 1,
+                                  datetime.date(2020, 3, 31): 9, datetime.date(2020, 2, 20): 1})
+        self.assertEqual([m.done for m in self.milestones if m.done and m.review == "dhr-david"],
+                         [datetime.date(2020, 3, 17)])
+        self.assertEqual(len([m for m in self.milestones if m.review == "dhr-calendar"]), 8)
 
     def test_emails_per_day_and_recipient_match_the_policy(self):
         """Each pass sends exactly the emails SPEC §4 gives for that time: per recipient one
         email, of the right kind, listing exactly the milestones due a notice (reminders at
-        D-28/-14/-7/-1 moved back to a business day, due day, overdue D+1 then weekly and
-        escalations D+14 then every 28 days moved forward), and the weekly digest."""
+        D-28/-14/-7/-1 moved back to a business day, due day, overdue D+1 then on four Mondays
+        at least a week apart, and escalations D+14 then every 28 days moved forward; nothing
+        from a milestone's done date on), and the weekly digest."""
         duplicates = {k: v for k, v in self.actual.items() if len(v) != 1}
         self.assertEqual(duplicates, {}, "more than one email for a recipient in one pass")
         actual = {k: v[0] for k, v in self.actual.items()}
@@ -149,6 +227,96 @@ class SimulatedYear(unittest.TestCase):
             if harness.is_digest(message):
                 self.assertEqual(message.addresses("To"), [BOARD])
 
+    def test_digest_audit_trail_covers_everything_since_the_previous_digest(self):
+        """Each digest's audit trail lists every notice delivered since the previous digest,
+        and that digest itself, whatever the clock change (25 October 2020) or a bank-holiday
+        Tuesday did to the week's length; the first digest has nothing before it."""
+        digests = [(now, message) for now, message in self.received if harness.is_digest(message)]
+        self.assertGreater(len(digests), 50)
+        review = {m.action: m.review for m in self.milestones}
+        previous = None
+        for now, message in digests:
+            expected = collections.Counter()
+            if previous is not None:
+                expected[("digest", "digest", "digest", "Sent")] += 1
+                for when, received in self.received:
+                    if previous < when < now and not harness.is_digest(received):
+                        recipient, _, items = harness.describe(self.deployment, received,
+                                                               self.ids)
+                        for action, milestone, stage in items:
+                            about = f"{review[action]} {action} ({milestone})"
+                            expected[(stage, recipient, about, "Sent")] += 1
+                for when, o in self.model.recorded_drops:
+                    if previous < when < now:
+                        m = o.milestone
+                        about = f"{m.review} {m.action} ({m.milestone})"
+                        expected[(o.stage, o.recipient, about, "Dropped")] += 1
+            rows = harness.audit_rows(message.text())
+            actual = collections.Counter((kind, recipient, about, state)
+                                         for _, kind, recipient, about, state in rows)
+            self.assertEqual(actual, expected, f"digest of {now:%a %Y-%m-%d %H:%M}")
+            previous = now
+
+    def test_digest_says_escalated_only_once_an_escalation_was_sent(self):
+        """An overdue milestone in a digest shows "Escalated to the chair" exactly when an
+        escalation listing it reached the chair before that digest (the 08:30 digest does not
+        count the 09:00 escalation)."""
+        escalated_before = {}
+        escalated = set()
+        for now, message in self.received:
+            if harness.is_digest(message):
+                escalated_before[now] = set(escalated)
+                continue
+            recipient, kind, items = harness.describe(self.deployment, message, self.ids)
+            if recipient == "chair":
+                escalated.update((action, milestone) for action, milestone, _ in items)
+        seen = collections.Counter()
+        for now, message in self.received:
+            if not harness.is_digest(message):
+                continue
+            for action, text, shown in harness.digest_overdue_rows(message.text()):
+                milestone = self.ids.get((action, text), text)
+                expected = (action, milestone) in escalated_before[now]
+                self.assertEqual(shown, expected, f"{now:%a %Y-%m-%d %H:%M} {action} {milestone}")
+                seen[shown] += 1
+        self.assertGreater(seen[True], 10)
+        self.assertGreater(seen[False], 0)
+
+    def test_due_day_wording_follows_the_calendar(self):
+        """A due-day notice says "Due today" only on the due date; one sent early because the
+        due date is a weekend or bank holiday says "Due tomorrow" or "Due on Sunday 31 May
+        2020", in the item, in the sentence above it and in the subject, never "due today"."""
+        early = 0
+        for now, message in self.received:
+            if harness.is_digest(message):
+                continue
+            recipient, kind, _ = harness.describe(self.deployment, message, self.ids)
+            text = message.text()
+            for action, _, when, due in harness.notice_items(text, with_due=True):
+                if recipient == "chair" or due < now.date():
+                    continue
+                if due == now.date():
+                    expected = "Due today"
+                elif due == now.date() + datetime.timedelta(days=1):
+                    expected = "Due tomorrow"
+                elif due < now.date() + datetime.timedelta(days=7):
+                    expected = f"Due on {due:%A} {due.day} {due:%B %Y}"
+                else:
+                    expected = f"Due in {(due - now.date()).days} days"
+                self.assertTrue(when.endswith(expected), f"{now}: {action}: {when!r}")
+                if due != now.date() and harness.previous_business_day(due) == now.date():
+                    early += 1
+                    self.assertNotIn("due today", text.lower(), f"{now}: {message.subject}")
+                    self.assertNotIn("due today", message.subject.lower())
+        # 28 Feb, 9 Apr (two), 7 May, 29 May, 28 Aug, 24 Dec (two).
+        self.assertEqual(early, 8)
+        key = (datetime.datetime(2020, 5, 29, 9, 0), "respect")
+        self.assertIn(key, self.actual)
+        subjects = [message.subject for now, message in self.received
+                    if now == key[0] and "Sunday" in message.subject]
+        self.assertEqual(subjects, ["[Safer Sunderland Partnership] Due on Sunday 31 May 2020: "
+                                    "c4 Due on Sunday 31 May"])
+
     def test_escalations_reach_the_chair(self):
         """An escalation is addressed To the chair, Cc the coordinator and the lead agencies of
         every action it lists."""
@@ -202,7 +370,10 @@ class SimulatedYear(unittest.TestCase):
         shows (a mixed email takes the most advanced stage)."""
         kinds = harness.history_kinds(self.history)
         states = collections.Counter(row["state"] for row in self.history)
-        self.assertEqual(set(states), {"sent"}, states)
+        # Drops: a reminder the day before a weekend due date falls on the day of the due-day
+        # notice, which supersedes it.
+        self.assertEqual(states, {"sent": states["sent"], "dropped": len(self.model.recorded_drops)})
+        self.assertGreater(states["dropped"], 0)
         for now, message in self.received:
             self.assertIn(message.message_id, kinds, message.subject)
             recorded = kinds[message.message_id]

@@ -1418,6 +1418,42 @@ transport: {}
                           "transport"));
 }
 
+// Tests that policy.overdue takes the weekday its repeats go on and how many there are at most
+// (SPEC §4 "No nagging forever"), left unset they are the digest day and 4, and a day that is
+// not a weekday is refused where it is written.
+TEST(ConfigLoader, OverdueRepeatsTakeAWeekdayAndAMaximum) {
+  const std::string head = R"(
+plans: plans/*.yaml
+directory: agencies.yaml
+from: "Safer Sunderland Partnership <dhr-actions@partnership.example.org>"
+transport:
+  maildir: ../var/Maildir
+policy:
+)";
+  Diagnostics out;
+  auto config = parse_config(
+      Yaml(head + "  overdue: {after: 2, repeat: 14, weekday: Wednesday, max_repeats: 2}\n"),
+      kConfigFile, out);
+  EXPECT_THAT(Strings(out), IsEmpty());
+  ASSERT_TRUE(config.has_value());
+  EXPECT_EQ(config->policy.overdue, (Repeat{2, 14}));
+  EXPECT_EQ(config->policy.overdue_weekday, date::Wednesday);
+  EXPECT_EQ(config->policy.overdue_max_repeats, 2);
+
+  auto defaults = parse_config(Yaml(head + "  overdue: {after: 1}\n"), kConfigFile, out);
+  ASSERT_TRUE(defaults.has_value());
+  EXPECT_EQ(defaults->policy.overdue_weekday, std::nullopt);
+  EXPECT_EQ(defaults->policy.overdue_max_repeats, 4);
+
+  EXPECT_THAT(
+      ConfigProblems(head + "  overdue: {weekday: someday, max_repeats: -1}\n"),
+      UnorderedElementsAre(
+          std::string(kConfigFile) +
+              ":7:22: policy.overdue.weekday: expected a day of the week (monday to "
+              "sunday), found 'someday'",
+          ::testing::StartsWith(std::string(kConfigFile) + ":7:44: policy.overdue.max_repeats: ")));
+}
+
 // Tests that a misspelt time zone is refused, quoting it.
 TEST(ConfigLoader, UnknownTimeZoneIsRefused) {
   EXPECT_THAT(ConfigProblems(R"(

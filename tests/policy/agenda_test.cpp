@@ -69,6 +69,18 @@ TEST(Standing, CompleteIsGreenEvenAfterTheDueDate) {
   EXPECT_EQ(s.rag, Rag::green);
 }
 
+// Tests that a done date is when the milestone became complete: as of an earlier day (an
+// `agenda --as-of` in the past) it is still open, and overdue once its due date has passed.
+TEST(Standing, DoneDateCountsOnlyFromThatDay) {
+  plan::Milestone m = dated("1", 2019_y / 12 / 31);
+  m.done = 2020_y / 3 / 17;
+  EXPECT_EQ(on(m, 2019_y / 9 / 2).state, MilestoneState::later);
+  MilestoneStanding late = on(m, 2020_y / 3 / 16);
+  EXPECT_EQ(late.state, MilestoneState::overdue);
+  EXPECT_EQ(late.rag, Rag::red);
+  EXPECT_EQ(on(m, 2020_y / 3 / 17).state, MilestoneState::complete);
+}
+
 // Tests that an action on hold is never shown as overdue.
 TEST(Standing, OnHoldIsNotOverdue) {
   MilestoneStanding s = on(dated("1", 2019_y / 3 / 31), 2020_y / 1 / 1, plan::ActionStatus::on_hold);

@@ -1,7 +1,8 @@
 // Tests of the notification policy (SPEC §4): when each stage goes, to whom, business days,
 // catch-up after downtime, exactly once, and the weekly digest. Time is always passed in.
-#include "plan/snapshot.h"
 #include "policy/schedule.h"
+#include "mail/templates.h"
+#include "plan/snapshot.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -130,12 +131,13 @@ std::map<std::string, std::vector<std::string>> without_digests(
 }
 
 // Tests the whole default schedule of one milestone due Tuesday 31 March 2020: reminders 28,
-// 14, 7 and 1 days before, the due day, overdue from the day after and weekly, and the
-// escalation to the chair 14 days after, then every 28 days.
+// 14, 7 and 1 days before, the due day, overdue the day after, then four repeats on Mondays
+// (the digest day) at least a week apart, Easter Monday moving one to the Tuesday, and then
+// no more; the escalation to the chair 14 days after, then every 28 days.
 TEST(Schedule, DefaultStagesForOneMilestone) {
   Deployment deployment({action("1.1", {"wwin"}, {milestone("m", 2020_y / 3 / 31)})});
   std::unordered_set<std::string> handled;
-  auto sent = without_digests(simulate(deployment, 2020_y / 2 / 1, 2020_y / 5 / 20, handled));
+  auto sent = without_digests(simulate(deployment, 2020_y / 2 / 1, 2020_y / 7 / 10, handled));
   std::map<std::string, std::vector<std::string>> expected{
       {"2020-03-03", {"reminder:wwin reminder/28"}},
       {"2020-03-17", {"reminder:wwin reminder/14"}},
@@ -143,17 +145,97 @@ TEST(Schedule, DefaultStagesForOneMilestone) {
       {"2020-03-30", {"reminder:wwin reminder/1"}},
       {"2020-03-31", {"due:wwin due/0"}},
       {"2020-04-01", {"overdue:wwin overdue/0"}},
-      {"2020-04-08", {"overdue:wwin overdue/1"}},
-      {"2020-04-14", {"escalation:chair escalation/0"}},
-      {"2020-04-15", {"overdue:wwin overdue/2"}},
-      {"2020-04-22", {"overdue:wwin overdue/3"}},
-      {"2020-04-29", {"overdue:wwin overdue/4"}},
-      {"2020-05-06", {"overdue:wwin overdue/5"}},
+      {"2020-04-14", {"overdue:wwin overdue/1", "escalation:chair escalation/0"}},
+      {"2020-04-20", {"overdue:wwin overdue/2"}},
+      {"2020-04-27", {"overdue:wwin overdue/3"}},
+      {"2020-05-04", {"overdue:wwin overdue/4"}},
       {"2020-05-12", {"escalation:chair escalation/1"}},
-      {"2020-05-13", {"overdue:wwin overdue/6"}},
-      {"2020-05-20", {"overdue:wwin overdue/7"}},
+      {"2020-06-09", {"escalation:chair escalation/2"}},
+      {"2020-07-07", {"escalation:chair escalation/3"}},
   };
   EXPECT_EQ(sent, expected);
+}
+
+// Tests SPEC §4 "No nagging forever": an agency with milestones due on different weekdays gets
+// each one's first overdue notice the day after its due date, then all the repeats together in
+// one email a week on the overdue weekday (the first at least a week after the first notice),
+// four of each at most, then none: a whole year gives it 4 first notices and 6 repeat emails,
+// not a hundred. (Reminders and due-day notices are left out of this policy.)
+TEST(Schedule, OverdueRepeatsGoTogetherOnOneWeekdayAndStop) {
+  Deployment deployment(
+      {action("1.1", {"wwin"},
+              {milestone("mon", 2020_y / 6 / 1), milestone("tue", 2020_y / 6 / 2),
+               milestone("wed", 2020_y / 6 / 10), milestone("thu", 2020_y / 6 / 18)})});
+  deployment.snapshot.config.policy.reminder_days.clear();
+  deployment.snapshot.config.policy.due_day = false;
+  std::unordered_set<std::string> handled;
+  auto sent = without_digests(simulate(deployment, 2020_y / 6 / 1, 2021_y / 5 / 31, handled));
+  std::map<std::string, std::vector<std::string>> overdue;
+  for (const auto& [day, lines] : sent) {
+    for (const auto& line : lines) {
+      if (line.rfind("overdue:wwin", 0) == 0) {
+        overdue[day].push_back(line);
+      }
+    }
+  }
+  std::map<std::string, std::vector<std::string>> expected{
+      {"2020-06-02", {"overdue:wwin overdue/0"}},  // mon
+      {"2020-06-03", {"overdue:wwin overdue/0"}},  // tue
+      {"2020-06-11", {"overdue:wwin overdue/0"}},  // wed
+      {"2020-06-15", {"overdue:wwin overdue/1 overdue/1"}},
+      {"2020-06-19", {"overdue:wwin overdue/0"}},  // thu
+      {"2020-06-22", {"overdue:wwin overdue/2 overdue/2 overdue/1"}},
+      {"2020-06-29", {"overdue:wwin overdue/3 overdue/3 overdue/2 overdue/1"}},
+      {"2020-07-06", {"overdue:wwin overdue/4 overdue/4 overdue/3 overdue/2"}},
+      {"2020-07-13", {"overdue:wwin overdue/4 overdue/3"}},
+      {"2020-07-20", {"overdue:wwin overdue/4"}},
+  };
+  EXPECT_EQ(overdue, expected);
+}
+
+// Tests that the overdue weekday and the number of repeats come from the policy, and that a
+// repeat whose weekday is a bank holiday goes on the next business day.
+TEST(Schedule, OverdueWeekdayAndRepeatsAreConfigurable) {
+  Deployment deployment({action("1.1", {"wwin"}, {milestone("m", 2020_y / 4 / 30)})});
+  deployment.snapshot.config.policy.overdue_weekday = date::Friday;
+  deployment.snapshot.config.policy.overdue_max_repeats = 2;
+  std::unordered_set<std::string> handled;
+  auto sent = without_digests(simulate(deployment, 2020_y / 5 / 1, 2020_y / 6 / 30, handled));
+  std::vector<std::string> overdue;
+  for (const auto& [day, lines] : sent) {
+    for (const auto& line : lines) {
+      if (line.rfind("overdue:", 0) == 0) {
+        overdue.push_back(day + " " + line);
+      }
+    }
+  }
+  // Due Thursday 30 April: first Friday 1 May; repeats on Fridays from 8 May (VE Day, a bank
+  // holiday: Monday 11 May), then 15 May; then no more.
+  EXPECT_THAT(overdue, ::testing::ElementsAre("2020-05-01 overdue:wwin overdue/0",
+                                              "2020-05-11 overdue:wwin overdue/1",
+                                              "2020-05-15 overdue:wwin overdue/2"));
+}
+
+// Tests that the first overdue notice keeps its key and that the weekday repeats have keys of
+// their own: a repeat sent under the old rule (overdue/1, a week after the first) is not taken
+// for one under the new.
+TEST(Schedule, OverdueRepeatKeysAreNew) {
+  Deployment deployment({action("1.1", {"wwin"}, {milestone("m", 2020_y / 3 / 31)})});
+  const plan::Plan& plan = *deployment.snapshot.plans[0];
+  const plan::Action& a = plan.recommendations[0].actions[0];
+  const Recipient wwin{Recipient::Kind::agency, "wwin"};
+  EXPECT_EQ(notice_key(plan, a, a.milestones[0], 2020_y / 3 / 31, Stage::overdue, 0, wwin),
+            "dhr-test/1.1/m/2020-03-31/overdue/0/wwin");
+  EXPECT_EQ(notice_key(plan, a, a.milestones[0], 2020_y / 3 / 31, Stage::overdue, 1, wwin),
+            "dhr-test/1.1/m/2020-03-31/overdue-repeat/1/wwin");
+  std::unordered_set<std::string> handled{"dhr-test/1.1/m/2020-03-31/overdue/0/wwin",
+                                          "dhr-test/1.1/m/2020-03-31/overdue/1/wwin"};
+  PassInputs inputs{
+      &deployment.snapshot, &deployment.clock, &handled, at(2020_y / 4 / 9, 9), {}, {}};
+  PassPlan pass = plan_pass(inputs, at(2020_y / 4 / 14, 9));
+  auto emails = notice_emails(pass);
+  ASSERT_EQ(emails.size(), 2u);  // the chair's escalation and wwin's first weekday repeat
+  EXPECT_EQ(emails[0]->notices.at(0).key, "dhr-test/1.1/m/2020-03-31/overdue-repeat/1/wwin");
 }
 
 // Tests that sends falling on a weekend or bank holiday move: reminders and the due notice
@@ -229,11 +311,11 @@ TEST(Schedule, CatchUpAfterDowntimeSendsOnlyTheLatestStage) {
                      to_string(notice.stage) + "/" + std::to_string(notice.occurrence));
     }
   }
-  // a: due 31 Mar, overdue notices on 1, 8 and 15 Apr: only overdue/2 goes; the escalation of
-  // 14 Apr goes to the chair. b: due Mon 20 Apr; reminders on 23 Mar (28 days), 6 Apr (14),
-  // Thu 9 Apr (7 days: Easter Monday moves it back over Good Friday) and today, Fri 17 Apr
-  // (1 day: Sunday moves back): only today's goes.
-  EXPECT_THAT(sent, ::testing::UnorderedElementsAre("wwin a overdue/2", "wwin b reminder/1",
+  // a: due 31 Mar, overdue notices on 1 Apr and (the first Monday repeat, Easter Monday moving
+  // it) 14 Apr: only overdue/1 goes; the escalation of 14 Apr goes to the chair. b: due Mon 20
+  // Apr; reminders on 23 Mar (28 days), 6 Apr (14), Thu 9 Apr (7 days: Easter Monday moves it
+  // back over Good Friday) and today, Fri 17 Apr (1 day: Sunday moves back): only today's goes.
+  EXPECT_THAT(sent, ::testing::UnorderedElementsAre("wwin a overdue/1", "wwin b reminder/1",
                                                     "chair a escalation/0"));
   // Both of wwin's notices travel in one email.
   EXPECT_EQ(notice_emails(pass).size(), 2u);
@@ -242,10 +324,9 @@ TEST(Schedule, CatchUpAfterDowntimeSendsOnlyTheLatestStage) {
     dropped.push_back(notice.milestone->id + " " + to_string(notice.stage) + "/" +
                       std::to_string(notice.occurrence));
   }
-  EXPECT_THAT(dropped, ::testing::UnorderedElementsAre("a reminder/14", "a reminder/7",
-                                                       "a reminder/1", "a due/0", "a overdue/0",
-                                                       "a overdue/1", "b reminder/28",
-                                                       "b reminder/14", "b reminder/7"));
+  EXPECT_THAT(dropped, ::testing::UnorderedElementsAre(
+                           "a reminder/14", "a reminder/7", "a reminder/1", "a due/0",
+                           "a overdue/0", "b reminder/28", "b reminder/14", "b reminder/7"));
 }
 
 // Tests that a plan first loaded long after its targets gives one overdue email per agency and
@@ -333,6 +414,24 @@ TEST(Schedule, NoNoticesForClosedOrUndatedMilestones) {
   std::unordered_set<std::string> handled;
   auto sent = without_digests(simulate(deployment, 2020_y / 2 / 1, 2020_y / 6 / 1, handled));
   EXPECT_TRUE(sent.empty());
+}
+
+// Tests that a milestone done later than the pass is still open at that pass (a pass simulated
+// with --now before the done date sends), and gets nothing from its done date on.
+TEST(Schedule, DoneDateStopsNoticesOnlyFromThatDay) {
+  plan::Milestone m = milestone("m", 2020_y / 3 / 31);
+  m.done = 2020_y / 4 / 2;
+  Deployment deployment({action("1.1", {"wwin"}, {m})});
+  std::unordered_set<std::string> handled;
+  auto sent = without_digests(simulate(deployment, 2020_y / 3 / 23, 2020_y / 4 / 30, handled));
+  std::map<std::string, std::vector<std::string>> expected{
+      {"2020-03-23", {"reminder:wwin reminder/14"}},  // the first pass catches up
+      {"2020-03-24", {"reminder:wwin reminder/7"}},
+      {"2020-03-30", {"reminder:wwin reminder/1"}},
+      {"2020-03-31", {"due:wwin due/0"}},
+      {"2020-04-01", {"overdue:wwin overdue/0"}},
+  };
+  EXPECT_EQ(sent, expected);
 }
 
 // Tests that keys ignore wording edits but a new due date starts a new schedule.
@@ -429,13 +528,15 @@ TEST(Schedule, DigestContent) {
   Deployment deployment(
       {action("1.1", {"wwin"}, {milestone("late", 2020_y / 5 / 1), tbc, done}),
        action("1.2", {"police"}, {milestone("soon", 2020_y / 6 / 10)})});
-  mail::DigestView view = digest_view(deployment.snapshot, 2020_y / 6 / 1, {}, {});
+  std::unordered_set<std::string> log{"dhr-test/1.1/late/2020-05-01/escalation/0/chair"};
+  mail::DigestView view = digest_view(deployment.snapshot, 2020_y / 6 / 1, {}, {}, log);
   ASSERT_EQ(view.overdue.size(), 1u);
   EXPECT_EQ(view.overdue[0].milestone_id, "late");
   EXPECT_EQ(view.overdue[0].days, -31);
   EXPECT_TRUE(view.overdue[0].escalated);
   ASSERT_EQ(view.due_soon.size(), 1u);
-  EXPECT_EQ(view.due_soon[0].when, "due in 9 days");
+  EXPECT_EQ(view.due_soon[0].due_day, year_month_day{2020_y / 6 / 10});
+  EXPECT_EQ(view.due_soon[0].days, 9);
   ASSERT_EQ(view.undated.size(), 1u);
   ASSERT_EQ(view.completed.size(), 1u);
   EXPECT_EQ(view.total, 4);
@@ -446,6 +547,91 @@ TEST(Schedule, DigestContent) {
   EXPECT_EQ(view.agencies[0].rag, "amber");
   EXPECT_EQ(view.agencies[1].name, "WWiN");
   EXPECT_EQ(view.agencies[1].rag, "red");
+}
+
+// Tests that the digest says "escalated" only once an escalation is in the log: not at 08:30 on
+// the day the 09:00 escalation goes (nor for an older milestone whose escalation was never
+// sent), and from the next digest on once it has gone.
+TEST(Schedule, DigestSaysEscalatedOnlyOnceSent) {
+  // Due Monday 16 March 2020: the escalation (D+14) goes on Monday 30 March at 09:00.
+  Deployment deployment({action("1.1", {"wwin"}, {milestone("m", 2020_y / 3 / 16)})});
+  std::unordered_set<std::string> handled;
+  auto digest_of = [&](Instant now) {
+    PassInputs inputs{
+        &deployment.snapshot, &deployment.clock, &handled, now - date::days(1), {}, {}};
+    for (const auto& email : plan_pass(inputs, now).emails) {
+      if (email.kind == mail::EmailKind::digest) {
+        return email.digest_view;
+      }
+    }
+    ADD_FAILURE() << "no digest at " << date::format("%F %R", now);
+    return mail::DigestView{};
+  };
+  mail::DigestView morning = digest_of(at(2020_y / 3 / 30, 8, 30));
+  ASSERT_EQ(morning.overdue.size(), 1u);
+  EXPECT_FALSE(morning.overdue[0].escalated);
+
+  PassInputs inputs{
+      &deployment.snapshot, &deployment.clock, &handled, at(2020_y / 3 / 27, 9), {}, {}};
+  PassPlan escalation = plan_pass(inputs, at(2020_y / 3 / 30, 9));
+  for (const auto* email : notice_emails(escalation)) {
+    for (const auto& notice : email->notices) {
+      handled.insert(notice.key);
+    }
+  }
+  mail::DigestView next = digest_of(at(2020_y / 4 / 6, 8, 30));
+  ASSERT_EQ(next.overdue.size(), 1u);
+  EXPECT_TRUE(next.overdue[0].escalated);
+}
+
+// Tests that a due-day notice sent early, because the due date is a Sunday, says when it is due
+// from the dates ("due on Sunday 31 May 2020") in its subject, heading and item, and never
+// "due today"; and that one sent on its due date still says "due today".
+TEST(Schedule, DueDayNoticeSentEarlyIsWordedFromTheDates) {
+  plan::Diagnostics problems;
+  auto templates = mail::Templates::load(PR_SOURCE_DIR "/templates", problems);
+  ASSERT_TRUE(templates.has_value());
+  Deployment deployment({action("1.1", {"wwin"}, {milestone("sunday", 2020_y / 5 / 31)}),
+                         action("1.2", {"police"}, {milestone("friday", 2020_y / 5 / 29)})});
+  std::unordered_set<std::string> handled;
+  PassInputs inputs{
+      &deployment.snapshot, &deployment.clock, &handled, at(2020_y / 5 / 28, 9), {}, {}};
+  std::map<std::string, mail::RenderedEmail> rendered;
+  PassPlan pass = plan_pass(inputs, at(2020_y / 5 / 29, 9));
+  for (const auto* email : notice_emails(pass)) {
+    ASSERT_EQ(email->kind, mail::EmailKind::due);
+    rendered[email->recipient.id] = templates->render(email->notice_view);
+  }
+  ASSERT_EQ(rendered.size(), 2u);
+  const mail::RenderedEmail& early = rendered["wwin"];
+  EXPECT_EQ(early.subject, "[Test Partnership] Due on Sunday 31 May 2020: 1.1 Milestone sunday");
+  for (const std::string& part : {early.text, early.html}) {
+    EXPECT_THAT(part, ::testing::HasSubstr("is due on Sunday 31 May 2020."));
+    EXPECT_THAT(part, ::testing::Not(::testing::HasSubstr("due today")));
+    EXPECT_THAT(part, ::testing::Not(::testing::HasSubstr("Due today")));
+  }
+  const mail::RenderedEmail& on_time = rendered["police"];
+  EXPECT_EQ(on_time.subject, "[Test Partnership] Due today: 1.2 Milestone friday");
+  EXPECT_THAT(on_time.text, ::testing::HasSubstr("is due today, Friday 29 May 2020."));
+}
+
+// Tests the one wording of a due date from two dates: today, tomorrow, the day's name within
+// the week, a count of days beyond it, and days overdue; with the date where asked.
+TEST(Schedule, DueDateWording) {
+  const year_month_day today = 2020_y / 5 / 29;  // a Friday
+  using mail::DueWording;
+  EXPECT_EQ(mail::when_due(2020_y / 5 / 29, today), "due today");
+  EXPECT_EQ(mail::when_due(2020_y / 5 / 29, today, DueWording::with_date),
+            "due today, Friday 29 May 2020");
+  EXPECT_EQ(mail::when_due(2020_y / 5 / 30, today), "due tomorrow");
+  EXPECT_EQ(mail::when_due(2020_y / 5 / 31, today), "due on Sunday 31 May 2020");
+  EXPECT_EQ(mail::when_due(2020_y / 6 / 4, today), "due on Thursday 4 June 2020");
+  EXPECT_EQ(mail::when_due(2020_y / 6 / 5, today), "due in 7 days");
+  EXPECT_EQ(mail::when_due(2020_y / 6 / 5, today, DueWording::with_date),
+            "due in 7 days, on 5 June 2020");
+  EXPECT_EQ(mail::when_due(2020_y / 5 / 28, today), "1 day overdue");
+  EXPECT_EQ(mail::when_due(2020_y / 5 / 1, today, DueWording::with_date),
+            "28 days overdue (due 1 May 2020)");
 }
 
 }  // namespace

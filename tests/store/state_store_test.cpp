@@ -692,5 +692,42 @@ TEST_F(StateStoreTest, PassLockIsExclusiveAndNamesTheHolder) {
   EXPECT_NE(PassLock::acquire(DatabasePath(), 0ms, busy), nullptr);
 }
 
+// Tests that the previous digest is the latest digest sent or queued before an instant, at
+// the time it was composed: a digest a week earlier counts, today's own copies and a failed one
+// do not, and a log without a digest has none.
+TEST_F(StateStoreTest, PreviousDigestIsTheLatestSentOrQueuedBeforeAnInstant) {
+  auto store = Open();
+  auto digest = [](const std::string& day, Instant at) {
+    NoticeRecord notice;
+    notice.key = "digest/" + day + "/digest";
+    notice.kind = "digest";
+    notice.recipient = "digest";
+    notice.scheduled = at;
+    return notice;
+  };
+  EXPECT_EQ(store->previous_digest(kMonday), std::nullopt);
+  ASSERT_TRUE(store->enqueue(Message("<r@plan-reminder>", kMonday - 24h), {Notice("r")}));
+  EXPECT_EQ(store->previous_digest(kMonday), std::nullopt);
+
+  const Instant two_weeks_ago = kMonday - 14 * 24h - 30min;
+  const Instant last_week = kMonday - 6 * 24h;  // the Tuesday after a bank-holiday Monday
+  ASSERT_TRUE(store->enqueue(Message("<d1@plan-reminder>", two_weeks_ago),
+                             {digest("2025-02-17", two_weeks_ago)}));
+  ASSERT_TRUE(
+      store->enqueue(Message("<d2@plan-reminder>", last_week), {digest("2025-02-24", last_week)}));
+  ASSERT_TRUE(store->enqueue(Message("<d3@plan-reminder>", kMonday - 30min),
+                             {digest("2025-03-03", kMonday - 30min)}));
+  EXPECT_EQ(store->previous_digest(kMonday - 9h), last_week);
+  EXPECT_EQ(store->previous_digest(kMonday), kMonday - 30min);
+
+  // A digest that failed to go reported nothing: the one before it is the previous digest.
+  for (const auto& message : store->messages_since(Instant{})) {
+    if (message.message_id == "<d2@plan-reminder>") {
+      store->mark_failed(message.id, last_week + 1min, "550 no such list");
+    }
+  }
+  EXPECT_EQ(store->previous_digest(kMonday - 9h), two_weeks_ago);
+}
+
 }  // namespace
 }  // namespace plan_reminder::store
