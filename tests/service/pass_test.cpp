@@ -182,6 +182,9 @@ class BrokenStore final : public store::StateStore {
     inner_.set_setting(name, value);
   }
   void release_memory() override { inner_.release_memory(); }
+  std::optional<Instant> previous_digest(Instant before) override {
+    return inner_.previous_digest(before);
+  }
 
  private:
   void check() const {
