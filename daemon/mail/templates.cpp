@@ -3,7 +3,7 @@
 // colours); subject and text parts render without escaping, HTML parts escape every value.
 #include "mail/templates.h"
 
-#include "mail/file_descriptor.h"
+#include "plan/loaders.h"
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wall"
@@ -13,9 +13,6 @@
 #pragma GCC diagnostic pop
 
 #include <date/date.h>
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -62,7 +59,7 @@ constexpr char kStandaloneMark = '\x01';
 constexpr const char* kPartialEndName = "\x02";
 constexpr const char* kPartialEndTag = "{{>\x02}}";
 // Far beyond any template (a few KB), small enough that a wrong file named as one is refused.
-constexpr std::uintmax_t kMaxTemplateBytes = 1024 * 1024;
+constexpr std::size_t kMaxTemplateBytes = 256 * 1024;
 
 // --- Text utilities -------------------------------------------------------------------------
 
@@ -230,57 +227,16 @@ std::string joined(const std::vector<std::string>& parts) {
 
 // --- Files and diagnostics -------------------------------------------------------------------
 
-// The text of a template file, or why it cannot be read ("is a folder, not a file"). The file
-// is opened without blocking and must be a regular file: a FIFO would otherwise block open()
-// until some writer came, and a folder reads as nonsense. Bounded, as a template is a few KB.
+// The text of a template file, or why it cannot be read: "missing", or the reason from
+// plan::read_file, which never blocks on a FIFO and reads only regular files.
 std::optional<std::string> read_template_file(const fs::path& path, std::string& problem) {
-  FileDescriptor file{::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)};
-  if (!file) {
-    problem = errno == ENOENT ? "missing" : std::string("cannot be read: ") + std::strerror(errno);
-    return std::nullopt;
-  }
-  struct stat status {};
-  if (::fstat(file.get(), &status) != 0) {
-    problem = std::string("cannot be read: ") + std::strerror(errno);
-    return std::nullopt;
-  }
-  if (S_ISDIR(status.st_mode)) {
-    problem = "is a folder, not a file";
-    return std::nullopt;
-  }
-  if (S_ISFIFO(status.st_mode)) {
-    problem = "is a FIFO, not a file";
-    return std::nullopt;
-  }
-  if (!S_ISREG(status.st_mode)) {
-    problem = "is a device or socket, not a file";
-    return std::nullopt;
-  }
-  if (static_cast<std::uintmax_t>(status.st_size) > kMaxTemplateBytes) {
-    problem = "is larger than " + std::to_string(kMaxTemplateBytes / 1024) +
-              " KB: a template is a few KB";
-    return std::nullopt;
-  }
   std::string text;
-  std::array<char, 16384> buffer{};
-  while (true) {
-    const ssize_t got = ::read(file.get(), buffer.data(), buffer.size());
-    if (got < 0 && errno == EINTR) {
-      continue;
-    }
-    if (got < 0) {
-      problem = std::string("cannot be read: ") + std::strerror(errno);
-      return std::nullopt;
-    }
-    if (got == 0) {
-      break;
-    }
-    text.append(buffer.data(), static_cast<std::size_t>(got));
-    if (text.size() > kMaxTemplateBytes) {
-      problem = "is larger than " + std::to_string(kMaxTemplateBytes / 1024) +
-                " KB: a template is a few KB";
-      return std::nullopt;
-    }
+  std::string error;
+  if (!plan::read_file(path.string(), text, error, kMaxTemplateBytes)) {
+    std::error_code ignored;
+    problem = fs::exists(fs::symlink_status(path, ignored)) ? "cannot read the template: " + error
+                                                            : "missing";
+    return std::nullopt;
   }
   if (text.rfind("\xEF\xBB\xBF", 0) == 0) {
     text.erase(0, 3);

@@ -13,7 +13,8 @@
 
 namespace plan_reminder::plan {
 
-bool read_file(const std::string& path, std::string& text, std::string& error) {
+bool read_file(const std::string& path, std::string& text, std::string& error,
+               std::size_t max_bytes) {
   text.clear();
   // O_NONBLOCK: opening a FIFO must not wait for a writer; fstat() then refuses it.
   int descriptor = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
@@ -39,11 +40,14 @@ bool read_file(const std::string& path, std::string& text, std::string& error) {
             ")";
     return false;
   }
-  auto too_large = [&error] {
-    error = "it is larger than " + std::to_string(kMaxFileBytes / (1024 * 1024)) +
-            " MiB, too large for a plan, directory or configuration file";
+  auto too_large = [&error, max_bytes] {
+    error = max_bytes >= 1024 * 1024
+                ? "it is larger than " + std::to_string(max_bytes / (1024 * 1024)) +
+                      " MiB, too large for a plan, directory or configuration file"
+                : "it is larger than " + std::to_string(max_bytes / 1024) +
+                      " KiB, too large for such a file";
   };
-  if (status.st_size > static_cast<off_t>(kMaxFileBytes)) {
+  if (status.st_size > static_cast<off_t>(max_bytes)) {
     too_large();
     return false;
   }
@@ -63,7 +67,7 @@ bool read_file(const std::string& path, std::string& text, std::string& error) {
       return true;
     }
     // The file may grow while it is read.
-    if (text.size() + static_cast<std::size_t>(count) > kMaxFileBytes) {
+    if (text.size() + static_cast<std::size_t>(count) > max_bytes) {
       too_large();
       text.clear();
       return false;

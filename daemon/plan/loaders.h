@@ -19,8 +19,10 @@ inline constexpr std::size_t kMaxFileBytes = 16 * 1024 * 1024;
 // Reads a whole regular file; on failure returns false and sets `error` to why, as a phrase to
 // follow "cannot read X: " ("No such file or directory", "it is a folder, not a file", "it is
 // not a regular file (a FIFO)", "it is larger than 16 MiB, ..."). Never blocks on a FIFO or a
-// device, and reads nothing larger than kMaxFileBytes. Safe for any path a user can name.
-bool read_file(const std::string& path, std::string& text, std::string& error);
+// device, and reads nothing larger than `max_bytes`. Safe for any path a user can name; the
+// templates are read with it too, with a smaller limit.
+bool read_file(const std::string& path, std::string& text, std::string& error,
+               std::size_t max_bytes = kMaxFileBytes);
 
 std::optional<Config> parse_config(std::string_view text, const std::string& file,
                                    Diagnostics& out);

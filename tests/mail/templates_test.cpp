@@ -336,12 +336,12 @@ TEST(TemplatesLoadTest, FolderOrFifoInPlaceOfATemplateIsNamed) {
   plan::Diagnostics diagnostics;
   EXPECT_FALSE(Templates::load(copy.folder().string(), diagnostics).has_value());
   const std::string all = messages_of(diagnostics);
-  EXPECT_THAT(
-      all, HasSubstr((copy.folder() / "due.html.mustache").string() + ": is a folder, not a file"));
+  EXPECT_THAT(all, HasSubstr((copy.folder() / "due.html.mustache").string() +
+                             ": cannot read the template: it is a folder, not a file"));
   EXPECT_THAT(all, HasSubstr((copy.folder() / "reminder.text.mustache").string() +
-                             ": is a FIFO, not a file"));
+                             ": cannot read the template: it is not a regular file (a FIFO)"));
   EXPECT_THAT(all, HasSubstr((copy.folder() / "partials" / "reply.text.mustache").string() +
-                             ": is a FIFO, not a file"));
+                             ": cannot read the template: it is not a regular file (a FIFO)"));
   EXPECT_EQ(diagnostics.size(), 3U) << "the FIFO partial is not also reported where it is used\n"
                                     << all;
 }
