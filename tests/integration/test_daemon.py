@@ -796,6 +796,58 @@ class DaemonReload(Fixture):
         messages, _ = self.outbox()
         self.assertEqual({state for state, _, _ in messages.values()}, {"sent"})
 
+    def test_hostile_files_are_refused_and_the_daemon_goes_on(self):
+        """Files that used to kill, hang or exhaust the daemon, each saved into the plans folder
+        while it waits: a FIFO named like a plan, a folder named like a plan, a "billion laughs"
+        plan (469 bytes that alias their way to gigabytes) and a plan that is not UTF-8. Each
+        reload is refused with a located error, the daemon keeps running (a FIFO does not
+        block it), its peak memory stays under 256 MB, and once they are gone the plan
+        reloads."""
+        self.deploy()
+        # No notify socket: this test reads none of the many notifications its reloads send.
+        daemon = self.start_daemon(IDLE_START, notify=False)
+        daemon.wait_for_log(r"\[info\] plan-reminder started")
+        folder = os.path.dirname(self.plan)
+        refused = r"\[error\] reload \(a watched file changed\) refused"
+
+        fifo = os.path.join(folder, "x.yaml")
+        os.mkfifo(fifo)
+        daemon.wait_for_log(refused, count=1)
+        daemon.wait_for_log(r"\[error\] \S*x\.yaml: cannot read the plan: it is not a regular "
+                            r"file \(a FIFO\)")
+        os.unlink(fifo)
+        daemon.wait_for_log(r"\[info\] reloaded \(a watched file changed\): 1 plan$", count=1)
+
+        old = os.path.join(folder, "old.yaml")
+        os.mkdir(old)
+        daemon.wait_for_log(r"\[error\] \S*old\.yaml: cannot read the plan: it is a folder")
+        os.rmdir(old)
+        daemon.wait_for_log(r"\[info\] reloaded \(a watched file changed\): 1 plan$", count=2)
+
+        levels = ["lol: &a [" + ", ".join(['"lol"'] * 9) + "]"]
+        for i, name in enumerate("bcdefghi"):
+            previous = "abcdefghi"[i]
+            levels.append(f"{name}: &{name} [" + ", ".join([f"*{previous}"] * 9) + "]")
+        bomb = os.path.join(folder, "bomb.yaml")
+        replace_file(bomb, "\n".join(levels) + "\n")
+        daemon.wait_for_log(r"\[error\] \S*bomb\.yaml:\d+:\d+: .*aliases")
+        os.unlink(bomb)
+        daemon.wait_for_log(r"\[info\] reloaded \(a watched file changed\): 1 plan$", count=3)
+
+        latin1 = os.path.join(folder, "latin1.yaml")
+        with open(latin1, "wb") as f:
+            f.write(b"review:\n  id: dhr-x\n  title: Caf\xe9\n")
+        daemon.wait_for_log(r"\[error\] \S*latin1\.yaml:3:\d+: .*not UTF-8")
+        os.unlink(latin1)
+        daemon.wait_for_log(r"\[info\] reloaded \(a watched file changed\): 1 plan$", count=4)
+
+        self.assertTrue(daemon.running())
+        with open(f"/proc/{daemon.pid}/status") as f:
+            peak = next(int(line.split()[1]) for line in f if line.startswith("VmHWM:"))
+        self.assertLess(peak, 256 * 1024, f"peak resident memory {peak} kB")
+        code, _ = daemon.stop()
+        self.assertEqual(code, 0, daemon.log())
+
     def test_sighup_reloads(self):
         """SIGHUP while idle: the log says "reloaded (SIGHUP)", the daemon keeps running and
         keeps handling signals (a second SIGHUP reloads again); nothing is sent."""
