@@ -32,8 +32,8 @@ std::string when_due(date::year_month_day due, date::year_month_day today,
                      DueWording wording = DueWording::brief);
 
 struct MilestoneView {
-  std::string stage;        // reminder | due | overdue | escalation (empty in digests)
-  std::string when;         // words for an undated item; dated ones are worded from due_day
+  std::string stage;  // reminder | due | overdue | escalation (empty in digests)
+  std::string when;   // words for an undated item; dated ones are worded from due_day
   std::string review_id;
   std::string review_title;
   std::string recommendation_id;
@@ -41,14 +41,14 @@ struct MilestoneView {
   std::string action_text;
   std::string milestone_id;
   std::string milestone_text;
-  std::string lead;         // lead agency names, joined with ", "
-  std::string target;       // as written, with any revision
-  std::string due_date;     // "31 March 2020", or "" when undated
+  std::string lead;                             // lead agency names, joined with ", "
+  std::string target;                           // as written, with any revision
+  std::string due_date;                         // "31 March 2020", or "" when undated
   std::optional<date::year_month_day> due_day;  // the due date, when dated
-  int days = 0;             // due minus today: positive before, negative after
+  int days = 0;                                 // due minus today: positive before, negative after
   std::string progress;
-  std::string rag;          // red | amber | green
-  bool escalated = false;   // digests: an escalation has been sent (or queued) to the chair
+  std::string rag;         // red | amber | green
+  bool escalated = false;  // digests: an escalation has been sent (or queued) to the chair
 };
 
 struct NoticeEmailView {
@@ -57,7 +57,7 @@ struct NoticeEmailView {
   std::string recipient_name;  // the agency or role the email is addressed to
   std::string coordinator_name;
   std::string coordinator_address;
-  std::string today;           // "Monday 3 February 2020"
+  std::string today;                 // "Monday 3 February 2020"
   std::vector<MilestoneView> items;  // sorted by due date
 };
 
@@ -72,17 +72,17 @@ struct RagRow {
 };
 
 struct AuditRow {
-  std::string when;       // "Mon 3 Feb 2020 09:00"
+  std::string when;  // "Mon 3 Feb 2020 09:00"
   std::string kind;
   std::string recipient;
-  std::string about;      // "dhr-david 1.1 scoping"
-  std::string state;      // sent | queued | failed | dropped
+  std::string about;  // "dhr-david 1.1 scoping"
+  std::string state;  // sent | queued | failed | dropped
   std::string detail;
 };
 
 struct DigestView {
   std::string partnership;
-  std::string today;       // "Monday 3 February 2020"
+  std::string today;  // "Monday 3 February 2020"
   int horizon_days = 28;
   std::vector<MilestoneView> overdue;
   std::vector<MilestoneView> due_soon;
@@ -90,8 +90,8 @@ struct DigestView {
   std::vector<MilestoneView> undated;    // undated and pending
   std::vector<RagRow> recommendations;
   std::vector<RagRow> agencies;
-  std::vector<AuditRow> audit;           // every notice since the previous digest
-  std::vector<AuditRow> failures;        // deliveries that failed
+  std::vector<AuditRow> audit;     // every notice since the previous digest
+  std::vector<AuditRow> failures;  // deliveries that failed
   int total = 0;
 };
 

@@ -229,8 +229,9 @@ mail::MilestoneView milestone_view(const plan::Directory& directory, const plan:
 void add_addresses(std::vector<mail::Address>& out, const plan::Mailbox& mailbox,
                    const std::vector<std::string>& addresses) {
   for (const auto& address : addresses) {
-    bool known = std::any_of(out.begin(), out.end(),
-                             [&](const mail::Address& a) { return plan::same_address(a.address, address); });
+    bool known = std::any_of(out.begin(), out.end(), [&](const mail::Address& a) {
+      return plan::same_address(a.address, address);
+    });
     if (!known) {
       out.push_back(mail::Address{mailbox.name, address});
     }
@@ -240,8 +241,9 @@ void add_addresses(std::vector<mail::Address>& out, const plan::Mailbox& mailbox
 // Addresses in `cc` that are already in `to` are left out.
 void prune_cc(PlannedEmail& email) {
   std::erase_if(email.cc, [&](const mail::Address& cc) {
-    return std::any_of(email.to.begin(), email.to.end(),
-                       [&](const mail::Address& to) { return plan::same_address(to.address, cc.address); });
+    return std::any_of(email.to.begin(), email.to.end(), [&](const mail::Address& to) {
+      return plan::same_address(to.address, cc.address);
+    });
   });
 }
 

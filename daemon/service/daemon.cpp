@@ -1,8 +1,8 @@
 #include "service/daemon.h"
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
-#include <spdlog/spdlog.h>
 
 #include <malloc.h>
 

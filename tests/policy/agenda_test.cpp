@@ -83,7 +83,8 @@ TEST(Standing, DoneDateCountsOnlyFromThatDay) {
 
 // Tests that an action on hold is never shown as overdue.
 TEST(Standing, OnHoldIsNotOverdue) {
-  MilestoneStanding s = on(dated("1", 2019_y / 3 / 31), 2020_y / 1 / 1, plan::ActionStatus::on_hold);
+  MilestoneStanding s =
+      on(dated("1", 2019_y / 3 / 31), 2020_y / 1 / 1, plan::ActionStatus::on_hold);
   EXPECT_EQ(s.state, MilestoneState::on_hold);
   EXPECT_EQ(s.rag, Rag::amber);
 }
@@ -138,7 +139,7 @@ TEST(Agenda, OrdersByStateThenDueDateAndFilters) {
   plan::Action police = action_with({dated("p", 2020_y / 1 / 5)}, {"police"});
   police.support.push_back(plan::AgencyRef{"council", 1, 1});
   std::vector<std::shared_ptr<const plan::Plan>> plans{plan_of("dhr-a", {wwin, police}),
-                                                        plan_of("dhr-b", {wwin})};
+                                                       plan_of("dhr-b", {wwin})};
   AgendaOptions options;
   options.as_of = 2020_y / 2 / 1;
   auto items = build_agenda(plans, options);

@@ -90,8 +90,8 @@ std::map<std::string, std::vector<std::string>> simulate(const Deployment& deplo
       for (const auto& email : pass.emails) {
         std::string line = std::string(mail::to_string(email.kind)) + ":" + email.recipient.id;
         for (const auto& notice : email.notices) {
-          line += std::string(" ") + to_string(notice.stage) + "/" +
-                  std::to_string(notice.occurrence);
+          line +=
+              std::string(" ") + to_string(notice.stage) + "/" + std::to_string(notice.occurrence);
           handled.insert(notice.key);
         }
         if (!email.digest_key.empty()) {
@@ -248,10 +248,8 @@ TEST(Schedule, BusinessDayMoves) {
   // D-1 = Thu 7 May, and the due day (a holiday) also moves to Thu 7 May: one notice, "due".
   // Overdue D+1 = Sat 9 May -> Mon 11 May.
   std::map<std::string, std::vector<std::string>> expected{
-      {"2020-04-09", {"reminder:wwin reminder/28"}},
-      {"2020-04-24", {"reminder:wwin reminder/14"}},
-      {"2020-05-01", {"reminder:wwin reminder/7"}},
-      {"2020-05-07", {"due:wwin due/0"}},
+      {"2020-04-09", {"reminder:wwin reminder/28"}}, {"2020-04-24", {"reminder:wwin reminder/14"}},
+      {"2020-05-01", {"reminder:wwin reminder/7"}},  {"2020-05-07", {"due:wwin due/0"}},
       {"2020-05-11", {"overdue:wwin overdue/0"}},
   };
   EXPECT_EQ(sent, expected);
@@ -296,13 +294,13 @@ TEST(Schedule, ExactlyOnce) {
 // Tests that after 30 days of downtime only the latest stage of each milestone goes, once, and
 // the stale ones are dropped, not sent late.
 TEST(Schedule, CatchUpAfterDowntimeSendsOnlyTheLatestStage) {
-  Deployment deployment({action("1.1", {"wwin"},
-                                {milestone("a", 2020_y / 3 / 31), milestone("b", 2020_y / 4 / 20)})});
+  Deployment deployment({action(
+      "1.1", {"wwin"}, {milestone("a", 2020_y / 3 / 31), milestone("b", 2020_y / 4 / 20)})});
   std::unordered_set<std::string> handled;
   simulate(deployment, 2020_y / 2 / 1, 2020_y / 3 / 16, handled);  // up to the day before D-14
   // Down from 17 March to 16 April; back on Friday 17 April at 09:00.
-  PassInputs inputs{&deployment.snapshot, &deployment.clock, &handled, at(2020_y / 3 / 16, 9),
-                    {}, {}};
+  PassInputs inputs{
+      &deployment.snapshot, &deployment.clock, &handled, at(2020_y / 3 / 16, 9), {}, {}};
   PassPlan pass = plan_pass(inputs, at(2020_y / 4 / 17, 9));
   std::vector<std::string> sent;
   for (const auto* email : notice_emails(pass)) {
@@ -334,8 +332,8 @@ TEST(Schedule, CatchUpAfterDowntimeSendsOnlyTheLatestStage) {
 TEST(Schedule, PlanLoadedYearsLateGivesOneEmailPerRecipient) {
   std::vector<plan::Milestone> many;
   for (int i = 1; i <= 12; ++i) {
-    many.push_back(milestone("m" + std::to_string(i),
-                             year_month_day{2019_y / date::month(i) / date::last}));
+    many.push_back(
+        milestone("m" + std::to_string(i), year_month_day{2019_y / date::month(i) / date::last}));
   }
   Deployment deployment({action("1.1", {"wwin"}, many), action("1.2", {"wwin", "police"}, many)});
   std::unordered_set<std::string> handled;
@@ -379,8 +377,7 @@ TEST(Schedule, RecipientsPerStage) {
   PassPlan overdue_pass = plan_pass(inputs, at(2020_y / 4 / 1, 9));
   auto overdue = notice_emails(overdue_pass);
   ASSERT_EQ(overdue.size(), 1u);
-  EXPECT_THAT(addresses(overdue[0]->cc),
-              ::testing::ElementsAre("coordinator@council.example.org"));
+  EXPECT_THAT(addresses(overdue[0]->cc), ::testing::ElementsAre("coordinator@council.example.org"));
 
   PassPlan escalation = plan_pass(inputs, at(2020_y / 4 / 14, 9));
   const PlannedEmail* chair = nullptr;
@@ -391,9 +388,9 @@ TEST(Schedule, RecipientsPerStage) {
   }
   ASSERT_NE(chair, nullptr);
   EXPECT_THAT(addresses(chair->to), ::testing::ElementsAre("chair@partnership.example.org"));
-  EXPECT_THAT(addresses(chair->cc),
-              ::testing::UnorderedElementsAre("lead@wwin.example.org",
-                                              "coordinator@council.example.org"));
+  EXPECT_THAT(
+      addresses(chair->cc),
+      ::testing::UnorderedElementsAre("lead@wwin.example.org", "coordinator@council.example.org"));
 }
 
 // Tests that completed, on-hold, undated and ongoing milestones get no notices.
@@ -443,8 +440,8 @@ TEST(Schedule, KeysSurviveEditsButNotANewDueDate) {
   a.text = "Reworded action";
   a.milestones[0].text = "Reworded milestone";
   a.milestones[0].target.wording = "By March 2020";
-  PassInputs inputs{&deployment.snapshot, &deployment.clock, &handled, at(2020_y / 3 / 3, 9),
-                    {}, {}};
+  PassInputs inputs{
+      &deployment.snapshot, &deployment.clock, &handled, at(2020_y / 3 / 3, 9), {}, {}};
   EXPECT_TRUE(plan_pass(inputs, at(2020_y / 3 / 3, 9)).emails.empty());
   // The target moves to 30 June: the schedule starts again from the new date.
   a.milestones[0].revised_target = plan::Target{"June 2020", year_month_day{2020_y / 6 / 30}};
@@ -485,12 +482,14 @@ TEST(Schedule, WeeksLogReadOnlyForADigest) {
   std::unordered_set<std::string> handled;
   int audit_reads = 0;
   int failure_reads = 0;
-  PassInputs inputs{&deployment.snapshot, &deployment.clock, &handled, std::nullopt,
+  PassInputs inputs{&deployment.snapshot,
+                    &deployment.clock,
+                    &handled,
+                    std::nullopt,
                     [&] {
                       ++audit_reads;
-                      return std::vector<mail::AuditRow>{
-                          {"Mon 11 May 2020 09:00", "reminder", "a@example.org", "1.1 m", "sent",
-                           ""}};
+                      return std::vector<mail::AuditRow>{{"Mon 11 May 2020 09:00", "reminder",
+                                                          "a@example.org", "1.1 m", "sent", ""}};
                     },
                     [&] {
                       ++failure_reads;
@@ -525,9 +524,8 @@ TEST(Schedule, DigestContent) {
   tbc.target = plan::Target{"TBC", plan::Undated{}};
   plan::Milestone done = milestone("done", 2020_y / 6 / 30);
   done.done = 2020_y / 5 / 28;
-  Deployment deployment(
-      {action("1.1", {"wwin"}, {milestone("late", 2020_y / 5 / 1), tbc, done}),
-       action("1.2", {"police"}, {milestone("soon", 2020_y / 6 / 10)})});
+  Deployment deployment({action("1.1", {"wwin"}, {milestone("late", 2020_y / 5 / 1), tbc, done}),
+                         action("1.2", {"police"}, {milestone("soon", 2020_y / 6 / 10)})});
   std::unordered_set<std::string> log{"dhr-test/1.1/late/2020-05-01/escalation/0/chair"};
   mail::DigestView view = digest_view(deployment.snapshot, 2020_y / 6 / 1, {}, {}, log);
   ASSERT_EQ(view.overdue.size(), 1u);
