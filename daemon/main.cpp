@@ -1,4 +1,5 @@
 // plan-reminder: parse the command line, run one subcommand, map failures to sysexits codes.
+#include "base/version.h"
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "service/logging.h"
@@ -7,13 +8,14 @@
 #include <CLI/CLI.hpp>
 
 #include <exception>
+#include <string>
 
 int main(int argc, char** argv) {
   using namespace plan_reminder::cli;
   CLI::App app{"plan-reminder: reminders, escalations and digests for multi-agency action plans",
                "plan-reminder"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "plan-reminder 0.1.0");
+  app.set_version_flag("--version", "plan-reminder " + std::string(plan_reminder::base::kVersion));
   bool verbose = false;
   app.add_flag("-v,--verbose", verbose, "Log debugging detail");
   // `plan-reminder check -v` as well as `plan-reminder -v check`: a subcommand hands the

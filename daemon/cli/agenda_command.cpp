@@ -1,5 +1,6 @@
 // `plan-reminder agenda`: every milestone with its state, due date, days and RAG, as a table
 // for people or JSON/CSV for scripts.
+#include "base/utf8.h"
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "policy/agenda.h"
@@ -97,11 +98,7 @@ void write_csv(const std::vector<policy::AgendaItem>& items, std::ostream& out) 
 
 // Display width of UTF-8 text, counting code points (good enough for the Latin text of plans).
 std::size_t width(std::string_view text) {
-  std::size_t count = 0;
-  for (unsigned char c : text) {
-    count += (c & 0xC0) != 0x80 ? 1 : 0;
-  }
-  return count;
+  return base::count_characters(text);
 }
 
 // One line of at most `limit` code points, ending in "…" when cut.
@@ -113,14 +110,8 @@ std::string fit(std::string_view text, std::size_t limit) {
   if (width(flat) <= limit) {
     return flat;
   }
-  std::size_t points = 0;
-  std::size_t i = 0;
-  for (; i < flat.size(); ++i) {
-    if ((static_cast<unsigned char>(flat[i]) & 0xC0) != 0x80 && ++points == limit) {
-      break;
-    }
-  }
-  return flat.substr(0, i) + "…";
+  // limit - 1 characters and the "…".
+  return flat.substr(0, base::offset_of_character(flat, limit - 1)) + "…";
 }
 
 std::string pad(std::string text, std::size_t to) {

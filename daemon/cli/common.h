@@ -2,6 +2,7 @@
 // printing problems.
 #pragma once
 
+#include "base/exit_codes.h"
 #include "plan/snapshot.h"
 #include "policy/schedule.h"
 #include "service/deployment.h"
@@ -16,16 +17,8 @@
 
 namespace plan_reminder::cli {
 
-// sysexits.h, by name.
-enum ExitCode : int {
-  ok = 0,
-  usage = 64,
-  data_error = 65,
-  unavailable = 69,
-  io_error = 74,
-  temp_fail = 75,
-  config_error = 78,
-};
+using base::ExitCode;
+using enum base::ExitCode;
 
 inline constexpr std::string_view default_config_path = "/etc/plan-reminder/plan-reminder.yaml";
 

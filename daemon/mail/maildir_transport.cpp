@@ -1,5 +1,6 @@
 // Delivery into a Maildir folder: each message is written to tmp/, flushed to disk, renamed
 // into new/ and the folder flushed, so that a crash leaves either no message or a whole one.
+#include "base/write_all.h"
 #include "mail/file_descriptor.h"
 #include "mail/transports.h"
 
@@ -73,20 +74,6 @@ SendResult not_a_directory(const std::filesystem::path& path) {
   return result;
 }
 
-bool write_all(int fd, std::string_view bytes) {
-  while (!bytes.empty()) {
-    ssize_t written = ::write(fd, bytes.data(), bytes.size());
-    if (written < 0 && errno == EINTR) {
-      continue;
-    }
-    if (written < 0) {
-      return false;
-    }
-    bytes.remove_prefix(static_cast<std::size_t>(written));
-  }
-  return true;
-}
-
 // Flushes a folder's entries (a rename, a new subfolder) to disk.
 int sync_directory(const std::filesystem::path& path) {
   FileDescriptor folder(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
@@ -140,7 +127,7 @@ class MaildirTransport final : public Transport {
       return os_failure("cannot create " + temporary.string(), errno);
     }
     TemporaryFile cleanup(temporary);
-    if (!write_all(file.get(), raw_message)) {
+    if (!base::write_all(file.get(), raw_message)) {
       return os_failure("cannot write " + temporary.string(), errno);
     }
     if (::fsync(file.get()) != 0) {

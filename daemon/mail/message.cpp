@@ -5,6 +5,9 @@
 // (addresses and Message-IDs throw std::invalid_argument), so no field can start a new header.
 #include "mail/message.h"
 
+#include "base/ascii.h"
+#include "base/utf8.h"
+
 #include <algorithm>
 #include <bit>
 #include <cstdint>
@@ -104,50 +107,6 @@ bool is_atext(char c) {
          std::string_view("!#$%&'*+-/=?^_`{|}~").find(c) != std::string_view::npos;
 }
 
-bool is_utf8_continuation(char c) {
-  return (static_cast<unsigned char>(c) & 0xc0U) == 0x80U;
-}
-
-// The length of the well-formed UTF-8 character at `pos` and its code point, or a length of 0
-// when the bytes there are not one (stray continuation, overlong, surrogate, out of range).
-std::pair<std::size_t, char32_t> utf8_character(std::string_view s, std::size_t pos) {
-  auto lead = static_cast<unsigned char>(s[pos]);
-  if (lead < 0x80U) {
-    return {1, lead};
-  }
-  std::size_t length = 0;
-  char32_t code = 0;
-  char32_t minimum = 0;
-  if ((lead & 0xe0U) == 0xc0U) {
-    length = 2;
-    code = lead & 0x1fU;
-    minimum = 0x80;
-  } else if ((lead & 0xf0U) == 0xe0U) {
-    length = 3;
-    code = lead & 0x0fU;
-    minimum = 0x800;
-  } else if ((lead & 0xf8U) == 0xf0U) {
-    length = 4;
-    code = lead & 0x07U;
-    minimum = 0x10000;
-  } else {
-    return {0, 0};
-  }
-  if (pos + length > s.size()) {
-    return {0, 0};
-  }
-  for (std::size_t i = 1; i < length; ++i) {
-    if (!is_utf8_continuation(s[pos + i])) {
-      return {0, 0};
-    }
-    code = (code << 6) | (static_cast<unsigned char>(s[pos + i]) & 0x3fU);
-  }
-  if (code < minimum || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) {
-    return {0, 0};
-  }
-  return {length, code};
-}
-
 bool is_control_or_line_break(char32_t code) {
   return code < 0x20 || (code >= 0x7f && code < 0xa0) || code == 0x2028 || code == 0x2029;
 }
@@ -159,7 +118,7 @@ std::string clean_header_text(std::string_view text) {
   bool space_pending = false;
   std::size_t pos = 0;
   while (pos < text.size()) {
-    auto [length, code] = utf8_character(text, pos);
+    auto [length, code] = base::decode_utf8(text, pos);
     std::string_view character = length == 0 ? kReplacementCharacter : text.substr(pos, length);
     pos += length == 0 ? 1 : length;
     if (length != 0 && (code == ' ' || is_control_or_line_break(code))) {
@@ -257,9 +216,7 @@ class HeaderField {
       }
       std::size_t max_bytes = (std::min(room, kMaxEncodedWord) - kEncodedWordOverhead) / 4 * 3;
       std::size_t end = std::min(utf8.size(), pos + max_bytes);
-      while (end < utf8.size() && end > pos && is_utf8_continuation(utf8[end])) {
-        --end;
-      }
+      end = std::max(pos, base::character_boundary_before(utf8, end));
       std::string word(kEncodedWordStart);
       word += base64(utf8.substr(pos, end - pos));
       word += kEncodedWordEnd;
@@ -564,11 +521,7 @@ std::vector<std::string> envelope_recipients(const Message& message) {
   for (const auto* list : {&message.to, &message.cc}) {
     for (const auto& address : *list) {
       check_address(address.address);
-      std::string folded = address.address;
-      std::transform(folded.begin(), folded.end(), folded.begin(), [](char c) {
-        return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-      });
-      if (seen.insert(folded).second) {
+      if (seen.insert(base::ascii_lower(address.address)).second) {
         recipients.push_back(address.address);
       }
     }

@@ -6,6 +6,7 @@
 // message is awaited for 10 minutes (RFC 5321); the password never in a detail.
 #include "mail/transports.h"
 
+#include "base/ascii.h"
 #include "mail/curl_library.h"
 #include "plan/address.h"
 
@@ -59,12 +60,6 @@ constexpr std::size_t kMaxReplyBytes = 400;
 // A password shorter than this is not masked in details: masking every "a" would garble them.
 constexpr std::size_t kMinMaskedPassword = 4;
 
-std::string lowercase(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
-
 struct Endpoint {
   std::string scheme;  // "smtp" or "smtps"
   std::string host;
@@ -91,7 +86,7 @@ std::optional<Endpoint> parse_endpoint(const CurlLibrary& curl, const std::strin
     return std::nullopt;
   }
   Endpoint endpoint;
-  endpoint.scheme = lowercase(url_part(curl, url.get(), CURLUPART_SCHEME).value_or(""));
+  endpoint.scheme = base::ascii_lower(url_part(curl, url.get(), CURLUPART_SCHEME).value_or(""));
   endpoint.host = url_part(curl, url.get(), CURLUPART_HOST).value_or("");
   if (endpoint.scheme != "smtp" && endpoint.scheme != "smtps") {
     error = "transport.smtp.url '" + url_text + "' must start smtp:// (STARTTLS) or smtps:// (TLS)";
@@ -420,7 +415,7 @@ class SmtpTransport final : public Transport {
   }
 
   void on_command(std::string_view line) {
-    std::string verb = lowercase(std::string(line.substr(0, line.find(' '))));
+    std::string verb = base::ascii_lower(line.substr(0, line.find(' ')));
     if (verb == "ehlo" || verb == "helo") {
       stage_ = Stage::hello;
     } else if (verb == "starttls") {

@@ -1,5 +1,7 @@
 #include "plan/address.h"
 
+#include "base/ascii.h"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
@@ -87,15 +89,11 @@ std::string display_name_problem(std::string_view name) {
 }
 
 std::string folded_address(std::string_view address) {
-  std::string folded(address);
-  std::transform(folded.begin(), folded.end(), folded.begin(), [](char c) {
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-  });
-  return folded;
+  return base::ascii_lower(address);
 }
 
 bool same_address(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && folded_address(a) == folded_address(b);
+  return base::equals_ignoring_ascii_case(a, b);
 }
 
 std::string url_host(std::string_view url) {

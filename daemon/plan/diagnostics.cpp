@@ -1,5 +1,7 @@
 #include "plan/diagnostics.h"
 
+#include "base/utf8.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <set>
@@ -12,53 +14,11 @@ namespace {
 constexpr std::size_t kMaxKeyPath = 200;
 constexpr std::size_t kMaxMessage = 2000;
 
-// The code point of the UTF-8 sequence at `at` and its length, or length 0 when the bytes are
-// not UTF-8.
-std::pair<char32_t, std::size_t> decode(std::string_view text, std::size_t at) {
-  auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
-  unsigned char first = byte(at);
-  std::size_t length = first >= 0xC2 && first <= 0xDF   ? 2
-                       : first >= 0xE0 && first <= 0xEF ? 3
-                       : first >= 0xF0 && first <= 0xF4 ? 4
-                                                        : 0;
-  if (length == 0 || at + length > text.size()) {
-    return {0, 0};
-  }
-  char32_t code = first & (0xFF >> (length + 1));
-  for (std::size_t i = 1; i < length; ++i) {
-    if ((byte(at + i) & 0xC0) != 0x80) {
-      return {0, 0};
-    }
-    code = (code << 6) | (byte(at + i) & 0x3F);
-  }
-  bool overlong = (length == 3 && code < 0x800) || (length == 4 && code < 0x10000);
-  if (overlong || (code >= 0xD800 && code <= 0xDFFF) || code > 0x10FFFF) {
-    return {0, 0};
-  }
-  return {code, length};
-}
-
 // Characters that move the cursor, end a line or reorder text on display.
 bool is_hidden_control(char32_t code) {
   return (code >= 0x80 && code <= 0x9F) || code == 0x2028 || code == 0x2029 ||
          (code >= 0x200E && code <= 0x200F) || (code >= 0x202A && code <= 0x202E) ||
          (code >= 0x2066 && code <= 0x2069);
-}
-
-// The first `limit` characters of `text` (whole UTF-8 sequences), then "…" when it is longer.
-std::string cut(std::string text, std::size_t limit) {
-  std::size_t characters = 0;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if ((static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) {
-      continue;
-    }
-    if (characters++ == limit) {
-      text.resize(i);
-      text += "\u2026";
-      break;
-    }
-  }
-  return text;
 }
 
 }  // namespace
@@ -88,7 +48,7 @@ std::string escape_for_display(std::string_view text) {
       ++i;
       continue;
     }
-    auto [point, length] = decode(text, i);
+    auto [length, point] = base::decode_utf8(text, i);
     if (length == 0) {
       std::snprintf(code, sizeof code, "\\x%02x", static_cast<unsigned>(c));
       out += code;
@@ -106,7 +66,7 @@ std::string escape_for_display(std::string_view text) {
 }
 
 std::string quote_value(std::string_view text, char quote) {
-  return quote + cut(std::string(text), kQuotedCharacters) + quote;
+  return quote + base::shorten(text, kQuotedCharacters) + quote;
 }
 
 std::string Diagnostic::to_string() const {
@@ -116,9 +76,9 @@ std::string Diagnostic::to_string() const {
   }
   out += ": ";
   if (!key_path.empty()) {
-    out += escape_for_display(cut(key_path, kMaxKeyPath)) + ": ";
+    out += escape_for_display(base::shorten(key_path, kMaxKeyPath)) + ": ";
   }
-  out += escape_for_display(cut(message, kMaxMessage));
+  out += escape_for_display(base::shorten(message, kMaxMessage));
   return out;
 }
 

@@ -1,5 +1,6 @@
 #include "plan/schema.h"
 
+#include "base/ascii.h"
 #include "plan/target_date.h"
 
 #include <algorithm>
@@ -362,9 +363,7 @@ std::optional<date::weekday> read_weekday(FileContext& context, const Entry& ent
   if (!entry || !expect_scalar(context, entry, "a day of the week")) {
     return std::nullopt;
   }
-  std::string lower = entry.value->scalar;
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::string lower = base::ascii_lower(entry.value->scalar);
   for (unsigned i = 0; i < 7; ++i) {
     if (lower == names[i]) {
       return date::weekday{i};

@@ -4,6 +4,9 @@
 // be that form (the reason ends up in the error), or leaves the wording to the next reader.
 #include "plan/target_date.h"
 
+#include "base/ascii.h"
+#include "base/month_names.h"
+#include "base/utf8.h"
 #include "plan/diagnostics.h"
 
 #include <algorithm>
@@ -31,10 +34,6 @@ constexpr std::string_view kAcceptedForms =
 // Years outside this range are typing mistakes, not plans.
 constexpr int kFirstYear = 1900;
 constexpr int kLastYear = 2199;
-
-constexpr std::array<std::string_view, 12> kMonthNames = {
-    "January", "February", "March",     "April",   "May",      "June",
-    "July",    "August",   "September", "October", "November", "December"};
 
 // Sunday first, as date::weekday::c_encoding() counts.
 constexpr std::array<std::string_view, 7> kWeekdayNames = {
@@ -87,22 +86,6 @@ bool is_digit(char c) {
 bool is_space(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
 }
-char to_lower(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-bool equals_ci(std::string_view text, std::string_view lower_word) {
-  if (text.size() != lower_word.size()) {
-    return false;
-  }
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (to_lower(text[i]) != lower_word[i]) {
-      return false;
-    }
-  }
-  return true;
-}
-
 // Word processors and PDFs put non-breaking spaces, dashes and curly apostrophes into table
 // cells; they mean the same as their ASCII counterparts. `stands_for` is ' ' for a space.
 struct Lookalike {
@@ -137,19 +120,6 @@ Lookalike lookalike_at(std::string_view s) {
     return {3, ' '};
   }
   return {};
-}
-
-std::size_t utf8_length(unsigned char lead) {
-  if (lead >= 0xF0) {
-    return 4;
-  }
-  if (lead >= 0xE0) {
-    return 3;
-  }
-  if (lead >= 0xC0) {
-    return 2;
-  }
-  return 1;
 }
 
 std::vector<Token> tokenize(std::string_view text) {
@@ -193,7 +163,8 @@ std::vector<Token> tokenize(std::string_view text) {
       token.kind = Token::Kind::punct;
       token.punct = alike.stands_for;
     } else {
-      end = std::min(text.size(), i + utf8_length(static_cast<unsigned char>(c)));
+      // A byte that is not UTF-8 stands alone (plan text is checked to be UTF-8 before this).
+      end = i + std::max<std::size_t>(1, base::decode_utf8(text, i).length);
       token.kind = Token::Kind::foreign;
     }
     token.text = text.substr(i, end - i);
@@ -209,7 +180,8 @@ const Token* token_at(Tokens s, std::size_t i) {
 }
 
 bool word_at(Tokens s, std::size_t i, std::string_view lower_word) {
-  return i < s.size() && s[i].kind == Token::Kind::word && equals_ci(s[i].text, lower_word);
+  return i < s.size() && s[i].kind == Token::Kind::word &&
+         base::equals_ignoring_ascii_case(s[i].text, lower_word);
 }
 
 bool punct_at(Tokens s, std::size_t i, char c) {
@@ -229,7 +201,7 @@ std::optional<int> named(std::span<const NamedNumber> table, const Token* token)
     return std::nullopt;
   }
   const auto entry = std::find_if(table.begin(), table.end(), [&](const NamedNumber& candidate) {
-    return equals_ci(token->text, candidate.name);
+    return base::equals_ignoring_ascii_case(token->text, candidate.name);
   });
   if (entry == table.end()) {
     return std::nullopt;
@@ -240,8 +212,9 @@ std::optional<int> named(std::span<const NamedNumber> table, const Token* token)
 
 bool word_in(const Token* token, std::initializer_list<std::string_view> words) {
   return token != nullptr && token->kind == Token::Kind::word &&
-         std::any_of(words.begin(), words.end(),
-                     [&](std::string_view word) { return equals_ci(token->text, word); });
+         std::any_of(words.begin(), words.end(), [&](std::string_view word) {
+           return base::equals_ignoring_ascii_case(token->text, word);
+         });
 }
 
 // A character the language has no use for, such as a Cyrillic letter; nullptr when none.
@@ -300,7 +273,7 @@ Outcome found(date::year_month_day first, date::year_month_day last, bool exact_
 }
 
 std::string month_name(int month) {
-  return std::string(kMonthNames.at(month - 1));
+  return std::string(base::month_name(static_cast<unsigned>(month)));
 }
 
 std::string format_day(date::year_month_day day) {

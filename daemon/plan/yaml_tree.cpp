@@ -1,5 +1,7 @@
 #include "plan/yaml_tree.h"
 
+#include "base/utf8.h"
+
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/exceptions.h>
 #include <yaml-cpp/mark.h>
@@ -288,36 +290,8 @@ Mark place_of(std::string_view text, std::size_t at) {
   line_start = line_start == std::string_view::npos ? 0 : line_start + 1;
   int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + line_start, '\n'));
   int column =
-      1 + static_cast<int>(std::count_if(text.begin() + line_start, text.begin() + at, [](char c) {
-        return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-      }));
+      1 + static_cast<int>(base::count_characters(text.substr(line_start, at - line_start)));
   return Mark{line, column};
-}
-
-// The length of the UTF-8 sequence at `at`, or 0 when the bytes there are not UTF-8 (overlong
-// forms, surrogates and values above U+10FFFF included).
-std::size_t utf8_length(std::string_view text, std::size_t at) {
-  auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
-  unsigned char first = byte(at);
-  std::size_t length = first < 0x80                     ? 1
-                       : first >= 0xC2 && first <= 0xDF ? 2
-                       : first >= 0xE0 && first <= 0xEF ? 3
-                       : first >= 0xF0 && first <= 0xF4 ? 4
-                                                        : 0;
-  if (length == 0 || at + length > text.size()) {
-    return 0;
-  }
-  for (std::size_t i = 1; i < length; ++i) {
-    if ((byte(at + i) & 0xC0) != 0x80) {
-      return 0;
-    }
-  }
-  unsigned char second = length > 1 ? byte(at + 1) : 0;
-  if ((first == 0xE0 && second < 0xA0) || (first == 0xED && second > 0x9F) ||
-      (first == 0xF0 && second < 0x90) || (first == 0xF4 && second > 0x8F)) {
-    return 0;
-  }
-  return length;
 }
 
 // What in `text` is not YAML text, before it reaches the parser: bytes that are not UTF-8, a NUL
@@ -341,7 +315,7 @@ std::optional<Refused> check_text(std::string_view text) {
                      "a carriage return without a line feed (old Mac line endings); save the "
                      "file with Unix (LF) or Windows (CRLF) line endings"};
     }
-    std::size_t length = utf8_length(text, at);
+    std::size_t length = base::decode_utf8(text, at).length;
     if (length == 0) {
       char code[8];
       std::snprintf(code, sizeof code, "0x%02X",
