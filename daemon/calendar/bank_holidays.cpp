@@ -3,6 +3,8 @@
 // bank-holidays.json.
 #include "calendar/bank_holidays.h"
 
+#include "base/utf8.h"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -157,11 +159,7 @@ std::string shown(const nlohmann::json& value) {
   std::string text = value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   if (text.size() > kMaxShown) {
     // Cut on a character boundary, never inside a UTF-8 sequence.
-    std::size_t cut = kMaxShown;
-    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0U) == 0x80U) {
-      --cut;
-    }
-    text.resize(cut);
+    text.resize(base::character_boundary_before(text, kMaxShown));
     text += "...";
   }
   return text;
@@ -184,12 +182,7 @@ std::string describe_parse_error(std::string_view text, const nlohmann::json::pa
       1 + static_cast<std::size_t>(std::count(before.begin(), before.end(), '\n'));
   const std::string_view line_before =
       last_newline == std::string_view::npos ? before : before.substr(last_newline + 1);
-  const auto is_continuation_byte = [](char c) {
-    return (static_cast<unsigned char>(c) & 0xC0U) == 0x80U;
-  };
-  const std::size_t column =
-      1 + static_cast<std::size_t>(std::count_if(line_before.begin(), line_before.end(),
-                                                 [&](char c) { return !is_continuation_byte(c); }));
+  const std::size_t column = 1 + base::count_characters(line_before);
 
   // Keep nlohmann's reason, without its "[json.exception...] parse error at ...: " prefix.
   std::string reason = e.what();
@@ -358,30 +351,26 @@ std::optional<std::string> BankHolidays::title(date::local_days day) const {
   return found->second;
 }
 
-std::optional<BankHolidays> BankHolidays::from_gov_uk_json(std::string_view json_text,
-                                                           std::string_view division,
-                                                           std::string& error) {
+base::Result<BankHolidays> BankHolidays::from_gov_uk_json(std::string_view json_text,
+                                                          std::string_view division) {
   if (std::find(kGovUkDivisions.begin(), kGovUkDivisions.end(), division) ==
       kGovUkDivisions.end()) {
-    error = "unknown division " + in_quotes(division) +
-            "; expected \"england-and-wales\", \"scotland\" or \"northern-ireland\"";
-    return std::nullopt;
+    return base::Error{"unknown division " + in_quotes(division) +
+                       "; expected \"england-and-wales\", \"scotland\" or \"northern-ireland\""};
   }
 
   nlohmann::json document;
   try {
     document = nlohmann::json::parse(json_text);
   } catch (const nlohmann::json::parse_error& e) {
-    error = describe_parse_error(json_text, e);
-    return std::nullopt;
+    return base::Error{describe_parse_error(json_text, e)};
   }
 
   if (!document.is_object()) {
-    error =
+    return base::Error{
         "expected an object keyed by division (\"england-and-wales\", \"scotland\", "
         "\"northern-ireland\"), " +
-        got(document);
-    return std::nullopt;
+        got(document)};
   }
   const auto node = document.find(std::string(division));
   if (node == document.end()) {
@@ -390,21 +379,20 @@ std::optional<BankHolidays> BankHolidays::from_gov_uk_json(std::string_view json
       present += present.empty() ? "" : ", ";
       present += in_quotes(key);
     }
-    error = "no " + in_quotes(division) + " division in the file (it has " +
-            (present.empty() ? std::string("none") : present) + ")";
-    return std::nullopt;
+    return base::Error{"no " + in_quotes(division) + " division in the file (it has " +
+                       (present.empty() ? std::string("none") : present) + ")"};
   }
 
   BankHolidays holidays;
   std::vector<std::string> problems;
   read_division(*node, division, holidays, problems);
   if (!problems.empty()) {
-    error.clear();
+    std::string error;
     for (const std::string& problem : problems) {
       error += error.empty() ? "" : "\n";
       error += problem;
     }
-    return std::nullopt;
+    return base::Error{error};
   }
   return holidays;
 }

@@ -3,6 +3,8 @@
 // `bank-holidays.json` file.
 #pragma once
 
+#include "base/result.h"
+
 #include <date/date.h>
 
 #include <map>
@@ -28,13 +30,12 @@ class BankHolidays {
   static BankHolidays england_and_wales();
 
   // A gov.uk bank-holidays.json file; `division` is "england-and-wales", "scotland" or
-  // "northern-ireland". On failure returns nullopt and sets `error`: one problem per line, each
+  // "northern-ireland". On failure the error has one problem per line, each
   // naming the key path (`scotland.events[3].date: expected YYYY-MM-DD, got "2020-13-01"`) or,
   // for malformed JSON, the line and column (`invalid JSON at line 3, column 7: ...`). The file
   // name is left to the caller.
-  static std::optional<BankHolidays> from_gov_uk_json(std::string_view json_text,
-                                                      std::string_view division,
-                                                      std::string& error);
+  static base::Result<BankHolidays> from_gov_uk_json(std::string_view json_text,
+                                                     std::string_view division);
 
   bool contains(date::local_days day) const { return days_.count(day) != 0; }
   // The holiday's title ("Good Friday"), if `day` is one.

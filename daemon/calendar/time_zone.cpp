@@ -6,23 +6,28 @@
 
 namespace plan_reminder::calendar {
 
-bool TimeZone::lookup(std::string_view name, TimeZone& out, std::string& error) {
+base::Result<TimeZone> TimeZone::lookup(std::string_view name) {
   // Load the database on its own first, so that a missing tzdata package is not reported as a
   // misspelt zone name.
   try {
     date::get_tzdb();
   } catch (const std::exception& e) {
-    error = std::string("cannot read the time zone database: ") + e.what();
-    return false;
+    return base::Error{std::string("cannot read the time zone database: ") + e.what()};
   }
   try {
-    out = TimeZone(date::locate_zone(name));
+    return TimeZone(date::locate_zone(name));
   } catch (const std::exception&) {
-    error = "unknown time zone \"" + std::string(name) +
-            "\" (expected an IANA name such as \"Europe/London\")";
-    return false;
+    return base::Error{"unknown time zone \"" + std::string(name) +
+                       "\" (expected an IANA name such as \"Europe/London\")"};
   }
-  return true;
+}
+
+TimeZone TimeZone::named(std::string_view name) {
+  base::Result<TimeZone> zone = lookup(name);
+  if (!zone) {
+    throw std::invalid_argument(zone.error().message);
+  }
+  return *zone;
 }
 
 TimeZone TimeZone::london() {

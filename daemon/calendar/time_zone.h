@@ -2,6 +2,8 @@
 // between local wall-clock times and instants.
 #pragma once
 
+#include "base/result.h"
+
 #include <date/date.h>
 #include <date/tz.h>
 
@@ -19,9 +21,12 @@ class TimeZone {
   // std::logic_error, as using one is a programming error.
   TimeZone() = default;
 
-  // Throws nothing: on an unknown name (or an unreadable time zone database) returns false,
-  // leaves `out` alone and sets `error`, e.g. `unknown time zone "Europe/Londn"`.
-  static bool lookup(std::string_view name, TimeZone& out, std::string& error);
+  // The zone of an IANA name, or an error such as `unknown time zone "Europe/Londn"` (or that the
+  // time zone database cannot be read). Throws nothing.
+  static base::Result<TimeZone> lookup(std::string_view name);
+  // The zone of a name that was checked when the config was loaded: an unknown one is a broken
+  // invariant and throws std::invalid_argument with lookup()'s message, never a fallback zone.
+  static TimeZone named(std::string_view name);
   // Europe/London. Throws std::runtime_error if the system's time zone database lacks it.
   static TimeZone london();
 

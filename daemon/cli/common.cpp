@@ -143,9 +143,8 @@ std::optional<service::Deployment> load_or_report(const std::string& config_file
 }
 
 date::year_month_day today_in(const std::string& time_zone) {
-  calendar::TimeZone zone = calendar::TimeZone::london();
-  std::string error;
-  calendar::TimeZone::lookup(time_zone, zone, error);
+  // The zone was checked at load: an unknown one throws rather than becoming London.
+  const calendar::TimeZone zone = calendar::TimeZone::named(time_zone);
   auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
   return date::year_month_day{zone.day_of(now)};
 }

@@ -49,7 +49,8 @@ std::optional<date::sys_seconds> parse_moment(std::string_view text, const polic
 std::optional<service::Deployment> load_or_report(const std::string& config_file,
                                                   std::string_view command, int& code);
 
-// Today in the given IANA time zone, from the system clock: the shell's one reading of it.
+// Today in the given IANA time zone, from the system clock: the shell's one reading of it. The
+// zone was checked at load; an unknown one throws std::invalid_argument, never London.
 date::year_month_day today_in(const std::string& time_zone);
 
 }  // namespace plan_reminder::cli

@@ -300,12 +300,10 @@ std::optional<Config> parse_config(std::string_view text, const std::string& fil
 
   if (Entry zone = top.get("timezone")) {
     if (auto name = read_text(context, zone, Lines::one)) {
-      calendar::TimeZone found;
-      std::string error;
-      if (calendar::TimeZone::lookup(*name, found, error)) {
+      if (base::Result<calendar::TimeZone> found = calendar::TimeZone::lookup(*name)) {
         config.timezone = *name;
       } else {
-        context.error(zone.mark(), zone.path, error);
+        context.error(zone.mark(), zone.path, found.error().message);
       }
     }
   }
@@ -351,20 +349,19 @@ std::optional<Config> parse_config(std::string_view text, const std::string& fil
     if (auto source = read_text(context, holidays, Lines::one)) {
       if (*source != "england-and-wales") {
         std::string path = resolve_path(file, *source);
-        std::string json;
         std::string error;
-        std::optional<calendar::BankHolidays> loaded;
-        if (!read_file(path, json, error)) {
-          error = "cannot read the holiday file " + path + ": " + error;
-        } else if (!(loaded = calendar::BankHolidays::from_gov_uk_json(json, "england-and-wales",
-                                                                       error))) {
+        if (base::Result<std::string> json = read_file(path); !json) {
+          error = "cannot read the holiday file " + path + ": " + json.error().message;
+        } else if (auto loaded =
+                       calendar::BankHolidays::from_gov_uk_json(*json, "england-and-wales");
+                   !loaded) {
           error = "the holiday file " + path +
-                  " is not in the gov.uk bank-holidays.json format: " + error;
-        }
-        if (loaded) {
+                  " is not in the gov.uk bank-holidays.json format: " + loaded.error().message;
+        } else {
           config.holidays = std::move(*loaded);
           config.holidays_source = path;
-        } else {
+        }
+        if (!error.empty()) {
           context.error(holidays.mark(), holidays.path,
                         error + " (expected 'england-and-wales' or the path of such a file)");
         }
@@ -385,14 +382,13 @@ std::optional<Config> parse_config(std::string_view text, const std::string& fil
 }
 
 std::optional<Config> load_config(const std::string& file, Diagnostics& out) {
-  std::string text;
-  std::string error;
-  if (!read_file(file, text, error)) {
-    out.add(
-        Diagnostic{file, 0, 0, "", "cannot read the configuration: " + error, FileKind::config});
+  base::Result<std::string> text = read_file(file);
+  if (!text) {
+    out.add(Diagnostic{file, 0, 0, "", "cannot read the configuration: " + text.error().message,
+                       FileKind::config});
     return std::nullopt;
   }
-  return parse_config(text, file, out);
+  return parse_config(*text, file, out);
 }
 
 }  // namespace plan_reminder::plan

@@ -144,14 +144,13 @@ std::optional<Directory> parse_directory(std::string_view text, const std::strin
 }
 
 std::optional<Directory> load_directory(const std::string& file, Diagnostics& out) {
-  std::string text;
-  std::string error;
-  if (!read_file(file, text, error)) {
-    out.add(Diagnostic{file, 0, 0, "", "cannot read the agency directory: " + error,
+  base::Result<std::string> text = read_file(file);
+  if (!text) {
+    out.add(Diagnostic{file, 0, 0, "", "cannot read the agency directory: " + text.error().message,
                        FileKind::directory});
     return std::nullopt;
   }
-  return parse_directory(text, file, out);
+  return parse_directory(*text, file, out);
 }
 
 }  // namespace plan_reminder::plan

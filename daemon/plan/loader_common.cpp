@@ -13,44 +13,36 @@
 
 namespace plan_reminder::plan {
 
-bool read_file(const std::string& path, std::string& text, std::string& error,
-               std::size_t max_bytes) {
-  text.clear();
+base::Result<std::string> read_file(const std::string& path, std::size_t max_bytes) {
   // O_NONBLOCK: opening a FIFO must not wait for a writer; fstat() then refuses it.
   int descriptor = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
   if (descriptor < 0) {
-    error = std::strerror(errno);
-    return false;
+    return base::Error{std::strerror(errno)};
   }
   std::unique_ptr<int, void (*)(int*)> owner(&descriptor, [](int* fd) { ::close(*fd); });
   struct stat status {};
   if (::fstat(descriptor, &status) != 0) {
-    error = std::strerror(errno);
-    return false;
+    return base::Error{std::strerror(errno)};
   }
   if (S_ISDIR(status.st_mode)) {
-    error = "it is a folder, not a file";
-    return false;
+    return base::Error{"it is a folder, not a file"};
   }
   if (!S_ISREG(status.st_mode)) {
-    error = std::string("it is not a regular file (") +
-            (S_ISFIFO(status.st_mode)   ? "a FIFO"
-             : S_ISSOCK(status.st_mode) ? "a socket"
-                                        : "a device") +
-            ")";
-    return false;
+    return base::Error{std::string("it is not a regular file (") +
+                       (S_ISFIFO(status.st_mode)   ? "a FIFO"
+                        : S_ISSOCK(status.st_mode) ? "a socket"
+                                                   : "a device") +
+                       ")"};
   }
-  auto too_large = [&error, max_bytes] {
-    error = max_bytes >= 1024 * 1024
-                ? "it is larger than " + std::to_string(max_bytes / (1024 * 1024)) +
-                      " MiB, too large for a plan, directory or configuration file"
-                : "it is larger than " + std::to_string(max_bytes / 1024) +
-                      " KiB, too large for such a file";
-  };
+  const base::Error too_large{
+      max_bytes >= 1024 * 1024 ? "it is larger than " + std::to_string(max_bytes / (1024 * 1024)) +
+                                     " MiB, too large for a plan, directory or configuration file"
+                               : "it is larger than " + std::to_string(max_bytes / 1024) +
+                                     " KiB, too large for such a file"};
   if (status.st_size > static_cast<off_t>(max_bytes)) {
-    too_large();
-    return false;
+    return too_large;
   }
+  std::string text;
   text.reserve(static_cast<std::size_t>(status.st_size));
   char buffer[65536];
   for (;;) {
@@ -59,21 +51,29 @@ bool read_file(const std::string& path, std::string& text, std::string& error,
       continue;
     }
     if (count < 0) {
-      error = std::strerror(errno);
-      text.clear();
-      return false;
+      return base::Error{std::strerror(errno)};
     }
     if (count == 0) {
-      return true;
+      return text;
     }
     // The file may grow while it is read.
     if (text.size() + static_cast<std::size_t>(count) > max_bytes) {
-      too_large();
-      text.clear();
-      return false;
+      return too_large;
     }
     text.append(buffer, static_cast<std::size_t>(count));
   }
+}
+
+bool read_file(const std::string& path, std::string& text, std::string& error,
+               std::size_t max_bytes) {
+  base::Result<std::string> read = read_file(path, max_bytes);
+  if (!read) {
+    text.clear();
+    error = read.error().message;
+    return false;
+  }
+  text = std::move(*read);
+  return true;
 }
 
 std::optional<yaml::Node> parse_document(FileContext& context, std::string_view text) {

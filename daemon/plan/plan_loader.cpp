@@ -28,12 +28,12 @@ std::optional<Target> read_target_entry(FileContext& context, const Entry& entry
   if (!wording) {
     return std::nullopt;
   }
-  TargetReading reading = read_target(*wording, quarters);
-  if (!reading.meaning) {
-    context.error(entry.mark(), entry.path, reading.error);
+  base::Result<TargetMeaning> meaning = read_target(*wording, quarters);
+  if (!meaning) {
+    context.error(entry.mark(), entry.path, meaning.error().message);
     return std::nullopt;
   }
-  return Target{*wording, *reading.meaning};
+  return Target{*wording, *meaning};
 }
 
 std::vector<AgencyRef> read_agency_refs(FileContext& context, const Entry& entry,

@@ -816,7 +816,7 @@ const std::string& accepted_forms_sentence() {
   return sentence;
 }
 
-TargetReading target_error(std::string_view wording, std::string_view reason) {
+base::Error target_error(std::string_view wording, std::string_view reason) {
   std::string message = "unrecognised target date " + quote_value(wording, '"') + ": ";
   if (!reason.empty()) {
     message += reason;
@@ -824,7 +824,7 @@ TargetReading target_error(std::string_view wording, std::string_view reason) {
   }
   message += "expected ";
   message += accepted_forms_sentence();
-  return {std::nullopt, std::move(message)};
+  return base::Error{std::move(message)};
 }
 
 // The whitespace-separated chunk of `wording` around byte `at`, to point at a stray character.
@@ -868,7 +868,7 @@ std::string_view accepted_target_forms() {
   return kAcceptedForms;
 }
 
-TargetReading read_target(std::string_view wording, QuarterStyle quarters) {
+base::Result<TargetMeaning> read_target(std::string_view wording, QuarterStyle quarters) {
   const std::vector<Token> tokens = tokenize(wording);
   if (const Token* foreign = first_foreign(tokens)) {
     return target_error(wording, foreign_reason(wording, *foreign));
@@ -877,11 +877,11 @@ TargetReading read_target(std::string_view wording, QuarterStyle quarters) {
   if (s.empty() || spells(s, {"tbc"}) || spells(s, {"tba"}) || spells(s, {"tbd"}) ||
       spells(s, {"to", "be", "confirmed"}) || spells(s, {"to", "be", "agreed"}) ||
       spells(s, {"to", "be", "decided"}) || spells(s, {"to", "be", "determined"})) {
-    return {Undated{}, {}};
+    return TargetMeaning{Undated{}};
   }
   if (spells(s, {"ongoing"}) || spells(s, {"on", "-", "going"}) || spells(s, {"on", "going"}) ||
       spells(s, {"n", "/", "a"}) || spells(s, {"not", "applicable"})) {
-    return {Ongoing{}, {}};
+    return TargetMeaning{Ongoing{}};
   }
   if (spells(s, {"na"})) {
     return target_error(wording,
@@ -936,7 +936,7 @@ TargetReading read_target(std::string_view wording, QuarterStyle quarters) {
       if (!plausible_offset(*offset)) {
         return target_error(wording, kLongestOffset);
       }
-      return {*offset, {}};
+      return TargetMeaning{*offset};
     }
     return target_error(wording, kOffsetForms);
   }
@@ -946,9 +946,10 @@ TargetReading read_target(std::string_view wording, QuarterStyle quarters) {
     return target_error(wording, outcome.reason);
   }
   if (before) {
-    return {date::year_month_day{date::sys_days{outcome.period->first} - date::days{1}}, {}};
+    return TargetMeaning{
+        date::year_month_day{date::sys_days{outcome.period->first} - date::days{1}}};
   }
-  return {outcome.period->last, {}};
+  return TargetMeaning{outcome.period->last};
 }
 
 date::year_month_day apply_offset(date::year_month_day published, const PublicationOffset& offset) {

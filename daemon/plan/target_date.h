@@ -3,6 +3,8 @@
 // the due date it stands for: the last day on which the milestone is still on time.
 #pragma once
 
+#include "base/result.h"
+
 #include <date/date.h>
 
 #include <optional>
@@ -36,14 +38,8 @@ struct Ongoing {
 // What a wording means before the review's publication date is applied.
 using TargetMeaning = std::variant<date::year_month_day, PublicationOffset, Undated, Ongoing>;
 
-// The outcome of reading one wording: a meaning, or an error that quotes the wording and lists
-// the accepted forms.
-struct TargetReading {
-  std::optional<TargetMeaning> meaning;
-  std::string error;
-};
-
-TargetReading read_target(std::string_view wording, QuarterStyle quarters);
+// What one wording means, or an error that quotes the wording and lists the accepted forms.
+base::Result<TargetMeaning> read_target(std::string_view wording, QuarterStyle quarters);
 
 // The due date of a relative target: published + offset. Month and year arithmetic clamps to
 // the end of the month (31 January + 1 month = 29 February in a leap year).

@@ -436,10 +436,9 @@ std::string notice_key(const plan::Plan& plan, const plan::Action& action,
 }
 
 Clock clock_for(const plan::Config& config) {
-  Clock clock{calendar::TimeZone::london(), calendar::BusinessCalendar(config.holidays)};
-  std::string error;
-  calendar::TimeZone::lookup(config.timezone, clock.zone, error);
-  return clock;
+  // The zone was checked at load: an unknown one throws rather than becoming London.
+  return Clock{calendar::TimeZone::named(config.timezone),
+               calendar::BusinessCalendar(config.holidays)};
 }
 
 PassPlan plan_pass(const PassInputs& inputs, Instant now) {

@@ -205,11 +205,16 @@ constexpr std::string_view kGovUkJson = R"({
   }
 })";
 
+// Why loading `json_text` failed, or "" when it loaded.
+std::string error_of(std::string_view json_text, std::string_view division) {
+  const auto holidays = BankHolidays::from_gov_uk_json(json_text, division);
+  return holidays ? std::string() : holidays.error().message;
+}
+
 // Tests that a gov.uk file loads the chosen division's days, one-off holidays included.
 TEST(GovUkJsonTest, LoadsEnglandAndWales) {
-  std::string error;
-  const auto holidays = BankHolidays::from_gov_uk_json(kGovUkJson, "england-and-wales", error);
-  ASSERT_TRUE(holidays) << error;
+  const auto holidays = BankHolidays::from_gov_uk_json(kGovUkJson, "england-and-wales");
+  ASSERT_TRUE(holidays) << holidays.error().message;
   EXPECT_EQ(holidays->days().size(), 4u);
   EXPECT_EQ(holidays->title(date::local_days{2031_y / 6 / 13}),
             "Bank holiday for the test of the reminder service");
@@ -219,9 +224,8 @@ TEST(GovUkJsonTest, LoadsEnglandAndWales) {
 
 // Tests that another division in the same file gives that division's days only.
 TEST(GovUkJsonTest, LoadsScotland) {
-  std::string error;
-  const auto holidays = BankHolidays::from_gov_uk_json(kGovUkJson, "scotland", error);
-  ASSERT_TRUE(holidays) << error;
+  const auto holidays = BankHolidays::from_gov_uk_json(kGovUkJson, "scotland");
+  ASSERT_TRUE(holidays) << holidays.error().message;
   EXPECT_EQ(holidays->days().size(), 3u);
   EXPECT_EQ(holidays->title(date::local_days{2031_y / 1 / 2}), "2nd January");
   EXPECT_EQ(holidays->title(date::local_days{2031_y / 12 / 1}), "St Andrew’s Day");
@@ -230,8 +234,7 @@ TEST(GovUkJsonTest, LoadsScotland) {
 
 // Tests that a division name gov.uk does not use is refused before the file is read.
 TEST(GovUkJsonTest, UnknownDivisionIsAnError) {
-  std::string error;
-  EXPECT_FALSE(BankHolidays::from_gov_uk_json(kGovUkJson, "wales", error));
+  std::string error = error_of(kGovUkJson, "wales");
   EXPECT_EQ(error,
             "unknown division \"wales\"; expected \"england-and-wales\", \"scotland\" or "
             "\"northern-ireland\"");
@@ -239,8 +242,7 @@ TEST(GovUkJsonTest, UnknownDivisionIsAnError) {
 
 // Tests that a real division missing from the file is named, with those the file does have.
 TEST(GovUkJsonTest, DivisionMissingFromTheFileIsAnError) {
-  std::string error;
-  EXPECT_FALSE(BankHolidays::from_gov_uk_json(kGovUkJson, "northern-ireland", error));
+  std::string error = error_of(kGovUkJson, "northern-ireland");
   EXPECT_EQ(error,
             "no \"northern-ireland\" division in the file (it has \"england-and-wales\", "
             "\"scotland\")");
@@ -255,7 +257,7 @@ TEST(GovUkJsonTest, MalformedJsonReportsLineAndColumn) {
       "    \"events\": [ {\"title\": \"Good Friday\" \"date\": \"2031-04-11\"} ]\n"
       "  }\n"
       "}\n";
-  EXPECT_FALSE(BankHolidays::from_gov_uk_json(text, "scotland", error));
+  error = error_of(text, "scotland");
   // The position is the last character of the offending token: the closing quote of "date".
   EXPECT_THAT(error, HasSubstr("invalid JSON at line 3, column 46: "));
   EXPECT_THAT(error, HasSubstr("syntax error while parsing object"));
@@ -264,23 +266,20 @@ TEST(GovUkJsonTest, MalformedJsonReportsLineAndColumn) {
 
 // Tests that the column counts characters, so that a curly apostrophe counts as one.
 TEST(GovUkJsonTest, ColumnCountsCharactersNotBytes) {
-  std::string error;
-  EXPECT_FALSE(BankHolidays::from_gov_uk_json(
+  std::string error = error_of(
       "{\"scotland\": {\"events\": [\n  {\"title\": \"St Andrew’s Day\", \"date\": 2031-12-01}]}}",
-      "scotland", error));
+      "scotland");
   // The date unquoted reads as 2031 then a stray -12 ending in the 46th character (48th byte).
   EXPECT_THAT(error, HasSubstr("invalid JSON at line 2, column 46: "));
 }
 
 // Tests that a file cut short reports where it ended, and that an empty file is an error.
 TEST(GovUkJsonTest, TruncatedOrEmptyJsonIsAnError) {
-  std::string error;
-  EXPECT_FALSE(
-      BankHolidays::from_gov_uk_json("{\"scotland\": {\n  \"events\": [", "scotland", error));
+  std::string error = error_of("{\"scotland\": {\n  \"events\": [", "scotland");
   EXPECT_THAT(error, HasSubstr("invalid JSON at line 2, column 14: "));
   EXPECT_THAT(error, HasSubstr("unexpected end of input"));
 
-  EXPECT_FALSE(BankHolidays::from_gov_uk_json("", "scotland", error));
+  error = error_of("", "scotland");
   EXPECT_THAT(error, HasSubstr("invalid JSON at line 1, column 1: "));
 }
 
@@ -292,7 +291,7 @@ TEST(GovUkJsonTest, BadDateNamesTheEvent) {
                {"title": "Good Friday", "date": "2020-04-10"},
                {"title": "Easter Monday", "date": "2020-04-13"},
                {"title": "Nonsense", "date": "2020-13-01"}]}})";
-  EXPECT_FALSE(BankHolidays::from_gov_uk_json(text, "england-and-wales", error));
+  error = error_of(text, "england-and-wales");
   EXPECT_EQ(error, "england-and-wales.events[3].date: expected YYYY-MM-DD, got \"2020-13-01\"");
 }
 
@@ -303,48 +302,40 @@ TEST(GovUkJsonTest, DatesMustBeRealDaysInIsoForm) {
     SCOPED_TRACE(bad);
     const std::string text = R"({"scotland": {"events": [{"title": "Good Friday", "date": ")" +
                              std::string(bad) + "\"}]}}";
-    std::string error;
-    EXPECT_FALSE(BankHolidays::from_gov_uk_json(text, "scotland", error));
+    std::string error = error_of(text, "scotland");
     EXPECT_EQ(error,
               "scotland.events[0].date: expected YYYY-MM-DD, got \"" + std::string(bad) + "\"");
   }
-  std::string error;
-  EXPECT_TRUE(BankHolidays::from_gov_uk_json(
-      R"({"scotland": {"events": [{"title": "Leap day", "date": "2024-02-29"}]}})", "scotland",
-      error))
-      << error;
+  EXPECT_EQ(error_of(R"({"scotland": {"events": [{"title": "Leap day", "date": "2024-02-29"}]}})",
+                     "scotland"),
+            "");
 }
 
 // Tests that a division without events, or with events that are not a list, is refused.
 TEST(GovUkJsonTest, MissingOrEmptyEventsIsAnError) {
-  std::string error;
-  EXPECT_FALSE(BankHolidays::from_gov_uk_json(R"({"scotland": {"division": "scotland"}})",
-                                              "scotland", error));
+  std::string error = error_of(R"({"scotland": {"division": "scotland"}})", "scotland");
   EXPECT_EQ(error, "scotland: missing key \"events\"");
 
-  EXPECT_FALSE(
-      BankHolidays::from_gov_uk_json(R"({"scotland": {"events": {}}})", "scotland", error));
+  error = error_of(R"({"scotland": {"events": {}}})", "scotland");
   EXPECT_EQ(error, "scotland.events: expected a list of events, got object {}");
 
-  EXPECT_FALSE(
-      BankHolidays::from_gov_uk_json(R"({"scotland": {"events": []}})", "scotland", error));
+  error = error_of(R"({"scotland": {"events": []}})", "scotland");
   EXPECT_EQ(error, "scotland.events: the list is empty; expected the division's bank holidays");
 }
 
 // Tests that the wrong shape at the top level or for a division is named.
 TEST(GovUkJsonTest, WrongShapesAreErrors) {
-  std::string error;
-  EXPECT_FALSE(BankHolidays::from_gov_uk_json("[1, 2]", "scotland", error));
+  std::string error = error_of("[1, 2]", "scotland");
   EXPECT_THAT(error, HasSubstr("expected an object keyed by division"));
   EXPECT_THAT(error, HasSubstr("got array [1,2]"));
 
-  EXPECT_FALSE(BankHolidays::from_gov_uk_json(R"({"scotland": "none"})", "scotland", error));
+  error = error_of(R"({"scotland": "none"})", "scotland");
   EXPECT_EQ(error,
             "scotland: expected an object with \"division\" and \"events\", got string \"none\"");
 
-  EXPECT_FALSE(BankHolidays::from_gov_uk_json(
+  error = error_of(
       R"({"scotland": {"division": "england-and-wales", "events": [{"title": "X", "date": "2031-01-01"}]}})",
-      "scotland", error));
+      "scotland");
   EXPECT_EQ(error, "scotland.division: expected \"scotland\", got string \"england-and-wales\"");
 }
 
@@ -358,7 +349,7 @@ TEST(GovUkJsonTest, EveryProblemIsReportedOnItsOwnLine) {
       {"title": "", "date": "2031-08-04", "bunting": "yes", "notes": null},
       "2031-12-25"
     ], "region": "north"}})";
-  EXPECT_FALSE(BankHolidays::from_gov_uk_json(text, "scotland", error));
+  error = error_of(text, "scotland");
   EXPECT_EQ(error,
             "scotland: unknown key \"region\"; expected \"division\" or \"events\"\n"
             "scotland.events[0]: unknown key \"colour\"; expected \"title\", \"date\", \"notes\" "
@@ -379,8 +370,7 @@ TEST(GovUkJsonTest, LongValuesAreShortenedOnACharacterBoundary) {
   const std::string letters(37, 'A');
   const std::string text =
       R"({"scotland": {"events": [{"title": "X", "date": ")" + letters + R"(’s Day"}]}})";
-  std::string error;
-  EXPECT_FALSE(BankHolidays::from_gov_uk_json(text, "scotland", error));
+  std::string error = error_of(text, "scotland");
   EXPECT_EQ(error, "scotland.events[0].date: expected YYYY-MM-DD, got \"" + letters + "...");
 }
 
@@ -390,7 +380,7 @@ TEST(GovUkJsonTest, DuplicateDayIsAnError) {
   const std::string_view text = R"({"scotland": {"events": [
       {"title": "Good Friday", "date": "2031-04-11"},
       {"title": "Also Good Friday", "date": "2031-04-11"}]}})";
-  EXPECT_FALSE(BankHolidays::from_gov_uk_json(text, "scotland", error));
+  error = error_of(text, "scotland");
   EXPECT_EQ(error, "scotland.events[1].date: 2031-04-11 is listed twice (also at events[0])");
 }
 

@@ -19,10 +19,9 @@ Instant utc(int year, unsigned month, unsigned day_of_month, std::chrono::second
 }
 
 TimeZone zone(std::string_view name) {
-  TimeZone out;
-  std::string error;
-  EXPECT_TRUE(TimeZone::lookup(name, out, error)) << error;
-  return out;
+  base::Result<TimeZone> found = TimeZone::lookup(name);
+  EXPECT_TRUE(found.ok()) << found.error().message;
+  return found.ok() ? *found : TimeZone();
 }
 
 // Tests that an IANA name is found and kept.
@@ -32,18 +31,32 @@ TEST(TimeZoneTest, LooksUpIanaNames) {
   EXPECT_EQ(TimeZone::london().name(), "Europe/London");
 }
 
-// Tests that a misspelt name is refused with a message quoting it, and the target left alone.
+// Tests that a misspelt name is refused with a message quoting it.
 TEST(TimeZoneTest, UnknownNameIsAnError) {
-  TimeZone out = TimeZone::london();
-  std::string error;
-  EXPECT_FALSE(TimeZone::lookup("Europe/Londn", out, error));
-  EXPECT_EQ(error,
+  base::Result<TimeZone> misspelt = TimeZone::lookup("Europe/Londn");
+  ASSERT_FALSE(misspelt.ok());
+  EXPECT_EQ(misspelt.error().message,
             "unknown time zone \"Europe/Londn\" (expected an IANA name such as "
             "\"Europe/London\")");
-  EXPECT_EQ(out.name(), "Europe/London");
 
-  EXPECT_FALSE(TimeZone::lookup("", out, error));
-  EXPECT_EQ(error, "unknown time zone \"\" (expected an IANA name such as \"Europe/London\")");
+  base::Result<TimeZone> empty = TimeZone::lookup("");
+  ASSERT_FALSE(empty.ok());
+  EXPECT_EQ(empty.error().message,
+            "unknown time zone \"\" (expected an IANA name such as \"Europe/London\")");
+}
+
+// Tests that a zone that should have been checked at load is never replaced by London: an
+// unknown name is an error with lookup()'s message.
+TEST(TimeZoneTest, NamedZoneNeverFallsBackToLondon) {
+  EXPECT_EQ(TimeZone::named("America/New_York").name(), "America/New_York");
+  try {
+    (void)TimeZone::named("Europe/Londn");
+    ADD_FAILURE() << "an unknown zone was accepted";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_STREQ(e.what(),
+                 "unknown time zone \"Europe/Londn\" (expected an IANA name such as "
+                 "\"Europe/London\")");
+  }
 }
 
 // Tests that 09:00 in London is 09:00 UTC in winter and 08:00 UTC in summer.

@@ -1033,11 +1033,10 @@ recommendations:
 // Tests that the example plan transcribed from the 'David' action plan loads without a problem,
 // with its six recommendations, 26 actions and 32 milestones.
 TEST(PlanLoaderAccepts, ExampleDavidPlanLoadsCleanly) {
-  std::string text;
-  std::string error;
-  ASSERT_TRUE(read_file(PR_SOURCE_DIR "/config/plans/david.yaml", text, error)) << error;
+  base::Result<std::string> text = read_file(PR_SOURCE_DIR "/config/plans/david.yaml");
+  ASSERT_TRUE(text) << text.error().message;
   Diagnostics out;
-  auto plan = parse_plan(text, "david.yaml", QuarterStyle::calendar, out);
+  auto plan = parse_plan(*text, "david.yaml", QuarterStyle::calendar, out);
   EXPECT_THAT(Strings(out), IsEmpty());
   ASSERT_TRUE(plan.has_value());
   EXPECT_EQ(plan->review.id, "dhr-david");

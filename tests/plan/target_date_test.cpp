@@ -21,14 +21,21 @@ struct Expected {
   date::year_month_day due;
 };
 
+using Reading = base::Result<TargetMeaning>;
+
+// The reading's error message, or "" when the wording was understood.
+std::string ErrorOf(const Reading& reading) {
+  return reading.ok() ? std::string() : reading.error().message;
+}
+
 void ExpectDue(const std::vector<Expected>& cases, QuarterStyle quarters = QuarterStyle::calendar) {
   for (const Expected& expected : cases) {
     SCOPED_TRACE(std::string("wording: \"") + std::string(expected.wording) + "\"");
-    const TargetReading reading = read_target(expected.wording, quarters);
-    EXPECT_EQ(reading.error, "");
-    ASSERT_TRUE(reading.meaning.has_value());
-    ASSERT_TRUE(std::holds_alternative<date::year_month_day>(*reading.meaning));
-    EXPECT_EQ(std::get<date::year_month_day>(*reading.meaning), expected.due);
+    const Reading reading = read_target(expected.wording, quarters);
+    EXPECT_EQ(ErrorOf(reading), "");
+    ASSERT_TRUE(reading.ok());
+    ASSERT_TRUE(std::holds_alternative<date::year_month_day>(*reading));
+    EXPECT_EQ(std::get<date::year_month_day>(*reading), expected.due);
   }
 }
 
@@ -36,14 +43,14 @@ void ExpectDue(const std::vector<Expected>& cases, QuarterStyle quarters = Quart
 void ExpectError(std::string_view wording, std::string_view reason = {},
                  QuarterStyle quarters = QuarterStyle::calendar) {
   SCOPED_TRACE(std::string("wording: \"") + std::string(wording) + "\"");
-  const TargetReading reading = read_target(wording, quarters);
-  EXPECT_FALSE(reading.meaning.has_value());
-  EXPECT_NE(reading.error.find("\"" + std::string(wording) + "\""), std::string::npos)
-      << reading.error;
-  EXPECT_NE(reading.error.find(reason), std::string::npos) << reading.error;
-  EXPECT_NE(reading.error.find("a day (31 March 2020, 31/03/2020, 2020-03-31)"), std::string::npos)
-      << reading.error;
-  EXPECT_NE(reading.error.find("TBC, or Ongoing"), std::string::npos) << reading.error;
+  const Reading reading = read_target(wording, quarters);
+  EXPECT_FALSE(reading.ok());
+  const std::string error = ErrorOf(reading);
+  EXPECT_NE(error.find("\"" + std::string(wording) + "\""), std::string::npos) << error;
+  EXPECT_NE(error.find(reason), std::string::npos) << error;
+  EXPECT_NE(error.find("a day (31 March 2020, 31/03/2020, 2020-03-31)"), std::string::npos)
+      << error;
+  EXPECT_NE(error.find("TBC, or Ongoing"), std::string::npos) << error;
 }
 
 PublicationOffset Offset(int count, PublicationOffset::Unit unit) {
@@ -52,25 +59,23 @@ PublicationOffset Offset(int count, PublicationOffset::Unit unit) {
 
 void ExpectOffset(std::string_view wording, PublicationOffset expected) {
   SCOPED_TRACE(std::string("wording: \"") + std::string(wording) + "\"");
-  const TargetReading reading = read_target(wording, QuarterStyle::calendar);
-  EXPECT_EQ(reading.error, "");
-  ASSERT_TRUE(reading.meaning.has_value());
-  ASSERT_TRUE(std::holds_alternative<PublicationOffset>(*reading.meaning));
-  const auto& offset = std::get<PublicationOffset>(*reading.meaning);
+  const Reading reading = read_target(wording, QuarterStyle::calendar);
+  EXPECT_EQ(ErrorOf(reading), "");
+  ASSERT_TRUE(reading.ok());
+  ASSERT_TRUE(std::holds_alternative<PublicationOffset>(*reading));
+  const auto& offset = std::get<PublicationOffset>(*reading);
   EXPECT_EQ(offset.count, expected.count);
   EXPECT_EQ(offset.unit, expected.unit);
 }
 
 bool IsUndated(std::string_view wording) {
-  const TargetReading reading = read_target(wording, QuarterStyle::calendar);
-  return reading.meaning && std::holds_alternative<Undated>(*reading.meaning) &&
-         reading.error.empty();
+  const Reading reading = read_target(wording, QuarterStyle::calendar);
+  return reading.ok() && std::holds_alternative<Undated>(*reading);
 }
 
 bool IsOngoing(std::string_view wording) {
-  const TargetReading reading = read_target(wording, QuarterStyle::calendar);
-  return reading.meaning && std::holds_alternative<Ongoing>(*reading.meaning) &&
-         reading.error.empty();
+  const Reading reading = read_target(wording, QuarterStyle::calendar);
+  return reading.ok() && std::holds_alternative<Ongoing>(*reading);
 }
 
 // Tests that every exact-day wording of the SPEC table is due on that day.
@@ -389,9 +394,8 @@ TEST(TargetDate, AmbiguousWordingsFromTheSpecAreErrors) {
 
 // Tests that the error for an unknown wording quotes it and lists exactly the accepted forms.
 TEST(TargetDate, ErrorQuotesTheWordingAndListsTheAcceptedForms) {
-  const TargetReading reading = read_target("Soon", QuarterStyle::calendar);
-  EXPECT_FALSE(reading.meaning.has_value());
-  EXPECT_EQ(reading.error,
+  const Reading reading = read_target("Soon", QuarterStyle::calendar);
+  EXPECT_EQ(ErrorOf(reading),
             "unrecognised target date \"Soon\": expected a day (31 March 2020, 31/03/2020, "
             "2020-03-31), a month (March 2020, Sept 2019, 2020-03), a year (2021), a quarter "
             "(Q3 2021, Q3 2021/22), a financial year (2021/22), a period after publication "
@@ -407,10 +411,9 @@ TEST(TargetDate, AcceptedFormsAreOnePerLine) {
 
 // Tests that a wording with a reason keeps the wording exactly as written, spaces included.
 TEST(TargetDate, ErrorQuotesTheWordingExactlyAsWritten) {
-  const TargetReading reading = read_target("  end q3 ", QuarterStyle::calendar);
-  EXPECT_EQ(
-      reading.error.rfind("unrecognised target date \"  end q3 \": a quarter needs a year", 0), 0u)
-      << reading.error;
+  const std::string error = ErrorOf(read_target("  end q3 ", QuarterStyle::calendar));
+  EXPECT_EQ(error.rfind("unrecognised target date \"  end q3 \": a quarter needs a year", 0), 0u)
+      << error;
 }
 
 // Tests that impossible days and months are errors naming what is wrong.
