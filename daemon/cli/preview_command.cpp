@@ -130,9 +130,9 @@ Command add_preview_command(CLI::App& app) {
     // What has been sent already counts, so the preview continues from the real state.
     std::unordered_set<std::string> handled;
     std::optional<date::sys_seconds> last_pass;
-    if (std::filesystem::exists(snapshot.config.state)) {
-      auto store = store::StateStore::open(snapshot.config.state);
-      handled = store->handled_keys();
+    // A state not made yet means nothing was sent: the preview creates none.
+    if (auto store = store::StateStore::open_existing(snapshot.config.state)) {
+      handled = (*store)->handled_keys();
     }
     std::size_t count = 0;
     bool written = true;

@@ -91,10 +91,9 @@ int run_once(const RunArguments& args, const service::Deployment& deployment) {
   try {
     // One pass at a time on one state (a timer's pass and the service's, or one by hand):
     // two would both send what neither has yet marked sent.
-    std::string busy;
-    auto lock = store::PassLock::acquire(deployment.snapshot->config.state, lock_wait, busy);
+    auto lock = service.store->lock_passes(lock_wait);
     if (!lock) {
-      spdlog::error("{}; nothing done, try again once it has finished", busy);
+      spdlog::error("{}; nothing done, try again once it has finished", lock.error().message);
       return temp_fail;
     }
     service::PassRunner runner(*deployment.snapshot, *deployment.templates, *service.store,

@@ -124,10 +124,9 @@ void Daemon::start_pass() {
     PassReport report;
     try {
       // One pass at a time on one state: a `run --once` (a timer, or by hand) may be running.
-      std::string busy;
-      auto lock = store::PassLock::acquire(deployment.snapshot->config.state, lock_wait, busy);
+      auto lock = store_->lock_passes(lock_wait);
       if (!lock) {
-        report.warnings.push_back(busy + "; this pass waits a minute");
+        report.warnings.push_back(lock.error().message + "; this pass waits a minute");
         report.next_retry = now + std::chrono::minutes(1);
       } else {
         PassRunner runner(*deployment.snapshot, *deployment.templates, *store_, *transport_);
@@ -159,7 +158,7 @@ void Daemon::pass_finished(PassReport report, date::sys_seconds now) {
   // The pass (and a reload before it) freed what it built: the agenda, the emails, the parsed
   // files. Hand those pages back to the system, from every malloc arena (the worker thread has
   // its own), rather than keep them resident until the next pass; so too the database's cache.
-  store_->release_memory();
+  store_->idle();
   ::malloc_trim(0);
   if (stop_requested_) {
     return;

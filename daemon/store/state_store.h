@@ -1,8 +1,11 @@
-// The state database (SQLite, WAL): the notification log and the outbox. Never the source of
-// truth for plans. Every write is one transaction; a message is stored before its first
-// delivery attempt, so a crash loses nothing and repeats at most the message in flight, with
-// the same Message-ID. Only store/ knows SQLite.
+// The state store's interface: the notification log and the outbox. Never the source of truth
+// for plans. Every write is one transaction; a message is stored before its first delivery
+// attempt, so a crash loses nothing and repeats at most the message in flight, with the same
+// Message-ID. Nothing here names a storage engine: SQLite today (store/sqlite/), PostgreSQL
+// later, behind the same calls.
 #pragma once
+
+#include "base/result.h"
 
 #include <date/date.h>
 
@@ -49,15 +52,30 @@ struct OutboxMessage {
   std::string last_error;
 };
 
+// Held while one process passes and delivers on a state: two passes at once would both send
+// what neither has yet marked sent. Released when destroyed.
+class PassLock {
+ public:
+  virtual ~PassLock() = default;
+};
+
 class StateStore {
  public:
-  // Opens or creates the database (and its folder), in WAL mode, migrating the schema to the
-  // current version. A new database is made only where no file exists: an existing file is
-  // checked first (SQLite's quick_check) and an empty or damaged one is refused. Throws
-  // std::runtime_error with the path and the reason on failure; a write that fails because
-  // the disk is full or read-only says so.
-  static std::unique_ptr<StateStore> open(const std::string& path);
+  // Opens the state at `location` (the config's `state:`), creating it when there is none yet,
+  // and brings its schema up to date. An existing state is checked first and a damaged one is
+  // refused. Throws std::runtime_error naming the location and the reason on failure; a write
+  // that fails because the disk is full or read-only says so.
+  static std::unique_ptr<StateStore> open(const std::string& location);
+  // The same for a state that was made before; an error, and nothing created, when there is
+  // none yet (for the commands that only read it).
+  static base::Result<std::unique_ptr<StateStore>> open_existing(const std::string& location);
   virtual ~StateStore() = default;
+
+  // Only one process may pass and deliver at a time on one state. Takes the lock, trying again
+  // for up to `wait`; when another process still holds it, the error says which ("another
+  // plan-reminder (pid N) is running a pass on STATE"). Throws std::runtime_error when the lock
+  // cannot be taken at all.
+  virtual base::Result<std::unique_ptr<PassLock>> lock_passes(std::chrono::milliseconds wait) = 0;
 
   // Keys of every notice ever queued, sent, failed or dropped: the exactly-once guard.
   virtual std::unordered_set<std::string> handled_keys() = 0;
@@ -116,31 +134,13 @@ class StateStore {
   virtual std::optional<std::string> setting(const std::string& name) = 0;
   virtual void set_setting(const std::string& name, const std::string& value) = 0;
 
-  // Frees the connection's page cache (a daemon calls it before sleeping until the next pass);
-  // what is needed again is read back from the file.
-  virtual void release_memory() = 0;
+  // The daemon is going to sleep until its next pass: free caches; what is needed again is read
+  // back from the store.
+  virtual void idle() = 0;
 
   // When the latest digest scheduled before `before` was scheduled (that is, composed), if
   // any digest was sent or is still queued: the digest's audit trail starts there.
   virtual std::optional<Instant> previous_digest(Instant before) = 0;
-};
-
-// Only one process may pass and deliver at a time on one state: an exclusive flock on the
-// file STATE.lock, held for a pass, which also names the holder's pid.
-class PassLock {
- public:
-  // Takes the lock, trying again for up to `wait`. Returns null when another process still
-  // holds it; `busy` then says which ("another plan-reminder (pid N) is running a pass on
-  // STATE"). Throws std::runtime_error when the lock file cannot be opened.
-  static std::unique_ptr<PassLock> acquire(const std::string& state_path,
-                                           std::chrono::milliseconds wait, std::string& busy);
-  ~PassLock();
-  PassLock(const PassLock&) = delete;
-  PassLock& operator=(const PassLock&) = delete;
-
- private:
-  explicit PassLock(int descriptor) : descriptor_(descriptor) {}
-  int descriptor_;
 };
 
 }  // namespace plan_reminder::store

@@ -181,7 +181,11 @@ class BrokenStore final : public store::StateStore {
     check();
     inner_.set_setting(name, value);
   }
-  void release_memory() override { inner_.release_memory(); }
+  base::Result<std::unique_ptr<store::PassLock>> lock_passes(
+      std::chrono::milliseconds wait) override {
+    return inner_.lock_passes(wait);
+  }
+  void idle() override { inner_.idle(); }
   std::optional<Instant> previous_digest(Instant before) override {
     return inner_.previous_digest(before);
   }

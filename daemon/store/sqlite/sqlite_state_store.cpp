@@ -320,6 +320,66 @@ class StatementInUse {
   SQLite::Statement& statement_;
 };
 
+// One pass at a time on one state file: an exclusive flock on the file STATE.lock, held for a
+// pass, which also names the holder's pid. (A PostgreSQL store would take an advisory lock.)
+class FilePassLock final : public PassLock {
+ public:
+  static base::Result<std::unique_ptr<PassLock>> acquire(const std::string& state_path,
+                                                         std::chrono::milliseconds wait) {
+    const std::string path = state_path + ".lock";
+    const int descriptor = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640);
+    if (descriptor < 0) {
+      throw std::runtime_error("cannot open the lock file " + path + ": " + std::strerror(errno));
+    }
+    const auto deadline = std::chrono::steady_clock::now() + wait;
+    for (;;) {
+      if (::flock(descriptor, LOCK_EX | LOCK_NB) == 0) {
+        break;
+      }
+      if (errno != EWOULDBLOCK && errno != EINTR) {
+        const std::string reason = std::strerror(errno);
+        ::close(descriptor);
+        throw std::runtime_error("cannot lock " + path + ": " + reason);
+      }
+      if (std::chrono::steady_clock::now() >= deadline) {
+        const std::string pid = holder(descriptor);
+        ::close(descriptor);
+        return base::Error{"another plan-reminder" + (pid.empty() ? "" : " (pid " + pid + ")") +
+                           " is running a pass on " + state_path};
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    // Name the holder for whoever waits; a failure to write only loses that courtesy.
+    const std::string pid = std::to_string(::getpid()) + "\n";
+    if (::ftruncate(descriptor, 0) == 0) {
+      [[maybe_unused]] ssize_t written = ::pwrite(descriptor, pid.data(), pid.size(), 0);
+    }
+    return std::unique_ptr<PassLock>(new FilePassLock(descriptor));
+  }
+
+  ~FilePassLock() override {
+    ::close(descriptor_);  // releases the lock
+  }
+  FilePassLock(const FilePassLock&) = delete;
+  FilePassLock& operator=(const FilePassLock&) = delete;
+
+ private:
+  explicit FilePassLock(int descriptor) : descriptor_(descriptor) {}
+
+  // The pid the holder wrote into the lock file, or "".
+  static std::string holder(int descriptor) {
+    char text[32] = {};
+    const ssize_t count = ::pread(descriptor, text, sizeof text - 1, 0);
+    std::string pid = count > 0 ? std::string(text, static_cast<std::size_t>(count)) : "";
+    while (!pid.empty() && (pid.back() == '\n' || pid.back() == ' ')) {
+      pid.pop_back();
+    }
+    return pid;
+  }
+
+  int descriptor_;
+};
+
 class SqliteStateStore final : public StateStore {
  public:
   SqliteStateStore(std::string path, SQLite::Database db)
@@ -441,123 +501,53 @@ class SqliteStateStore final : public StateStore {
   }
 
   void mark_sent(std::int64_t id, Instant at) override {
-    guarded("marking message " + std::to_string(id) + " sent", [&] {
-      SQLite::Transaction transaction(db_, SQLite::TransactionBehavior::IMMEDIATE);
-      SQLite::Statement message(db_,
-                                "UPDATE messages SET state = 'sent', last_error = '', "
-                                "sending_since = NULL WHERE id = ?1 AND state = 'queued'");
-      update_queued_message(id, message);
-      SQLite::Statement notices(
-          db_,
-          "UPDATE notices SET state = 'sent', detail = '', recorded = ?2 "
-          "WHERE message_id = (SELECT message_id FROM messages WHERE id = ?1)");
-      notices.bind(1, id);
-      notices.bind(2, to_unix(at));
-      notices.exec();
-      transaction.commit();
-    });
+    settle("marking message " + std::to_string(id) + " sent", id,
+           {"state = 'sent', last_error = '', sending_since = NULL",
+            "state = 'sent', detail = '', recorded = :at", "", at});
   }
 
   void mark_retry(std::int64_t id, Instant next_attempt, const std::string& error) override {
-    guarded("scheduling a retry of message " + std::to_string(id), [&] {
-      SQLite::Transaction transaction(db_, SQLite::TransactionBehavior::IMMEDIATE);
-      SQLite::Statement message(db_,
-                                "UPDATE messages SET next_attempt = ?2, last_error = ?3, "
-                                "sending_since = NULL WHERE id = ?1 AND state = 'queued'");
-      message.bind(2, to_unix(next_attempt));
-      message.bind(3, error);
-      update_queued_message(id, message);
-      // The notices stay queued (their state did not change) but show why they are late.
-      SQLite::Statement notices(
-          db_,
-          "UPDATE notices SET detail = ?2 "
-          "WHERE message_id = (SELECT message_id FROM messages WHERE id = ?1)");
-      notices.bind(1, id);
-      notices.bind(2, error);
-      notices.exec();
-      transaction.commit();
-    });
+    // The notices stay queued (their state did not change) but show why they are late.
+    settle("scheduling a retry of message " + std::to_string(id), id,
+           {"next_attempt = :at, last_error = :detail, sending_since = NULL", "detail = :detail",
+            error, next_attempt});
   }
 
   void mark_failed(std::int64_t id, Instant at, const std::string& error) override {
-    guarded("marking message " + std::to_string(id) + " failed", [&] {
-      SQLite::Transaction transaction(db_, SQLite::TransactionBehavior::IMMEDIATE);
-      SQLite::Statement message(db_,
-                                "UPDATE messages SET state = 'failed', last_error = ?2, "
-                                "sending_since = NULL WHERE id = ?1 AND state = 'queued'");
-      message.bind(2, error);
-      update_queued_message(id, message);
-      SQLite::Statement notices(
-          db_,
-          "UPDATE notices SET state = 'failed', detail = ?2, recorded = ?3 "
-          "WHERE message_id = (SELECT message_id FROM messages WHERE id = ?1)");
-      notices.bind(1, id);
-      notices.bind(2, error);
-      notices.bind(3, to_unix(at));
-      notices.exec();
-      transaction.commit();
-    });
+    settle("marking message " + std::to_string(id) + " failed", id,
+           {"state = 'failed', last_error = :detail, sending_since = NULL",
+            "state = 'failed', detail = :detail, recorded = :at", error, at});
   }
 
   void begin_attempt(std::int64_t id, Instant at) override {
-    guarded("recording an attempt to send message " + std::to_string(id), [&] {
-      SQLite::Transaction transaction(db_, SQLite::TransactionBehavior::IMMEDIATE);
-      SQLite::Statement message(db_,
-                                "UPDATE messages SET attempts = attempts + 1, sending_since = ?2 "
-                                "WHERE id = ?1 AND state = 'queued'");
-      message.bind(2, to_unix(at));
-      update_queued_message(id, message);
-      transaction.commit();
-    });
+    settle("recording an attempt to send message " + std::to_string(id), id,
+           {"attempts = attempts + 1, sending_since = :at", "", "", at});
   }
 
   void mark_partly_sent(std::int64_t id, Instant at, const std::string& refused,
                         const std::vector<std::string>& failed_keys) override {
-    guarded("marking message " + std::to_string(id) + " sent", [&] {
-      SQLite::Transaction transaction(db_, SQLite::TransactionBehavior::IMMEDIATE);
-      SQLite::Statement message(db_,
-                                "UPDATE messages SET state = 'sent', last_error = ?2, "
-                                "sending_since = NULL WHERE id = ?1 AND state = 'queued'");
-      message.bind(2, refused);
-      update_queued_message(id, message);
-      SQLite::Statement notices(
-          db_,
-          "UPDATE notices SET state = 'sent', detail = ?2, recorded = ?3 "
-          "WHERE message_id = (SELECT message_id FROM messages WHERE id = ?1)");
-      notices.bind(1, id);
-      notices.bind(2, refused);
-      notices.bind(3, to_unix(at));
-      notices.exec();
-      SQLite::Statement failed(db_, "UPDATE notices SET state = 'failed' WHERE key = ?1");
-      for (const auto& key : failed_keys) {
-        failed.bind(1, key);
-        failed.exec();
-        failed.reset();
-      }
-      transaction.commit();
-    });
+    settle("marking message " + std::to_string(id) + " sent", id,
+           {"state = 'sent', last_error = :detail, sending_since = NULL",
+            "state = 'sent', detail = :detail, recorded = :at", refused, at},
+           [&] {
+             SQLite::Statement failed(db_, "UPDATE notices SET state = 'failed' WHERE key = ?1");
+             for (const auto& key : failed_keys) {
+               failed.bind(1, key);
+               failed.exec();
+               failed.reset();
+             }
+           });
   }
 
   void drop_message(std::int64_t id, Instant at, const std::string& detail) override {
-    guarded("dropping message " + std::to_string(id), [&] {
-      SQLite::Transaction transaction(db_, SQLite::TransactionBehavior::IMMEDIATE);
-      SQLite::Statement message(db_,
-                                "UPDATE messages SET sending_since = NULL "
-                                "WHERE id = ?1 AND state = 'queued'");
-      update_queued_message(id, message);
-      SQLite::Statement notices(
-          db_,
-          "UPDATE notices SET state = 'dropped', detail = ?2, recorded = ?3, message_id = NULL "
-          "WHERE message_id = (SELECT message_id FROM messages WHERE id = ?1)");
-      notices.bind(1, id);
-      notices.bind(2, detail);
-      notices.bind(3, to_unix(at));
-      notices.exec();
-      SQLite::Statement remove(db_, "DELETE FROM messages WHERE id = ?1");
-      remove.bind(1, id);
-      remove.exec();
-      transaction.commit();
-    });
+    settle("dropping message " + std::to_string(id), id,
+           {"sending_since = NULL",
+            "state = 'dropped', detail = :detail, recorded = :at, message_id = NULL", detail, at},
+           [&] {
+             SQLite::Statement remove(db_, "DELETE FROM messages WHERE id = ?1");
+             remove.bind(1, id);
+             remove.exec();
+           });
   }
 
   std::vector<NoticeRecord> notices_of_message(const std::string& message_id) override {
@@ -659,7 +649,12 @@ class SqliteStateStore final : public StateStore {
     });
   }
 
-  void release_memory() override {
+  base::Result<std::unique_ptr<PassLock>> lock_passes(std::chrono::milliseconds wait) override {
+    return FilePassLock::acquire(path_, wait);
+  }
+
+  // Frees the connection's page cache; what is needed again is read back from the file.
+  void idle() override {
     const std::lock_guard lock(mutex_);
     ::sqlite3_db_release_memory(db_.getHandle());
   }
@@ -694,10 +689,53 @@ class SqliteStateStore final : public StateStore {
     }
   }
 
-  // Runs `update` (with ?1 = id, other parameters bound) on a queued message. A message that is
-  // missing or already settled means the caller's bookkeeping is wrong: say so, change nothing.
+  // What one step of a delivery does to a queued message and to the notices it carries: the SET
+  // clauses of each (notices_set empty: the notices stay as they are), in which :detail and :at
+  // stand for `detail` and `at`.
+  struct Change {
+    std::string_view message_set;
+    std::string_view notices_set;
+    std::string_view detail;
+    Instant at;
+  };
+
+  // Changes a queued message and its notices in one transaction, `then` running last inside it.
+  // A message that is missing or already settled means the caller's bookkeeping is wrong: say
+  // so, change nothing.
+  template <typename Then = void (*)()>
+  void settle(
+      const std::string& what, std::int64_t id, const Change& change, Then then = [] {}) {
+    guarded(what, [&] {
+      SQLite::Transaction transaction(db_, SQLite::TransactionBehavior::IMMEDIATE);
+      SQLite::Statement message(db_, "UPDATE messages SET " + std::string(change.message_set) +
+                                         " WHERE id = :id AND state = 'queued'");
+      bind_change(message, id, change);
+      update_queued_message(id, message);
+      if (!change.notices_set.empty()) {
+        SQLite::Statement notices(
+            db_, "UPDATE notices SET " + std::string(change.notices_set) +
+                     " WHERE message_id = (SELECT message_id FROM messages WHERE id = :id)");
+        bind_change(notices, id, change);
+        notices.exec();
+      }
+      then();
+      transaction.commit();
+    });
+  }
+
+  // Binds the parameters of a Change that `statement` uses.
+  static void bind_change(SQLite::Statement& statement, std::int64_t id, const Change& change) {
+    statement.bind(":id", id);
+    if (statement.getIndex(":detail") != 0) {
+      statement.bind(":detail", std::string(change.detail));
+    }
+    if (statement.getIndex(":at") != 0) {
+      statement.bind(":at", to_unix(change.at));
+    }
+  }
+
+  // Runs `update` (its parameters bound) on a queued message, which must be there.
   void update_queued_message(std::int64_t id, SQLite::Statement& update) {
-    update.bind(1, id);
     if (update.exec() == 0) {
       SQLite::Statement select(db_, "SELECT state FROM messages WHERE id = ?1");
       select.bind(1, id);
@@ -728,49 +766,6 @@ class SqliteStateStore final : public StateStore {
 
 }  // namespace
 
-std::unique_ptr<PassLock> PassLock::acquire(const std::string& state_path,
-                                            std::chrono::milliseconds wait, std::string& busy) {
-  const std::string path = state_path + ".lock";
-  const int descriptor = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640);
-  if (descriptor < 0) {
-    throw std::runtime_error("cannot open the lock file " + path + ": " + std::strerror(errno));
-  }
-  const auto deadline = std::chrono::steady_clock::now() + wait;
-  for (;;) {
-    if (::flock(descriptor, LOCK_EX | LOCK_NB) == 0) {
-      break;
-    }
-    if (errno != EWOULDBLOCK && errno != EINTR) {
-      const std::string reason = std::strerror(errno);
-      ::close(descriptor);
-      throw std::runtime_error("cannot lock " + path + ": " + reason);
-    }
-    if (std::chrono::steady_clock::now() >= deadline) {
-      char text[32] = {};
-      const ssize_t count = ::pread(descriptor, text, sizeof text - 1, 0);
-      std::string pid = count > 0 ? std::string(text, static_cast<std::size_t>(count)) : "";
-      while (!pid.empty() && (pid.back() == '\n' || pid.back() == ' ')) {
-        pid.pop_back();
-      }
-      busy = "another plan-reminder" + (pid.empty() ? "" : " (pid " + pid + ")") +
-             " is running a pass on " + state_path;
-      ::close(descriptor);
-      return nullptr;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  // Name the holder for whoever waits; a failure to write only loses that courtesy.
-  const std::string pid = std::to_string(::getpid()) + "\n";
-  if (::ftruncate(descriptor, 0) == 0) {
-    [[maybe_unused]] ssize_t written = ::pwrite(descriptor, pid.data(), pid.size(), 0);
-  }
-  return std::unique_ptr<PassLock>(new PassLock(descriptor));
-}
-
-PassLock::~PassLock() {
-  ::close(descriptor_);  // releases the lock
-}
-
 std::unique_ptr<StateStore> StateStore::open(const std::string& path) {
   auto db = open_database(path);
   try {
@@ -778,6 +773,14 @@ std::unique_ptr<StateStore> StateStore::open(const std::string& path) {
   } catch (const SQLite::Exception& e) {
     throw std::runtime_error("state database " + path + ": " + e.what());
   }
+}
+
+base::Result<std::unique_ptr<StateStore>> StateStore::open_existing(const std::string& path) {
+  // Throws (as open() would) when the folder cannot be read: only "not there" is expected.
+  if (!fs::exists(path)) {
+    return base::Error{path + " does not exist"};
+  }
+  return open(path);
 }
 
 }  // namespace plan_reminder::store

@@ -680,16 +680,38 @@ TEST_F(StateStoreTest, AReadOnlyDatabaseIsSaidPlainly) {
 // Tests that only one process at a time holds the pass lock, and that the one turned away is
 // told who holds it.
 TEST_F(StateStoreTest, PassLockIsExclusiveAndNamesTheHolder) {
-  fs::create_directories(fs::path(DatabasePath()).parent_path());
-  std::string busy;
-  auto first = PassLock::acquire(DatabasePath(), 0ms, busy);
-  ASSERT_NE(first, nullptr);
-  auto second = PassLock::acquire(DatabasePath(), 200ms, busy);
-  EXPECT_EQ(second, nullptr);
-  EXPECT_EQ(busy, "another plan-reminder (pid " + std::to_string(::getpid()) +
-                      ") is running a pass on " + DatabasePath());
-  first.reset();
-  EXPECT_NE(PassLock::acquire(DatabasePath(), 0ms, busy), nullptr);
+  auto one = Open();
+  auto other = Open();  // as another process would: a connection of its own
+  auto first = one->lock_passes(0ms);
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  auto second = other->lock_passes(200ms);
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.error().message, "another plan-reminder (pid " + std::to_string(::getpid()) +
+                                        ") is running a pass on " + DatabasePath());
+  first.value().reset();  // releases the lock
+  EXPECT_TRUE(other->lock_passes(0ms).ok());
+}
+
+// Tests that the commands that only read the state (history, preview) find none where none was
+// made, and make none.
+TEST_F(StateStoreTest, OpeningAnExistingStateCreatesNothing) {
+  auto missing = StateStore::open_existing(DatabasePath());
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().message, DatabasePath() + " does not exist");
+  EXPECT_FALSE(fs::exists(DatabasePath()));
+
+  Open()->set_setting("last_pass", "1");
+  auto existing = StateStore::open_existing(DatabasePath());
+  ASSERT_TRUE(existing.ok()) << existing.error().message;
+  EXPECT_EQ((*existing)->setting("last_pass"), "1");
+}
+
+// Tests that freeing the caches before the daemon sleeps loses nothing.
+TEST_F(StateStoreTest, IdleKeepsEverything) {
+  auto store = Open();
+  store->set_setting("last_pass", "1");
+  store->idle();
+  EXPECT_EQ(store->setting("last_pass"), "1");
 }
 
 // Tests that the previous digest is the latest digest sent or queued before an instant, at
