@@ -14,7 +14,7 @@
 #pragma once
 
 #include "mail/transport.h"
-#include "plan/model.h"
+#include "plan/config.h"
 
 #include <memory>
 #include <string>

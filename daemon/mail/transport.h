@@ -4,7 +4,7 @@
 // a batch; optional rate limit). Only mail/ knows libcurl.
 #pragma once
 
-#include "plan/model.h"
+#include "plan/config.h"
 
 #include <chrono>
 #include <functional>

@@ -3,7 +3,7 @@
 #pragma once
 
 #include "mail/transport.h"
-#include "plan/model.h"
+#include "plan/config.h"
 
 #include <filesystem>
 #include <memory>

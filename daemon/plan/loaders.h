@@ -5,6 +5,7 @@
 #pragma once
 
 #include "base/result.h"
+#include "plan/config.h"
 #include "plan/diagnostics.h"
 #include "plan/model.h"
 

@@ -4,6 +4,7 @@
 // reloads in milliseconds.
 #pragma once
 
+#include "plan/config.h"
 #include "plan/diagnostics.h"
 #include "plan/model.h"
 

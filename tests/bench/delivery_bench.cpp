@@ -19,7 +19,7 @@
 #include "mail/message.h"
 #include "mail/smtp_relay.h"
 #include "mail/transport.h"
-#include "plan/model.h"
+#include "plan/config.h"
 
 #include <sys/resource.h>
 

@@ -1,0 +1,89 @@
+// The daemon's configuration (plan-reminder.yaml), after validation: where the plans, the
+// directory, the templates and the state are, the time zone and holidays, the transport and the
+// notification policy. Loaded by plan/config_loader.cpp; kept apart from the plan model, which
+// is what the coordinator writes.
+#pragma once
+
+#include "calendar/bank_holidays.h"
+#include "plan/target_date.h"
+
+#include <date/date.h>
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace plan_reminder::plan {
+
+// A stage that starts some days after the due date and repeats while the milestone is open.
+struct Repeat {
+  int after_days = 0;
+  int every_days = 0;
+  friend bool operator==(const Repeat&, const Repeat&) = default;
+};
+
+// The notification policy; the defaults here are SPEC §2's and the only place they are set.
+struct Policy {
+  std::chrono::minutes send_time{9 * 60};
+  std::vector<int> reminder_days{28, 14, 7, 1};
+  bool due_day = true;
+  Repeat overdue{1, 7};
+  // No nagging forever (SPEC §4): overdue repeats go on this weekday (none: the digest day),
+  // at most this many after the first overdue notice.
+  std::optional<date::weekday> overdue_weekday;
+  int overdue_max_repeats = 4;
+  Repeat escalation{14, 28};
+  date::weekday digest_day = date::Monday;
+  std::chrono::minutes digest_time{8 * 60 + 30};
+  int digest_horizon_days = 28;
+};
+
+struct RateLimit {
+  int messages = 0;
+  std::chrono::seconds per{60};
+  friend bool operator==(const RateLimit&, const RateLimit&) = default;
+};
+
+struct SmtpSettings {
+  std::string url;
+  std::string username;
+  std::string password_file;  // a path, or empty
+  std::string credential;     // a systemd credential name, or empty
+  std::string ca_file;
+  bool allow_plaintext = false;
+  std::optional<RateLimit> rate_limit;
+  friend bool operator==(const SmtpSettings&, const SmtpSettings&) = default;
+};
+
+struct Transport {
+  enum class Kind { maildir, smtp };
+  Kind kind = Kind::maildir;
+  std::string maildir;
+  SmtpSettings smtp;
+  friend bool operator==(const Transport&, const Transport&) = default;
+};
+
+// A glob, folder or file named under `plans:`, with where it was written.
+struct PlanSource {
+  std::string path;  // absolute
+  int line = 0;
+  int column = 0;
+};
+
+struct Config {
+  std::string file;
+  std::string timezone = "Europe/London";
+  std::vector<PlanSource> plan_sources;
+  std::string directory;
+  std::string templates;  // empty: the installed templates
+  std::string state;
+  std::string from;  // "Name <address>"
+  calendar::BankHolidays holidays = calendar::BankHolidays::england_and_wales();
+  std::string holidays_source = "england-and-wales";
+  QuarterStyle quarters = QuarterStyle::calendar;
+  Transport transport;
+  Policy policy;
+};
+
+}  // namespace plan_reminder::plan
