@@ -308,6 +308,22 @@ SQLite::Database open_database(const std::string& path) {
   }
 }
 
+// Every row of `select`, as notices or as messages.
+std::vector<NoticeRecord> read_notices(SQLite::Statement& select) {
+  std::vector<NoticeRecord> notices;
+  while (select.executeStep()) {
+    notices.push_back(read_notice(select));
+  }
+  return notices;
+}
+std::vector<OutboxMessage> read_messages(SQLite::Statement& select) {
+  std::vector<OutboxMessage> messages;
+  while (select.executeStep()) {
+    messages.push_back(read_message(select));
+  }
+  return messages;
+}
+
 // Resets a cached statement however its use ends, so it never pins an old read snapshot.
 class StatementInUse {
  public:
@@ -474,11 +490,7 @@ class SqliteStateStore final : public StateStore {
                                         " FROM messages WHERE state = 'queued' AND "
                                         "next_attempt <= ?1 ORDER BY next_attempt, id");
       select.bind(1, to_unix(now));
-      std::vector<OutboxMessage> messages;
-      while (select.executeStep()) {
-        messages.push_back(read_message(select));
-      }
-      return messages;
+      return read_messages(select);
     });
   }
 
@@ -555,11 +567,7 @@ class SqliteStateStore final : public StateStore {
       SQLite::Statement select(db_, std::string("SELECT ") + kNoticeColumns +
                                         " FROM notices WHERE message_id = ?1 ORDER BY key");
       select.bind(1, message_id);
-      std::vector<NoticeRecord> notices;
-      while (select.executeStep()) {
-        notices.push_back(read_notice(select));
-      }
-      return notices;
+      return read_notices(select);
     });
   }
 
@@ -574,11 +582,7 @@ class SqliteStateStore final : public StateStore {
       select.bind(3, notice.milestone);
       select.bind(4, notice.recipient);
       select.bind(5, notice.due);
-      std::vector<NoticeRecord> notices;
-      while (select.executeStep()) {
-        notices.push_back(read_notice(select));
-      }
-      return notices;
+      return read_notices(select);
     });
   }
 
@@ -588,11 +592,7 @@ class SqliteStateStore final : public StateStore {
                                std::string("SELECT ") + kNoticeColumns +
                                    " FROM notices WHERE recorded >= ?1 ORDER BY recorded, key");
       select.bind(1, to_unix(since));
-      std::vector<NoticeRecord> notices;
-      while (select.executeStep()) {
-        notices.push_back(read_notice(select));
-      }
-      return notices;
+      return read_notices(select);
     });
   }
 
@@ -601,11 +601,7 @@ class SqliteStateStore final : public StateStore {
       SQLite::Statement select(db_, std::string("SELECT ") + kMessageColumns +
                                         " FROM messages WHERE created >= ?1 ORDER BY created, id");
       select.bind(1, to_unix(since));
-      std::vector<OutboxMessage> messages;
-      while (select.executeStep()) {
-        messages.push_back(read_message(select));
-      }
-      return messages;
+      return read_messages(select);
     });
   }
 
@@ -619,11 +615,7 @@ class SqliteStateStore final : public StateStore {
           "WHERE created >= ?1 AND (state = 'failed' OR (state = 'sent' AND last_error <> '')) "
           "ORDER BY created, id");
       select.bind(1, to_unix(since));
-      std::vector<OutboxMessage> messages;
-      while (select.executeStep()) {
-        messages.push_back(read_message(select));
-      }
-      return messages;
+      return read_messages(select);
     });
   }
 
