@@ -217,7 +217,7 @@ class TreeBuilder : public YAML::EventHandler {
       parent.pending_key = std::move(node);
       parent.has_key = true;
     } else {
-      parent.node.entries.emplace_back(std::move(parent.pending_key), std::move(node));
+      parent.node.entries.push_back(Entry{std::move(parent.pending_key), std::move(node)});
       parent.has_key = false;
     }
   }
