@@ -41,11 +41,11 @@ bool read_file(const std::string& path, std::string& text, std::string& error,
     return false;
   }
   auto too_large = [&error, max_bytes] {
-    error = max_bytes >= 1024 * 1024
-                ? "it is larger than " + std::to_string(max_bytes / (1024 * 1024)) +
-                      " MiB, too large for a plan, directory or configuration file"
-                : "it is larger than " + std::to_string(max_bytes / 1024) +
-                      " KiB, too large for such a file";
+    constexpr std::size_t kMiB = std::size_t{1024} * 1024;
+    error = max_bytes >= kMiB ? "it is larger than " + std::to_string(max_bytes / kMiB) +
+                                    " MiB, too large for a plan, directory or configuration file"
+                              : "it is larger than " + std::to_string(max_bytes / 1024) +
+                                    " KiB, too large for such a file";
   };
   if (status.st_size > static_cast<off_t>(max_bytes)) {
     too_large();

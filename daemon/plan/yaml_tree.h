@@ -14,17 +14,17 @@ struct Mark {
   int column = 0;  // 1-based
 };
 
-struct Entry;
+struct MappingEntry;
 
 struct Node {
   enum class Kind { null, scalar, sequence, mapping };
 
   Kind kind = Kind::null;
   Mark mark;
-  std::string scalar;          // the scalar's value, for Kind::scalar
-  bool plain = false;          // an unquoted scalar (so `yes` or `1` was not meant as a string)
-  std::vector<Node> items;     // Kind::sequence
-  std::vector<Entry> entries;  // Kind::mapping, in file order, duplicates kept
+  std::string scalar;       // the scalar's value, for Kind::scalar
+  bool plain = false;       // an unquoted scalar (so `yes` or `1` was not meant as a string)
+  std::vector<Node> items;  // Kind::sequence
+  std::vector<MappingEntry> entries;  // Kind::mapping, in file order, duplicates kept
 
   bool is_null() const { return kind == Kind::null; }
   bool is_scalar() const { return kind == Kind::scalar; }
@@ -34,7 +34,7 @@ struct Node {
 
 // One `key: value` of a mapping. A struct rather than std::pair<Node, Node>: clang cannot
 // instantiate that pair of a type still incomplete inside Node with libstdc++ 12.
-struct Entry {
+struct MappingEntry {
   Node key;
   Node value;
 };
