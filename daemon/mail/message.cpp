@@ -251,7 +251,7 @@ void check_address(std::string_view address) {
   bool safe = at != std::string_view::npos && at != 0 && at + 1 != address.size();
   for (unsigned char c : address) {
     if (c <= 0x20 || c >= 0x7f ||
-        std::string_view("<>,;:\"()[]\\").find(c) != std::string_view::npos) {
+        std::string_view("<>,;:\"()[]\\").find(static_cast<char>(c)) != std::string_view::npos) {
       safe = false;
     }
   }
@@ -269,7 +269,7 @@ void check_message_id(std::string_view id) {
          inner.find('@', at + 1) == std::string_view::npos;
   for (unsigned char c : inner) {
     if (c <= 0x20 || c >= 0x7f ||
-        std::string_view("<>,;:\"()[]\\").find(c) != std::string_view::npos) {
+        std::string_view("<>,;:\"()[]\\").find(static_cast<char>(c)) != std::string_view::npos) {
       safe = false;
     }
   }

@@ -519,87 +519,120 @@ class SmtpTransport final : public Transport {
               {}};
     }
     if (timed_out_ || code == CURLE_OPERATION_TIMEDOUT) {
-      if (stage_ == Stage::body && body_sent_) {
-        return {Status::transient,
-                Cause::timeout,
-                host_ + " did not answer the end of the message within " +
-                    duration_text(timeouts_.final_reply) +
-                    "; it may have taken it, and then the retry arrives twice (with the same "
-                    "Message-ID)",
-                true,
-                {}};
-      }
+      return timed_out(code);
+    }
+    if (std::optional<SendResult> tls = tls_failure(code)) {
+      return *tls;
+    }
+    const Reply* failed = failing_reply();
+    if (failed == nullptr) {
+      return failed_without_reply(code, std::move(refused));
+    }
+    return refused_by_reply(*failed, std::move(refused));
+  }
+
+  // The server stopped answering, or libcurl's own timeout struck.
+  SendResult timed_out(CURLcode code) const {
+    using Status = SendResult::Status;
+    using Cause = SendResult::Cause;
+    if (stage_ == Stage::body && body_sent_) {
       return {Status::transient,
               Cause::timeout,
-              host_ + " stopped answering (nothing for " +
-                  duration_text(code == CURLE_OPERATION_TIMEDOUT && !timed_out_ ? timeouts_.connect
-                                                                                : timeouts_.stall) +
-                  ")",
+              host_ + " did not answer the end of the message within " +
+                  duration_text(timeouts_.final_reply) +
+                  "; it may have taken it, and then the retry arrives twice (with the same "
+                  "Message-ID)",
               true,
               {}};
     }
+    return {Status::transient,
+            Cause::timeout,
+            host_ + " stopped answering (nothing for " +
+                duration_text(code == CURLE_OPERATION_TIMEDOUT && !timed_out_ ? timeouts_.connect
+                                                                              : timeouts_.stall) +
+                ")",
+            true,
+            {}};
+  }
+
+  // TLS failures, which no reply explains; nullopt for any other code.
+  std::optional<SendResult> tls_failure(CURLcode code) const {
+    using Status = SendResult::Status;
+    using Cause = SendResult::Cause;
     switch (code) {
       case CURLE_PEER_FAILED_VERIFICATION:
       case CURLE_SSL_ISSUER_ERROR:
       case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
-        return {Status::permanent,
-                Cause::certificate,
-                "TLS certificate verification failed for " + host_ + ": " + curl_said(code) +
-                    (ca_file_.empty() ? " (set ca_file to the CA that signed the server's "
-                                        "certificate if it is not a public one)"
-                                      : ""),
-                true,
-                {}};
+        return SendResult{
+            Status::permanent,
+            Cause::certificate,
+            "TLS certificate verification failed for " + host_ + ": " + curl_said(code) +
+                (ca_file_.empty() ? " (set ca_file to the CA that signed the server's "
+                                    "certificate if it is not a public one)"
+                                  : ""),
+            true,
+            {}};
       case CURLE_SSL_CACERT_BADFILE:
       case CURLE_SSL_CRL_BADFILE:
-        return {Status::permanent,
-                Cause::certificate,
-                "TLS certificate verification failed for " + host_ + ": cannot read " +
-                    (ca_file_.empty() ? std::string("the system's CA certificates")
-                                      : "the CA file " + ca_file_) +
-                    ": " + curl_said(code),
-                true,
-                {}};
+        return SendResult{Status::permanent,
+                          Cause::certificate,
+                          "TLS certificate verification failed for " + host_ + ": cannot read " +
+                              (ca_file_.empty() ? std::string("the system's CA certificates")
+                                                : "the CA file " + ca_file_) +
+                              ": " + curl_said(code),
+                          true,
+                          {}};
       case CURLE_USE_SSL_FAILED:
-        return {Status::permanent,
-                Cause::unreachable,
-                "STARTTLS is required but " + host_ +
-                    " does not offer it (use smtps:// or a server with STARTTLS; plaintext is "
-                    "allowed only to a loopback host with allow_plaintext)",
-                true,
-                {}};
+        return SendResult{
+            Status::permanent,
+            Cause::unreachable,
+            "STARTTLS is required but " + host_ +
+                " does not offer it (use smtps:// or a server with STARTTLS; plaintext is "
+                "allowed only to a loopback host with allow_plaintext)",
+            true,
+            {}};
       default:
         break;
     }
-    const Reply* failed = failing_reply();
-    if (failed == nullptr) {
-      if (!refused.empty() && refused.size() == recipients_.size()) {
-        return every_recipient_refused(std::move(refused));
-      }
-      if (code == CURLE_LOGIN_DENIED) {
-        return {Status::permanent,
-                Cause::credentials,
-                "SMTP authentication for user '" + username_ + "' at " + host_ +
-                    " is not possible: " + curl_said(code),
-                true,
-                {}};
-      }
-      // No reply to blame: the connection (refused, name not found, TLS handshake, dropped).
-      // The message may go through later.
-      return {Status::transient, Cause::unreachable, connection_problem(code), true, {}};
+    return std::nullopt;
+  }
+
+  // Failed with no SMTP reply to blame.
+  SendResult failed_without_reply(CURLcode code, std::vector<RefusedRecipient> refused) const {
+    using Status = SendResult::Status;
+    using Cause = SendResult::Cause;
+    if (!refused.empty() && refused.size() == recipients_.size()) {
+      return every_recipient_refused(std::move(refused));
     }
-    const std::string& said = failed->text;
-    bool temporary = failed->code < 500;
+    if (code == CURLE_LOGIN_DENIED) {
+      return {Status::permanent,
+              Cause::credentials,
+              "SMTP authentication for user '" + username_ + "' at " + host_ +
+                  " is not possible: " + curl_said(code),
+              true,
+              {}};
+    }
+    // No reply to blame: the connection (refused, name not found, TLS handshake, dropped).
+    // The message may go through later.
+    return {Status::transient, Cause::unreachable, connection_problem(code), true, {}};
+  }
+
+  // Failed on the reply `failed`: what it means depends on the stage it answered.
+  SendResult refused_by_reply(const Reply& failed, std::vector<RefusedRecipient> refused) const {
+    using Status = SendResult::Status;
+    using Cause = SendResult::Cause;
+    const std::string& said = failed.text;
+    bool temporary = failed.code < 500;
     Status status = temporary ? Status::transient : Status::permanent;
     // 421: the server is closing the connection; the rest of the batch would meet it too.
-    if (failed->code == 421) {
+    if (failed.code == 421) {
       return {Status::transient,
               Cause::server_busy,
               host_ + " is not taking mail now: " + said,
               true,
               {}};
     }
-    switch (failed->stage) {
+    switch (failed.stage) {
       case Stage::greeting:
       case Stage::hello:
       case Stage::starttls:
@@ -625,7 +658,7 @@ class SmtpTransport final : public Transport {
                 true,
                 {}};
       case Stage::mail:
-        if (failed->code == 530) {
+        if (failed.code == 530) {
           return {Status::permanent,
                   Cause::credentials,
                   host_ + " wants a login before it takes mail" +

@@ -282,6 +282,88 @@ Policy read_policy(FileContext& context, const Entry& entry) {
   return policy;
 }
 
+// `timezone:` a name from the time-zone database.
+void read_timezone(FileContext& context, const Entry& zone, Config& config) {
+  if (auto name = read_text(context, zone, Lines::one)) {
+    if (base::Result<calendar::TimeZone> found = calendar::TimeZone::lookup(*name)) {
+      config.timezone = *name;
+    } else {
+      context.error(zone.mark(), zone.path, found.error().message);
+    }
+  }
+}
+
+// `plans:` one glob, folder or file, or a list of them.
+void read_plan_sources(FileContext& context, const Entry& plans, Config& config) {
+  auto add_source = [&](const Entry& entry) {
+    std::string path = read_path(context, entry);
+    if (!path.empty()) {
+      config.plan_sources.push_back(PlanSource{path, entry.mark().line, entry.mark().column});
+    }
+  };
+  if (plans && plans.value->is_scalar()) {
+    add_source(plans);
+    return;
+  }
+  for (const Entry& item : list_items(context, plans)) {
+    add_source(item);
+  }
+  if (plans && plans.value->is_sequence() && plans.value->items.empty()) {
+    context.error(plans.mark(), plans.path, "expected at least one plan file, folder or glob");
+  }
+}
+
+// `from:` "Name <address>", the sender of every mail.
+void read_sender(FileContext& context, const Entry& from, Config& config) {
+  if (auto text = read_text(context, from, Lines::one)) {
+    std::string problem;
+    if (parse_named_address(*text, problem)) {
+      config.from = *text;
+    } else {
+      context.error(from.mark(), from.path,
+                    quote_value(*text) + " is not a sender address: " + problem);
+    }
+  }
+}
+
+// `calendar.holidays:` england-and-wales (built in) or a gov.uk bank-holidays.json file,
+// resolved from the config file's folder.
+void read_holidays(FileContext& context, const Entry& holidays, const std::string& file,
+                   Config& config) {
+  auto source = read_text(context, holidays, Lines::one);
+  if (!source || *source == "england-and-wales") {
+    return;
+  }
+  std::string path = resolve_path(file, *source);
+  std::string error;
+  if (base::Result<std::string> json = read_file(path); !json) {
+    error = "cannot read the holiday file " + path + ": " + json.error().message;
+  } else if (auto loaded = calendar::BankHolidays::from_gov_uk_json(*json, "england-and-wales");
+             !loaded) {
+    error = "the holiday file " + path +
+            " is not in the gov.uk bank-holidays.json format: " + loaded.error().message;
+  } else {
+    config.holidays = std::move(*loaded);
+    config.holidays_source = path;
+    return;
+  }
+  context.error(holidays.mark(), holidays.path,
+                error + " (expected 'england-and-wales' or the path of such a file)");
+}
+
+// `calendar:` holidays and how quarters are read.
+void read_calendar(FileContext& context, const Entry& calendar, Config& config) {
+  MappingReader calendar_map(context, calendar, {"holidays", "quarters"});
+  if (!calendar_map.valid()) {
+    return;
+  }
+  read_holidays(context, calendar_map.get("holidays"), config.file, config);
+  if (auto quarters =
+          read_choice(context, calendar_map.get("quarters"), {"calendar", "financial"})) {
+    config.quarters = *quarters == "financial" ? QuarterStyle::financial : QuarterStyle::calendar;
+  }
+}
+
 }  // namespace
 
 std::optional<Config> parse_config(std::string_view text, const std::string& file,
@@ -299,32 +381,11 @@ std::optional<Config> parse_config(std::string_view text, const std::string& fil
                      "transport", "policy"});
 
   if (Entry zone = top.get("timezone")) {
-    if (auto name = read_text(context, zone, Lines::one)) {
-      if (base::Result<calendar::TimeZone> found = calendar::TimeZone::lookup(*name)) {
-        config.timezone = *name;
-      } else {
-        context.error(zone.mark(), zone.path, found.error().message);
-      }
-    }
+    read_timezone(context, zone, config);
   }
-
-  Entry plans = top.require("plans", "a glob such as plans/*.yaml, a folder, or a list of them");
-  auto add_source = [&](const Entry& entry) {
-    std::string path = read_path(context, entry);
-    if (!path.empty()) {
-      config.plan_sources.push_back(PlanSource{path, entry.mark().line, entry.mark().column});
-    }
-  };
-  if (plans && plans.value->is_scalar()) {
-    add_source(plans);
-  } else {
-    for (const Entry& item : list_items(context, plans)) {
-      add_source(item);
-    }
-    if (plans && plans.value->is_sequence() && plans.value->items.empty()) {
-      context.error(plans.mark(), plans.path, "expected at least one plan file, folder or glob");
-    }
-  }
+  read_plan_sources(
+      context, top.require("plans", "a glob such as plans/*.yaml, a folder, or a list of them"),
+      config);
   config.directory = read_path(context, top.require("directory", "the agency directory file"));
   if (Entry templates = top.get("templates")) {
     config.templates = read_path(context, templates);
@@ -332,46 +393,8 @@ std::optional<Config> parse_config(std::string_view text, const std::string& fil
   if (Entry state = top.get("state")) {
     config.state = read_path(context, state);
   }
-  Entry from = top.require("from", "\"Partnership name <address@example.org>\"");
-  if (auto text = read_text(context, from, Lines::one)) {
-    std::string problem;
-    if (parse_named_address(*text, problem)) {
-      config.from = *text;
-    } else {
-      context.error(from.mark(), from.path,
-                    quote_value(*text) + " is not a sender address: " + problem);
-    }
-  }
-
-  MappingReader calendar_map(context, top.get("calendar"), {"holidays", "quarters"});
-  if (calendar_map.valid()) {
-    Entry holidays = calendar_map.get("holidays");
-    if (auto source = read_text(context, holidays, Lines::one)) {
-      if (*source != "england-and-wales") {
-        std::string path = resolve_path(file, *source);
-        std::string error;
-        if (base::Result<std::string> json = read_file(path); !json) {
-          error = "cannot read the holiday file " + path + ": " + json.error().message;
-        } else if (auto loaded =
-                       calendar::BankHolidays::from_gov_uk_json(*json, "england-and-wales");
-                   !loaded) {
-          error = "the holiday file " + path +
-                  " is not in the gov.uk bank-holidays.json format: " + loaded.error().message;
-        } else {
-          config.holidays = std::move(*loaded);
-          config.holidays_source = path;
-        }
-        if (!error.empty()) {
-          context.error(holidays.mark(), holidays.path,
-                        error + " (expected 'england-and-wales' or the path of such a file)");
-        }
-      }
-    }
-    if (auto quarters =
-            read_choice(context, calendar_map.get("quarters"), {"calendar", "financial"})) {
-      config.quarters = *quarters == "financial" ? QuarterStyle::financial : QuarterStyle::calendar;
-    }
-  }
+  read_sender(context, top.require("from", "\"Partnership name <address@example.org>\""), config);
+  read_calendar(context, top.get("calendar"), config);
 
   config.transport = read_transport(
       context, top.require("transport", "exactly one of maildir: FOLDER or smtp: {url, ...}"));

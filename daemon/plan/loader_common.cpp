@@ -34,11 +34,12 @@ base::Result<std::string> read_file(const std::string& path, std::size_t max_byt
                                                    : "a device") +
                        ")"};
   }
+  constexpr std::size_t kMiB = std::size_t{1024} * 1024;
   const base::Error too_large{
-      max_bytes >= 1024 * 1024 ? "it is larger than " + std::to_string(max_bytes / (1024 * 1024)) +
-                                     " MiB, too large for a plan, directory or configuration file"
-                               : "it is larger than " + std::to_string(max_bytes / 1024) +
-                                     " KiB, too large for such a file"};
+      max_bytes >= kMiB ? "it is larger than " + std::to_string(max_bytes / kMiB) +
+                              " MiB, too large for a plan, directory or configuration file"
+                        : "it is larger than " + std::to_string(max_bytes / 1024) +
+                              " KiB, too large for such a file"};
   if (status.st_size > static_cast<off_t>(max_bytes)) {
     return too_large;
   }

@@ -9,6 +9,7 @@
 #include "plan/diagnostics.h"
 #include "plan/model.h"
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,7 +17,7 @@
 namespace plan_reminder::plan {
 
 // The largest file read_file() reads: a plan of a thousand actions is under 1 MiB.
-inline constexpr std::size_t kMaxFileBytes = 16 * 1024 * 1024;
+inline constexpr std::size_t kMaxFileBytes = std::size_t{16} * 1024 * 1024;
 
 // Reads a whole regular file; on failure the error says why, as a phrase to follow "cannot read
 // X: " ("No such file or directory", "it is a folder, not a file", "it is not a regular file (a

@@ -98,6 +98,58 @@ Milestone read_milestone(FileContext& context, const Entry& entry, std::size_t p
   return milestone;
 }
 
+// One implicit milestone: the action itself, due by `target:` beside the action's text.
+Milestone read_only_milestone(FileContext& context, const MappingReader& map, const Entry& target,
+                              QuarterStyle quarters) {
+  Milestone only;
+  only.id = "1";
+  if (auto value = read_target_entry(context, target, quarters)) {
+    only.target = std::move(*value);
+  }
+  if (Entry revised = map.get("revised_target")) {
+    only.revised_target = read_target_entry(context, revised, quarters);
+  }
+  if (Entry done = map.get("done")) {
+    only.done = read_date(context, done);
+  }
+  return only;
+}
+
+// An action's milestones: a `milestones:` list, or one `target:` (with its revised_target and
+// done) standing for a single milestone.
+void read_action_milestones(FileContext& context, const MappingReader& map, QuarterStyle quarters,
+                            Action& action) {
+  Entry milestones = map.get("milestones");
+  Entry target = map.get("target");
+  if (milestones && target) {
+    context.error(target.mark(), target.path,
+                  "give either 'target' (one milestone) or 'milestones', not both");
+  } else if (target) {
+    action.milestones.push_back(read_only_milestone(context, map, target, quarters));
+  } else if (milestones) {
+    FirstSeen milestone_ids;
+    auto items = list_items(context, milestones);
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      action.milestones.push_back(read_milestone(context, items[i], i, milestone_ids, quarters));
+    }
+    if (items.empty() && milestones.value->is_sequence()) {
+      context.error(milestones.mark(), milestones.path, "expected at least one milestone");
+    }
+  } else {
+    context.error(map.self().mark(), map.self().path,
+                  "missing required key 'milestones' (or 'target' for a single milestone)");
+  }
+  if (!target) {
+    for (std::string_view key : {"revised_target", "done"}) {
+      if (Entry misplaced = map.get(key)) {
+        context.error(misplaced.key->mark, misplaced.path,
+                      quote_value(std::string(key)) +
+                          " belongs to a milestone; it is allowed here only beside 'target'");
+      }
+    }
+  }
+}
+
 Action read_action(FileContext& context, const Entry& entry, FirstSeen& action_ids,
                    QuarterStyle quarters) {
   Action action;
@@ -124,47 +176,7 @@ Action read_action(FileContext& context, const Entry& entry, FirstSeen& action_i
                                            : ActionStatus::open;
   }
 
-  Entry milestones = map.get("milestones");
-  Entry target = map.get("target");
-  if (milestones && target) {
-    context.error(target.mark(), target.path,
-                  "give either 'target' (one milestone) or 'milestones', not both");
-  } else if (target) {
-    // One implicit milestone: the action itself, due by `target`.
-    Milestone only;
-    only.id = "1";
-    if (auto value = read_target_entry(context, target, quarters)) {
-      only.target = std::move(*value);
-    }
-    if (Entry revised = map.get("revised_target")) {
-      only.revised_target = read_target_entry(context, revised, quarters);
-    }
-    if (Entry done = map.get("done")) {
-      only.done = read_date(context, done);
-    }
-    action.milestones.push_back(std::move(only));
-  } else if (milestones) {
-    FirstSeen milestone_ids;
-    auto items = list_items(context, milestones);
-    for (std::size_t i = 0; i < items.size(); ++i) {
-      action.milestones.push_back(read_milestone(context, items[i], i, milestone_ids, quarters));
-    }
-    if (items.empty() && milestones.value->is_sequence()) {
-      context.error(milestones.mark(), milestones.path, "expected at least one milestone");
-    }
-  } else {
-    context.error(map.self().mark(), map.self().path,
-                  "missing required key 'milestones' (or 'target' for a single milestone)");
-  }
-  if (!target) {
-    for (std::string_view key : {"revised_target", "done"}) {
-      if (Entry misplaced = map.get(key)) {
-        context.error(misplaced.key->mark, misplaced.path,
-                      quote_value(std::string(key)) +
-                          " belongs to a milestone; it is allowed here only beside 'target'");
-      }
-    }
-  }
+  read_action_milestones(context, map, quarters, action);
   return action;
 }
 

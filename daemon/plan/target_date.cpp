@@ -862,6 +862,51 @@ Tokens without_full_stop(Tokens s) {
   return s;
 }
 
+// The words before the period of a target: "By", "Before", "No later than", "On or before",
+// "End of", "Before the end of".
+struct Lead {
+  std::size_t length = 0;  // tokens
+  bool before = false;     // due the day before the period starts
+  bool end_of = false;     // "end of" was written
+};
+
+Lead read_lead(Tokens s) {
+  // "By X" and "End of X" are due on the last day of X. "Before X" is due the day before X
+  // starts: "Before 31 March 2020" on 30 March, "Before March 2020" on 29 February, "Before
+  // 2021" on 31 December 2020. "Before the end of X" is due on the last day of X.
+  std::size_t i = 0;
+  bool before = false;
+  bool end_of = false;
+  if (word_at(s, 0, "by")) {
+    i = 1;
+  } else if (word_at(s, 0, "before")) {
+    before = true;
+    i = 1;
+  } else if ((word_in(token_at(s, 0), {"not", "no"}) && word_at(s, 1, "later") &&
+              word_at(s, 2, "than")) ||
+             spells(s.first(std::min<std::size_t>(3, s.size())), {"on", "or", "before"})) {
+    i = 3;
+  }
+  if (word_at(s, i, "the") && word_at(s, i + 1, "end")) {
+    ++i;
+  }
+  if (word_at(s, i, "end")) {
+    end_of = true;
+    ++i;
+    if (punct_at(s, i, '-')) {
+      ++i;
+    }
+    if (word_at(s, i, "of")) {
+      ++i;
+    }
+    if (word_at(s, i, "the")) {
+      ++i;
+    }
+    before = false;
+  }
+  return {i, before, end_of};
+}
+
 }  // namespace
 
 std::string_view accepted_target_forms() {
@@ -889,45 +934,12 @@ base::Result<TargetMeaning> read_target(std::string_view wording, QuarterStyle q
                         "or TBC for a date still to be set");
   }
 
-  // "By X" and "End of X" are due on the last day of X. "Before X" is due the day before X
-  // starts: "Before 31 March 2020" on 30 March, "Before March 2020" on 29 February, "Before
-  // 2021" on 31 December 2020. "Before the end of X" is due on the last day of X.
-  std::size_t i = 0;
-  bool before = false;
-  if (word_at(s, 0, "by")) {
-    i = 1;
-  } else if (word_at(s, 0, "before")) {
-    before = true;
-    i = 1;
-  } else if (word_in(token_at(s, 0), {"not", "no"}) && word_at(s, 1, "later") &&
-             word_at(s, 2, "than")) {
-    i = 3;
-  } else if (spells(s.first(std::min<std::size_t>(3, s.size())), {"on", "or", "before"})) {
-    i = 3;
-  }
-  if (word_at(s, i, "the") && word_at(s, i + 1, "end")) {
-    ++i;
-  }
-  bool end_of = false;
-  if (word_at(s, i, "end")) {
-    end_of = true;
-    ++i;
-    if (punct_at(s, i, '-')) {
-      ++i;
-    }
-    if (word_at(s, i, "of")) {
-      ++i;
-    }
-    if (word_at(s, i, "the")) {
-      ++i;
-    }
-    before = false;
-  }
-  const Tokens body = s.subspan(i);
+  const Lead lead = read_lead(s);
+  const Tokens body = s.subspan(lead.length);
 
   // "Within ..." can only count from publication; anything else there is a mistake to explain.
   if (mentions_publication(body) || word_at(body, 0, "within")) {
-    if (before || end_of) {
+    if (lead.before || lead.end_of) {
       return target_error(wording,
                           "write a period after publication on its own, as in "
                           "\"within one month of publication\"");
@@ -945,9 +957,8 @@ base::Result<TargetMeaning> read_target(std::string_view wording, QuarterStyle q
   if (!outcome.period) {
     return target_error(wording, outcome.reason);
   }
-  if (before) {
-    return TargetMeaning{
-        date::year_month_day{date::sys_days{outcome.period->first} - date::days{1}}};
+  if (lead.before) {
+    return {date::year_month_day{date::sys_days{outcome.period->first} - date::days{1}}, {}};
   }
   return TargetMeaning{outcome.period->last};
 }

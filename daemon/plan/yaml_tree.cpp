@@ -40,7 +40,7 @@ struct Refused {
 // gigabytes ("billion laughs"). Plans alias a shared outcome text a few dozen times, kilobytes
 // in all; the copies made for anchors and aliases may add up to this much, counting each node
 // as kNodeCost bytes besides its text.
-constexpr std::size_t kMaxAliasedBytes = 4 * 1024 * 1024;
+constexpr std::size_t kMaxAliasedBytes = std::size_t{4} * 1024 * 1024;
 constexpr std::size_t kNodeCost = 64;
 
 // A plan of a thousand actions has about 100,000 values (keys, texts, lists); a file with many
@@ -175,7 +175,7 @@ class TreeBuilder : public YAML::EventHandler {
     copied_bytes_ += cost;
     if (copied_bytes_ > kMaxAliasedBytes) {
       throw Refused{mark, "the anchors (&name) and aliases (*name) up to here repeat more than " +
-                              std::to_string(kMaxAliasedBytes / (1024 * 1024)) +
+                              std::to_string(kMaxAliasedBytes / (std::size_t{1024} * 1024)) +
                               " MiB of text; write the values out, or alias less"};
     }
   }
@@ -219,7 +219,7 @@ class TreeBuilder : public YAML::EventHandler {
       parent.pending_key = std::move(node);
       parent.has_key = true;
     } else {
-      parent.node.entries.emplace_back(std::move(parent.pending_key), std::move(node));
+      parent.node.entries.push_back(MappingEntry{std::move(parent.pending_key), std::move(node)});
       parent.has_key = false;
     }
   }
@@ -328,6 +328,30 @@ std::optional<Refused> check_text(std::string_view text) {
   return std::nullopt;
 }
 
+// Whether the character at `i` follows a blank (or starts the text).
+bool after_blank(std::string_view text, std::size_t i) {
+  return i > 0 && (text[i - 1] == ' ' || text[i - 1] == '\t');
+}
+
+// Where a scalar quoted by text[open] ends: its closing quote, or text.size() when it is never
+// closed. `\"` escapes inside double quotes; `''` is a quote inside single quotes.
+std::size_t closing_quote(std::string_view text, std::size_t open) {
+  const char quote = text[open];
+  std::size_t end = open + 1;
+  for (; end < text.size(); ++end) {
+    if (quote == '"' && text[end] == '\\') {
+      ++end;
+    } else if (text[end] == quote) {
+      if (quote == '\'' && end + 1 < text.size() && text[end + 1] == '\'') {
+        ++end;
+        continue;
+      }
+      break;
+    }
+  }
+  return std::min(end, text.size());
+}
+
 // The quoted scalars of `text` as [opening quote, closing quote] byte ranges (the end is
 // text.size() for one never closed), found by a light scan: a quote opens a scalar where a value
 // can start (after indentation, "- ", ": ", "? ", '[', '{' or ','), so the apostrophe in
@@ -346,30 +370,15 @@ std::vector<std::pair<std::size_t, std::size_t>> quoted_scalars(std::string_view
       continue;
     }
     bool value_start = before == '\n' || before == '[' || before == '{' || before == ',' ||
-                       ((before == ':' || before == '-' || before == '?') && i > 0 &&
-                        (text[i - 1] == ' ' || text[i - 1] == '\t'));
-    if (c == '#' && (before == '\n' || (i > 0 && (text[i - 1] == ' ' || text[i - 1] == '\t')))) {
+                       ((before == ':' || before == '-' || before == '?') && after_blank(text, i));
+    if (c == '#' && (before == '\n' || after_blank(text, i))) {
       i = std::min(text.find('\n', i), text.size()) - 1;
       continue;
     }
     if ((c == '"' || c == '\'') && value_start) {
-      std::size_t end = i + 1;
-      for (; end < text.size(); ++end) {
-        if (c == '"' && text[end] == '\\') {
-          ++end;
-        } else if (text[end] == c) {
-          if (c == '\'' && end + 1 < text.size() && text[end + 1] == '\'') {
-            ++end;
-            continue;
-          }
-          break;
-        }
-      }
-      end = std::min(end, text.size());
+      std::size_t end = closing_quote(text, i);
       found.emplace_back(i, end);
       i = end;
-      before = c;
-      continue;
     }
     before = c;
   }

@@ -5,7 +5,6 @@
 
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
 namespace plan_reminder::plan::yaml {
@@ -15,15 +14,17 @@ struct Mark {
   int column = 0;  // 1-based
 };
 
+struct MappingEntry;
+
 struct Node {
   enum class Kind { null, scalar, sequence, mapping };
 
   Kind kind = Kind::null;
   Mark mark;
-  std::string scalar;  // the scalar's value, for Kind::scalar
-  bool plain = false;  // an unquoted scalar (so `yes` or `1` was not meant as a string)
-  std::vector<Node> items;                      // Kind::sequence
-  std::vector<std::pair<Node, Node>> entries;  // Kind::mapping, in file order, duplicates kept
+  std::string scalar;       // the scalar's value, for Kind::scalar
+  bool plain = false;       // an unquoted scalar (so `yes` or `1` was not meant as a string)
+  std::vector<Node> items;  // Kind::sequence
+  std::vector<MappingEntry> entries;  // Kind::mapping, in file order, duplicates kept
 
   bool is_null() const { return kind == Kind::null; }
   bool is_scalar() const { return kind == Kind::scalar; }
@@ -31,14 +32,21 @@ struct Node {
   bool is_mapping() const { return kind == Kind::mapping; }
 };
 
+// One `key: value` of a mapping. A struct rather than std::pair<Node, Node>: clang cannot
+// instantiate that pair of a type still incomplete inside Node with libstdc++ 12.
+struct MappingEntry {
+  Node key;
+  Node value;
+};
+
 // What a kind of node is called in messages: "a mapping", "a list", "text", "nothing".
 std::string_view describe(const Node& node);
 
 struct ParseResult {
   bool ok = false;
-  Node root;           // null for an empty file
-  Mark error_mark;     // where the parser stopped, when !ok
-  std::string error;   // the parser's message, when !ok
+  Node root;          // null for an empty file
+  Mark error_mark;    // where the parser stopped, when !ok
+  std::string error;  // the parser's message, when !ok
 };
 
 // Parses one YAML document; more than one document is an error.

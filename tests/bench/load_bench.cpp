@@ -76,8 +76,7 @@ int main(int argc, char** argv) {
   std::printf("cold load+validate: %.3f s; agenda: %.3f s; cold total: %.3f s\n", load_seconds,
               agenda_seconds, cold_total);
   std::printf("reload after one file changed: %.1f ms (%zu file re-parsed)%s\n",
-              reload_seconds * 1000, loader.parsed_last_time(),
-              warm.snapshot ? "" : " FAILED");
+              reload_seconds * 1000, loader.parsed_last_time(), warm.snapshot ? "" : " FAILED");
   std::printf("peak resident memory: %.1f MB\n", static_cast<double>(peak_rss_kib()) / 1024.0);
   return warm.snapshot ? 0 : 1;
 }

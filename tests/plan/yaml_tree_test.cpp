@@ -10,11 +10,11 @@ namespace {
 TEST(YamlTree, KeepsLineAndColumnOfEveryNode) {
   ParseResult parsed = parse("review:\n  id: dhr-x\n  tags: [a, b]\n");
   ASSERT_TRUE(parsed.ok) << parsed.error;
-  const Node& review = parsed.root.entries.at(0).second;
-  EXPECT_EQ(review.entries.at(0).first.mark.line, 2);
-  EXPECT_EQ(review.entries.at(0).first.mark.column, 3);
-  EXPECT_EQ(review.entries.at(0).second.mark.column, 7);
-  const Node& tags = review.entries.at(1).second;
+  const Node& review = parsed.root.entries.at(0).value;
+  EXPECT_EQ(review.entries.at(0).key.mark.line, 2);
+  EXPECT_EQ(review.entries.at(0).key.mark.column, 3);
+  EXPECT_EQ(review.entries.at(0).value.mark.column, 7);
+  const Node& tags = review.entries.at(1).value;
   ASSERT_TRUE(tags.is_sequence());
   EXPECT_EQ(tags.items.at(1).scalar, "b");
   EXPECT_EQ(tags.items.at(1).mark.line, 3);
@@ -25,28 +25,28 @@ TEST(YamlTree, KeepsLineAndColumnOfEveryNode) {
 TEST(YamlTree, KeepsScalarsAsWritten) {
   ParseResult parsed = parse("id: 1.10\npublished: 2020-01-20\nquoted: \"1.10\"\n");
   ASSERT_TRUE(parsed.ok);
-  EXPECT_EQ(parsed.root.entries[0].second.scalar, "1.10");
-  EXPECT_TRUE(parsed.root.entries[0].second.plain);
-  EXPECT_EQ(parsed.root.entries[1].second.scalar, "2020-01-20");
-  EXPECT_FALSE(parsed.root.entries[2].second.plain);
+  EXPECT_EQ(parsed.root.entries[0].value.scalar, "1.10");
+  EXPECT_TRUE(parsed.root.entries[0].value.plain);
+  EXPECT_EQ(parsed.root.entries[1].value.scalar, "2020-01-20");
+  EXPECT_FALSE(parsed.root.entries[2].value.plain);
 }
 
 // Tests that `key:` with no value, `~` and `null` are nothing, and "" is empty text.
 TEST(YamlTree, DistinguishesNothingFromEmptyText) {
   ParseResult parsed = parse("a:\nb: ~\nc: null\nd: \"\"\n");
   ASSERT_TRUE(parsed.ok);
-  EXPECT_TRUE(parsed.root.entries[0].second.is_null());
-  EXPECT_TRUE(parsed.root.entries[1].second.is_null());
-  EXPECT_TRUE(parsed.root.entries[2].second.is_null());
-  EXPECT_TRUE(parsed.root.entries[3].second.is_scalar());
-  EXPECT_EQ(parsed.root.entries[3].second.scalar, "");
+  EXPECT_TRUE(parsed.root.entries[0].value.is_null());
+  EXPECT_TRUE(parsed.root.entries[1].value.is_null());
+  EXPECT_TRUE(parsed.root.entries[2].value.is_null());
+  EXPECT_TRUE(parsed.root.entries[3].value.is_scalar());
+  EXPECT_EQ(parsed.root.entries[3].value.scalar, "");
 }
 
 // Tests that an alias stands for a copy of its anchored node, so shared outcomes work.
 TEST(YamlTree, ExpandsAliases) {
   ParseResult parsed = parse("a: &shared [x, y]\nb: *shared\n");
   ASSERT_TRUE(parsed.ok);
-  const Node& b = parsed.root.entries[1].second;
+  const Node& b = parsed.root.entries[1].value;
   ASSERT_TRUE(b.is_sequence());
   ASSERT_EQ(b.items.size(), 2u);
   EXPECT_EQ(b.items[1].scalar, "y");
