@@ -958,7 +958,8 @@ base::Result<TargetMeaning> read_target(std::string_view wording, QuarterStyle q
     return target_error(wording, outcome.reason);
   }
   if (lead.before) {
-    return {date::year_month_day{date::sys_days{outcome.period->first} - date::days{1}}, {}};
+    return TargetMeaning{
+        date::year_month_day{date::sys_days{outcome.period->first} - date::days{1}}};
   }
   return TargetMeaning{outcome.period->last};
 }
