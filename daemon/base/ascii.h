@@ -7,6 +7,20 @@
 
 namespace plan_reminder::base {
 
+constexpr bool is_ascii_alpha(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+constexpr bool is_ascii_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+constexpr bool is_ascii_alnum(char c) {
+  return is_ascii_alpha(c) || is_ascii_digit(c);
+}
+// The C locale's white space: space, tab, line feed, carriage return, vertical tab, form feed.
+constexpr bool is_ascii_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
 constexpr char ascii_lower(char c) {
   return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
 }

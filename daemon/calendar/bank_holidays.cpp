@@ -3,6 +3,7 @@
 // bank-holidays.json.
 #include "calendar/bank_holidays.h"
 
+#include "base/ascii.h"
 #include "base/utf8.h"
 
 #include <nlohmann/json.hpp>
@@ -198,7 +199,7 @@ std::string describe_parse_error(std::string_view text, const nlohmann::json::pa
 }
 
 bool all_digits(std::string_view text) {
-  return std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+  return std::all_of(text.begin(), text.end(), base::is_ascii_digit);
 }
 
 // Only called on a run of digits, so from_chars cannot fail.

@@ -97,13 +97,9 @@ class Hash128 {
   std::uint64_t length_ = 0;
 };
 
-bool is_ascii_alnum(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-
 // RFC 5322 atext: what a display name may hold without quotes.
 bool is_atext(char c) {
-  return is_ascii_alnum(c) ||
+  return base::is_ascii_alnum(c) ||
          std::string_view("!#$%&'*+-/=?^_`{|}~").find(c) != std::string_view::npos;
 }
 
@@ -281,7 +277,7 @@ void check_message_id(std::string_view id) {
 
 void check_domain(std::string_view domain) {
   bool safe = !domain.empty() && std::all_of(domain.begin(), domain.end(), [](char c) {
-    return is_ascii_alnum(c) || c == '.' || c == '-';
+    return base::is_ascii_alnum(c) || c == '.' || c == '-';
   });
   if (!safe) {
     throw std::invalid_argument("cannot make a Message-ID in the domain '" + printable(domain) +

@@ -135,9 +135,8 @@ struct Reply {
 };
 
 int reply_code(std::string_view text) {
-  if (text.size() < 3 || !std::isdigit(static_cast<unsigned char>(text[0])) ||
-      !std::isdigit(static_cast<unsigned char>(text[1])) ||
-      !std::isdigit(static_cast<unsigned char>(text[2]))) {
+  if (text.size() < 3 || !base::is_ascii_digit(text[0]) || !base::is_ascii_digit(text[1]) ||
+      !base::is_ascii_digit(text[2])) {
     return 0;
   }
   return (text[0] - '0') * 100 + (text[1] - '0') * 10 + (text[2] - '0');

@@ -12,14 +12,14 @@ namespace plan_reminder::plan {
 namespace {
 
 bool is_atext(char c) {
-  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
+  if (base::is_ascii_alnum(c)) {
     return true;
   }
   return std::string_view("!#$%&'*+-/=?^_`{|}~").find(c) != std::string_view::npos;
 }
 
 bool is_label_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
+  return base::is_ascii_alnum(c) || c == '-';
 }
 
 std::string_view trim(std::string_view s) {

@@ -241,8 +241,7 @@ std::optional<std::string> read_text(FileContext& context, const Entry& entry, L
 namespace {
 
 bool is_identifier_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-         c == '-' || c == '_';
+  return base::is_ascii_alnum(c) || c == '.' || c == '-' || c == '_';
 }
 
 bool is_slug(std::string_view s) {
@@ -250,7 +249,7 @@ bool is_slug(std::string_view s) {
     return false;
   }
   return std::all_of(s.begin(), s.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+    return (c >= 'a' && c <= 'z') || base::is_ascii_digit(c) || c == '-';
   });
 }
 

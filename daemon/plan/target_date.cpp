@@ -77,15 +77,9 @@ struct Token {
 
 using Tokens = std::span<const Token>;
 
-bool is_alpha(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
-bool is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
-}
+using base::is_ascii_alpha;
+using base::is_ascii_digit;
+using base::is_ascii_space;
 // Word processors and PDFs put non-breaking spaces, dashes and curly apostrophes into table
 // cells; they mean the same as their ASCII counterparts. `stands_for` is ' ' for a space.
 struct Lookalike {
@@ -132,19 +126,19 @@ std::vector<Token> tokenize(std::string_view text) {
     Token token;
     token.spaced = spaced;
     std::size_t end = i + 1;
-    if (is_space(c)) {
+    if (is_ascii_space(c)) {
       spaced = true;
       ++i;
       continue;
     }
-    if (is_alpha(c)) {
-      while (end < text.size() && is_alpha(text[end])) {
+    if (is_ascii_alpha(c)) {
+      while (end < text.size() && is_ascii_alpha(text[end])) {
         ++end;
       }
       token.kind = Token::Kind::word;
-    } else if (is_digit(c)) {
+    } else if (is_ascii_digit(c)) {
       int value = c - '0';
-      while (end < text.size() && is_digit(text[end])) {
+      while (end < text.size() && is_ascii_digit(text[end])) {
         value = value < 1'000'000 ? value * 10 + (text[end] - '0') : value;
         ++end;
       }
@@ -236,8 +230,8 @@ bool spells(Tokens s, std::initializer_list<std::string_view> parts) {
   }
   std::size_t i = 0;
   for (std::string_view part : parts) {
-    const bool matches =
-        (part.size() == 1 && !is_alpha(part[0])) ? punct_at(s, i, part[0]) : word_at(s, i, part);
+    const bool matches = (part.size() == 1 && !is_ascii_alpha(part[0])) ? punct_at(s, i, part[0])
+                                                                        : word_at(s, i, part);
     if (!matches) {
       return false;
     }
@@ -830,11 +824,11 @@ base::Error target_error(std::string_view wording, std::string_view reason) {
 // The whitespace-separated chunk of `wording` around byte `at`, to point at a stray character.
 std::string_view chunk_around(std::string_view wording, std::size_t at) {
   std::size_t begin = at;
-  while (begin > 0 && !is_space(wording[begin - 1])) {
+  while (begin > 0 && !is_ascii_space(wording[begin - 1])) {
     --begin;
   }
   std::size_t end = at;
-  while (end < wording.size() && !is_space(wording[end])) {
+  while (end < wording.size() && !is_ascii_space(wording[end])) {
     ++end;
   }
   return wording.substr(begin, end - begin);

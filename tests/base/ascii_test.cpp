@@ -23,5 +23,16 @@ TEST(EqualsIgnoringAsciiCase, ComparesWithoutCase) {
   EXPECT_FALSE(equals_ignoring_ascii_case("École", "école"));
 }
 
+// Tests that the character classes are ASCII's alone: a UTF-8 byte is never a letter or a space.
+TEST(AsciiClasses, KnowOnlyAscii) {
+  EXPECT_TRUE(is_ascii_alpha('z') && is_ascii_alpha('A') && !is_ascii_alpha('1'));
+  EXPECT_TRUE(is_ascii_digit('0') && is_ascii_digit('9') && !is_ascii_digit('a'));
+  EXPECT_TRUE(is_ascii_alnum('q') && is_ascii_alnum('7') && !is_ascii_alnum('-'));
+  EXPECT_TRUE(is_ascii_space(' ') && is_ascii_space('\t') && is_ascii_space('\v'));
+  EXPECT_FALSE(is_ascii_space('x'));
+  EXPECT_FALSE(is_ascii_alpha('\xC3'));  // the first byte of "É"
+  EXPECT_FALSE(is_ascii_space('\xA0'));  // the second byte of a no-break space
+}
+
 }  // namespace
 }  // namespace plan_reminder::base
