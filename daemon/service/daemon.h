@@ -60,7 +60,6 @@ class Daemon {
   void start_pass();
   void pass_finished(PassReport report, date::sys_seconds now);
   void reload(const std::string& why);
-  void report_problems(const plan::Diagnostics& diagnostics);
   void stop(int signal);
   date::sys_seconds now() const;
   std::string status_line() const;
