@@ -33,17 +33,17 @@ std::string plans_text(std::size_t count) {
 
 }  // namespace
 
-Daemon::Daemon(asio::io_context& io, Options options, DeploymentLoader loader,
+Daemon::Daemon(asio::io_context& io, WakeTimer& timer, Options options, DeploymentLoader loader,
                Deployment deployment, std::unique_ptr<store::StateStore> store,
                std::unique_ptr<mail::Transport> transport)
     : io_(io),
+      timer_(timer),
       options_(std::move(options)),
       deployment_(std::move(deployment)),
       loader_(std::move(loader)),
       store_(std::move(store)),
       transport_(std::move(transport)),
       signals_(io, SIGTERM, SIGINT, SIGHUP),
-      timer_(io),
       watch_(io, options_.settle, [this] { reload("a watched file changed"); }) {}
 
 Daemon::~Daemon() {
@@ -51,8 +51,7 @@ Daemon::~Daemon() {
 }
 
 date::sys_seconds Daemon::now() const {
-  return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()) +
-         options_.offset;
+  return timer_.now();
 }
 
 void Daemon::start() {
@@ -90,7 +89,7 @@ void Daemon::schedule(date::sys_seconds at) {
       std::chrono::duration_cast<std::chrono::seconds>(std::min<std::chrono::microseconds>(
           safety_check, systemd_.watchdog_interval().value_or(safety_check)));
   date::sys_seconds wake = std::min(at, now + std::max(check_every, std::chrono::seconds(1)));
-  timer_.wait_until(wake - options_.offset, [this](bool clock_changed) {
+  timer_.wait_until(wake, [this](bool clock_changed) {
     if (clock_changed) {
       spdlog::info("the system clock was set; looking again at what is due");
     }
@@ -175,6 +174,7 @@ void Daemon::reload(const std::string& why) {
     return;
   }
   if (pass_running_) {
+    spdlog::debug("reload ({}) waits for the pass in progress", why);
     reload_after_pass_ = true;
     return;
   }
