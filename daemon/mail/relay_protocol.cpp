@@ -94,15 +94,15 @@ bool write_frame(int fd, const std::vector<std::string_view>& frame) {
   return true;
 }
 
-std::optional<Frame> read_frame(int fd) {
+std::optional<Frame> read_frame(int fd, const FrameLimits& limits) {
   auto count = read_number(fd);
-  if (!count || *count > max_frame_strings) {
+  if (!count || *count > limits.max_strings) {
     return std::nullopt;
   }
   Frame frame(*count);
   for (std::string& text : frame) {
     auto length = read_number(fd);
-    if (!length || *length > max_frame_string) {
+    if (!length || *length > limits.max_string) {
       return std::nullopt;
     }
     text.resize(*length);

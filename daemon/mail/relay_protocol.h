@@ -17,17 +17,19 @@ namespace plan_reminder::mail {
 
 using Frame = std::vector<std::string>;
 
-// The largest string a frame may carry (a message far above any SMTP server's size limit), and
-// the most strings in one frame.
-inline constexpr std::uint32_t max_frame_string = 1U << 30;
-inline constexpr std::uint32_t max_frame_strings = 100000;
+// What a frame may hold: by default, strings up to 1 GiB (a message far above any SMTP server's
+// size limit), and 100,000 strings (recipients) in one frame.
+struct FrameLimits {
+  std::uint32_t max_string = 1U << 30;
+  std::uint32_t max_strings = 100000;
+};
 
 // Written from views, so that a message is not copied to be sent. False when the peer has gone
 // (no SIGPIPE: that is an error to report, not a signal that kills the daemon).
 bool write_frame(int fd, const std::vector<std::string_view>& frame);
 // Reads one whole frame, however the bytes arrive; nullopt when the peer closed the socket,
 // died mid-frame, or sent something that is not a frame or is over the limits.
-std::optional<Frame> read_frame(int fd);
+std::optional<Frame> read_frame(int fd, const FrameLimits& limits = {});
 
 // A reply to one message: status, cause, detail, stop_batch ("1" or "0"), then each refused
 // recipient as address and reply.

@@ -121,24 +121,37 @@ TEST(RelayProtocolTest, AFrameSurvivesSplitReads) {
   EXPECT_EQ((*frame)[2], message);
 }
 
-// Tests that a string longer than the limit is refused from its length alone: a garbled or
-// hostile peer cannot make the daemon allocate gigabytes.
+// Tests that a string longer than the limit is refused, even when all of it arrives: a garbled
+// or hostile peer cannot make the daemon allocate without bound. (Small limits stand in for
+// the 1 GiB default.)
 TEST(RelayProtocolTest, AnOversizedStringIsRefused) {
+  Sockets sockets = socket_pair();
+  const FrameLimits limits{16, 4};
+  send_bytes(sockets.relay.get(), encoded({"send", std::string(16, 'x')}));
+  EXPECT_TRUE(read_frame(sockets.daemon.get(), limits)) << "a string at the limit is read";
+  send_bytes(sockets.relay.get(), encoded({"send", std::string(17, 'x')}));
+  EXPECT_FALSE(read_frame(sockets.daemon.get(), limits));
+}
+
+// Tests that the default limit on a string is checked from its length alone, before anything
+// is allocated or read.
+TEST(RelayProtocolTest, TheDefaultLimitIsCheckedFromTheLength) {
   Sockets sockets = socket_pair();
   std::string bytes;
   put_number(bytes, 1);
-  put_number(bytes, max_frame_string + 1);
+  put_number(bytes, FrameLimits{}.max_string + 1);
   send_bytes(sockets.relay.get(), bytes + "xxxx");
   EXPECT_FALSE(read_frame(sockets.daemon.get()));
 }
 
-// Tests that a frame claiming more strings than the limit is refused.
+// Tests that a frame with more strings than the limit is refused, even when all arrive.
 TEST(RelayProtocolTest, TooManyStringsAreRefused) {
   Sockets sockets = socket_pair();
-  std::string bytes;
-  put_number(bytes, max_frame_strings + 1);
-  send_bytes(sockets.relay.get(), bytes);
-  EXPECT_FALSE(read_frame(sockets.daemon.get()));
+  const FrameLimits limits{16, 4};
+  send_bytes(sockets.relay.get(), encoded({"send", "a", "b", "c"}));
+  EXPECT_TRUE(read_frame(sockets.daemon.get(), limits)) << "a frame at the limit is read";
+  send_bytes(sockets.relay.get(), encoded({"send", "a", "b", "c", "d"}));
+  EXPECT_FALSE(read_frame(sockets.daemon.get(), limits));
 }
 
 // Tests that a peer that ends in the middle of a frame (the relay died mid-reply) is reported
