@@ -661,8 +661,11 @@ TEST_F(DaemonTest, ABadEditIsSurvivedAndReportedOnce) {
   EXPECT_EQ(problems()[0].recipients,
             std::vector<std::string>{"dhr-coordinator@council.example.org"});
 
+  // Later, as a person saves again: a notice made now would be a new one.
+  timer_->advance_to(kTuesday - 10s);
   write_text(plan_, bad);
   RunUntilLogged("reload (a watched file changed) refused", 2);
+  timer_->advance_to(kTuesday - 5s);
   ::raise(SIGHUP);
   RunUntilLogged("[error] reload (SIGHUP) refused: 1 problem");
   EXPECT_EQ(problems().size(), 1u) << "the coordinator was told again of the same problem";
