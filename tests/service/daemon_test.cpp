@@ -186,9 +186,7 @@ class RecordingTransport final : public mail::Transport {
     office_.record(name_, {recipients, std::string(raw)});
     return {};
   }
-  void interrupt(std::chrono::steady_clock::duration grace) override {
-    office_.interrupted(grace);
-  }
+  void interrupt(std::chrono::steady_clock::duration grace) override { office_.interrupted(grace); }
   std::string describe() const override { return name_; }
 
  private:
@@ -494,8 +492,8 @@ TEST_F(DaemonTest, ARestartSendsNothingTwice) {
 }
 
 // Tests that SIGTERM while a message is in flight gives that message 20 seconds to finish (the
-// unit allows 30 s to stop), records it, stops the batch there, and loses nothing: restarted at 09:05 the daemon sends the rest, so
-// that each of Tuesday's messages arrives exactly once.
+// unit allows 30 s to stop), records it, stops the batch there, and loses nothing: restarted
+// at 09:05 the daemon sends the rest, so that each of Tuesday's messages arrives exactly once.
 TEST_F(DaemonTest, SigtermFinishesTheMessageInFlightAndLosesNothing) {
   Prime();
   const auto expected = WhatAPassWouldSend(kTuesday);
