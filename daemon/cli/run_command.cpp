@@ -3,14 +3,11 @@
 // retry, runs a pass, and repeats, reloading on SIGHUP and stopping on SIGTERM or SIGINT.
 #include "cli/commands.h"
 #include "cli/common.h"
-#include "service/daemon.h"
 #include "service/pass.h"
+#include "service/run_daemon.h"
 
 #include <spdlog/spdlog.h>
 
-#include <boost/asio/io_context.hpp>
-
-#include <csignal>
 #include <memory>
 
 namespace plan_reminder::cli {
@@ -109,13 +106,8 @@ int run_once(const RunArguments& args, const service::Deployment& deployment) {
 }
 
 int run_daemon(const RunArguments& args) {
-  // Signals are blocked before any thread starts, so that only Asio's handler sees them.
-  sigset_t signals;
-  sigemptyset(&signals);
-  for (int signal : {SIGTERM, SIGINT, SIGHUP}) {
-    sigaddset(&signals, signal);
-  }
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  // Before the plan loader starts its threads.
+  service::block_daemon_signals();
 
   service::DeploymentLoader loader;
   service::DeploymentLoad load = loader.load(args.config);
@@ -131,10 +123,10 @@ int run_daemon(const RunArguments& args) {
   if (int code = open_service(*load.deployment, true, service); code != ok) {
     return code;
   }
-  boost::asio::io_context io;
   service::Daemon::Options options;
   options.config_file = args.config;
   options.make_transport = mail::make_daemon_transport;
+  std::chrono::seconds offset{0};
   if (!args.now.empty()) {
     policy::Clock clock = policy::clock_for(load.deployment->snapshot->config);
     auto moment = parse_moment(args.now, clock, load.deployment->snapshot->config.policy.send_time);
@@ -145,14 +137,10 @@ int run_daemon(const RunArguments& args) {
           args.now);
       return usage;
     }
-    options.offset = *moment - system_now();
+    offset = *moment - system_now();
   }
-  service::Daemon daemon(io, options, std::move(loader), std::move(service.deployment),
-                         std::move(service.store), std::move(service.transport));
-  // Asio's signal_set receives them through its own handler once unblocked in this thread.
-  pthread_sigmask(SIG_UNBLOCK, &signals, nullptr);
-  daemon.start();
-  io.run();
+  service::run_daemon(std::move(options), offset, std::move(loader), std::move(service.deployment),
+                      std::move(service.store), std::move(service.transport));
   spdlog::info("stopped");
   return ok;
 }

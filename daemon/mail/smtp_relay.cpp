@@ -1,5 +1,7 @@
 #include "mail/smtp_relay.h"
 
+#include "mail/file_descriptor.h"
+#include "mail/relay_protocol.h"
 #include "mail/transports.h"
 
 #include <fcntl.h>
@@ -27,121 +29,8 @@ extern char** environ;
 namespace plan_reminder::mail {
 namespace {
 
-// A frame: a count, then each string as a length and its bytes; numbers are 4 bytes, little
-// endian. One frame is one request or one reply.
-using Frame = std::vector<std::string>;
-
-// The largest string a frame may carry: a message far above any SMTP server's size limit.
-constexpr std::uint32_t kMaxString = 1U << 30;
-constexpr std::uint32_t kMaxStrings = 100000;
-
 constexpr int kUsage = 64;
 constexpr int kConfigError = 78;
-
-void put_number(std::string& out, std::uint32_t value) {
-  for (int shift = 0; shift < 32; shift += 8) {
-    out += static_cast<char>((value >> shift) & 0xffU);
-  }
-}
-
-bool write_all(int fd, const char* data, std::size_t size) {
-  while (size > 0) {
-    // MSG_NOSIGNAL: a peer that died is an error to report, not a SIGPIPE that kills us.
-    ssize_t written = ::send(fd, data, size, MSG_NOSIGNAL);
-    if (written < 0) {
-      if (errno == EINTR) {
-        continue;
-      }
-      return false;
-    }
-    data += written;
-    size -= static_cast<std::size_t>(written);
-  }
-  return true;
-}
-
-bool read_all(int fd, char* data, std::size_t size) {
-  while (size > 0) {
-    ssize_t got = ::read(fd, data, size);
-    if (got < 0 && errno == EINTR) {
-      continue;
-    }
-    if (got <= 0) {
-      return false;
-    }
-    data += got;
-    size -= static_cast<std::size_t>(got);
-  }
-  return true;
-}
-
-std::optional<std::uint32_t> read_number(int fd) {
-  unsigned char bytes[4];
-  if (!read_all(fd, reinterpret_cast<char*>(bytes), sizeof bytes)) {
-    return std::nullopt;
-  }
-  return static_cast<std::uint32_t>(bytes[0]) | static_cast<std::uint32_t>(bytes[1]) << 8 |
-         static_cast<std::uint32_t>(bytes[2]) << 16 | static_cast<std::uint32_t>(bytes[3]) << 24;
-}
-
-// Written from views, so that a message is not copied to be sent.
-bool write_frame(int fd, const std::vector<std::string_view>& frame) {
-  std::string header;
-  put_number(header, static_cast<std::uint32_t>(frame.size()));
-  if (!write_all(fd, header.data(), header.size())) {
-    return false;
-  }
-  for (std::string_view text : frame) {
-    std::string length;
-    put_number(length, static_cast<std::uint32_t>(text.size()));
-    if (!write_all(fd, length.data(), length.size()) || !write_all(fd, text.data(), text.size())) {
-      return false;
-    }
-  }
-  return true;
-}
-
-// nullopt when the peer closed the socket, died, or sent something that is not a frame.
-std::optional<Frame> read_frame(int fd) {
-  auto count = read_number(fd);
-  if (!count || *count > kMaxStrings) {
-    return std::nullopt;
-  }
-  Frame frame(*count);
-  for (std::string& text : frame) {
-    auto length = read_number(fd);
-    if (!length || *length > kMaxString) {
-      return std::nullopt;
-    }
-    text.resize(*length);
-    if (!read_all(fd, text.data(), text.size())) {
-      return std::nullopt;
-    }
-  }
-  return frame;
-}
-
-const char* status_name(SendResult::Status status) {
-  switch (status) {
-    case SendResult::Status::delivered:
-      return "delivered";
-    case SendResult::Status::transient:
-      return "transient";
-    case SendResult::Status::permanent:
-      return "permanent";
-  }
-  return "transient";
-}
-
-std::optional<SendResult::Status> parse_status(const std::string& name) {
-  for (auto status : {SendResult::Status::delivered, SendResult::Status::transient,
-                      SendResult::Status::permanent}) {
-    if (name == status_name(status)) {
-      return status;
-    }
-  }
-  return std::nullopt;
-}
 
 std::string milliseconds_text(std::chrono::milliseconds duration) {
   return std::to_string(duration.count());
@@ -154,37 +43,6 @@ std::optional<std::chrono::milliseconds> parse_milliseconds(const std::string& t
     return std::nullopt;
   }
   return std::chrono::milliseconds(value);
-}
-
-// A reply: status, cause, detail, stop_batch, then each refused recipient as address and reply.
-Frame reply_frame(const SendResult& result) {
-  Frame frame{status_name(result.status), std::string(cause_name(result.cause)), result.detail,
-              result.stop_batch ? "1" : "0"};
-  for (const RefusedRecipient& refused : result.refused) {
-    frame.push_back(refused.address);
-    frame.push_back(refused.reply);
-  }
-  return frame;
-}
-
-std::optional<SendResult> parse_reply(Frame& frame) {
-  if (frame.size() < 4 || frame.size() % 2 != 0) {
-    return std::nullopt;
-  }
-  auto status = parse_status(frame[0]);
-  auto cause = parse_cause(frame[1]);
-  if (!status || !cause) {
-    return std::nullopt;
-  }
-  SendResult result;
-  result.status = *status;
-  result.cause = *cause;
-  result.detail = std::move(frame[2]);
-  result.stop_batch = frame[3] == "1";
-  for (std::size_t i = 4; i + 1 < frame.size(); i += 2) {
-    result.refused.push_back({std::move(frame[i]), std::move(frame[i + 1])});
-  }
-  return result;
 }
 
 // How a process ended, for an error: "exit status 70", "killed by signal 9".
@@ -202,28 +60,85 @@ std::string termination(int status) {
 class Wakeup {
  public:
   Wakeup() {
-    if (::pipe2(ends_, O_CLOEXEC | O_NONBLOCK) != 0) {
-      ends_[0] = ends_[1] = -1;
+    int ends[2];
+    if (::pipe2(ends, O_CLOEXEC | O_NONBLOCK) == 0) {
+      read_end_ = FileDescriptor(ends[0]);
+      write_end_ = FileDescriptor(ends[1]);
     }
   }
-  Wakeup(const Wakeup&) = delete;
-  Wakeup& operator=(const Wakeup&) = delete;
-  ~Wakeup() {
-    for (int end : ends_) {
-      if (end >= 0) {
-        ::close(end);
-      }
-    }
-  }
-  int fd() const { return ends_[0]; }
+  int fd() const { return read_end_.get(); }
   void wake() const {
     char byte = 1;
-    while (::write(ends_[1], &byte, 1) < 0 && errno == EINTR) {
+    while (::write(write_end_.get(), &byte, 1) < 0 && errno == EINTR) {
     }
   }
 
  private:
-  int ends_[2] = {-1, -1};
+  FileDescriptor read_end_;
+  FileDescriptor write_end_;
+};
+
+// The relay process, owned: however the transport ends, the process is reaped (killed first
+// if it is still running when nothing waits for it any more), never left a zombie.
+class RelayProcess {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  RelayProcess() = default;
+  explicit RelayProcess(pid_t pid) : pid_(pid) {}
+  RelayProcess(const RelayProcess&) = delete;
+  RelayProcess& operator=(const RelayProcess&) = delete;
+  RelayProcess(RelayProcess&& other) noexcept : pid_(std::exchange(other.pid_, -1)) {}
+  RelayProcess& operator=(RelayProcess&& other) noexcept {
+    if (this != &other) {
+      reset();
+      pid_ = std::exchange(other.pid_, -1);
+    }
+    return *this;
+  }
+  ~RelayProcess() { reset(); }
+
+  explicit operator bool() const { return pid_ > 0; }
+
+  void kill() const {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGKILL);
+    }
+  }
+
+  // Waits for the process to end and returns its wait status (0 if none was running). With a
+  // deadline, waits no longer than it, then kills the process.
+  int wait(std::optional<Clock::time_point> deadline) {
+    int status = 0;
+    if (pid_ <= 0) {
+      return status;
+    }
+    for (;;) {
+      pid_t done = ::waitpid(pid_, &status, deadline ? WNOHANG : 0);
+      if (done == pid_ || (done < 0 && errno != EINTR)) {
+        break;
+      }
+      if (done == 0) {
+        if (Clock::now() >= *deadline) {
+          ::kill(pid_, SIGKILL);
+          while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+          }
+          break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
+    }
+    pid_ = -1;
+    return status;
+  }
+
+ private:
+  void reset() {
+    kill();
+    wait(std::nullopt);
+  }
+
+  pid_t pid_ = -1;
 };
 
 class RelayTransport final : public Transport {
@@ -249,25 +164,27 @@ class RelayTransport final : public Transport {
       error = std::string("cannot start the SMTP relay: socketpair: ") + std::strerror(errno);
       return false;
     }
+    FileDescriptor daemon_end(ends[0]);
+    FileDescriptor relay_end(ends[1]);
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     // dup2 clears close-on-exec on the copies: the child keeps only its stdin and stdout.
-    posix_spawn_file_actions_adddup2(&actions, ends[1], STDIN_FILENO);
-    posix_spawn_file_actions_adddup2(&actions, ends[1], STDOUT_FILENO);
+    posix_spawn_file_actions_adddup2(&actions, relay_end.get(), STDIN_FILENO);
+    posix_spawn_file_actions_adddup2(&actions, relay_end.get(), STDOUT_FILENO);
     std::string name = "plan-reminder";
     std::string command = "smtp-relay";
     char* argv[] = {name.data(), command.data(), nullptr};
     pid_t pid = -1;
     int failed = ::posix_spawn(&pid, program_.c_str(), &actions, nullptr, argv, environ);
     posix_spawn_file_actions_destroy(&actions);
-    ::close(ends[1]);
+    // Only the relay holds its end from now on, so that its exit reads as the end of the socket.
+    relay_end.close();
     if (failed != 0) {
-      ::close(ends[0]);
       error = "cannot start the SMTP relay (" + program_ + " smtp-relay): " + std::strerror(failed);
       return false;
     }
-    pid_ = pid;
-    fd_ = ends[0];
+    process_ = RelayProcess(pid);
+    fd_ = std::move(daemon_end);
     std::string connect = milliseconds_text(timeouts_.connect);
     std::string stall = milliseconds_text(timeouts_.stall);
     std::string final_reply = milliseconds_text(timeouts_.final_reply);
@@ -281,8 +198,8 @@ class RelayTransport final : public Transport {
                                         stall,
                                         final_reply};
     std::optional<Frame> answer;
-    if (write_frame(fd_, hello) && wait_for_reply()) {
-      answer = read_frame(fd_);
+    if (write_frame(fd_.get(), hello) && wait_for_reply()) {
+      answer = read_frame(fd_.get());
     }
     if (answer && answer->size() == 1 && (*answer)[0] == "ready") {
       return true;
@@ -302,7 +219,7 @@ class RelayTransport final : public Transport {
     if (interrupted_) {
       return stopped("the service is stopping; the message was not attempted");
     }
-    if (fd_ < 0) {
+    if (!fd_) {
       std::string error;
       if (!start(error)) {
         return {SendResult::Status::transient, SendResult::Cause::local, error, true, {}};
@@ -312,10 +229,10 @@ class RelayTransport final : public Transport {
     request.insert(request.end(), recipients.begin(), recipients.end());
     std::optional<Frame> reply;
     bool waited = false;
-    if (write_frame(fd_, request)) {
+    if (write_frame(fd_.get(), request)) {
       waited = wait_for_reply();
       if (waited) {
-        reply = read_frame(fd_);
+        reply = read_frame(fd_.get());
       }
     }
     if (!waited && interrupted_) {
@@ -376,7 +293,7 @@ class RelayTransport final : public Transport {
       }
       // Once interrupted, the pipe stays readable: then only the relay and the deadline count.
       bool watch_wakeup = !interrupted_ && wakeup_.fd() >= 0;
-      pollfd watched[2] = {{fd_, POLLIN, 0}, {wakeup_.fd(), POLLIN, 0}};
+      pollfd watched[2] = {{fd_.get(), POLLIN, 0}, {wakeup_.fd(), POLLIN, 0}};
       int ready = ::poll(watched, watch_wakeup ? 2 : 1, timeout);
       if (ready < 0 && errno != EINTR) {
         return true;  // the read that follows reports the broken socket
@@ -391,9 +308,7 @@ class RelayTransport final : public Transport {
   // After a broken exchange: makes sure the relay is gone (it may already have exited, and then
   // its own status is reported), then stops.
   int abandon() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGKILL);
-    }
+    process_.kill();
     return stop();
   }
 
@@ -401,39 +316,16 @@ class RelayTransport final : public Transport {
   // its wait status (0 if none was running). After interrupt(), waits no longer than its
   // grace, then kills the relay.
   int stop() {
-    if (fd_ >= 0) {
-      ::close(fd_);
-      fd_ = -1;
-    }
-    int status = 0;
-    if (pid_ <= 0) {
-      return status;
-    }
-    for (;;) {
-      pid_t done = ::waitpid(pid_, &status, interrupted_ ? WNOHANG : 0);
-      if (done == pid_ || (done < 0 && errno != EINTR)) {
-        break;
-      }
-      if (done == 0) {
-        if (Clock::now() >= deadline()) {
-          ::kill(pid_, SIGKILL);
-          while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
-          }
-          break;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-      }
-    }
-    pid_ = -1;
-    return status;
+    fd_.close();
+    return process_.wait(interrupted_ ? std::optional(deadline()) : std::nullopt);
   }
 
   plan::SmtpSettings settings_;
   std::string password_;
   std::string program_;
   SmtpTimeouts timeouts_;
-  pid_t pid_ = -1;
-  int fd_ = -1;
+  RelayProcess process_;
+  FileDescriptor fd_;  // the daemon's end of the socket, while a relay runs
   Wakeup wakeup_;
   std::atomic<bool> interrupted_{false};
   std::atomic<Clock::rep> deadline_{0};  // of interrupt()'s grace, once interrupted

@@ -1,12 +1,12 @@
 #include "plan/snapshot.h"
 
 #include "plan/loaders.h"
+#include "plan/parallel.h"
 
 #include <glob.h>
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <atomic>
 #include <set>
 #include <system_error>
 #include <thread>
@@ -90,40 +90,36 @@ LoadResult SnapshotLoader::load(const std::string& config_file) {
   }
 
   std::vector<CachedPlan> parsed(stale.size());
-  std::atomic<std::size_t> next_index{0};
-  auto work = [&] {
+  unsigned threads = threads_ != 0 ? threads_ : std::max(1u, std::thread::hardware_concurrency());
+  for_each_in_parallel(stale.size(), threads, [&](std::size_t i) {
+    CachedPlan& entry = parsed[i];
+    entry.stamp = stale[i].second;
+    entry.quarters = config->quarters;
+    const std::string& file = stale[i].first;
     std::string text;
-    for (std::size_t i = next_index++; i < stale.size(); i = next_index++) {
-      CachedPlan& entry = parsed[i];
-      entry.stamp = stale[i].second;
-      entry.quarters = config->quarters;
-      std::string error;
-      if (!read_file(stale[i].first, text, error)) {
+    std::string error;
+    try {
+      if (!read_file(file, text, error)) {
         entry.diagnostics.add(
-            Diagnostic{stale[i].first, 0, 0, "", "cannot read the plan: " + error, FileKind::plan});
-        continue;
+            Diagnostic{file, 0, 0, "", "cannot read the plan: " + error, FileKind::plan});
+        return;
       }
-      auto plan = parse_plan(text, stale[i].first, config->quarters, entry.diagnostics);
+      auto plan = parse_plan(text, file, config->quarters, entry.diagnostics);
       if (plan) {
         entry.read = std::make_shared<const Plan>(std::move(*plan));
         if (entry.diagnostics.empty()) {
           entry.plan = entry.read;
         }
       }
+    } catch (const std::exception& failure) {
+      // Out of memory on a huge file, say: this file is refused like any other bad file and
+      // the last good plans are kept, rather than the process ending.
+      entry.read.reset();
+      entry.plan.reset();
+      entry.diagnostics.add(Diagnostic{
+          file, 0, 0, "", std::string("cannot read the plan: ") + failure.what(), FileKind::plan});
     }
-  };
-  unsigned threads = threads_ != 0 ? threads_ : std::max(1u, std::thread::hardware_concurrency());
-  threads = static_cast<unsigned>(std::min<std::size_t>(threads, stale.size()));
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads; ++t) {
-    pool.emplace_back(work);
-  }
-  if (!stale.empty()) {
-    work();
-  }
-  for (auto& thread : pool) {
-    thread.join();
-  }
+  });
   for (std::size_t i = 0; i < stale.size(); ++i) {
     next.insert_or_assign(stale[i].first, std::move(parsed[i]));
   }

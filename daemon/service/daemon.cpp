@@ -1,5 +1,7 @@
 #include "service/daemon.h"
 
+#include "service/problem_notice.h"
+
 #include <spdlog/spdlog.h>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
@@ -21,8 +23,6 @@ constexpr std::chrono::seconds stop_grace{20};
 // Between send times the service wakes at most once an hour, to check on itself.
 constexpr std::chrono::hours safety_check{1};
 
-const char* const problems_setting = "reload_problems";
-
 // How long a pass waits for another process's (a `run --once`) to finish before trying again
 // a minute later.
 constexpr std::chrono::seconds lock_wait{10};
@@ -31,28 +31,19 @@ std::string plans_text(std::size_t count) {
   return std::to_string(count) + (count == 1 ? " plan" : " plans");
 }
 
-std::size_t fingerprint(const plan::Diagnostics& diagnostics) {
-  std::string all;
-  for (const auto& line : diagnostics.lines()) {
-    all += line;
-    all += '\n';
-  }
-  return std::hash<std::string>{}(all);
-}
-
 }  // namespace
 
-Daemon::Daemon(asio::io_context& io, Options options, DeploymentLoader loader,
+Daemon::Daemon(asio::io_context& io, WakeTimer& timer, Options options, DeploymentLoader loader,
                Deployment deployment, std::unique_ptr<store::StateStore> store,
                std::unique_ptr<mail::Transport> transport)
     : io_(io),
+      timer_(timer),
       options_(std::move(options)),
       deployment_(std::move(deployment)),
       loader_(std::move(loader)),
       store_(std::move(store)),
       transport_(std::move(transport)),
       signals_(io, SIGTERM, SIGINT, SIGHUP),
-      timer_(io),
       watch_(io, options_.settle, [this] { reload("a watched file changed"); }) {}
 
 Daemon::~Daemon() {
@@ -60,8 +51,7 @@ Daemon::~Daemon() {
 }
 
 date::sys_seconds Daemon::now() const {
-  return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()) +
-         options_.offset;
+  return timer_.now();
 }
 
 void Daemon::start() {
@@ -99,7 +89,7 @@ void Daemon::schedule(date::sys_seconds at) {
       std::chrono::duration_cast<std::chrono::seconds>(std::min<std::chrono::microseconds>(
           safety_check, systemd_.watchdog_interval().value_or(safety_check)));
   date::sys_seconds wake = std::min(at, now + std::max(check_every, std::chrono::seconds(1)));
-  timer_.wait_until(wake - options_.offset, [this](bool clock_changed) {
+  timer_.wait_until(wake, [this](bool clock_changed) {
     if (clock_changed) {
       spdlog::info("the system clock was set; looking again at what is due");
     }
@@ -183,6 +173,7 @@ void Daemon::reload(const std::string& why) {
     return;
   }
   if (pass_running_) {
+    spdlog::debug("reload ({}) waits for the pass in progress", why);
     reload_after_pass_ = true;
     return;
   }
@@ -210,7 +201,7 @@ void Daemon::reload(const std::string& why) {
       transport_ = std::move(transport);
     }
     watch_.watch(watched_folders(deployment_.snapshot->config, deployment_.templates_folder));
-    store_->set_setting(problems_setting, "");
+    forget_problems_told(*store_);
     spdlog::info("reloaded ({}): {}", why, plans_text(deployment_.snapshot->plans.size()));
   } else {
     for (const auto& line : load.diagnostics.lines()) {
@@ -218,30 +209,11 @@ void Daemon::reload(const std::string& why) {
     }
     spdlog::error("reload ({}) refused: {} {}; keeping the last good plans", why,
                   load.diagnostics.size(), load.diagnostics.size() == 1 ? "problem" : "problems");
-    report_problems(load.diagnostics);
+    tell_coordinator_of_problems(*store_, deployment_, load.diagnostics, now());
   }
   // What is due may have changed (a new plan, a new date, a problem notice): look now.
   start_pass();
   systemd_.ready(status_line());
-}
-
-void Daemon::report_problems(const plan::Diagnostics& diagnostics) {
-  std::string print = std::to_string(fingerprint(diagnostics));
-  if (store_->setting(problems_setting) == print) {
-    return;  // the coordinator already knows about exactly these problems
-  }
-  store_->set_setting(problems_setting, print);
-  const plan::Snapshot& snapshot = *deployment_.snapshot;
-  policy::Clock clock = policy::clock_for(snapshot.config);
-  date::sys_seconds now = this->now();
-  mail::ProblemView view;
-  view.partnership = snapshot.directory.partnership;
-  view.since = short_local_time(clock, now);
-  // The same capped lines as `check` and the log: a flood of mistakes makes a short email.
-  view.problems = diagnostics.lines();
-  std::string key = "problem/" + std::to_string(now.time_since_epoch().count()) + "/" + print;
-  enqueue_for_coordinator(*store_, snapshot, clock, mail::EmailKind::problem,
-                          deployment_.templates->render(view), key, {}, now);
 }
 
 void Daemon::stop(int signal) {

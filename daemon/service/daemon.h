@@ -1,6 +1,7 @@
-// The long-running service (SPEC §6 `run`, §7): one Asio io_context; a wall-clock timer to the
-// next send time or retry (no polling); signals through asio::signal_set (SIGHUP reloads,
-// SIGTERM and SIGINT stop); a file watch that reloads on edits. A pass runs on a worker
+// The long-running service (SPEC §6 `run`, §7): one Asio io_context; a timer to the next send
+// time or retry (no polling: the wall clock, or a test's clock moved by hand); signals through
+// asio::signal_set (SIGHUP reloads, SIGTERM and SIGINT stop); a file watch that reloads on
+// edits. A pass runs on a worker
 // thread so that signals are handled while mail is being sent: a stop lets the message in
 // flight finish and be recorded, then exits. Reloads are transactional: a bad edit keeps the
 // last good deployment, logs every problem and tells the coordinator once per distinct set of
@@ -14,7 +15,7 @@
 #include "service/file_watch.h"
 #include "service/pass.h"
 #include "service/systemd_notify.h"
-#include "service/wall_clock_timer.h"
+#include "service/wake_timer.h"
 #include "store/state_store.h"
 
 #include <boost/asio/io_context.hpp>
@@ -33,9 +34,7 @@ class Daemon {
  public:
   struct Options {
     std::string config_file;
-    // The service's time is the wall clock shifted by `offset` (zero in production; tests and
-    // rehearsals start the service "as if" at another moment, and time then runs normally).
-    std::chrono::seconds offset{0};
+    // How long the file watch collects changes before one reload.
     std::chrono::milliseconds settle{300};
     // Makes the transport anew on a reload that changes its settings, and on SIGHUP (a new
     // password), so that a reload is refused when they cannot be used; unset keeps the first
@@ -45,7 +44,8 @@ class Daemon {
   };
 
   // `loader` is the one that loaded `deployment`, so that reloads re-read only what changed.
-  Daemon(boost::asio::io_context& io, Options options, DeploymentLoader loader,
+  // `timer` says what time it is for the service and wakes it (the wall clock, or a test's).
+  Daemon(boost::asio::io_context& io, WakeTimer& timer, Options options, DeploymentLoader loader,
          Deployment deployment, std::unique_ptr<store::StateStore> store,
          std::unique_ptr<mail::Transport> transport);
   ~Daemon();
@@ -54,18 +54,20 @@ class Daemon {
   // io.run() returns after SIGTERM or SIGINT, once the message in flight is recorded.
   void start();
 
+  // "1 plan; next pass Tue 3 Mar 2020 09:00; 0 queued": what systemd shows as the status.
+  std::string status_line() const;
+
  private:
   void wait_for_signal();
   void schedule(date::sys_seconds at);
   void start_pass();
   void pass_finished(PassReport report, date::sys_seconds now);
   void reload(const std::string& why);
-  void report_problems(const plan::Diagnostics& diagnostics);
   void stop(int signal);
   date::sys_seconds now() const;
-  std::string status_line() const;
 
   boost::asio::io_context& io_;
+  WakeTimer& timer_;
   Options options_;
   Deployment deployment_;
   DeploymentLoader loader_;
@@ -73,7 +75,6 @@ class Daemon {
   std::unique_ptr<mail::Transport> transport_;
   SystemdNotifier systemd_;
   boost::asio::signal_set signals_;
-  WallClockTimer timer_;
   FileWatch watch_;
   boost::asio::thread_pool worker_{1};
   std::atomic<bool> stop_requested_{false};

@@ -22,13 +22,20 @@ int make_timer() {
 
 }  // namespace
 
-WallClockTimer::WallClockTimer(boost::asio::io_context& io) : descriptor_(io, make_timer()) {}
+WallClockTimer::WallClockTimer(boost::asio::io_context& io, std::chrono::seconds offset)
+    : offset_(offset), descriptor_(io, make_timer()) {}
 
 WallClockTimer::~WallClockTimer() = default;
 
+date::sys_seconds WallClockTimer::now() const {
+  return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()) +
+         offset_;
+}
+
 void WallClockTimer::arm(date::sys_seconds deadline) {
   itimerspec spec{};
-  spec.it_value.tv_sec = static_cast<time_t>(deadline.time_since_epoch().count());
+  // The service's moment on the system's clock.
+  spec.it_value.tv_sec = static_cast<time_t>((deadline - offset_).time_since_epoch().count());
   // A moment already past still has to fire: timerfd treats zero as "disarm".
   if (spec.it_value.tv_sec <= 0) {
     spec.it_value.tv_sec = 1;
@@ -44,24 +51,24 @@ void WallClockTimer::wait_until(date::sys_seconds deadline,
   handler_ = std::move(handler);
   unsigned generation = ++generation_;
   arm(deadline);
-  descriptor_.async_wait(
-      boost::asio::posix::stream_descriptor::wait_read,
-      [this, generation](const boost::system::error_code& error) {
-        if (error || generation != generation_) {
-          return;
-        }
-        std::uint64_t expirations = 0;
-        ssize_t got = ::read(descriptor_.native_handle(), &expirations, sizeof expirations);
-        bool clock_changed = got < 0 && errno == ECANCELED;
-        if (got < 0 && !clock_changed) {
-          return;  // EAGAIN: a spurious wake-up of a timer re-armed meanwhile
-        }
-        auto handler = std::move(handler_);
-        handler_ = nullptr;
-        if (handler) {
-          handler(clock_changed);
-        }
-      });
+  descriptor_.async_wait(boost::asio::posix::stream_descriptor::wait_read,
+                         [this, generation](const boost::system::error_code& error) {
+                           if (error || generation != generation_) {
+                             return;
+                           }
+                           std::uint64_t expirations = 0;
+                           ssize_t got = ::read(descriptor_.native_handle(), &expirations,
+                                                sizeof expirations);
+                           bool clock_changed = got < 0 && errno == ECANCELED;
+                           if (got < 0 && !clock_changed) {
+                             return;  // EAGAIN: a spurious wake-up of a timer re-armed meanwhile
+                           }
+                           auto handler = std::move(handler_);
+                           handler_ = nullptr;
+                           if (handler) {
+                             handler(clock_changed);
+                           }
+                         });
 }
 
 void WallClockTimer::cancel() {
