@@ -204,6 +204,77 @@ std::size_t comment_end(const std::string& text, std::size_t from) {
   return std::string::npos;
 }
 
+// The kind of a `{{` tag from the character after the braces (and any blanks).
+TagKind tag_kind_of(char sigil) {
+  switch (sigil) {
+    case '#':
+      return TagKind::section;
+    case '^':
+      return TagKind::inverted;
+    case '/':
+      return TagKind::close;
+    case '>':
+      return TagKind::partial;
+    case '&':
+      return TagKind::unescaped;
+    case '!':
+      return TagKind::comment;
+    case '=':
+      return TagKind::delimiters;
+    default:
+      return TagKind::variable;
+  }
+}
+
+// A `{{{name}}}` tag starting at tag.start, or false with the problem in `scan`.
+bool scan_triple_tag(const std::string& text, Tag& tag, TagScan& scan) {
+  const std::size_t start = tag.start;
+  const std::size_t close = text.find("}}}", start + 3);
+  if (close == std::string::npos) {
+    scan.problem_at = start;
+    scan.problem = "tag " + quoted_tag(text, start, std::min(text.size(), start + 60)) +
+                   " is never closed with }}}";
+    return false;
+  }
+  tag.kind = TagKind::unescaped;
+  tag.content = start + 3;
+  tag.name = trimmed(std::string_view(text).substr(start + 3, close - start - 3));
+  tag.end = close + 3;
+  return true;
+}
+
+// A `{{...}}` tag starting at tag.start, or false with the problem in `scan`.
+bool scan_double_tag(const std::string& text, Tag& tag, TagScan& scan) {
+  const std::size_t start = tag.start;
+  std::size_t sigil = start + 2;
+  while (sigil < text.size() && is_space(text[sigil])) {
+    ++sigil;
+  }
+  const char first = sigil < text.size() ? text[sigil] : '\0';
+  const std::size_t close =
+      first == '!' ? comment_end(text, sigil + 1) : text.find("}}", start + 2);
+  if (close == std::string::npos) {
+    scan.problem_at = start;
+    scan.problem = (first == '!' ? "comment " : "tag ") +
+                   quoted_tag(text, start, std::min(text.size(), start + 60)) +
+                   " is never closed with }}";
+    return false;
+  }
+  tag.end = close + 2;
+  tag.kind = tag_kind_of(first);
+  // A variable has no sigil: its name starts where the sigil would be.
+  tag.content = tag.kind == TagKind::variable ? sigil : sigil + 1;
+  tag.name = trimmed(std::string_view(text).substr(tag.content, close - tag.content));
+  if (tag.kind == TagKind::delimiters) {
+    scan.problem_at = start;
+    scan.problem = quoted_tag(text, start, tag.end) +
+                   ": the tag delimiters cannot be changed in a template; write every tag "
+                   "with {{ and }}";
+    return false;
+  }
+  return true;
+}
+
 // Every tag of a template, as kainjow reads them, in one pass with no recursion (a regex
 // over a 50,000-character tag exhausts the stack). Stops at the first tag that is never
 // closed or that changes the delimiters: templates keep `{{ }}`, so that what is checked here
@@ -214,70 +285,9 @@ TagScan scan_tags(const std::string& text) {
        start = text.find("{{", start)) {
     Tag tag;
     tag.start = start;
-    if (start + 2 < text.size() && text[start + 2] == '{') {
-      const std::size_t close = text.find("}}}", start + 3);
-      if (close == std::string::npos) {
-        scan.problem_at = start;
-        scan.problem = "tag " + quoted_tag(text, start, std::min(text.size(), start + 60)) +
-                       " is never closed with }}}";
-        return scan;
-      }
-      tag.kind = TagKind::unescaped;
-      tag.content = start + 3;
-      tag.name = trimmed(std::string_view(text).substr(start + 3, close - start - 3));
-      tag.end = close + 3;
-    } else {
-      std::size_t sigil = start + 2;
-      while (sigil < text.size() && is_space(text[sigil])) {
-        ++sigil;
-      }
-      const char first = sigil < text.size() ? text[sigil] : '\0';
-      const std::size_t close =
-          first == '!' ? comment_end(text, sigil + 1) : text.find("}}", start + 2);
-      if (close == std::string::npos) {
-        scan.problem_at = start;
-        scan.problem = (first == '!' ? "comment " : "tag ") +
-                       quoted_tag(text, start, std::min(text.size(), start + 60)) +
-                       " is never closed with }}";
-        return scan;
-      }
-      tag.end = close + 2;
-      tag.content = sigil + 1;
-      switch (first) {
-        case '#':
-          tag.kind = TagKind::section;
-          break;
-        case '^':
-          tag.kind = TagKind::inverted;
-          break;
-        case '/':
-          tag.kind = TagKind::close;
-          break;
-        case '>':
-          tag.kind = TagKind::partial;
-          break;
-        case '&':
-          tag.kind = TagKind::unescaped;
-          break;
-        case '!':
-          tag.kind = TagKind::comment;
-          break;
-        case '=':
-          tag.kind = TagKind::delimiters;
-          break;
-        default:
-          tag.kind = TagKind::variable;
-          tag.content = sigil;
-          break;
-      }
-      tag.name = trimmed(std::string_view(text).substr(tag.content, close - tag.content));
-      if (tag.kind == TagKind::delimiters) {
-        scan.problem_at = start;
-        scan.problem = quoted_tag(text, start, tag.end) +
-                       ": the tag delimiters cannot be changed in a template; write every tag "
-                       "with {{ and }}";
-        return scan;
-      }
+    const bool triple = start + 2 < text.size() && text[start + 2] == '{';
+    if (!(triple ? scan_triple_tag(text, tag, scan) : scan_double_tag(text, tag, scan))) {
+      return scan;
     }
     scan.tags.push_back(std::move(tag));
     start = scan.tags.back().end;
@@ -302,6 +312,37 @@ std::string without_comment_text(std::string text, const std::vector<Tag>& tags)
   return text;
 }
 
+// The tags that Mustache lets stand alone on a line.
+bool may_stand_alone(TagKind kind) {
+  return kind == TagKind::section || kind == TagKind::inverted || kind == TagKind::close ||
+         kind == TagKind::comment || kind == TagKind::partial;
+}
+
+// Whether the line [start, end) holds nothing but blanks and tags that may stand alone (at
+// least one), its line end outside any tag. `next_tag` moves on past the tags that end before
+// where the line was looked at.
+bool only_standalone_tags(const std::string& text, std::size_t start, std::size_t end,
+                          const std::vector<Tag>& tags, std::size_t& next_tag) {
+  bool any_tag = false;
+  std::size_t at = start;
+  while (at < end) {
+    while (next_tag < tags.size() && tags[next_tag].end <= at) {
+      ++next_tag;
+    }
+    if (text[at] == ' ' || text[at] == '\t' || (text[at] == '\r' && at + 1 == end)) {
+      ++at;
+    } else if (next_tag < tags.size() && tags[next_tag].start <= at &&
+               may_stand_alone(tags[next_tag].kind)) {
+      any_tag = true;
+      at = tags[next_tag].end;
+    } else {
+      return false;
+    }
+  }
+  // A line end inside a tag (a comment over several lines) goes with the tag.
+  return any_tag && at <= end;
+}
+
 // The Mustache rule for "standalone" lines: a line holding nothing but section, comment or
 // partial tags (and blanks) leaves no line of its own in the output. kainjow applies it only
 // to sections that render, so a section that does not would leave an empty line behind, and
@@ -309,10 +350,6 @@ std::string without_comment_text(std::string text, const std::vector<Tag>& tags)
 // here, which turns kainjow's rule off for it, and tidy_lines() drops the lines left holding
 // only the mark. A tag may span lines (a long comment): each line it covers counts as tags.
 std::string mark_standalone_lines(const std::string& text, const std::vector<Tag>& tags) {
-  const auto may_stand_alone = [](TagKind kind) {
-    return kind == TagKind::section || kind == TagKind::inverted || kind == TagKind::close ||
-           kind == TagKind::comment || kind == TagKind::partial;
-  };
   std::string out;
   out.reserve(text.size() + 256);
   std::size_t next_tag = 0;  // the first tag that ends after the current position
@@ -323,28 +360,8 @@ std::string mark_standalone_lines(const std::string& text, const std::vector<Tag
       out.append(text, start, std::string::npos);
       break;
     }
-    bool only_tags = true;
-    bool any_tag = false;
-    std::size_t at = start;
-    while (at < end) {
-      while (next_tag < tags.size() && tags[next_tag].end <= at) {
-        ++next_tag;
-      }
-      if (text[at] == ' ' || text[at] == '\t' || (text[at] == '\r' && at + 1 == end)) {
-        ++at;
-      } else if (next_tag < tags.size() && tags[next_tag].start <= at &&
-                 may_stand_alone(tags[next_tag].kind)) {
-        any_tag = true;
-        at = tags[next_tag].end;
-      } else {
-        only_tags = false;
-        break;
-      }
-    }
-    // A line end inside a tag (a comment over several lines) goes with the tag.
-    const bool end_in_tag = at > end;
-    std::size_t line_end = end;
-    if (only_tags && any_tag && !end_in_tag) {
+    if (only_standalone_tags(text, start, end, tags, next_tag)) {
+      std::size_t line_end = end;
       if (line_end > start && text[line_end - 1] == '\r') {
         --line_end;
       }

@@ -2,6 +2,7 @@
 #include "mail/template_text.h"
 
 #include <algorithm>
+#include <optional>
 #include <sstream>
 
 namespace plan_reminder::mail {
@@ -100,43 +101,55 @@ std::string one_line(const std::string& text) {
 // (except in the "-- " signature separator), at most one empty line in a row, none at the
 // start, and exactly one line end at the end: templates can then be laid out for reading
 // without counting blank lines.
-std::string tidy_lines(const std::string& text) {
-  std::string unix_text;
-  unix_text.reserve(text.size());
+namespace {
+
+// '\r\n' and a lone '\r' become '\n'.
+std::string with_unix_line_ends(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
   for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '\r') {
-      if (i + 1 < text.size() && text[i + 1] == '\n') {
-        continue;
-      }
-      unix_text += '\n';
-    } else {
-      unix_text += text[i];
+    if (text[i] != '\r') {
+      out += text[i];
+    } else if (i + 1 == text.size() || text[i + 1] != '\n') {
+      out += '\n';
     }
   }
+  return out;
+}
+
+// The line as it is kept, or none when it held only tags (see kStandaloneMark): without the
+// mark and, except for the "-- " signature separator, without trailing blanks.
+std::optional<std::string> tidy_line(std::string line) {
+  if (line.find(kStandaloneMark) != std::string::npos) {
+    if (line.find_first_not_of(std::string(" \t") + kStandaloneMark) == std::string::npos) {
+      return std::nullopt;
+    }
+    line.erase(std::remove(line.begin(), line.end(), kStandaloneMark), line.end());
+  }
+  if (line != "-- ") {
+    while (!line.empty() && (line.back() == ' ' || line.back() == '\t')) {
+      line.pop_back();
+    }
+  }
+  return line;
+}
+
+}  // namespace
+
+std::string tidy_lines(const std::string& text) {
   std::string out;
-  std::istringstream lines(unix_text);
-  std::string line;
+  std::istringstream lines(with_unix_line_ends(text));
   int blank_run = 0;
-  while (std::getline(lines, line)) {
-    if (line.find(kStandaloneMark) != std::string::npos) {
-      if (line.find_first_not_of(std::string(" \t") + kStandaloneMark) == std::string::npos) {
-        continue;
-      }
-      line.erase(std::remove(line.begin(), line.end(), kStandaloneMark), line.end());
+  for (std::string read; std::getline(lines, read);) {
+    std::optional<std::string> line = tidy_line(std::move(read));
+    if (!line) {
+      continue;
     }
-    if (line != "-- ") {
-      while (!line.empty() && (line.back() == ' ' || line.back() == '\t')) {
-        line.pop_back();
-      }
+    blank_run = line->empty() ? blank_run + 1 : 0;
+    if (line->empty() && (out.empty() || blank_run > 1)) {
+      continue;
     }
-    if (line.empty()) {
-      if (out.empty() || ++blank_run > 1) {
-        continue;
-      }
-    } else {
-      blank_run = 0;
-    }
-    out += line;
+    out += *line;
     out += '\n';
   }
   while (out.size() >= 2 && out[out.size() - 1] == '\n' && out[out.size() - 2] == '\n') {
