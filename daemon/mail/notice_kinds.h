@@ -10,6 +10,7 @@
 #include "store/email_kind.h"
 
 #include <array>
+#include <cstddef>
 #include <optional>
 #include <string_view>
 
@@ -41,7 +42,7 @@ struct KindFacts {
   bool installed_fallback = false;
 };
 
-// In the enum's order (checked by tests/mail/notice_kinds_test.cpp).
+// In the enum's order (checked below and by tests/mail/notice_kinds_test.cpp).
 inline constexpr std::array<KindFacts, 8> kKindTable = {{
     {EmailKind::reminder, 0, true, {.support = true}, "Reminder", false},
     {EmailKind::due, 1, true, {}, "Due date", false},
@@ -52,6 +53,18 @@ inline constexpr std::array<KindFacts, 8> kKindTable = {{
     {EmailKind::problem, std::nullopt, false, {}, "", false},
     {EmailKind::test, std::nullopt, false, {}, "", true},
 }};
+
+// facts(kind) indexes the table by the enum: a row out of place is a compile error.
+static_assert(
+    [] {
+      for (std::size_t i = 0; i < kKindTable.size(); ++i) {
+        if (static_cast<std::size_t>(kKindTable[i].kind) != i) {
+          return false;
+        }
+      }
+      return true;
+    }(),
+    "kKindTable must list the kinds in EmailKind's order");
 
 constexpr const KindFacts& facts(EmailKind kind) {
   return kKindTable.at(static_cast<std::size_t>(kind));
