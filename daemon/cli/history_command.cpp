@@ -54,17 +54,17 @@ Command add_history_command(CLI::App& app) {
       std::cout
           << "recorded,kind,recipient,review,action,milestone,due,state,message_id,detail\r\n";
       for (const auto& n : notices) {
-        std::cout << date::format("%FT%TZ", n.recorded) << ',' << csv_field(n.kind) << ','
-                  << csv_field(n.recipient) << ',' << csv_field(n.review) << ','
+        std::cout << date::format("%FT%TZ", n.recorded) << ',' << csv_field(store::token(n.kind))
+                  << ',' << csv_field(n.recipient) << ',' << csv_field(n.review) << ','
                   << csv_field(n.action) << ',' << csv_field(n.milestone) << ',' << n.due << ','
-                  << n.state << ',' << csv_field(n.message_id) << ',' << csv_field(n.detail)
-                  << "\r\n";
+                  << store::token(n.state) << ',' << csv_field(n.message_id) << ','
+                  << csv_field(n.detail) << "\r\n";
       }
       return ok;
     }
     for (const auto& n : notices) {
-      std::cout << service::short_local_time(clock, n.recorded) << "  " << n.state << "  " << n.kind
-                << "  to " << n.recipient;
+      std::cout << service::short_local_time(clock, n.recorded) << "  " << store::token(n.state)
+                << "  " << store::token(n.kind) << "  to " << n.recipient;
       if (!n.review.empty()) {
         std::cout << "  " << n.review << " " << n.action << " (" << n.milestone << ") due "
                   << n.due;

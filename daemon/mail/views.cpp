@@ -1,29 +1,23 @@
-// The names of the kinds of email (template file stems and the words used in logs), and the
-// words emails use for days and due dates.
+// The words emails (and the command line) use for kinds, days, times and due dates: the one
+// place where dates become text.
 #include "mail/views.h"
 
 namespace plan_reminder::mail {
 
 const char* to_string(EmailKind kind) {
-  switch (kind) {
-    case EmailKind::reminder:
-      return "reminder";
-    case EmailKind::due:
-      return "due";
-    case EmailKind::overdue:
-      return "overdue";
-    case EmailKind::escalation:
-      return "escalation";
-    case EmailKind::digest:
-      return "digest";
-    case EmailKind::failure:
-      return "failure";
-    case EmailKind::problem:
-      return "problem";
-    case EmailKind::test:
-      return "test";
+  return store::token(kind).data();  // the tokens are literals, so null-terminated
+}
+
+std::string_view to_string(Rag rag) {
+  switch (rag) {
+    case Rag::red:
+      return "red";
+    case Rag::amber:
+      return "amber";
+    case Rag::green:
+      return "green";
   }
-  return "reminder";
+  return "amber";
 }
 
 std::string plain_day(date::year_month_day day) {
@@ -32,6 +26,12 @@ std::string plain_day(date::year_month_day day) {
 
 std::string long_day(date::year_month_day day) {
   return date::format("%A ", day) + plain_day(day);
+}
+
+std::string short_time(date::local_seconds time) {
+  const date::year_month_day day{date::floor<date::days>(time)};
+  return date::format("%a ", day) + std::to_string(static_cast<unsigned>(day.day())) +
+         date::format(" %b %Y %H:%M", time);
 }
 
 std::string when_due(date::year_month_day due, date::year_month_day today, DueWording wording) {

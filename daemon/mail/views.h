@@ -1,23 +1,37 @@
 // What an email says, as plain data: the policy fills these, templates render them. Every
-// field is text the plan already holds (SPEC §4: no case narrative).
+// field is text the plan already holds (SPEC §4: no case narrative), an enum or a date: the
+// words for kinds, states, ratings and dates are made where the email is rendered.
 #pragma once
+
+#include "store/email_kind.h"
 
 #include <date/date.h>
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace plan_reminder::mail {
 
-enum class EmailKind { reminder, due, overdue, escalation, digest, failure, problem, test };
+// The kinds of email and what became of one: see store/email_kind.h and, for what each kind
+// means, mail/notice_kinds.h.
+using store::DeliveryState;
+using store::EmailKind;
 
 // "reminder", "due", ...: the template file stem and the word used in logs.
 const char* to_string(EmailKind kind);
 
+// A milestone's red/amber/green rating (policy/agenda.h says how it is decided).
+enum class Rag { red, amber, green };
+// "red", "amber", "green".
+std::string_view to_string(Rag rag);
+
 // "Monday 3 February 2020" and "3 February 2020": how emails write a day.
 std::string long_day(date::year_month_day day);
 std::string plain_day(date::year_month_day day);
+// "Mon 3 Feb 2020 09:00": how emails and the command line write a local time.
+std::string short_time(date::local_seconds time);
 
 // How a due date stands on a day, worded from the two dates alone, never from the stage of a
 // notice (SPEC §4: a due-day notice sent early for a weekend says "due on Sunday 31 May 2020").
@@ -32,8 +46,8 @@ std::string when_due(date::year_month_day due, date::year_month_day today,
                      DueWording wording = DueWording::brief);
 
 struct MilestoneView {
-  std::string stage;  // reminder | due | overdue | escalation (empty in digests)
-  std::string when;   // words for an undated item; dated ones are worded from due_day
+  std::optional<EmailKind> stage;  // the notice's kind (none in digests)
+  std::string when;                // words for an undated item; dated ones are worded from due_day
   std::string review_id;
   std::string review_title;
   std::string recommendation_id;
@@ -43,11 +57,10 @@ struct MilestoneView {
   std::string milestone_text;
   std::string lead;                             // lead agency names, joined with ", "
   std::string target;                           // as written, with any revision
-  std::string due_date;                         // "31 March 2020", or "" when undated
   std::optional<date::year_month_day> due_day;  // the due date, when dated
   int days = 0;                                 // due minus today: positive before, negative after
   std::string progress;
-  std::string rag;         // red | amber | green
+  std::optional<Rag> rag;
   bool escalated = false;  // digests: an escalation has been sent (or queued) to the chair
 };
 
@@ -57,13 +70,13 @@ struct NoticeEmailView {
   std::string recipient_name;  // the agency or role the email is addressed to
   std::string coordinator_name;
   std::string coordinator_address;
-  std::string today;                 // "Monday 3 February 2020"
+  date::year_month_day today{};
   std::vector<MilestoneView> items;  // sorted by due date
 };
 
 struct RagRow {
-  std::string name;  // "dhr-david recommendation 1" or the agency's name
-  std::string rag;
+  std::string name;        // "dhr-david recommendation 1" or the agency's name
+  std::optional<Rag> rag;  // the worst of its milestones'
   int overdue = 0;
   int due_soon = 0;
   int undated = 0;
@@ -72,17 +85,17 @@ struct RagRow {
 };
 
 struct AuditRow {
-  std::string when;  // "Mon 3 Feb 2020 09:00"
-  std::string kind;
+  date::local_seconds when;  // in the partnership's time zone
+  EmailKind kind = EmailKind::reminder;
   std::string recipient;
   std::string about;  // "dhr-david 1.1 scoping"
-  std::string state;  // sent | queued | failed | dropped
+  DeliveryState state = DeliveryState::queued;
   std::string detail;
 };
 
 struct DigestView {
   std::string partnership;
-  std::string today;  // "Monday 3 February 2020"
+  date::year_month_day today{};
   int horizon_days = 28;
   std::vector<MilestoneView> overdue;
   std::vector<MilestoneView> due_soon;

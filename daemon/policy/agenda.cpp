@@ -29,18 +29,6 @@ std::string_view to_string(MilestoneState state) {
   return "undated";
 }
 
-std::string_view to_string(Rag rag) {
-  switch (rag) {
-    case Rag::red:
-      return "red";
-    case Rag::amber:
-      return "amber";
-    case Rag::green:
-      return "green";
-  }
-  return "amber";
-}
-
 MilestoneStanding standing(const plan::Milestone& milestone, const plan::Action& action,
                            const plan::Review& review, date::year_month_day as_of,
                            int horizon_days) {

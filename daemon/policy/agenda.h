@@ -2,6 +2,7 @@
 // a RAG rating. A pure function of the plans and the day; it reads no clock.
 #pragma once
 
+#include "mail/views.h"
 #include "plan/model.h"
 
 #include <date/date.h>
@@ -14,11 +15,22 @@
 
 namespace plan_reminder::policy {
 
-enum class MilestoneState { overdue, due, upcoming, later, undated, pending, ongoing, complete, on_hold };
-enum class Rag { red, amber, green };
+enum class MilestoneState {
+  overdue,
+  due,
+  upcoming,
+  later,
+  undated,
+  pending,
+  ongoing,
+  complete,
+  on_hold
+};
+// The rating travels to the emails as it is (mail/views.h says its words).
+using mail::Rag;
+using mail::to_string;
 
 std::string_view to_string(MilestoneState state);
-std::string_view to_string(Rag rag);
 
 // Red: overdue. Amber: due within 14 days (today included), undated, pending or on hold.
 // Green: on track, ongoing or complete.

@@ -1,11 +1,15 @@
 // The notification policy (SPEC §4) as pure functions of the plans, the configuration, the
 // notification log and the time: which notices are due at a pass, for whom, and which stale
-// ones a catch-up drops. Reads no clock and touches no database or network.
+// ones a catch-up drops. Reads no clock and touches no database or network. The pass is
+// orchestrated here (schedule.cpp); the timelines are in timelines.h, the addresses and views
+// of notice emails in notice_email.h, the digest in digest.h, and what each kind of notice
+// means in mail/notice_kinds.h.
 #pragma once
 
 #include "calendar/business_calendar.h"
 #include "calendar/time_zone.h"
 #include "mail/message.h"
+#include "mail/notice_kinds.h"
 #include "mail/views.h"
 #include "plan/snapshot.h"
 
@@ -15,14 +19,12 @@
 #include <optional>
 #include <string>
 #include <unordered_set>
+#include <variant>
 #include <vector>
 
 namespace plan_reminder::policy {
 
 using Instant = date::sys_seconds;
-
-enum class Stage { reminder, due, overdue, escalation };
-const char* to_string(Stage stage);
 
 // Who a notice is for: a lead agency, or one of the partnership's roles.
 struct Recipient {
@@ -36,7 +38,7 @@ struct Recipient {
 // One (milestone, stage, occurrence, recipient): the unit that is sent at most once, ever.
 struct Notice {
   std::string key;
-  Stage stage = Stage::reminder;
+  mail::EmailKind stage = mail::EmailKind::reminder;  // a milestone notice's kind
   int occurrence = 0;   // reminders: days before; others: 0 the first, then 1, 2... repeats
   Instant scheduled{};  // the send time the schedule gave it
   const plan::Plan* plan = nullptr;
@@ -52,8 +54,8 @@ struct Notice {
 // the due date; a new due date starts a new schedule. Overdue repeats (occurrence 1 on) are
 // "overdue-repeat/<n>".
 std::string notice_key(const plan::Plan& plan, const plan::Action& action,
-                       const plan::Milestone& milestone, date::year_month_day due, Stage stage,
-                       int occurrence, const Recipient& recipient);
+                       const plan::Milestone& milestone, date::year_month_day due,
+                       mail::EmailKind stage, int occurrence, const Recipient& recipient);
 
 // The partnership's calendar: the time zone and its business days.
 struct Clock {
@@ -71,8 +73,7 @@ struct PlannedEmail {
   std::vector<mail::Address> cc;
   std::vector<Notice> notices;  // empty for a digest
   std::string digest_key;       // set for a digest
-  mail::NoticeEmailView notice_view;
-  mail::DigestView digest_view;
+  std::variant<mail::NoticeEmailView, mail::DigestView> view;
   std::vector<std::pair<std::string, std::string>> actions;  // (review, action) for threading
 };
 
@@ -106,12 +107,5 @@ PassPlan plan_pass(const PassInputs& inputs, Instant now);
 // When the next pass has something to do after `now`: the next send time or digest time on a
 // business day.
 Instant next_send_time(const plan::Policy& policy, const Clock& clock, Instant now);
-
-// The digest's content as of `today`; `log` holds the keys of the notification log, which say
-// which overdue milestones have been escalated.
-mail::DigestView digest_view(const plan::Snapshot& snapshot, date::year_month_day today,
-                             std::vector<mail::AuditRow> audit,
-                             std::vector<mail::AuditRow> failures,
-                             const std::unordered_set<std::string>& log);
 
 }  // namespace plan_reminder::policy

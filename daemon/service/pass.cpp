@@ -1,5 +1,6 @@
 #include "service/pass.h"
 
+#include "mail/notice_kinds.h"
 #include "plan/address.h"
 
 #include <algorithm>
@@ -38,11 +39,11 @@ std::optional<mail::Address> coordinator(const plan::Directory& directory) {
   return mail::Address{directory.coordinator.name, directory.coordinator.to.front()};
 }
 
-store::NoticeRecord record_of(const policy::Notice& notice, const std::string& state,
+store::NoticeRecord record_of(const policy::Notice& notice, store::DeliveryState state,
                               const std::string& message_id, Instant now) {
   store::NoticeRecord record;
   record.key = notice.key;
-  record.kind = policy::to_string(notice.stage);
+  record.kind = notice.stage;
   record.review = notice.plan->review.id;
   record.action = notice.action->id;
   record.milestone = notice.milestone->id;
@@ -91,23 +92,6 @@ bool is_settings_problem(const mail::SendResult& result) {
           result.cause == Cause::sender_refused);
 }
 
-// Later stages replace earlier ones; -1 for what has no stage (digests, failure notices).
-int stage_rank(const std::string& kind) {
-  if (kind == "reminder") {
-    return 0;
-  }
-  if (kind == "due") {
-    return 1;
-  }
-  if (kind == "overdue") {
-    return 2;
-  }
-  if (kind == "escalation") {
-    return 3;
-  }
-  return -1;
-}
-
 // The addresses a notice's recipient (an agency id, "chair" or "coordinator") is sent to.
 std::vector<std::string> addresses_of(const plan::Directory& directory,
                                       const std::string& recipient) {
@@ -138,11 +122,7 @@ std::chrono::minutes utc_offset(const policy::Clock& clock, Instant now) {
 }
 
 std::string short_local_time(const policy::Clock& clock, Instant instant) {
-  auto local = clock.zone.local_time(instant);
-  auto day = date::floor<date::days>(local);
-  date::year_month_day ymd{day};
-  return date::format("%a ", ymd) + std::to_string(static_cast<unsigned>(ymd.day())) +
-         date::format(" %b %Y %H:%M", local);
+  return mail::short_time(clock.zone.local_time(instant));
 }
 
 ComposedPass compose_pass(const plan::Snapshot& snapshot, const mail::Templates& templates,
@@ -166,9 +146,8 @@ ComposedPass compose_pass(const plan::Snapshot& snapshot, const mail::Templates&
   std::string domain = domain_of(from.address);
   for (auto& planned : plan.emails) {
     ComposedEmail email;
-    mail::RenderedEmail rendered = planned.kind == mail::EmailKind::digest
-                                       ? templates.render(planned.digest_view)
-                                       : templates.render(planned.notice_view);
+    mail::RenderedEmail rendered =
+        std::visit([&](const auto& view) { return templates.render(view); }, planned.view);
     std::vector<std::string> keys;
     for (const auto& notice : planned.notices) {
       keys.push_back(notice.key);
@@ -198,15 +177,16 @@ ComposedPass compose_pass(const plan::Snapshot& snapshot, const mail::Templates&
     email.raw = mail::compose(message);
 
     for (const auto& notice : planned.notices) {
-      email.notices.push_back(record_of(notice, "queued", message.message_id, now));
+      email.notices.push_back(
+          record_of(notice, store::DeliveryState::queued, message.message_id, now));
     }
     if (!planned.digest_key.empty()) {
       store::NoticeRecord record;
       record.key = planned.digest_key;
-      record.kind = "digest";
+      record.kind = mail::EmailKind::digest;
       record.recipient = planned.recipient.id;
       record.scheduled = now;
-      record.state = "queued";
+      record.state = store::DeliveryState::queued;
       record.message_id = message.message_id;
       record.recorded = now;
       email.notices.push_back(std::move(record));
@@ -216,7 +196,7 @@ ComposedPass compose_pass(const plan::Snapshot& snapshot, const mail::Templates&
     planned = policy::PlannedEmail{};  // its view can be large: free it now
   }
   for (const auto& notice : plan.dropped) {
-    result.dropped.push_back(record_of(notice, "dropped", "", now));
+    result.dropped.push_back(record_of(notice, store::DeliveryState::dropped, "", now));
   }
   return result;
 }
@@ -245,11 +225,11 @@ std::vector<mail::AuditRow> audit_rows(store::StateStore& store, const policy::C
   std::vector<mail::AuditRow> rows;
   for (const auto& notice : store.notices_since(since)) {
     mail::AuditRow row;
-    row.when = short_local_time(clock, notice.recorded);
+    row.when = clock.zone.local_time(notice.recorded);
     row.kind = notice.kind;
     row.recipient = notice.recipient;
     row.about = notice.review.empty()
-                    ? notice.kind
+                    ? std::string(mail::to_string(notice.kind))
                     : notice.review + " " + notice.action + " (" + notice.milestone + ")";
     row.state = notice.state;
     row.detail = notice.detail;
@@ -263,7 +243,7 @@ std::vector<mail::AuditRow> failure_rows(store::StateStore& store, const policy:
   std::vector<mail::AuditRow> rows;
   for (const auto& message : store.failed_messages_since(since)) {
     mail::AuditRow row;
-    row.when = short_local_time(clock, message.created);
+    row.when = clock.zone.local_time(message.created);
     row.kind = message.kind;
     for (const auto& recipient : message.recipients) {
       row.recipient += (row.recipient.empty() ? "" : ", ") + recipient;
@@ -319,7 +299,7 @@ PassReport PassRunner::run(Instant now) {
       [&](ComposedEmail email) {
         store::OutboxMessage message;
         message.message_id = email.message.message_id;
-        message.kind = mail::to_string(email.planned.kind);
+        message.kind = email.planned.kind;
         message.subject = email.message.subject;
         message.envelope_from = email.message.from.address;
         message.recipients = mail::envelope_recipients(email.message);
@@ -358,7 +338,7 @@ void PassRunner::deliver_into(PassReport& report, Instant now) {
   std::set<mail::SendResult::Cause> causes;
   auto add_failure = [&](const store::OutboxMessage& message, int attempts,
                          const std::string& error, bool permanent, mail::SendResult::Cause cause) {
-    if (message.kind == "failure" || message.kind == "problem") {
+    if (message.kind == mail::EmailKind::failure || message.kind == mail::EmailKind::problem) {
       return;  // a notice to the coordinator never makes another
     }
     mail::FailedMessageView view;
@@ -489,25 +469,26 @@ bool PassRunner::drop_if_stale(const store::OutboxMessage& message, Instant now)
   const std::string today_iso = date::format("%F", today);
   std::string reason;
   for (const auto& notice : store_.notices_of_message(message.message_id)) {
-    const int rank = stage_rank(notice.kind);
-    if (rank < 0) {
+    const mail::KindFacts& kind = mail::facts(notice.kind);
+    if (!kind.urgency) {
       return false;  // a digest or a notice to the coordinator is never stale
     }
     std::string why;
-    if (rank <= 1 && !notice.due.empty() && notice.due < today_iso) {
+    if (kind.only_before_due && !notice.due.empty() && notice.due < today_iso) {
       why = "its due date " + notice.due + " had passed when it could be sent";
     }
     for (const auto& other : store_.notices_like(notice)) {
       if (!why.empty()) {
         break;
       }
-      if (other.key == notice.key || (other.state != "queued" && other.state != "sent")) {
+      if (other.key == notice.key || (other.state != store::DeliveryState::queued &&
+                                      other.state != store::DeliveryState::sent)) {
         continue;
       }
-      const int other_rank = stage_rank(other.kind);
-      if (other_rank > rank || (other_rank == rank && other.scheduled > notice.scheduled)) {
-        why = "a later " + other.kind + " notice (" + short_local_time(clock_, other.scheduled) +
-              ") replaced it";
+      if (mail::more_urgent(other.kind, notice.kind) ||
+          (other.kind == notice.kind && other.scheduled > notice.scheduled)) {
+        why = std::string("a later ") + mail::to_string(other.kind) + " notice (" +
+              short_local_time(clock_, other.scheduled) + ") replaced it";
       }
     }
     if (why.empty()) {
@@ -552,7 +533,7 @@ void PassRunner::record_refused(const store::OutboxMessage& message, const mail:
     }
   }
   store_.mark_partly_sent(message.id, now, refused, failed_keys);
-  if (message.kind == "failure" || message.kind == "problem") {
+  if (message.kind == mail::EmailKind::failure || message.kind == mail::EmailKind::problem) {
     return;
   }
   mail::FailedMessageView view;
@@ -611,7 +592,7 @@ void enqueue_for_coordinator(store::StateStore& store, const plan::Snapshot& sna
 
   store::OutboxMessage outbox;
   outbox.message_id = message.message_id;
-  outbox.kind = mail::to_string(kind);
+  outbox.kind = kind;
   outbox.subject = message.subject;
   outbox.envelope_from = from.address;
   outbox.recipients = mail::envelope_recipients(message);
@@ -620,10 +601,10 @@ void enqueue_for_coordinator(store::StateStore& store, const plan::Snapshot& sna
   outbox.next_attempt = now;
   store::NoticeRecord record;
   record.key = key;
-  record.kind = mail::to_string(kind);
+  record.kind = kind;
   record.recipient = "coordinator";
   record.scheduled = now;
-  record.state = "queued";
+  record.state = store::DeliveryState::queued;
   record.message_id = message.message_id;
   record.detail = rendered.subject;
   record.recorded = now;

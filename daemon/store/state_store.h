@@ -6,6 +6,7 @@
 #pragma once
 
 #include "base/result.h"
+#include "store/email_kind.h"
 
 #include <date/date.h>
 
@@ -23,15 +24,15 @@ using Instant = date::sys_seconds;
 
 // One (milestone, stage, occurrence, recipient) notice, or one digest, and what became of it.
 struct NoticeRecord {
-  std::string key;         // unique forever
-  std::string kind;        // reminder | due | overdue | escalation | digest | failure
-  std::string review;      // review id ("" for a digest)
-  std::string action;      // action id
-  std::string milestone;   // milestone id
-  std::string recipient;   // agency id, "chair", "coordinator" or "digest"
-  std::string due;         // YYYY-MM-DD or ""
-  Instant scheduled{};     // when the policy meant it to go
-  std::string state;       // queued | sent | failed | dropped
+  std::string key;  // unique forever
+  EmailKind kind = EmailKind::reminder;
+  std::string review;     // review id ("" for a digest)
+  std::string action;     // action id
+  std::string milestone;  // milestone id
+  std::string recipient;  // agency id, "chair", "coordinator" or "digest"
+  std::string due;        // YYYY-MM-DD or ""
+  Instant scheduled{};    // when the policy meant it to go
+  DeliveryState state = DeliveryState::queued;
   std::string message_id;  // "" when dropped
   std::string detail;      // why dropped or failed, or why still waiting (retry)
   Instant recorded{};      // when the state last changed
@@ -40,12 +41,12 @@ struct NoticeRecord {
 struct OutboxMessage {
   std::int64_t id = 0;
   std::string message_id;
-  std::string kind;
+  EmailKind kind = EmailKind::reminder;
   std::string subject;
   std::string envelope_from;
   std::vector<std::string> recipients;
-  std::string raw;    // the composed message
-  std::string state;  // queued | sent | failed
+  std::string raw;                              // the composed message
+  DeliveryState state = DeliveryState::queued;  // queued, sent or failed
   int attempts = 0;
   Instant created{};
   Instant next_attempt{};

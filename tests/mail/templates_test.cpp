@@ -26,6 +26,10 @@ namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::StartsWith;
+using namespace date::literals;
+
+// 09:00 on 3 February 2020, local time: when the audit rows below were recorded.
+const date::local_seconds kMonday9am = date::local_days{2020_y / 2 / 3} + std::chrono::hours(9);
 
 const std::string kShipped = std::string(PR_SOURCE_DIR) + "/templates";
 
@@ -61,7 +65,7 @@ Templates load_shipped() {
 
 MilestoneView scoping_milestone() {
   MilestoneView m;
-  m.stage = "reminder";
+  m.stage = EmailKind::reminder;
   m.when = "due in 14 days";
   m.review_id = "dhr-david";
   m.review_title = "Domestic Homicide Review: 'David'";
@@ -72,10 +76,10 @@ MilestoneView scoping_milestone() {
   m.milestone_text = "Research scoping document produced";
   m.lead = "Wearside Women in Need";
   m.target = "March 2020";
-  m.due_date = "31 March 2020";
+  m.due_day = 2020_y / 3 / 31;
   m.days = 14;
   m.progress = "Research proposal was produced.";
-  m.rag = "amber";
+  m.rag = Rag::amber;
   return m;
 }
 
@@ -87,18 +91,19 @@ MilestoneView training_milestone() {
   m.milestone_text = "Training delivered to early help staff";
   m.lead = "Together for Children, Women's Aid";
   m.target = "By Sept 2019";
-  m.due_date = "30 September 2019";
+  m.due_day = 2019_y / 9 / 30;
   m.progress = "";
   return m;
 }
 
+// `stage` as the kind's token ("overdue"); "" for a digest's item.
 MilestoneView with_stage(MilestoneView m, const std::string& stage, int days) {
-  m.stage = stage;
+  m.stage = store::email_kind_from_token(stage);
   m.days = days;
   m.when = days > 0    ? "due in " + std::to_string(days) + " days"
            : days == 0 ? "due today"
                        : std::to_string(-days) + " days overdue";
-  m.rag = days > 14 ? "green" : days >= 0 ? "amber" : "red";
+  m.rag = days > 14 ? Rag::green : days >= 0 ? Rag::amber : Rag::red;
   return m;
 }
 
@@ -109,7 +114,7 @@ NoticeEmailView notice(EmailKind kind, std::vector<MilestoneView> items) {
   view.recipient_name = "Wearside Women in Need";
   view.coordinator_name = "DHR coordinator";
   view.coordinator_address = "dhr-coordinator@council.example.org";
-  view.today = "Tuesday 17 March 2020";
+  view.today = 2020_y / 3 / 17;
   view.items = std::move(items);
   return view;
 }
@@ -117,7 +122,7 @@ NoticeEmailView notice(EmailKind kind, std::vector<MilestoneView> items) {
 DigestView empty_digest() {
   DigestView view;
   view.partnership = "Safer Sunderland Partnership";
-  view.today = "Wednesday 5 February 2020";
+  view.today = 2020_y / 2 / 5;
   view.horizon_days = 28;
   return view;
 }
@@ -134,17 +139,17 @@ DigestView full_digest() {
   undated.action_id = "6.1";
   undated.milestone_text = "Learning shared with the partnership";
   undated.target = "Within one month of the review being published";
-  undated.due_date = "";
+  undated.due_day = std::nullopt;
   undated.when = "";
-  undated.rag = "amber";
+  undated.rag = Rag::amber;
   view.undated = {undated};
-  view.recommendations = {{"dhr-david recommendation 1", "red", 1, 0, 0, 2, 3},
-                          {"dhr-david recommendation 6", "green", 0, 0, 0, 4, 4}};
-  view.agencies = {{"Wearside Women in Need", "amber", 0, 1, 0, 1, 2}};
-  view.audit = {{"Mon 3 Feb 2020 09:00", "overdue", "Wearside Women in Need",
-                 "dhr-david 1.1 scoping", "sent", ""},
-                {"Mon 3 Feb 2020 09:00", "escalation", "Chair of the Safer Sunderland Partnership",
-                 "dhr-david 2.3 1", "failed", "550 mailbox unavailable"}};
+  view.recommendations = {{"dhr-david recommendation 1", Rag::red, 1, 0, 0, 2, 3},
+                          {"dhr-david recommendation 6", Rag::green, 0, 0, 0, 4, 4}};
+  view.agencies = {{"Wearside Women in Need", Rag::amber, 0, 1, 0, 1, 2}};
+  view.audit = {{kMonday9am, EmailKind::overdue, "Wearside Women in Need", "dhr-david 1.1 scoping",
+                 DeliveryState::sent, ""},
+                {kMonday9am, EmailKind::escalation, "Chair of the Safer Sunderland Partnership",
+                 "dhr-david 2.3 1", DeliveryState::failed, "550 mailbox unavailable"}};
   view.failures = {view.audit[1]};
   view.total = 26;
   return view;
@@ -578,8 +583,8 @@ TEST(TemplatesRenderTest, TextCarriesMilestoneDetails) {
     std::string when = a.when;
     when[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(when[0])));
     for (const std::string& expected :
-         {a.review_title, a.action_text, a.milestone_text, a.lead, a.target, a.due_date, when,
-          a.progress, b.milestone_text, b.lead, b.target, b.due_date,
+         {a.review_title, a.action_text, a.milestone_text, a.lead, a.target, plain_day(*a.due_day),
+          when, a.progress, b.milestone_text, b.lead, b.target, plain_day(*b.due_day),
           std::string("revised target date"), std::string("DHR coordinator"),
           std::string("dhr-coordinator@council.example.org"),
           std::string("automatic message from plan-reminder")}) {
@@ -894,12 +899,12 @@ TEST(TemplatesRenderTest, LongListsStopAtTwoHundredAndCountTheRest) {
   digest.overdue = numbered_milestones(230, "", -30);
   digest.undated = numbered_milestones(3, "", 0);
   for (int i = 0; i < 205; ++i) {
-    digest.audit.push_back({"Mon 3 Feb 2020 09:00", "reminder", "a@example.org",
-                            "dhr-david 1.1 m" + std::to_string(i), "sent", ""});
+    digest.audit.push_back({kMonday9am, EmailKind::reminder, "a@example.org",
+                            "dhr-david 1.1 m" + std::to_string(i), DeliveryState::sent, ""});
   }
   for (int i = 0; i < 240; ++i) {
     digest.recommendations.push_back(
-        {"dhr-" + std::to_string(i) + " recommendation 1", "red", 1, 0, 0, 0, 1});
+        {"dhr-" + std::to_string(i) + " recommendation 1", Rag::red, 1, 0, 0, 0, 1});
   }
   digest.total = 233;
   const RenderedEmail board = templates.render(digest);

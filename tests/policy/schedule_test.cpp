@@ -3,6 +3,7 @@
 #include "policy/schedule.h"
 #include "mail/templates.h"
 #include "plan/snapshot.h"
+#include "policy/digest.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -90,8 +91,8 @@ std::map<std::string, std::vector<std::string>> simulate(const Deployment& deplo
       for (const auto& email : pass.emails) {
         std::string line = std::string(mail::to_string(email.kind)) + ":" + email.recipient.id;
         for (const auto& notice : email.notices) {
-          line +=
-              std::string(" ") + to_string(notice.stage) + "/" + std::to_string(notice.occurrence);
+          line += std::string(" ") + mail::to_string(notice.stage) + "/" +
+                  std::to_string(notice.occurrence);
           handled.insert(notice.key);
         }
         if (!email.digest_key.empty()) {
@@ -224,10 +225,12 @@ TEST(Schedule, OverdueRepeatKeysAreNew) {
   const plan::Plan& plan = *deployment.snapshot.plans[0];
   const plan::Action& a = plan.recommendations[0].actions[0];
   const Recipient wwin{Recipient::Kind::agency, "wwin"};
-  EXPECT_EQ(notice_key(plan, a, a.milestones[0], 2020_y / 3 / 31, Stage::overdue, 0, wwin),
-            "dhr-test/1.1/m/2020-03-31/overdue/0/wwin");
-  EXPECT_EQ(notice_key(plan, a, a.milestones[0], 2020_y / 3 / 31, Stage::overdue, 1, wwin),
-            "dhr-test/1.1/m/2020-03-31/overdue-repeat/1/wwin");
+  EXPECT_EQ(
+      notice_key(plan, a, a.milestones[0], 2020_y / 3 / 31, mail::EmailKind::overdue, 0, wwin),
+      "dhr-test/1.1/m/2020-03-31/overdue/0/wwin");
+  EXPECT_EQ(
+      notice_key(plan, a, a.milestones[0], 2020_y / 3 / 31, mail::EmailKind::overdue, 1, wwin),
+      "dhr-test/1.1/m/2020-03-31/overdue-repeat/1/wwin");
   std::unordered_set<std::string> handled{"dhr-test/1.1/m/2020-03-31/overdue/0/wwin",
                                           "dhr-test/1.1/m/2020-03-31/overdue/1/wwin"};
   PassInputs inputs{
@@ -306,7 +309,7 @@ TEST(Schedule, CatchUpAfterDowntimeSendsOnlyTheLatestStage) {
   for (const auto* email : notice_emails(pass)) {
     for (const auto& notice : email->notices) {
       sent.push_back(email->recipient.id + " " + notice.milestone->id + " " +
-                     to_string(notice.stage) + "/" + std::to_string(notice.occurrence));
+                     mail::to_string(notice.stage) + "/" + std::to_string(notice.occurrence));
     }
   }
   // a: due 31 Mar, overdue notices on 1 Apr and (the first Monday repeat, Easter Monday moving
@@ -319,7 +322,7 @@ TEST(Schedule, CatchUpAfterDowntimeSendsOnlyTheLatestStage) {
   EXPECT_EQ(notice_emails(pass).size(), 2u);
   std::vector<std::string> dropped;
   for (const auto& notice : pass.dropped) {
-    dropped.push_back(notice.milestone->id + " " + to_string(notice.stage) + "/" +
+    dropped.push_back(notice.milestone->id + " " + mail::to_string(notice.stage) + "/" +
                       std::to_string(notice.occurrence));
   }
   EXPECT_THAT(dropped, ::testing::UnorderedElementsAre(
@@ -482,19 +485,21 @@ TEST(Schedule, WeeksLogReadOnlyForADigest) {
   std::unordered_set<std::string> handled;
   int audit_reads = 0;
   int failure_reads = 0;
-  PassInputs inputs{&deployment.snapshot,
-                    &deployment.clock,
-                    &handled,
-                    std::nullopt,
-                    [&] {
-                      ++audit_reads;
-                      return std::vector<mail::AuditRow>{{"Mon 11 May 2020 09:00", "reminder",
-                                                          "a@example.org", "1.1 m", "sent", ""}};
-                    },
-                    [&] {
-                      ++failure_reads;
-                      return std::vector<mail::AuditRow>{};
-                    }};
+  PassInputs inputs{
+      &deployment.snapshot,
+      &deployment.clock,
+      &handled,
+      std::nullopt,
+      [&] {
+        ++audit_reads;
+        return std::vector<mail::AuditRow>{
+            {date::local_days{2020_y / 5 / 11} + std::chrono::hours(9), mail::EmailKind::reminder,
+             "a@example.org", "1.1 m", mail::DeliveryState::sent, ""}};
+      },
+      [&] {
+        ++failure_reads;
+        return std::vector<mail::AuditRow>{};
+      }};
   // Monday 18 May 2020 at 08:30: two copies of the digest (board and deputy), one read.
   PassPlan monday = plan_pass(inputs, at(2020_y / 5 / 18, 8, 30));
   EXPECT_EQ(audit_reads, 1);
@@ -503,8 +508,9 @@ TEST(Schedule, WeeksLogReadOnlyForADigest) {
   for (const auto& email : monday.emails) {
     if (email.kind == mail::EmailKind::digest) {
       ++digests;
-      ASSERT_EQ(email.digest_view.audit.size(), 1u);
-      EXPECT_EQ(email.digest_view.audit[0].about, "1.1 m");
+      const auto& view = std::get<mail::DigestView>(email.view);
+      ASSERT_EQ(view.audit.size(), 1u);
+      EXPECT_EQ(view.audit[0].about, "1.1 m");
       handled.insert(email.digest_key);
     }
   }
@@ -539,12 +545,12 @@ TEST(Schedule, DigestContent) {
   ASSERT_EQ(view.completed.size(), 1u);
   EXPECT_EQ(view.total, 4);
   ASSERT_EQ(view.recommendations.size(), 1u);
-  EXPECT_EQ(view.recommendations[0].rag, "red");
+  EXPECT_EQ(view.recommendations[0].rag, mail::Rag::red);
   ASSERT_EQ(view.agencies.size(), 2u);
   EXPECT_EQ(view.agencies[0].name, "Police");
-  EXPECT_EQ(view.agencies[0].rag, "amber");
+  EXPECT_EQ(view.agencies[0].rag, mail::Rag::amber);
   EXPECT_EQ(view.agencies[1].name, "WWiN");
-  EXPECT_EQ(view.agencies[1].rag, "red");
+  EXPECT_EQ(view.agencies[1].rag, mail::Rag::red);
 }
 
 // Tests that the digest says "escalated" only once an escalation is in the log: not at 08:30 on
@@ -559,7 +565,7 @@ TEST(Schedule, DigestSaysEscalatedOnlyOnceSent) {
         &deployment.snapshot, &deployment.clock, &handled, now - date::days(1), {}, {}};
     for (const auto& email : plan_pass(inputs, now).emails) {
       if (email.kind == mail::EmailKind::digest) {
-        return email.digest_view;
+        return std::get<mail::DigestView>(email.view);
       }
     }
     ADD_FAILURE() << "no digest at " << date::format("%F %R", now);
@@ -598,7 +604,7 @@ TEST(Schedule, DueDayNoticeSentEarlyIsWordedFromTheDates) {
   PassPlan pass = plan_pass(inputs, at(2020_y / 5 / 29, 9));
   for (const auto* email : notice_emails(pass)) {
     ASSERT_EQ(email->kind, mail::EmailKind::due);
-    rendered[email->recipient.id] = templates->render(email->notice_view);
+    rendered[email->recipient.id] = templates->render(std::get<mail::NoticeEmailView>(email->view));
   }
   ASSERT_EQ(rendered.size(), 2u);
   const mail::RenderedEmail& early = rendered["wwin"];

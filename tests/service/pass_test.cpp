@@ -211,7 +211,7 @@ class PassDeliveryTest : public ::testing::Test {
              const std::string& due, Instant created, const std::string& milestone = "pathway") {
     store::OutboxMessage message;
     message.message_id = "<" + name + "@partnership.example.org>";
-    message.kind = kind;
+    message.kind = *store::email_kind_from_token(kind);
     message.subject = "[Test Partnership] " + name;
     message.envelope_from = "dhr@partnership.example.org";
     message.recipients = {snapshot_.directory.agencies.at(agency).mailbox.to.front(),
@@ -220,7 +220,7 @@ class PassDeliveryTest : public ::testing::Test {
     message.created = created;
     store::NoticeRecord notice;
     notice.key = name;
-    notice.kind = kind;
+    notice.kind = message.kind;
     notice.review = "dhr-test";
     notice.action = "1.2";
     notice.milestone = milestone;
@@ -239,7 +239,7 @@ class PassDeliveryTest : public ::testing::Test {
   std::vector<store::OutboxMessage> MessagesOfKind(const std::string& kind) {
     std::vector<store::OutboxMessage> out;
     for (auto& message : store_->messages_since(Instant{})) {
-      if (message.kind == kind) {
+      if (store::token(message.kind) == kind) {
         out.push_back(std::move(message));
       }
     }
@@ -281,7 +281,7 @@ TEST_F(PassDeliveryTest, OneFailureNoticeListsEveryFailedMessageOfThePass) {
   const auto notices = MessagesOfKind("failure");
   ASSERT_EQ(notices.size(), 1u);
   EXPECT_EQ(notices[0].subject, "[plan-reminder] Delivery failed: 3 messages");
-  EXPECT_EQ(notices[0].state, "sent");
+  EXPECT_EQ(notices[0].state, store::DeliveryState::sent);
   EXPECT_EQ(notices[0].recipients, std::vector<std::string>{"coordinator@council.example.org"});
   for (const char* name : {"overdue-1", "overdue-2", "overdue-3"}) {
     EXPECT_THAT(Unfolded(notices[0].raw), HasSubstr(name));
@@ -319,7 +319,7 @@ TEST_F(PassDeliveryTest, ASettingsProblemIsReportedAtOnceAndOnce) {
   EXPECT_THAT(first.errors, Contains(HasSubstr("535 5.7.8 authentication failed")));
   auto notices = MessagesOfKind("failure");
   ASSERT_EQ(notices.size(), 1u);
-  EXPECT_EQ(notices[0].state, "queued");
+  EXPECT_EQ(notices[0].state, store::DeliveryState::queued);
   EXPECT_THAT(Unfolded(notices[0].raw), HasSubstr("535 5.7.8 authentication failed"));
   EXPECT_THAT(Unfolded(notices[0].raw), HasSubstr("username"));
 
@@ -345,7 +345,7 @@ TEST_F(PassDeliveryTest, ARefusedRecipientIsRecordedAndReported) {
   const auto notices = store_->notices_since(Instant{});
   ASSERT_FALSE(notices.empty());
   EXPECT_EQ(notices[0].key, "due-1");
-  EXPECT_EQ(notices[0].state, "failed");
+  EXPECT_EQ(notices[0].state, store::DeliveryState::failed);
   EXPECT_THAT(notices[0].detail, HasSubstr("550 5.1.1"));
   const auto failures = store_->failed_messages_since(Instant{});
   ASSERT_EQ(failures.size(), 1u);
@@ -366,7 +366,7 @@ TEST_F(PassDeliveryTest, ARefusedCoordinatorCopyIsShownInTheLogAndHistory) {
   EXPECT_THAT(report.errors, Contains(HasSubstr("coordinator@council.example.org")));
   const auto notices = store_->notices_since(Instant{});
   ASSERT_FALSE(notices.empty());
-  EXPECT_EQ(notices[0].state, "sent");
+  EXPECT_EQ(notices[0].state, store::DeliveryState::sent);
   EXPECT_THAT(notices[0].detail, HasSubstr("coordinator@council.example.org"));
 }
 
@@ -383,9 +383,9 @@ TEST_F(PassDeliveryTest, NoticesThatWentStaleWhileQueuedAreDropped) {
   ASSERT_EQ(transport_.sent.size(), 1u);
   for (const auto& notice : store_->notices_since(Instant{})) {
     if (notice.key == "reminder-d1-wwin") {
-      EXPECT_EQ(notice.state, "sent");
+      EXPECT_EQ(notice.state, store::DeliveryState::sent);
     } else {
-      EXPECT_EQ(notice.state, "dropped") << notice.key;
+      EXPECT_EQ(notice.state, store::DeliveryState::dropped) << notice.key;
       EXPECT_THAT(notice.detail, HasSubstr("stale")) << notice.key;
     }
   }

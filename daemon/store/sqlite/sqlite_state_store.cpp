@@ -132,6 +132,24 @@ std::vector<std::string> split_recipients(std::string_view joined) {
   return recipients;
 }
 
+// The log stores kinds and states as their tokens (store/email_kind.h): they become enums here,
+// where they are read. A token no version wrote means the database was damaged or edited.
+EmailKind kind_column(const SQLite::Column& column) {
+  const std::string token = text(column);
+  if (auto kind = email_kind_from_token(token)) {
+    return *kind;
+  }
+  throw std::runtime_error("unknown kind of email in the state database: \"" + token + "\"");
+}
+
+DeliveryState state_column(const SQLite::Column& column) {
+  const std::string token = text(column);
+  if (auto state = delivery_state_from_token(token)) {
+    return *state;
+  }
+  throw std::runtime_error("unknown delivery state in the state database: \"" + token + "\"");
+}
+
 constexpr const char* kMessageColumns =
     "id, message_id, kind, subject, envelope_from, recipients, raw, state, attempts, created, "
     "next_attempt, last_error";
@@ -140,12 +158,12 @@ OutboxMessage read_message(const SQLite::Statement& row) {
   OutboxMessage message;
   message.id = row.getColumn(0).getInt64();
   message.message_id = text(row.getColumn(1));
-  message.kind = text(row.getColumn(2));
+  message.kind = kind_column(row.getColumn(2));
   message.subject = text(row.getColumn(3));
   message.envelope_from = text(row.getColumn(4));
   message.recipients = split_recipients(text(row.getColumn(5)));
   message.raw = blob(row.getColumn(6));
-  message.state = text(row.getColumn(7));
+  message.state = state_column(row.getColumn(7));
   message.attempts = row.getColumn(8).getInt();
   message.created = from_unix(row.getColumn(9).getInt64());
   message.next_attempt = from_unix(row.getColumn(10).getInt64());
@@ -160,14 +178,14 @@ constexpr const char* kNoticeColumns =
 NoticeRecord read_notice(const SQLite::Statement& row) {
   NoticeRecord notice;
   notice.key = text(row.getColumn(0));
-  notice.kind = text(row.getColumn(1));
+  notice.kind = kind_column(row.getColumn(1));
   notice.review = text(row.getColumn(2));
   notice.action = text(row.getColumn(3));
   notice.milestone = text(row.getColumn(4));
   notice.recipient = text(row.getColumn(5));
   notice.due = text(row.getColumn(6));
   notice.scheduled = from_unix(row.getColumn(7).getInt64());
-  notice.state = text(row.getColumn(8));
+  notice.state = state_column(row.getColumn(8));
   notice.message_id = text(row.getColumn(9));
   notice.detail = text(row.getColumn(10));
   notice.recorded = from_unix(row.getColumn(11).getInt64());
@@ -178,7 +196,7 @@ NoticeRecord read_notice(const SQLite::Statement& row) {
 void bind_notice(SQLite::Statement& insert, const NoticeRecord& notice, std::string_view state,
                  const std::string& message_id, Instant recorded) {
   insert.bind(1, notice.key);
-  insert.bind(2, notice.kind);
+  insert.bind(2, std::string(token(notice.kind)));
   insert.bind(3, notice.review);
   insert.bind(4, notice.action);
   insert.bind(5, notice.milestone);
@@ -455,7 +473,7 @@ class SqliteStateStore final : public StateStore {
           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'queued', 0, ?7, ?8, '') "
           "ON CONFLICT (message_id) DO NOTHING");
       insert_message.bind(1, message.message_id);
-      insert_message.bind(2, message.kind);
+      insert_message.bind(2, std::string(token(message.kind)));
       insert_message.bind(3, message.subject);
       insert_message.bind(4, message.envelope_from);
       insert_message.bind(5, recipients);

@@ -40,7 +40,7 @@ using plan_reminder::test_support::TempDir;
 NoticeRecord Notice(const std::string& key, const std::string& recipient = "wwin") {
   NoticeRecord notice;
   notice.key = key;
-  notice.kind = "reminder";
+  notice.kind = EmailKind::reminder;
   notice.review = "david";
   notice.action = "3.1";
   notice.milestone = "training";
@@ -53,7 +53,7 @@ NoticeRecord Notice(const std::string& key, const std::string& recipient = "wwin
 OutboxMessage Message(const std::string& message_id, Instant created = kMonday) {
   OutboxMessage message;
   message.message_id = message_id;
-  message.kind = "reminder";
+  message.kind = EmailKind::reminder;
   message.subject = "1 milestone needs attention";
   message.envelope_from = "dhr-actions@partnership.example.org";
   message.recipients = {"dhr-lead@wwin.example.org", "dhr-coordinator@council.example.org"};
@@ -110,7 +110,7 @@ TEST_F(StateStoreTest, ReopenKeepsData) {
   EXPECT_EQ(due[0].envelope_from, expected.envelope_from);
   EXPECT_EQ(due[0].recipients, expected.recipients);
   EXPECT_EQ(due[0].raw, expected.raw);
-  EXPECT_EQ(due[0].state, "queued");
+  EXPECT_EQ(due[0].state, DeliveryState::queued);
   EXPECT_EQ(due[0].attempts, 0);
   EXPECT_EQ(due[0].created, kMonday);
   EXPECT_EQ(due[0].next_attempt, kMonday);
@@ -120,14 +120,14 @@ TEST_F(StateStoreTest, ReopenKeepsData) {
   ASSERT_EQ(notices.size(), 2u);
   const NoticeRecord& k1 = notices[0];
   EXPECT_EQ(k1.key, "k1");
-  EXPECT_EQ(k1.kind, "reminder");
+  EXPECT_EQ(k1.kind, EmailKind::reminder);
   EXPECT_EQ(k1.review, "david");
   EXPECT_EQ(k1.action, "3.1");
   EXPECT_EQ(k1.milestone, "training");
   EXPECT_EQ(k1.recipient, "wwin");
   EXPECT_EQ(k1.due, "2025-03-31");
   EXPECT_EQ(k1.scheduled, kMonday);
-  EXPECT_EQ(k1.state, "queued");
+  EXPECT_EQ(k1.state, DeliveryState::queued);
   EXPECT_EQ(k1.message_id, "<a@plan-reminder>");
   EXPECT_EQ(k1.recorded, kMonday);
 }
@@ -263,13 +263,13 @@ TEST_F(StateStoreTest, MarkRetryPostponesMessageAndKeepsNoticesQueued) {
   EXPECT_THAT(store->due_messages(kMonday + 2min), IsEmpty());
   const auto due = store->due_messages(kMonday + 3min);
   ASSERT_EQ(due.size(), 1u);
-  EXPECT_EQ(due[0].state, "queued");
+  EXPECT_EQ(due[0].state, DeliveryState::queued);
   EXPECT_EQ(due[0].attempts, 2);
   EXPECT_EQ(due[0].next_attempt, kMonday + 3min);
   EXPECT_EQ(due[0].last_error, "421 try again later");
   EXPECT_EQ(store->next_attempt(), kMonday + 3min);
   for (const auto& notice : store->notices_since(Instant{})) {
-    EXPECT_EQ(notice.state, "queued") << notice.key;
+    EXPECT_EQ(notice.state, DeliveryState::queued) << notice.key;
     EXPECT_EQ(notice.detail, "421 try again later") << notice.key;
     EXPECT_EQ(notice.recorded, kMonday) << notice.key;
   }
@@ -309,18 +309,18 @@ TEST_F(StateStoreTest, MarkSentMovesMessageAndNoticesTogether) {
 
   const auto messages = store->messages_since(Instant{});
   ASSERT_EQ(messages.size(), 2u);
-  EXPECT_EQ(messages[0].state, "sent");
+  EXPECT_EQ(messages[0].state, DeliveryState::sent);
   EXPECT_EQ(messages[0].attempts, 2);
-  EXPECT_EQ(messages[1].state, "queued");
+  EXPECT_EQ(messages[1].state, DeliveryState::queued);
   EXPECT_EQ(store->queued_count(), 1u);
   EXPECT_EQ(store->next_attempt(), kMonday + 1s);
 
   const auto notices = store->notices_since(Instant{});
   ASSERT_EQ(notices.size(), 3u);
   EXPECT_EQ(notices[0].key, "k3");
-  EXPECT_EQ(notices[0].state, "queued");
+  EXPECT_EQ(notices[0].state, DeliveryState::queued);
   for (const auto& sent : {notices[1], notices[2]}) {
-    EXPECT_EQ(sent.state, "sent") << sent.key;
+    EXPECT_EQ(sent.state, DeliveryState::sent) << sent.key;
     EXPECT_EQ(sent.recorded, kMonday + 1min) << sent.key;
     EXPECT_EQ(sent.detail, "") << sent.key;
   }
@@ -337,7 +337,7 @@ TEST_F(StateStoreTest, MarkFailedMovesMessageAndNoticesTogether) {
   store->mark_failed(id, kMonday + 5min, "550 mailbox unavailable");
 
   const OutboxMessage message = OnlyMessage(*store);
-  EXPECT_EQ(message.state, "failed");
+  EXPECT_EQ(message.state, DeliveryState::failed);
   EXPECT_EQ(message.attempts, 1);
   EXPECT_EQ(message.last_error, "550 mailbox unavailable");
   EXPECT_EQ(store->queued_count(), 0u);
@@ -346,7 +346,7 @@ TEST_F(StateStoreTest, MarkFailedMovesMessageAndNoticesTogether) {
   const auto notices = store->notices_since(kMonday + 5min);
   ASSERT_EQ(notices.size(), 2u);
   for (const auto& notice : notices) {
-    EXPECT_EQ(notice.state, "failed") << notice.key;
+    EXPECT_EQ(notice.state, DeliveryState::failed) << notice.key;
     EXPECT_EQ(notice.detail, "550 mailbox unavailable") << notice.key;
   }
   // Failed notices stay handled: a failure is reported, never silently re-sent.
@@ -370,8 +370,8 @@ TEST_F(StateStoreTest, MarkingASettledOrUnknownMessageThrows) {
   EXPECT_THROW(store->mark_retry(id, kMonday + 1min, "again"), std::logic_error);
   EXPECT_THROW(store->mark_sent(id + 100, kMonday), std::logic_error);
 
-  EXPECT_EQ(OnlyMessage(*store).state, "sent");
-  EXPECT_EQ(store->notices_since(Instant{}).front().state, "sent");
+  EXPECT_EQ(OnlyMessage(*store).state, DeliveryState::sent);
+  EXPECT_EQ(store->notices_since(Instant{}).front().state, DeliveryState::sent);
 }
 
 // Tests that dropped notices are recorded once, with their reason, and never replaced.
@@ -391,7 +391,7 @@ TEST_F(StateStoreTest, RecordDroppedKeepsTheFirstRecord) {
   const auto notices = store->notices_since(Instant{});
   ASSERT_EQ(notices.size(), 2u);
   EXPECT_EQ(notices[0].key, "k1");
-  EXPECT_EQ(notices[0].state, "dropped");
+  EXPECT_EQ(notices[0].state, DeliveryState::dropped);
   EXPECT_EQ(notices[0].detail, "stale: superseded by overdue");
   EXPECT_EQ(notices[0].message_id, "");
   EXPECT_EQ(notices[0].recorded, kMonday);
@@ -591,14 +591,14 @@ TEST_F(StateStoreTest, PartlySentRecordsTheRefusedRecipients) {
   const std::int64_t id = OnlyMessage(*store).id;
   store->begin_attempt(id, kMonday);
   store->mark_partly_sent(id, kMonday + 1min, "refused x@pol.example: 550 no such user", {"k2"});
-  EXPECT_EQ(OnlyMessage(*store).state, "sent");
+  EXPECT_EQ(OnlyMessage(*store).state, DeliveryState::sent);
   const auto failed = store->failed_messages_since(kMonday);
   ASSERT_EQ(failed.size(), 1u);
   EXPECT_EQ(failed[0].last_error, "refused x@pol.example: 550 no such user");
   const auto notices = store->notices_since(Instant{});
   ASSERT_EQ(notices.size(), 2u);
-  EXPECT_EQ(notices[0].state, "sent");
-  EXPECT_EQ(notices[1].state, "failed");
+  EXPECT_EQ(notices[0].state, DeliveryState::sent);
+  EXPECT_EQ(notices[1].state, DeliveryState::failed);
   EXPECT_EQ(notices[1].detail, "refused x@pol.example: 550 no such user");
 }
 
@@ -613,7 +613,7 @@ TEST_F(StateStoreTest, DropMessageRecordsItsNoticesDropped) {
   EXPECT_THAT(store->due_messages(kMonday + 2h), IsEmpty());
   const auto notices = store->notices_since(Instant{});
   ASSERT_EQ(notices.size(), 1u);
-  EXPECT_EQ(notices[0].state, "dropped");
+  EXPECT_EQ(notices[0].state, DeliveryState::dropped);
   EXPECT_EQ(notices[0].detail, "stale: due 2025-03-31 has passed");
   EXPECT_EQ(notices[0].recorded, kMonday + 1h);
   EXPECT_THAT(store->handled_keys(), UnorderedElementsAre("k1"));
@@ -722,7 +722,7 @@ TEST_F(StateStoreTest, PreviousDigestIsTheLatestSentOrQueuedBeforeAnInstant) {
   auto digest = [](const std::string& day, Instant at) {
     NoticeRecord notice;
     notice.key = "digest/" + day + "/digest";
-    notice.kind = "digest";
+    notice.kind = EmailKind::digest;
     notice.recipient = "digest";
     notice.scheduled = at;
     return notice;
