@@ -12,6 +12,7 @@
 
 #include "calendar/business_calendar.h"
 #include "mail/notice_kinds.h"
+#include "plan/config.h"
 #include "plan/model.h"
 
 #include <date/date.h>

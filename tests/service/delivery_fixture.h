@@ -120,7 +120,7 @@ class DeliveryTest : public ::testing::Test {
              const std::string& due, Instant created) {
     store::OutboxMessage message;
     message.message_id = "<" + name + "@partnership.example.org>";
-    message.kind = kind;
+    message.kind = *store::email_kind_from_token(kind);
     message.subject = "[Test Partnership] " + name;
     message.envelope_from = "dhr@partnership.example.org";
     message.recipients = {snapshot_.directory.agencies.at(agency).mailbox.to.front(),
@@ -129,7 +129,7 @@ class DeliveryTest : public ::testing::Test {
     message.created = created;
     store::NoticeRecord notice;
     notice.key = name;
-    notice.kind = kind;
+    notice.kind = message.kind;
     notice.review = "dhr-test";
     notice.action = "1.2";
     notice.milestone = name;
@@ -147,7 +147,7 @@ class DeliveryTest : public ::testing::Test {
   std::vector<store::OutboxMessage> MessagesOfKind(const std::string& kind) {
     std::vector<store::OutboxMessage> out;
     for (auto& message : store_->messages_since(Instant{})) {
-      if (message.kind == kind) {
+      if (store::token(message.kind) == kind) {
         out.push_back(std::move(message));
       }
     }

@@ -51,7 +51,7 @@ TEST_F(DeliveryTest, AFailingMessageIsRetriedAfterDoublingDelaysCappedAtAnHour) 
   EXPECT_THAT(gaps, ElementsAreArray<std::chrono::seconds>(
                         {1min, 2min, 4min, 8min, 16min, 32min, 60min, 60min, 60min}));
   const auto message = Message("reminder-1");
-  EXPECT_EQ(message.state, "queued");
+  EXPECT_EQ(message.state, store::DeliveryState::queued);
   EXPECT_EQ(message.attempts, 9);
   EXPECT_EQ(message.last_error, "451 4.3.0 try again later");
   EXPECT_THAT(MessagesOfKind("failure"), IsEmpty());
@@ -78,15 +78,15 @@ TEST_F(DeliveryTest, AMessageStillFailingAfter72HoursIsGivenUpAndTheCoordinatorT
                                     "to lead@wwin.example.org, coordinator@council.example.org: "
                                     "gave up after 3 days: 451 4.3.0 try again later")));
   const auto message = Message("reminder-1");
-  EXPECT_EQ(message.state, "failed");
+  EXPECT_EQ(message.state, store::DeliveryState::failed);
   EXPECT_EQ(message.last_error, "gave up after 3 days: 451 4.3.0 try again later");
-  EXPECT_EQ(store_->notices_of_message(message.message_id).at(0).state, "failed");
+  EXPECT_EQ(store_->notices_of_message(message.message_id).at(0).state, store::DeliveryState::failed);
 
   const auto notices = MessagesOfKind("failure");
   ASSERT_THAT(notices, SizeIs(1));
   EXPECT_EQ(notices[0].subject, "[plan-reminder] Delivery failed: [Test Partnership] reminder-1");
   EXPECT_EQ(notices[0].recipients, std::vector<std::string>{"coordinator@council.example.org"});
-  EXPECT_EQ(notices[0].state, "sent") << "the notice goes in the same pass";
+  EXPECT_EQ(notices[0].state, store::DeliveryState::sent) << "the notice goes in the same pass";
   const std::string text = Unfolded(notices[0].raw);
   EXPECT_THAT(text, HasSubstr("<reminder-1@partnership.example.org>"));  // References
   EXPECT_THAT(text, HasSubstr("Subject:       [Test Partnership] reminder-1"));
@@ -107,7 +107,7 @@ TEST_F(DeliveryTest, APermanentRefusalFailsAtOnceAndIsNeverRetried) {
   EXPECT_EQ(report.retrying, 0u);
   EXPECT_FALSE(report.next_retry);
   const auto message = Message("overdue-1");
-  EXPECT_EQ(message.state, "failed");
+  EXPECT_EQ(message.state, store::DeliveryState::failed);
   EXPECT_EQ(message.attempts, 1);
   EXPECT_EQ(message.last_error, "550 5.7.1 message content rejected");
   const auto notices = MessagesOfKind("failure");
@@ -133,9 +133,9 @@ TEST_F(DeliveryTest, ATemporaryFailureOfOneMessageLetsTheOthersGo) {
   EXPECT_EQ(report.delivered, 2u);
   EXPECT_EQ(report.retrying, 1u);
   EXPECT_THAT(transport_.sent, SizeIs(3));
-  EXPECT_EQ(Message("reminder-1").state, "queued");
-  EXPECT_EQ(Message("reminder-2").state, "sent");
-  EXPECT_EQ(Message("reminder-3").state, "sent");
+  EXPECT_EQ(Message("reminder-1").state, store::DeliveryState::queued);
+  EXPECT_EQ(Message("reminder-2").state, store::DeliveryState::sent);
+  EXPECT_EQ(Message("reminder-3").state, store::DeliveryState::sent);
 }
 
 // Tests that when the server cannot be reached the batch stops at the first message: the
@@ -158,7 +158,7 @@ TEST_F(DeliveryTest, AnUnreachableServerStopsTheBatchAndTheRestWaitQueued) {
                           "connect to the mail server"));
   for (const char* name : {"reminder-2", "reminder-3"}) {
     const auto message = Message(name);
-    EXPECT_EQ(message.state, "queued") << name;
+    EXPECT_EQ(message.state, store::DeliveryState::queued) << name;
     EXPECT_EQ(message.attempts, 0) << name;
     EXPECT_EQ(message.next_attempt, at + 1min) << name;
     EXPECT_EQ(message.last_error, "not attempted: could not connect to the mail server") << name;
@@ -183,10 +183,10 @@ TEST_F(DeliveryTest, AStopEndsTheBatchAfterTheMessageInFlight) {
   EXPECT_EQ(report.delivered, 1u);
   EXPECT_EQ(report.retrying, 0u);
   EXPECT_THAT(transport_.sent, SizeIs(1));
-  EXPECT_EQ(Message("reminder-1").state, "sent");
+  EXPECT_EQ(Message("reminder-1").state, store::DeliveryState::sent);
   for (const char* name : {"reminder-2", "reminder-3"}) {
     const auto message = Message(name);
-    EXPECT_EQ(message.state, "queued") << name;
+    EXPECT_EQ(message.state, store::DeliveryState::queued) << name;
     EXPECT_EQ(message.attempts, 0) << name;
     EXPECT_EQ(message.last_error, "") << name;
   }
@@ -203,7 +203,7 @@ TEST_F(DeliveryTest, AMessagePartlyRefusedIsNotSentAgain) {
   const PassReport report = Deliver(kNow);
   EXPECT_EQ(report.delivered, 2u);  // the message, and the coordinator's notice
   EXPECT_EQ(report.refused, 1u);
-  EXPECT_EQ(Message("due-1").state, "sent");
+  EXPECT_EQ(Message("due-1").state, store::DeliveryState::sent);
   EXPECT_EQ(Message("due-1").last_error,
             "refused dhr@police.example.org: 550 5.1.1 <dhr@police.example.org>: unknown");
   const auto notices = MessagesOfKind("failure");
@@ -223,7 +223,7 @@ TEST_F(DeliveryTest, AFailureNoticeThatFailsMakesNoOther) {
   EXPECT_EQ(report.failed, 2u);
   const auto notices = MessagesOfKind("failure");
   ASSERT_THAT(notices, SizeIs(1));
-  EXPECT_EQ(notices[0].state, "failed");
+  EXPECT_EQ(notices[0].state, store::DeliveryState::failed);
   Deliver(kNow + 1h);
   EXPECT_THAT(transport_.sent, SizeIs(2));
   EXPECT_THAT(MessagesOfKind("failure"), SizeIs(1));
