@@ -44,5 +44,4 @@ class FileWatch {
   std::array<char, 8192> buffer_{};
 };
 
-
 }  // namespace plan_reminder::service

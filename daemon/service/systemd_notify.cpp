@@ -7,7 +7,9 @@
 namespace plan_reminder::service {
 namespace {
 
-void notify(const std::string& state) { sd_notify(0, state.c_str()); }
+void notify(const std::string& state) {
+  sd_notify(0, state.c_str());
+}
 
 std::string monotonic_usec() {
   timespec now{};
@@ -26,9 +28,13 @@ void SystemdNotifier::reloading() const {
   notify("RELOADING=1\nMONOTONIC_USEC=" + monotonic_usec() + "\nSTATUS=Reloading");
 }
 
-void SystemdNotifier::stopping() const { notify("STOPPING=1\nSTATUS=Stopping"); }
+void SystemdNotifier::stopping() const {
+  notify("STOPPING=1\nSTATUS=Stopping");
+}
 
-void SystemdNotifier::status(const std::string& status) const { notify("STATUS=" + status); }
+void SystemdNotifier::status(const std::string& status) const {
+  notify("STATUS=" + status);
+}
 
 void SystemdNotifier::watchdog() const {
   if (watchdog_interval()) {

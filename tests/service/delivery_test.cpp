@@ -80,7 +80,8 @@ TEST_F(DeliveryTest, AMessageStillFailingAfter72HoursIsGivenUpAndTheCoordinatorT
   const auto message = Message("reminder-1");
   EXPECT_EQ(message.state, store::DeliveryState::failed);
   EXPECT_EQ(message.last_error, "gave up after 3 days: 451 4.3.0 try again later");
-  EXPECT_EQ(store_->notices_of_message(message.message_id).at(0).state, store::DeliveryState::failed);
+  EXPECT_EQ(store_->notices_of_message(message.message_id).at(0).state,
+            store::DeliveryState::failed);
 
   const auto notices = MessagesOfKind("failure");
   ASSERT_THAT(notices, SizeIs(1));
