@@ -1,5 +1,7 @@
 #include "mail/relay_protocol.h"
 
+#include "base/write_all.h"
+
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -12,22 +14,6 @@ void put_number(std::string& out, std::uint32_t value) {
   for (int shift = 0; shift < 32; shift += 8) {
     out += static_cast<char>((value >> shift) & 0xffU);
   }
-}
-
-bool write_all(int fd, const char* data, std::size_t size) {
-  while (size > 0) {
-    // MSG_NOSIGNAL: a peer that died is an error to report, not a SIGPIPE that kills us.
-    ssize_t written = ::send(fd, data, size, MSG_NOSIGNAL);
-    if (written < 0) {
-      if (errno == EINTR) {
-        continue;
-      }
-      return false;
-    }
-    data += written;
-    size -= static_cast<std::size_t>(written);
-  }
-  return true;
 }
 
 bool read_all(int fd, char* data, std::size_t size) {
@@ -81,13 +67,14 @@ std::optional<SendResult::Status> parse_status(const std::string& name) {
 bool write_frame(int fd, const std::vector<std::string_view>& frame) {
   std::string header;
   put_number(header, static_cast<std::uint32_t>(frame.size()));
-  if (!write_all(fd, header.data(), header.size())) {
+  if (!base::write_all(fd, header, base::Descriptor::socket)) {
     return false;
   }
   for (std::string_view text : frame) {
     std::string length;
     put_number(length, static_cast<std::uint32_t>(text.size()));
-    if (!write_all(fd, length.data(), length.size()) || !write_all(fd, text.data(), text.size())) {
+    if (!base::write_all(fd, length, base::Descriptor::socket) ||
+        !base::write_all(fd, text, base::Descriptor::socket)) {
       return false;
     }
   }

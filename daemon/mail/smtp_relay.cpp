@@ -1,5 +1,6 @@
 #include "mail/smtp_relay.h"
 
+#include "base/exit_codes.h"
 #include "mail/file_descriptor.h"
 #include "mail/relay_protocol.h"
 #include "mail/transports.h"
@@ -28,9 +29,6 @@ extern char** environ;
 
 namespace plan_reminder::mail {
 namespace {
-
-constexpr int kUsage = 64;
-constexpr int kConfigError = 78;
 
 std::string milliseconds_text(std::chrono::milliseconds duration) {
   return std::to_string(duration.count());
@@ -354,7 +352,7 @@ int serve_smtp_relay(int fd) {
   }
   auto hello = read_frame(fd);
   if (!hello || hello->size() != 9 || (*hello)[0] != "smtp") {
-    return kUsage;
+    return base::usage;
   }
   plan::SmtpSettings settings;
   settings.url = (*hello)[1];
@@ -365,21 +363,21 @@ int serve_smtp_relay(int fd) {
   auto stall = parse_milliseconds((*hello)[7]);
   auto final_reply = parse_milliseconds((*hello)[8]);
   if (!connect || !stall || !final_reply) {
-    return kUsage;
+    return base::usage;
   }
   SmtpTimeouts timeouts{*connect, *stall, *final_reply};
   std::string error;
   auto transport = make_smtp_transport(settings, std::move((*hello)[3]), timeouts, error);
   if (!transport) {
     write_frame(fd, {"error", error});
-    return kConfigError;
+    return base::config_error;
   }
   if (!write_frame(fd, {"ready"})) {
     return 0;
   }
   while (auto request = read_frame(fd)) {
     if (request->size() < 3 || (*request)[0] != "send") {
-      return kUsage;
+      return base::usage;
     }
     std::vector<std::string> recipients(request->begin() + 3, request->end());
     SendResult result = transport->send((*request)[1], recipients, (*request)[2]);

@@ -3,6 +3,8 @@
 // any is used, each problem reported with its file, line and column.
 #include "mail/template_loading.h"
 
+#include "base/ascii.h"
+#include "base/utf8.h"
 #include "mail/mustache.h"
 #include "mail/notice_kinds.h"
 #include "mail/template_text.h"
@@ -32,14 +34,15 @@ constexpr std::size_t kMaxTemplateBytes = 256 * 1024;
 // The text of a template file, or why it cannot be read: "missing", or the reason from
 // plan::read_file, which never blocks on a FIFO and reads only regular files.
 std::optional<std::string> read_template_file(const fs::path& path, std::string& problem) {
-  std::string text;
-  std::string error;
-  if (!plan::read_file(path.string(), text, error, kMaxTemplateBytes)) {
+  base::Result<std::string> read = plan::read_file(path.string(), kMaxTemplateBytes);
+  if (!read) {
     std::error_code ignored;
-    problem = fs::exists(fs::symlink_status(path, ignored)) ? "cannot read the template: " + error
-                                                            : "missing";
+    problem = fs::exists(fs::symlink_status(path, ignored))
+                  ? "cannot read the template: " + read.error().message
+                  : "missing";
     return std::nullopt;
   }
+  std::string text = std::move(*read);
   if (text.rfind("\xEF\xBB\xBF", 0) == 0) {
     text.erase(0, 3);
   }
@@ -58,7 +61,7 @@ Position position_at(const std::string& text, std::size_t offset) {
     if (text[i] == '\n') {
       ++position.line;
       position.column = 1;
-    } else if (!is_utf8_continuation(text[i])) {
+    } else if (!base::is_utf8_continuation(text[i])) {
       ++position.column;
     }
   }
@@ -99,9 +102,9 @@ std::string tag_at(const std::string& text, std::size_t offset) {
 // gives the line and column instead, and says what to do.
 Diagnostic parse_problem(const fs::path& file, const std::string& text, const std::string& error) {
   const std::size_t at = error.rfind(" at ");
-  const bool located =
-      at != std::string::npos && at + 4 < error.size() && error.size() - at < 24 &&
-      std::all_of(error.begin() + static_cast<std::ptrdiff_t>(at + 4), error.end(), is_digit);
+  const bool located = at != std::string::npos && at + 4 < error.size() && error.size() - at < 24 &&
+                       std::all_of(error.begin() + static_cast<std::ptrdiff_t>(at + 4), error.end(),
+                                   base::is_ascii_digit);
   if (!located) {
     return template_problem(file, "template does not parse: " + error);
   }
@@ -150,10 +153,10 @@ struct TagScan {
 std::string trimmed(std::string_view text) {
   std::size_t first = 0;
   std::size_t last = text.size();
-  while (first < last && is_space(text[first])) {
+  while (first < last && base::is_ascii_space(text[first])) {
     ++first;
   }
-  while (last > first && is_space(text[last - 1])) {
+  while (last > first && base::is_ascii_space(text[last - 1])) {
     --last;
   }
   return std::string(text.substr(first, last - first));
@@ -166,11 +169,11 @@ std::string quoted_tag(const std::string& text, std::size_t start, std::size_t e
     return text.substr(start, end - start);
   }
   std::size_t head = start + kShown;
-  while (head < end && is_utf8_continuation(text[head])) {
+  while (head < end && base::is_utf8_continuation(text[head])) {
     ++head;
   }
   std::size_t tail = end - kShown;
-  while (tail < end && is_utf8_continuation(text[tail])) {
+  while (tail < end && base::is_utf8_continuation(text[tail])) {
     ++tail;
   }
   return text.substr(start, head - start) + "\u2026" + text.substr(tail, end - tail);
@@ -247,7 +250,7 @@ bool scan_triple_tag(const std::string& text, Tag& tag, TagScan& scan) {
 bool scan_double_tag(const std::string& text, Tag& tag, TagScan& scan) {
   const std::size_t start = tag.start;
   std::size_t sigil = start + 2;
-  while (sigil < text.size() && is_space(text[sigil])) {
+  while (sigil < text.size() && base::is_ascii_space(text[sigil])) {
     ++sigil;
   }
   const char first = sigil < text.size() ? text[sigil] : '\0';

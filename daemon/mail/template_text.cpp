@@ -1,28 +1,14 @@
 // Text tidying for rendered emails (see template_text.h).
 #include "mail/template_text.h"
 
+#include "base/ascii.h"
+#include "base/utf8.h"
+
 #include <algorithm>
 #include <optional>
 #include <sstream>
 
 namespace plan_reminder::mail {
-
-bool is_utf8_continuation(char c) {
-  return (static_cast<unsigned char>(c) & 0xC0) == 0x80;
-}
-
-std::size_t utf8_length(std::string_view text) {
-  return static_cast<std::size_t>(
-      std::count_if(text.begin(), text.end(), [](char c) { return !is_utf8_continuation(c); }));
-}
-
-bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
-
-bool is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
-}
 
 std::string html_escape(const std::string& text) {
   std::string out;
@@ -63,7 +49,7 @@ std::string one_line(const std::string& text) {
   std::string out;
   bool pending_space = false;
   for (char c : text) {
-    if (is_space(c)) {
+    if (base::is_ascii_space(c)) {
       pending_space = !out.empty();
       continue;
     }
@@ -76,16 +62,11 @@ std::string one_line(const std::string& text) {
     }
     out += c;
   }
-  if (utf8_length(out) <= kMaxSubjectCharacters) {
+  if (base::count_characters(out) <= kMaxSubjectCharacters) {
     return out;
   }
   // The byte offset of the character that would be one too many (room is kept for "…").
-  std::size_t cut = 0;
-  for (std::size_t characters = 0; cut < out.size(); ++cut) {
-    if (!is_utf8_continuation(out[cut]) && characters++ == kMaxSubjectCharacters - 1) {
-      break;
-    }
-  }
+  std::size_t cut = base::offset_of_character(out, kMaxSubjectCharacters - 1);
   const std::size_t space = out.rfind(' ', cut);
   if (space != std::string::npos && space > cut / 2) {
     cut = space;

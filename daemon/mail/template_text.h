@@ -17,11 +17,6 @@ inline constexpr std::size_t kMaxSubjectCharacters = 200;
 // drops the lines left holding only the mark.
 inline constexpr char kStandaloneMark = '\x01';
 
-bool is_utf8_continuation(char c);
-std::size_t utf8_length(std::string_view text);
-bool is_digit(char c);
-bool is_space(char c);
-
 // The escapes of the HTML parts, and none for the subject and the text part.
 std::string html_escape(const std::string& text);
 std::string no_escape(const std::string& text);

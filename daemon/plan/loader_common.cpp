@@ -65,18 +65,6 @@ base::Result<std::string> read_file(const std::string& path, std::size_t max_byt
   }
 }
 
-bool read_file(const std::string& path, std::string& text, std::string& error,
-               std::size_t max_bytes) {
-  base::Result<std::string> read = read_file(path, max_bytes);
-  if (!read) {
-    text.clear();
-    error = read.error().message;
-    return false;
-  }
-  text = std::move(*read);
-  return true;
-}
-
 std::optional<yaml::Node> parse_document(FileContext& context, std::string_view text) {
   yaml::ParseResult parsed = yaml::parse(text);
   if (!parsed.ok) {

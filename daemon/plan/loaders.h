@@ -26,11 +26,6 @@ inline constexpr std::size_t kMaxFileBytes = std::size_t{16} * 1024 * 1024;
 // with it too, with a smaller limit.
 base::Result<std::string> read_file(const std::string& path, std::size_t max_bytes = kMaxFileBytes);
 
-// The same in the older form, still used by plan/snapshot.cpp and mail/templates.cpp (whose
-// owners convert them when issue 9's branches meet); new code uses the Result form.
-bool read_file(const std::string& path, std::string& text, std::string& error,
-               std::size_t max_bytes = kMaxFileBytes);
-
 std::optional<Config> parse_config(std::string_view text, const std::string& file,
                                    Diagnostics& out);
 std::optional<Config> load_config(const std::string& file, Diagnostics& out);

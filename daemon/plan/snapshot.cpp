@@ -96,15 +96,14 @@ LoadResult SnapshotLoader::load(const std::string& config_file) {
     entry.stamp = stale[i].second;
     entry.quarters = config->quarters;
     const std::string& file = stale[i].first;
-    std::string text;
-    std::string error;
     try {
-      if (!read_file(file, text, error)) {
-        entry.diagnostics.add(
-            Diagnostic{file, 0, 0, "", "cannot read the plan: " + error, FileKind::plan});
+      base::Result<std::string> text = read_file(file);
+      if (!text) {
+        entry.diagnostics.add(Diagnostic{
+            file, 0, 0, "", "cannot read the plan: " + text.error().message, FileKind::plan});
         return;
       }
-      auto plan = parse_plan(text, file, config->quarters, entry.diagnostics);
+      auto plan = parse_plan(*text, file, config->quarters, entry.diagnostics);
       if (plan) {
         entry.read = std::make_shared<const Plan>(std::move(*plan));
         if (entry.diagnostics.empty()) {

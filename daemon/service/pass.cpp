@@ -107,13 +107,6 @@ std::vector<std::string> addresses_of(const plan::Directory& directory,
   return {};
 }
 
-bool same_address(const std::string& a, const std::string& b) {
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-    return std::tolower(static_cast<unsigned char>(x)) ==
-           std::tolower(static_cast<unsigned char>(y));
-  });
-}
-
 }  // namespace
 
 std::chrono::minutes utc_offset(const policy::Clock& clock, Instant now) {
@@ -526,7 +519,7 @@ void PassRunner::record_refused(const store::OutboxMessage& message, const mail:
         !addresses.empty() &&
         std::all_of(addresses.begin(), addresses.end(), [&](const auto& address) {
           return std::any_of(refused_addresses.begin(), refused_addresses.end(),
-                             [&](const auto& r) { return same_address(r, address); });
+                             [&](const auto& r) { return plan::same_address(r, address); });
         });
     if (all_refused) {
       failed_keys.push_back(notice.key);

@@ -2,6 +2,8 @@
 // that mail clients show whole, text parts without stray blank lines, HTML escaping.
 #include "mail/template_text.h"
 
+#include "base/utf8.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
@@ -24,7 +26,7 @@ TEST(TemplateTextTest, LongSubjectIsCutAtAWord) {
     subject += " milestone,";
   }
   const std::string cut = one_line(subject);
-  EXPECT_LE(utf8_length(cut), kMaxSubjectCharacters);
+  EXPECT_LE(base::count_characters(cut), kMaxSubjectCharacters);
   EXPECT_EQ(cut.substr(cut.size() - 3), "\u2026");
   EXPECT_EQ(cut.substr(cut.size() - 12, 9), "milestone");
 }
