@@ -7,10 +7,13 @@
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
+#include <cstdio>
 #include <exception>
 #include <string>
 
-int main(int argc, char** argv) {
+namespace {
+
+int run_command_line(int argc, char** argv) {
   using namespace plan_reminder::cli;
   CLI::App app{"plan-reminder: reminders, escalations and digests for multi-agency action plans",
                "plan-reminder"};
@@ -63,4 +66,19 @@ int main(int argc, char** argv) {
     return io_error;
   }
   return usage;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // What escapes a command (a failure to set up the command line or the log itself) still ends
+  // with a message and a sysexits code, never std::terminate's abort.
+  try {
+    return run_command_line(argc, argv);
+  } catch (const std::exception& error) {
+    std::fprintf(stderr, "plan-reminder: %s\n", error.what());
+  } catch (...) {
+    std::fputs("plan-reminder: unexpected failure\n", stderr);
+  }
+  return plan_reminder::base::software;
 }

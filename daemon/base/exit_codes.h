@@ -8,6 +8,7 @@ enum ExitCode : int {
   usage = 64,
   data_error = 65,
   unavailable = 69,
+  software = 70,  // an internal failure: a bug, not the input
   io_error = 74,
   temp_fail = 75,
   config_error = 78,

@@ -27,7 +27,7 @@ using plan::Diagnostic;
 using plan::FileKind;
 
 // Far beyond any template (a few KB), small enough that a wrong file named as one is refused.
-constexpr std::size_t kMaxTemplateBytes = 256 * 1024;
+constexpr std::size_t kMaxTemplateBytes = std::size_t{256} * 1024;
 
 // --- Files and diagnostics -------------------------------------------------------------------
 

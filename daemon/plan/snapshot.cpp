@@ -59,6 +59,48 @@ std::vector<std::string> find_plan_files(const Config& config, Diagnostics& out)
   return {files.begin(), files.end()};
 }
 
+// What says a file changed since it was parsed; a size of -1 when it cannot be read.
+SnapshotLoader::FileStamp SnapshotLoader::stamp_of(const std::string& file) {
+  struct stat status {};
+  if (::stat(file.c_str(), &status) != 0) {
+    return {};
+  }
+  auto ns = [](const timespec& t) {
+    return static_cast<std::int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_nsec;
+  };
+  return {status.st_ino, status.st_size, ns(status.st_mtim), ns(status.st_ctim)};
+}
+
+// Reads and parses one plan file. Out of memory on a huge file, say, refuses this file like
+// any other bad file, so that the last good plans are kept rather than the process ending.
+SnapshotLoader::CachedPlan SnapshotLoader::parse_one(const std::string& file, FileStamp stamp,
+                                                     QuarterStyle quarters) {
+  SnapshotLoader::CachedPlan entry;
+  entry.stamp = stamp;
+  entry.quarters = quarters;
+  try {
+    base::Result<std::string> text = read_file(file);
+    if (!text) {
+      entry.diagnostics.add(Diagnostic{
+          file, 0, 0, "", "cannot read the plan: " + text.error().message, FileKind::plan});
+      return entry;
+    }
+    auto plan = parse_plan(*text, file, quarters, entry.diagnostics);
+    if (plan) {
+      entry.read = std::make_shared<const Plan>(std::move(*plan));
+      if (entry.diagnostics.empty()) {
+        entry.plan = entry.read;
+      }
+    }
+  } catch (const std::exception& failure) {
+    entry.read.reset();
+    entry.plan.reset();
+    entry.diagnostics.add(Diagnostic{
+        file, 0, 0, "", std::string("cannot read the plan: ") + failure.what(), FileKind::plan});
+  }
+  return entry;
+}
+
 LoadResult SnapshotLoader::load(const std::string& config_file) {
   LoadResult result;
   auto config = load_config(config_file, result.diagnostics);
@@ -67,106 +109,12 @@ LoadResult SnapshotLoader::load(const std::string& config_file) {
   }
   auto directory = load_directory(config->directory, result.diagnostics);
   std::vector<std::string> files = find_plan_files(*config, result.diagnostics);
-
-  // Which files need parsing: new ones, and those whose size, time or quarter style changed.
-  std::vector<std::pair<std::string, FileStamp>> stale;
-  std::map<std::string, CachedPlan> next;
-  for (const auto& file : files) {
-    FileStamp stamp;
-    struct stat status {};
-    if (::stat(file.c_str(), &status) == 0) {
-      auto ns = [](const timespec& t) {
-        return static_cast<std::int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_nsec;
-      };
-      stamp = FileStamp{status.st_ino, status.st_size, ns(status.st_mtim), ns(status.st_ctim)};
-    }
-    auto cached = cache_.find(file);
-    if (stamp.size >= 0 && cached != cache_.end() && cached->second.stamp == stamp &&
-        cached->second.quarters == config->quarters) {
-      next.emplace(file, std::move(cached->second));
-    } else {
-      stale.emplace_back(file, stamp);
-    }
-  }
-
-  std::vector<CachedPlan> parsed(stale.size());
-  unsigned threads = threads_ != 0 ? threads_ : std::max(1u, std::thread::hardware_concurrency());
-  for_each_in_parallel(stale.size(), threads, [&](std::size_t i) {
-    CachedPlan& entry = parsed[i];
-    entry.stamp = stale[i].second;
-    entry.quarters = config->quarters;
-    const std::string& file = stale[i].first;
-    try {
-      base::Result<std::string> text = read_file(file);
-      if (!text) {
-        entry.diagnostics.add(Diagnostic{
-            file, 0, 0, "", "cannot read the plan: " + text.error().message, FileKind::plan});
-        return;
-      }
-      auto plan = parse_plan(*text, file, config->quarters, entry.diagnostics);
-      if (plan) {
-        entry.read = std::make_shared<const Plan>(std::move(*plan));
-        if (entry.diagnostics.empty()) {
-          entry.plan = entry.read;
-        }
-      }
-    } catch (const std::exception& failure) {
-      // Out of memory on a huge file, say: this file is refused like any other bad file and
-      // the last good plans are kept, rather than the process ending.
-      entry.read.reset();
-      entry.plan.reset();
-      entry.diagnostics.add(Diagnostic{
-          file, 0, 0, "", std::string("cannot read the plan: ") + failure.what(), FileKind::plan});
-    }
-  });
-  for (std::size_t i = 0; i < stale.size(); ++i) {
-    next.insert_or_assign(stale[i].first, std::move(parsed[i]));
-  }
-  parsed_last_time_ = stale.size();
-  cache_ = std::move(next);
-
-  // Checks across files, done every time because a directory edit can break a plan that did
-  // not change.
+  refresh(files, config->quarters);
   if (directory) {
-    std::string ids;
-    for (const auto& [id, agency] : directory->agencies) {
-      ids += id;
-      ids += '\n';
-    }
-    if (ids != agency_ids_ || directory_generation_ == 0) {
-      agency_ids_ = std::move(ids);
-      ++directory_generation_;
-    }
+    note_agencies(*directory);
   }
   auto snapshot = std::make_shared<Snapshot>();
-  std::map<std::string, const Plan*, std::less<>> reviews;
-  for (const auto& file : files) {
-    CachedPlan& entry = cache_.at(file);
-    result.diagnostics.append(entry.diagnostics);
-    if (!entry.read) {
-      continue;
-    }
-    const Plan& plan = *entry.read;
-    auto [first, inserted] = reviews.emplace(plan.review.id, &plan);
-    if (!inserted && !plan.review.id.empty()) {
-      result.diagnostics.add(Diagnostic{
-          plan.file, plan.review.id_line, plan.review.id_column, "review.id",
-          "duplicate review id " + quote_value(plan.review.id) + " (also used by " +
-              first->second->file + ":" + std::to_string(first->second->review.id_line) + ")",
-          FileKind::plan});
-    }
-    if (directory) {
-      if (entry.checked_generation != directory_generation_) {
-        entry.reference_diagnostics = Diagnostics();
-        check_agency_references(plan, *directory, entry.reference_diagnostics);
-        entry.checked_generation = directory_generation_;
-      }
-      result.diagnostics.append(entry.reference_diagnostics);
-    }
-    if (entry.plan) {
-      snapshot->plans.push_back(entry.plan);
-    }
-  }
+  snapshot->plans = collect(files, directory ? &*directory : nullptr, result.diagnostics);
   result.diagnostics.sort();
   if (result.diagnostics.empty() && directory) {
     snapshot->config = std::move(*config);
@@ -174,6 +122,80 @@ LoadResult SnapshotLoader::load(const std::string& config_file) {
     result.snapshot = std::move(snapshot);
   }
   return result;
+}
+
+void SnapshotLoader::refresh(const std::vector<std::string>& files, QuarterStyle quarters) {
+  // Which files need parsing: new ones, and those whose size, time or quarter style changed.
+  std::vector<std::pair<std::string, FileStamp>> stale;
+  std::map<std::string, CachedPlan> next;
+  for (const auto& file : files) {
+    FileStamp stamp = stamp_of(file);
+    auto cached = cache_.find(file);
+    if (stamp.size >= 0 && cached != cache_.end() && cached->second.stamp == stamp &&
+        cached->second.quarters == quarters) {
+      next.emplace(file, std::move(cached->second));
+    } else {
+      stale.emplace_back(file, stamp);
+    }
+  }
+  std::vector<CachedPlan> parsed(stale.size());
+  unsigned threads = threads_ != 0 ? threads_ : std::max(1u, std::thread::hardware_concurrency());
+  for_each_in_parallel(stale.size(), threads, [&](std::size_t i) {
+    parsed[i] = parse_one(stale[i].first, stale[i].second, quarters);
+  });
+  for (std::size_t i = 0; i < stale.size(); ++i) {
+    next.insert_or_assign(stale[i].first, std::move(parsed[i]));
+  }
+  parsed_last_time_ = stale.size();
+  cache_ = std::move(next);
+}
+
+void SnapshotLoader::note_agencies(const Directory& directory) {
+  std::string ids;
+  for (const auto& [id, agency] : directory.agencies) {
+    ids += id;
+    ids += '\n';
+  }
+  if (ids != agency_ids_ || directory_generation_ == 0) {
+    agency_ids_ = std::move(ids);
+    ++directory_generation_;
+  }
+}
+
+std::vector<std::shared_ptr<const Plan>> SnapshotLoader::collect(
+    const std::vector<std::string>& files, const Directory* directory, Diagnostics& out) {
+  // Checks across files, done every time because a directory edit can break a plan that did
+  // not change.
+  std::vector<std::shared_ptr<const Plan>> plans;
+  std::map<std::string, const Plan*, std::less<>> reviews;
+  for (const auto& file : files) {
+    CachedPlan& entry = cache_.at(file);
+    out.append(entry.diagnostics);
+    if (!entry.read) {
+      continue;
+    }
+    const Plan& plan = *entry.read;
+    auto [first, inserted] = reviews.emplace(plan.review.id, &plan);
+    if (!inserted && !plan.review.id.empty()) {
+      out.add(Diagnostic{plan.file, plan.review.id_line, plan.review.id_column, "review.id",
+                         "duplicate review id " + quote_value(plan.review.id) + " (also used by " +
+                             first->second->file + ":" +
+                             std::to_string(first->second->review.id_line) + ")",
+                         FileKind::plan});
+    }
+    if (directory) {
+      if (entry.checked_generation != directory_generation_) {
+        entry.reference_diagnostics = Diagnostics();
+        check_agency_references(plan, *directory, entry.reference_diagnostics);
+        entry.checked_generation = directory_generation_;
+      }
+      out.append(entry.reference_diagnostics);
+    }
+    if (entry.plan) {
+      plans.push_back(entry.plan);
+    }
+  }
+  return plans;
 }
 
 }  // namespace plan_reminder::plan

@@ -65,6 +65,17 @@ class SnapshotLoader {
     Diagnostics reference_diagnostics;
   };
 
+  static FileStamp stamp_of(const std::string& file);
+  static CachedPlan parse_one(const std::string& file, FileStamp stamp, QuarterStyle quarters);
+  // Parses the files that are new or changed since the last load; the cache keeps only `files`.
+  void refresh(const std::vector<std::string>& files, QuarterStyle quarters);
+  // Starts a new directory generation when the set of agency ids changed.
+  void note_agencies(const Directory& directory);
+  // The good plans of `files`, with every file's problems and those across files (duplicate
+  // review ids, unknown agencies when a directory is loaded) added to `out`.
+  std::vector<std::shared_ptr<const Plan>> collect(const std::vector<std::string>& files,
+                                                   const Directory* directory, Diagnostics& out);
+
   // The directory's agency ids; a new set starts a new generation, and only then are unchanged
   // plans checked again.
   std::string agency_ids_;

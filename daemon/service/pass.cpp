@@ -326,130 +326,150 @@ void PassRunner::deliver_into(PassReport& report, Instant now) {
     ~CloseAtEnd() { transport.close(); }
   } close_at_end{transport_};
   settings_problem_ = store_.setting(settings_problem_setting);
-  mail::FailureView failures;  // every message that failed in this pass: one notice
-  std::vector<std::string> failed_ids;
-  std::set<mail::SendResult::Cause> causes;
-  auto add_failure = [&](const store::OutboxMessage& message, int attempts,
-                         const std::string& error, bool permanent, mail::SendResult::Cause cause) {
-    if (message.kind == mail::EmailKind::failure || message.kind == mail::EmailKind::problem) {
-      return;  // a notice to the coordinator never makes another
-    }
-    mail::FailedMessageView view;
-    view.subject = message.subject;
-    view.recipients = join(message.recipients, ", ");
-    view.error = error;
-    view.attempts = attempts;
-    view.first_attempt = short_local_time(clock_, message.created);
-    view.permanent = permanent;
-    failures.messages.push_back(std::move(view));
-    failed_ids.push_back(message.message_id);
-    causes.insert(cause);
-  };
   // A failure notice queued in one round goes out in the next; it never makes another.
   for (int round = 0; round < 2 && !report.stopped; ++round) {
     auto due = store_.due_messages(now);
     if (due.empty()) {
       break;
     }
+    FailedBatch failed;
     for (std::size_t i = 0; i < due.size(); ++i) {
       if (stop_requested_ && stop_requested_()) {
         report.stopped = true;
         break;
       }
-      const store::OutboxMessage& message = due[i];
-      if (drop_if_stale(message, now)) {
+      if (drop_if_stale(due[i], now)) {
         ++report.dropped;
         continue;
       }
-      // Recorded before any byte leaves: when the state cannot be written this throws and
-      // nothing is sent, rather than sending at every pass what can never be marked sent.
-      store_.begin_attempt(message.id, now);
-      mail::SendResult result =
-          transport_.send(message.envelope_from, message.recipients, message.raw);
-      if (result.delivered()) {
-        ++report.delivered;
-        if (result.refused.empty()) {
-          store_.mark_sent(message.id, now);
-        } else {
-          record_refused(message, result, now, report, failures);
-          failed_ids.push_back(message.message_id);
-          causes.insert(mail::SendResult::Cause::recipients_refused);
-        }
-        if (settings_problem_ && !settings_problem_->empty()) {
-          store_.set_setting(settings_problem_setting, "");  // the settings work again
-          settings_problem_ = "";
-        }
-        continue;
-      }
-      if (is_settings_problem(result)) {
-        report_settings_problem(result, now, report);
-      }
-      // A batch stopped by the server or the settings (no connection, TLS, STARTTLS, AUTH) is
-      // not this message's fault, even when the error is permanent: it waits for a fix.
-      bool permanent = result.status == mail::SendResult::Status::permanent && !result.stop_batch;
-      bool give_up = permanent || now - message.created >= give_up_after;
-      std::string error = result.detail;
-      if (give_up) {
-        if (!permanent) {
-          error = "gave up after 3 days: " + error;
-        }
-        store_.mark_failed(message.id, now, error);
-        ++report.failed;
-        report.errors.push_back("not delivered: " + describe(message) + ": " + error);
-        add_failure(message, message.attempts + 1, error, permanent, result.cause);
-      } else {
-        Instant next = now + retry_delay(message.attempts + 1);
-        store_.mark_retry(message.id, next, error);
-        ++report.retrying;
-        report.errors.push_back("not delivered yet, retry at " + short_local_time(clock_, next) +
-                                ": " + describe(message) + ": " + error);
-      }
-      if (result.stop_batch) {
-        // The server or the settings failed, not this message: the rest would fail the same
-        // way, so they wait for the next attempt instead of each timing out now.
-        std::size_t waiting = 0;
-        for (std::size_t j = i + 1; j < due.size(); ++j) {
-          const store::OutboxMessage& other = due[j];
-          std::string why = "not attempted: " + error;
-          if (now - other.created >= give_up_after) {
-            why = "gave up after 3 days: " + why;
-            store_.mark_failed(other.id, now, why);
-            ++report.failed;
-            report.errors.push_back("not delivered: " + describe(other) + ": " + why);
-            add_failure(other, other.attempts, why, false, result.cause);  // not attempted now
-          } else {
-            store_.mark_retry(other.id, now + retry_delay(other.attempts + 1), why);
-            ++report.retrying;
-            ++waiting;
-          }
-        }
-        if (waiting > 0) {
-          report.warnings.push_back(std::to_string(waiting) +
-                                    (waiting == 1 ? " more message waits" : " more messages wait") +
-                                    " for the next attempt, not attempted: " + error);
-        }
+      auto [stop_error, cause] = deliver_one(due[i], now, report, failed);
+      if (stop_error) {
+        defer(std::span(due).subspan(i + 1), *stop_error, cause, now, report, failed);
         break;
       }
     }
-    if (!failures.messages.empty()) {
-      for (auto cause : causes) {
-        std::string advice(mail::advice_for(cause));
-        if (!advice.empty() && std::find(failures.advice.begin(), failures.advice.end(), advice) ==
-                                   failures.advice.end()) {
-          failures.advice.push_back(std::move(advice));
-        }
-      }
-      std::vector<std::string> references(
-          failed_ids.begin(), failed_ids.begin() + static_cast<std::ptrdiff_t>(std::min(
-                                                       failed_ids.size(), max_references)));
-      enqueue_failure_notice(std::move(failures), "failure/" + failed_ids.front(),
-                             std::move(references), now);
-      failures = mail::FailureView{};
-      failed_ids.clear();
-      causes.clear();
-    }
+    notify_failures(failed, now);
   }
   report.next_retry = store_.next_attempt();
+}
+
+PassRunner::Outcome PassRunner::deliver_one(const store::OutboxMessage& message, Instant now,
+                                            PassReport& report, FailedBatch& failed) {
+  // Recorded before any byte leaves: when the state cannot be written this throws and
+  // nothing is sent, rather than sending at every pass what can never be marked sent.
+  store_.begin_attempt(message.id, now);
+  mail::SendResult result = transport_.send(message.envelope_from, message.recipients, message.raw);
+  if (result.delivered()) {
+    ++report.delivered;
+    if (result.refused.empty()) {
+      store_.mark_sent(message.id, now);
+    } else {
+      record_refused(message, result, now, report, failed.view);
+      failed.message_ids.push_back(message.message_id);
+      failed.causes.insert(mail::SendResult::Cause::recipients_refused);
+    }
+    if (settings_problem_ && !settings_problem_->empty()) {
+      store_.set_setting(settings_problem_setting, "");  // the settings work again
+      settings_problem_ = "";
+    }
+    return {};
+  }
+  if (is_settings_problem(result)) {
+    report_settings_problem(result, now, report);
+  }
+  // A batch stopped by the server or the settings (no connection, TLS, STARTTLS, AUTH) is
+  // not this message's fault, even when the error is permanent: it waits for a fix.
+  bool permanent = result.status == mail::SendResult::Status::permanent && !result.stop_batch;
+  bool give_up = permanent || now - message.created >= give_up_after;
+  std::string error = result.detail;
+  if (give_up) {
+    if (!permanent) {
+      error.insert(0, "gave up after 3 days: ");
+    }
+    store_.mark_failed(message.id, now, error);
+    ++report.failed;
+    report.errors.push_back("not delivered: " + describe(message) + ": " + error);
+    add_failure(failed, message, message.attempts + 1, error, permanent, result.cause);
+  } else {
+    Instant next = now + retry_delay(message.attempts + 1);
+    store_.mark_retry(message.id, next, error);
+    ++report.retrying;
+    std::string line = "not delivered yet, retry at " + short_local_time(clock_, next);
+    line += ": ";
+    line += describe(message);
+    line += ": ";
+    line += error;
+    report.errors.push_back(std::move(line));
+  }
+  if (!result.stop_batch) {
+    return {};
+  }
+  return {std::move(error), result.cause};
+}
+
+void PassRunner::defer(std::span<const store::OutboxMessage> rest, const std::string& error,
+                       mail::SendResult::Cause cause, Instant now, PassReport& report,
+                       FailedBatch& failed) {
+  // The server or the settings failed, not these messages: they would fail the same way, so
+  // they wait for the next attempt instead of each timing out now.
+  std::size_t waiting = 0;
+  for (const store::OutboxMessage& other : rest) {
+    std::string why = "not attempted: " + error;
+    if (now - other.created >= give_up_after) {
+      why.insert(0, "gave up after 3 days: ");
+      store_.mark_failed(other.id, now, why);
+      ++report.failed;
+      report.errors.push_back("not delivered: " + describe(other) + ": " + why);
+      add_failure(failed, other, other.attempts, why, false, cause);  // not attempted now
+    } else {
+      store_.mark_retry(other.id, now + retry_delay(other.attempts + 1), why);
+      ++report.retrying;
+      ++waiting;
+    }
+  }
+  if (waiting > 0) {
+    std::string line = std::to_string(waiting);
+    line += waiting == 1 ? " more message waits" : " more messages wait";
+    line += " for the next attempt, not attempted: ";
+    line += error;
+    report.warnings.push_back(std::move(line));
+  }
+}
+
+void PassRunner::add_failure(FailedBatch& failed, const store::OutboxMessage& message, int attempts,
+                             const std::string& error, bool permanent,
+                             mail::SendResult::Cause cause) const {
+  if (message.kind == mail::EmailKind::failure || message.kind == mail::EmailKind::problem) {
+    return;  // a notice to the coordinator never makes another
+  }
+  mail::FailedMessageView view;
+  view.subject = message.subject;
+  view.recipients = join(message.recipients, ", ");
+  view.error = error;
+  view.attempts = attempts;
+  view.first_attempt = short_local_time(clock_, message.created);
+  view.permanent = permanent;
+  failed.view.messages.push_back(std::move(view));
+  failed.message_ids.push_back(message.message_id);
+  failed.causes.insert(cause);
+}
+
+void PassRunner::notify_failures(FailedBatch& failed, Instant now) {
+  if (failed.view.messages.empty()) {
+    return;
+  }
+  for (auto cause : failed.causes) {
+    std::string advice(mail::advice_for(cause));
+    if (!advice.empty() && std::find(failed.view.advice.begin(), failed.view.advice.end(),
+                                     advice) == failed.view.advice.end()) {
+      failed.view.advice.push_back(std::move(advice));
+    }
+  }
+  const std::vector<std::string>& ids = failed.message_ids;
+  std::vector<std::string> references(
+      ids.begin(), ids.begin() + static_cast<std::ptrdiff_t>(std::min(ids.size(), max_references)));
+  enqueue_failure_notice(std::move(failed.view), "failure/" + ids.front(), std::move(references),
+                         now);
 }
 
 bool PassRunner::drop_if_stale(const store::OutboxMessage& message, Instant now) {
@@ -462,33 +482,15 @@ bool PassRunner::drop_if_stale(const store::OutboxMessage& message, Instant now)
   const std::string today_iso = date::format("%F", today);
   std::string reason;
   for (const auto& notice : store_.notices_of_message(message.message_id)) {
-    const mail::KindFacts& kind = mail::facts(notice.kind);
-    if (!kind.urgency) {
+    if (!mail::facts(notice.kind).urgency) {
       return false;  // a digest or a notice to the coordinator is never stale
     }
-    std::string why;
-    if (kind.only_before_due && !notice.due.empty() && notice.due < today_iso) {
-      why = "its due date " + notice.due + " had passed when it could be sent";
-    }
-    for (const auto& other : store_.notices_like(notice)) {
-      if (!why.empty()) {
-        break;
-      }
-      if (other.key == notice.key || (other.state != store::DeliveryState::queued &&
-                                      other.state != store::DeliveryState::sent)) {
-        continue;
-      }
-      if (mail::more_urgent(other.kind, notice.kind) ||
-          (other.kind == notice.kind && other.scheduled > notice.scheduled)) {
-        why = std::string("a later ") + mail::to_string(other.kind) + " notice (" +
-              short_local_time(clock_, other.scheduled) + ") replaced it";
-      }
-    }
+    std::string why = why_stale(notice, today_iso);
     if (why.empty()) {
       return false;  // one notice still stands: the message goes as it is
     }
     if (reason.empty()) {
-      reason = why;
+      reason = std::move(why);
     }
   }
   if (reason.empty()) {
@@ -496,6 +498,24 @@ bool PassRunner::drop_if_stale(const store::OutboxMessage& message, Instant now)
   }
   store_.drop_message(message.id, now, "stale after a delivery delay: " + reason);
   return true;
+}
+
+std::string PassRunner::why_stale(const store::NoticeRecord& notice, const std::string& today_iso) {
+  if (mail::facts(notice.kind).only_before_due && !notice.due.empty() && notice.due < today_iso) {
+    return "its due date " + notice.due + " had passed when it could be sent";
+  }
+  for (const auto& other : store_.notices_like(notice)) {
+    if (other.key == notice.key || (other.state != store::DeliveryState::queued &&
+                                    other.state != store::DeliveryState::sent)) {
+      continue;
+    }
+    if (mail::more_urgent(other.kind, notice.kind) ||
+        (other.kind == notice.kind && other.scheduled > notice.scheduled)) {
+      return std::string("a later ") + mail::to_string(other.kind) + " notice (" +
+             short_local_time(clock_, other.scheduled) + ") replaced it";
+    }
+  }
+  return {};
 }
 
 void PassRunner::record_refused(const store::OutboxMessage& message, const mail::SendResult& result,

@@ -13,6 +13,8 @@
 
 #include <functional>
 #include <optional>
+#include <set>
+#include <span>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -85,11 +87,37 @@ class PassRunner {
   PassReport deliver(Instant now);
 
  private:
+  // Every message that failed in one round of delivery: they make one notice to the
+  // coordinator, with advice for each distinct cause.
+  struct FailedBatch {
+    mail::FailureView view;
+    std::vector<std::string> message_ids;
+    std::set<mail::SendResult::Cause> causes;
+  };
+
   void deliver_into(PassReport& report, Instant now);
+  // Sends one message and records the outcome. Gives the error when the server or the
+  // settings failed (stop_batch): the rest of the batch would fail the same way.
+  struct Outcome {
+    std::optional<std::string> stop_error;
+    mail::SendResult::Cause cause{};
+  };
+  Outcome deliver_one(const store::OutboxMessage& message, Instant now, PassReport& report,
+                      FailedBatch& failed);
+  // The messages after a batch stopped: each waits for its next attempt, or fails when it has
+  // waited three days.
+  void defer(std::span<const store::OutboxMessage> rest, const std::string& error,
+             mail::SendResult::Cause cause, Instant now, PassReport& report, FailedBatch& failed);
+  void add_failure(FailedBatch& failed, const store::OutboxMessage& message, int attempts,
+                   const std::string& error, bool permanent, mail::SendResult::Cause cause) const;
+  void notify_failures(FailedBatch& failed, Instant now);
   // Drops a queued message whose notices have all gone stale while it waited (their due date
   // has passed, or a later notice about the same occurrence replaced them). Returns whether
   // it did.
   bool drop_if_stale(const store::OutboxMessage& message, Instant now);
+  // Why a queued notice has gone stale by the day `today_iso` (YYYY-MM-DD), or "" when it
+  // still stands.
+  std::string why_stale(const store::NoticeRecord& notice, const std::string& today_iso);
   void record_refused(const store::OutboxMessage& message, const mail::SendResult& result,
                       Instant now, PassReport& report, mail::FailureView& failures);
   // Tells the coordinator at once (and once per distinct problem) that the settings stop

@@ -373,13 +373,21 @@ class FilePassLock final : public PassLock {
       if (errno != EWOULDBLOCK && errno != EINTR) {
         const std::string reason = std::strerror(errno);
         ::close(descriptor);
-        throw std::runtime_error("cannot lock " + path + ": " + reason);
+        std::string message = "cannot lock " + path;
+        message += ": ";
+        message += reason;
+        throw std::runtime_error(message);
       }
       if (std::chrono::steady_clock::now() >= deadline) {
         const std::string pid = holder(descriptor);
         ::close(descriptor);
-        return base::Error{"another plan-reminder" + (pid.empty() ? "" : " (pid " + pid + ")") +
-                           " is running a pass on " + state_path};
+        std::string busy = "another plan-reminder";
+        if (!pid.empty()) {
+          busy += " (pid " + pid + ")";
+        }
+        busy += " is running a pass on ";
+        busy += state_path;
+        return base::Error{std::move(busy)};
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
