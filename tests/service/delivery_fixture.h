@@ -115,9 +115,10 @@ class DeliveryTest : public ::testing::Test {
         templates_(shipped_templates()),
         store_(store::StateStore::open((dir_.path() / "state.db").string())) {}
 
-  // Queues a message to an agency (the coordinator in copy) carrying one notice.
+  // Queues a message to an agency (the coordinator in copy) carrying one notice, about the
+  // milestone `milestone` (by default one of its own, named like the message).
   void Queue(const std::string& name, const std::string& agency, const std::string& kind,
-             const std::string& due, Instant created) {
+             const std::string& due, Instant created, const std::string& milestone = "") {
     store::OutboxMessage message;
     message.message_id = "<" + name + "@partnership.example.org>";
     message.kind = *store::email_kind_from_token(kind);
@@ -132,17 +133,18 @@ class DeliveryTest : public ::testing::Test {
     notice.kind = message.kind;
     notice.review = "dhr-test";
     notice.action = "1.2";
-    notice.milestone = name;
+    notice.milestone = milestone.empty() ? name : milestone;
     notice.recipient = agency;
     notice.due = due;
     notice.scheduled = created;
     ASSERT_TRUE(store_->enqueue(message, {notice}));
   }
 
-  PassReport Deliver(Instant now) {
-    PassRunner runner(snapshot_, templates_, *store_, transport_);
+  PassReport Deliver(store::StateStore& store, Instant now) {
+    PassRunner runner(snapshot_, templates_, store, transport_);
     return runner.deliver(now);
   }
+  PassReport Deliver(Instant now) { return Deliver(*store_, now); }
 
   std::vector<store::OutboxMessage> MessagesOfKind(const std::string& kind) {
     std::vector<store::OutboxMessage> out;

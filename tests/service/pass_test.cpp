@@ -3,7 +3,8 @@
 // stale while they waited. A scripted transport stands in for the mail server; times are
 // literal instants.
 #include "service/pass.h"
-#include "support/temp_dir.h"
+
+#include "service/delivery_fixture.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -19,90 +20,16 @@ namespace plan_reminder::service {
 namespace {
 
 using namespace std::chrono_literals;
-using plan_reminder::test_support::TempDir;
 using ::testing::Contains;
+using testing::DeliveryTest;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using testing::kNow;
 using ::testing::Not;
-
-// Wednesday 1 April 2020, 09:00 in London (BST).
-const Instant kNow = date::sys_days{date::year{2020} / date::April / 1} + 8h;
-
-plan::Mailbox box(const std::string& name, const std::string& address) {
-  return plan::Mailbox{name, {address}, {}};
-}
-
-plan::Snapshot make_snapshot() {
-  plan::Snapshot snapshot;
-  snapshot.config.from = "Partnership <dhr@partnership.example.org>";
-  auto& d = snapshot.directory;
-  d.partnership = "Test Partnership";
-  d.chair = box("Chair", "chair@partnership.example.org");
-  d.coordinator = box("Coordinator", "coordinator@council.example.org");
-  d.agencies["wwin"] = plan::Agency{"wwin", box("WWiN", "lead@wwin.example.org")};
-  d.agencies["police"] = plan::Agency{"police", box("Police", "dhr@police.example.org")};
-  return snapshot;
-}
-
-mail::Templates shipped_templates() {
-  plan::Diagnostics diagnostics;
-  auto templates = mail::Templates::load(std::string(PR_SOURCE_DIR) + "/templates", diagnostics);
-  if (!templates) {
-    throw std::runtime_error("the shipped templates do not load");
-  }
-  return std::move(*templates);
-}
-
-// Answers each send with the next scripted result (delivered once the script runs out), and
-// remembers what was sent.
-class ScriptedTransport final : public mail::Transport {
- public:
-  std::deque<mail::SendResult> script;
-  std::vector<std::vector<std::string>> sent;  // the recipients of each attempt
-
-  mail::SendResult send(std::string_view, const std::vector<std::string>& recipients,
-                        std::string_view) override {
-    sent.push_back(recipients);
-    if (script.empty()) {
-      return {};
-    }
-    mail::SendResult result = script.front();
-    script.pop_front();
-    return result;
-  }
-  std::string describe() const override { return "scripted"; }
-};
-
-// The message's text with quoted-printable soft line breaks joined, to search in.
-std::string Unfolded(const std::string& raw) {
-  std::string out;
-  for (std::size_t i = 0; i < raw.size(); ++i) {
-    if (raw.compare(i, 3, "=\r\n") == 0) {
-      i += 2;
-      continue;
-    }
-    out += raw[i];
-  }
-  return out;
-}
-
-mail::SendResult refused_permanently(const std::string& reply) {
-  mail::SendResult result;
-  result.status = mail::SendResult::Status::permanent;
-  result.cause = mail::SendResult::Cause::recipients_refused;
-  result.detail = reply;
-  return result;
-}
-
-mail::SendResult server_unreachable() {
-  mail::SendResult result;
-  result.status = mail::SendResult::Status::transient;
-  result.cause = mail::SendResult::Cause::unreachable;
-  result.detail = "could not connect to the mail server";
-  result.stop_batch = true;
-  return result;
-}
+using testing::refused_permanently;
+using testing::server_unreachable;
+using testing::Unfolded;
 
 mail::SendResult login_refused() {
   mail::SendResult result;
@@ -199,58 +126,13 @@ class BrokenStore final : public store::StateStore {
   store::StateStore& inner_;
 };
 
-class PassDeliveryTest : public ::testing::Test {
+class PassDeliveryTest : public testing::DeliveryTest {
  protected:
-  PassDeliveryTest()
-      : snapshot_(make_snapshot()),
-        templates_(shipped_templates()),
-        store_(store::StateStore::open((dir_.path() / "state.db").string())) {}
-
-  // Queues a message to an agency (the coordinator in copy) carrying one notice.
+  // These notices are all about one milestone, "pathway", unless a test names another.
   void Queue(const std::string& name, const std::string& agency, const std::string& kind,
              const std::string& due, Instant created, const std::string& milestone = "pathway") {
-    store::OutboxMessage message;
-    message.message_id = "<" + name + "@partnership.example.org>";
-    message.kind = *store::email_kind_from_token(kind);
-    message.subject = "[Test Partnership] " + name;
-    message.envelope_from = "dhr@partnership.example.org";
-    message.recipients = {snapshot_.directory.agencies.at(agency).mailbox.to.front(),
-                          "coordinator@council.example.org"};
-    message.raw = "Subject: " + name + "\r\n\r\nbody\r\n";
-    message.created = created;
-    store::NoticeRecord notice;
-    notice.key = name;
-    notice.kind = message.kind;
-    notice.review = "dhr-test";
-    notice.action = "1.2";
-    notice.milestone = milestone;
-    notice.recipient = agency;
-    notice.due = due;
-    notice.scheduled = created;
-    ASSERT_TRUE(store_->enqueue(message, {notice}));
+    DeliveryTest::Queue(name, agency, kind, due, created, milestone);
   }
-
-  PassReport Deliver(store::StateStore& store, Instant now) {
-    PassRunner runner(snapshot_, templates_, store, transport_);
-    return runner.deliver(now);
-  }
-  PassReport Deliver(Instant now) { return Deliver(*store_, now); }
-
-  std::vector<store::OutboxMessage> MessagesOfKind(const std::string& kind) {
-    std::vector<store::OutboxMessage> out;
-    for (auto& message : store_->messages_since(Instant{})) {
-      if (store::token(message.kind) == kind) {
-        out.push_back(std::move(message));
-      }
-    }
-    return out;
-  }
-
-  TempDir dir_{"plan-reminder-pass"};
-  plan::Snapshot snapshot_;
-  mail::Templates templates_;
-  std::unique_ptr<store::StateStore> store_;
-  ScriptedTransport transport_;
 };
 
 // Tests that when the state cannot be written, nothing is sent: the attempt is recorded before
