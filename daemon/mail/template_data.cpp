@@ -282,10 +282,30 @@ std::string week_commencing(date::year_month_day today) {
   return plain_day(date::year_month_day{day - (date::weekday{day} - date::Monday)});
 }
 
+// What every email's data starts with: its kind and the partnership's name.
+mustache::data email_data(EmailKind kind, const std::string& partnership) {
+  mustache::data out;
+  out.set("kind", to_string(kind));
+  out.set("partnership", partnership);
+  out.set("has_partnership", !partnership.empty());
+  return out;
+}
+
+// A list of lines, each as {{key}} in its section.
+mustache::data text_list(const std::vector<std::string>& lines, const std::string& key) {
+  mustache::data list{mustache::data::type::list};
+  for (const auto& line : lines) {
+    mustache::data item;
+    item.set(key, line);
+    list.push_back(item);
+  }
+  return list;
+}
+
 }  // namespace
 
 mustache::data notice_data(const NoticeEmailView& view) {
-  mustache::data out;
+  mustache::data out = email_data(view.kind, view.partnership);
   const int count = static_cast<int>(view.items.size());
   std::set<std::pair<std::string, std::string>> actions;
   std::set<Standing> standings;
@@ -298,9 +318,6 @@ mustache::data notice_data(const NoticeEmailView& view) {
     }
   }
   const int action_count = static_cast<int>(actions.size());
-  out.set("kind", to_string(view.kind));
-  out.set("partnership", view.partnership);
-  out.set("has_partnership", !view.partnership.empty());
   out.set("recipient_name", view.recipient_name);
   out.set("has_recipient_name", !view.recipient_name.empty());
   out.set("coordinator_name", view.coordinator_name);
@@ -326,10 +343,7 @@ mustache::data notice_data(const NoticeEmailView& view) {
 }
 
 mustache::data digest_data(const DigestView& view) {
-  mustache::data out;
-  out.set("kind", to_string(EmailKind::digest));
-  out.set("partnership", view.partnership);
-  out.set("has_partnership", !view.partnership.empty());
+  mustache::data out = email_data(EmailKind::digest, view.partnership);
   out.set("today", long_day(view.today));
   out.set("week_commencing", week_commencing(view.today));
   out.set("horizon_days", std::to_string(view.horizon_days));
@@ -348,10 +362,7 @@ mustache::data digest_data(const DigestView& view) {
 }
 
 mustache::data failure_data(const FailureView& view) {
-  mustache::data out;
-  out.set("kind", to_string(EmailKind::failure));
-  out.set("partnership", view.partnership);
-  out.set("has_partnership", !view.partnership.empty());
+  mustache::data out = email_data(EmailKind::failure, view.partnership);
   const int count = static_cast<int>(view.messages.size());
   // The subject: the one message's own subject, or how many failed.
   std::string summary;
@@ -386,29 +397,14 @@ mustache::data failure_data(const FailureView& view) {
   }
   out.set("messages", messages);
   out.set("has_messages", count > 0);
-  mustache::data advice{mustache::data::type::list};
-  for (const auto& line : view.advice) {
-    mustache::data item;
-    item.set("line", line);
-    advice.push_back(item);
-  }
-  out.set("advice", advice);
+  out.set("advice", text_list(view.advice, "line"));
   out.set("has_advice", !view.advice.empty());
   return out;
 }
 
 mustache::data problem_data(const ProblemView& view) {
-  mustache::data out;
-  out.set("kind", to_string(EmailKind::problem));
-  out.set("partnership", view.partnership);
-  out.set("has_partnership", !view.partnership.empty());
-  mustache::data problems{mustache::data::type::list};
-  for (const auto& problem : view.problems) {
-    mustache::data item;
-    item.set("problem", problem);
-    problems.push_back(item);
-  }
-  out.set("problems", problems);
+  mustache::data out = email_data(EmailKind::problem, view.partnership);
+  out.set("problems", text_list(view.problems, "problem"));
   out.set("count_text", plural(static_cast<int>(view.problems.size()), "problem", "problems"));
   out.set("since", view.since);
   out.set("has_since", !view.since.empty());
@@ -416,10 +412,7 @@ mustache::data problem_data(const ProblemView& view) {
 }
 
 mustache::data test_data(const TestView& view) {
-  mustache::data out;
-  out.set("kind", to_string(EmailKind::test));
-  out.set("partnership", view.partnership);
-  out.set("has_partnership", !view.partnership.empty());
+  mustache::data out = email_data(EmailKind::test, view.partnership);
   out.set("coordinator_name", view.coordinator_name);
   out.set("coordinator_address", view.coordinator_address);
   out.set("has_coordinator_address", !view.coordinator_address.empty());
