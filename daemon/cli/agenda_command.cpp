@@ -12,6 +12,8 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <optional>
+#include <span>
 #include <sstream>
 
 namespace plan_reminder::cli {
@@ -114,7 +116,7 @@ std::string fit(std::string_view text, std::size_t limit) {
   return flat.substr(0, base::offset_of_character(flat, limit - 1)) + "…";
 }
 
-std::string pad(std::string text, std::size_t to) {
+std::string pad(const std::string& text, std::size_t to) {
   std::size_t w = width(text);
   return w >= to ? text : text + std::string(to - w, ' ');
 }
@@ -162,66 +164,141 @@ std::string_view heading(policy::MilestoneState state) {
   return "";
 }
 
+// `text` in the colour of `rag` (red, amber, green), when colour is on.
+std::string paint(const std::string& text, policy::Rag rag, bool colour) {
+  if (!colour) {
+    return text;
+  }
+  const char* code = rag == policy::Rag::red     ? "\033[1;31m"
+                     : rag == policy::Rag::amber ? "\033[1;33m"
+                                                 : "\033[1;32m";
+  return code + text + "\033[0m";
+}
+
+using Row = std::vector<std::string>;
+
+const Row& table_headers() {
+  static const Row headers{"DUE", "WHEN", "RAG", "REVIEW", "ACTION", "MILESTONE", "LEAD", "TARGET"};
+  return headers;
+}
+
+// The headers, then one row for each of `group`.
+std::vector<Row> group_rows(std::span<const policy::AgendaItem> group) {
+  std::vector<Row> rows{table_headers()};
+  for (const auto& item : group) {
+    rows.push_back({item.standing.due ? iso(item.standing.due) : "-", days_phrase(item),
+                    std::string(policy::to_string(item.standing.rag)), item.plan->review.id,
+                    item.action->id, fit(milestone_text(item), 48),
+                    fit(leads(*item.action, ", "), 28), fit(item.milestone->target_display(), 40)});
+  }
+  return rows;
+}
+
+// The widest cell of each column.
+std::vector<std::size_t> column_widths(const std::vector<Row>& rows) {
+  std::vector<std::size_t> widths(table_headers().size(), 0);
+  for (const auto& row : rows) {
+    for (std::size_t c = 0; c < row.size(); ++c) {
+      widths[c] = std::max(widths[c], width(row[c]));
+    }
+  }
+  return widths;
+}
+
+// One table line: the cells padded to their column, the RAG one painted in the colour of
+// `item` (none for the headers), no trailing spaces.
+std::string table_line(const Row& row, const std::vector<std::size_t>& widths,
+                       const policy::AgendaItem* item, bool colour) {
+  std::string line = " ";
+  for (std::size_t c = 0; c < row.size(); ++c) {
+    std::string cell = c + 1 == row.size() ? row[c] : pad(row[c], widths[c]);
+    if (c == 2 && item != nullptr) {
+      cell = paint(cell, item->standing.rag, colour);
+    }
+    line += ' ' + cell;
+    if (c + 1 < row.size()) {
+      line += ' ';
+    }
+  }
+  while (!line.empty() && line.back() == ' ') {
+    line.pop_back();
+  }
+  return line;
+}
+
+// The heading of a group of milestones in one state, then its table.
+void write_group(std::span<const policy::AgendaItem> group, bool colour, std::ostream& out) {
+  const std::vector<Row> rows = group_rows(group);
+  const std::vector<std::size_t> widths = column_widths(rows);
+  const policy::AgendaItem& first = group.front();
+  out << '\n'
+      << paint(
+             std::string(heading(first.standing.state)) + " (" + std::to_string(group.size()) + ")",
+             first.standing.rag, colour)
+      << '\n';
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    const policy::AgendaItem* item = r > 0 ? &group[r - 1] : nullptr;
+    out << table_line(rows[r], widths, item, colour) << '\n';
+  }
+}
+
 void write_text(const std::vector<policy::AgendaItem>& items, date::year_month_day as_of,
                 int horizon, bool colour, std::ostream& out) {
-  auto paint = [colour](std::string text, policy::Rag rag) {
-    if (!colour) {
-      return text;
-    }
-    const char* code = rag == policy::Rag::red     ? "\033[1;31m"
-                       : rag == policy::Rag::amber ? "\033[1;33m"
-                                                   : "\033[1;32m";
-    return code + text + "\033[0m";
-  };
   out << "Agenda as of " << date::format("%A ", as_of) << static_cast<unsigned>(as_of.day())
       << date::format(" %B %Y", as_of) << " (upcoming: next " << horizon << " days), "
       << items.size() << (items.size() == 1 ? " milestone" : " milestones") << '\n';
-  const std::vector<std::string> headers{"DUE",    "WHEN",      "RAG",  "REVIEW",
-                                         "ACTION", "MILESTONE", "LEAD", "TARGET"};
+  // The items come sorted by state: one group for each run of the same state.
   std::size_t i = 0;
   while (i < items.size()) {
     std::size_t end = i;
     while (end < items.size() && items[end].standing.state == items[i].standing.state) {
       ++end;
     }
-    std::vector<std::vector<std::string>> rows{headers};
-    for (std::size_t k = i; k < end; ++k) {
-      const auto& item = items[k];
-      rows.push_back({item.standing.due ? iso(item.standing.due) : "-", days_phrase(item),
-                      std::string(policy::to_string(item.standing.rag)), item.plan->review.id,
-                      item.action->id, fit(milestone_text(item), 48),
-                      fit(leads(*item.action, ", "), 28),
-                      fit(item.milestone->target_display(), 40)});
-    }
-    std::vector<std::size_t> widths(headers.size(), 0);
-    for (const auto& row : rows) {
-      for (std::size_t c = 0; c < row.size(); ++c) {
-        widths[c] = std::max(widths[c], width(row[c]));
-      }
-    }
-    out << '\n'
-        << paint(
-               std::string(heading(items[i].standing.state)) + " (" + std::to_string(end - i) + ")",
-               items[i].standing.rag)
-        << '\n';
-    for (std::size_t r = 0; r < rows.size(); ++r) {
-      std::string line = " ";
-      for (std::size_t c = 0; c < rows[r].size(); ++c) {
-        std::string cell = c + 1 == rows[r].size() ? rows[r][c] : pad(rows[r][c], widths[c]);
-        if (c == 2 && r > 0) {
-          cell = paint(cell, items[i + r - 1].standing.rag);
-        }
-        line += ' ' + cell;
-        if (c + 1 < rows[r].size()) {
-          line += ' ';
-        }
-      }
-      while (!line.empty() && line.back() == ' ') {
-        line.pop_back();
-      }
-      out << line << '\n';
-    }
+    write_group(std::span(items).subspan(i, end - i), colour, out);
     i = end;
+  }
+}
+
+// The report options the arguments ask for, or nothing after saying which agency or review
+// is unknown.
+std::optional<policy::AgendaOptions> options_or_report(
+    const AgendaArguments& args, const std::optional<date::year_month_day>& as_of,
+    const plan::Snapshot& snapshot) {
+  policy::AgendaOptions options;
+  options.as_of = as_of ? *as_of : today_in(snapshot.config.timezone);
+  options.horizon_days = args.horizon;
+  if (!args.agency.empty()) {
+    if (snapshot.directory.find(args.agency) == nullptr) {
+      std::cerr << "plan-reminder agenda: no agency '" << args.agency << "' in "
+                << snapshot.directory.file << '\n';
+      return std::nullopt;
+    }
+    options.agency = args.agency;
+  }
+  if (!args.review.empty()) {
+    bool known = false;
+    for (const auto& plan : snapshot.plans) {
+      known = known || plan->review.id == args.review;
+    }
+    if (!known) {
+      std::cerr << "plan-reminder agenda: no review '" << args.review << "' in the plans\n";
+      return std::nullopt;
+    }
+    options.review = args.review;
+  }
+  return options;
+}
+
+// The agenda in the --format asked for, on standard output.
+void write_agenda(const std::vector<policy::AgendaItem>& items,
+                  const policy::AgendaOptions& options, const std::string& format) {
+  if (format == "json") {
+    write_json(items, options.as_of, std::cout);
+  } else if (format == "csv") {
+    write_csv(items, std::cout);
+  } else {
+    bool colour = ::isatty(STDOUT_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr;
+    write_text(items, options.as_of, options.horizon_days, colour, std::cout);
   }
 }
 
@@ -260,38 +337,11 @@ Command add_agenda_command(CLI::App& app) {
       std::cerr << "plan-reminder agenda: fix the problems above (see 'plan-reminder check')\n";
       return exit_code_for(result.diagnostics);
     }
-    const plan::Snapshot& snapshot = *result.snapshot;
-    policy::AgendaOptions options;
-    options.as_of = as_of ? *as_of : today_in(snapshot.config.timezone);
-    options.horizon_days = args->horizon;
-    if (!args->agency.empty()) {
-      if (snapshot.directory.find(args->agency) == nullptr) {
-        std::cerr << "plan-reminder agenda: no agency '" << args->agency << "' in "
-                  << snapshot.directory.file << '\n';
-        return usage;
-      }
-      options.agency = args->agency;
+    const auto options = options_or_report(*args, as_of, *result.snapshot);
+    if (!options) {
+      return usage;
     }
-    if (!args->review.empty()) {
-      bool known = false;
-      for (const auto& plan : snapshot.plans) {
-        known = known || plan->review.id == args->review;
-      }
-      if (!known) {
-        std::cerr << "plan-reminder agenda: no review '" << args->review << "' in the plans\n";
-        return usage;
-      }
-      options.review = args->review;
-    }
-    auto items = policy::build_agenda(snapshot.plans, options);
-    if (args->format == "json") {
-      write_json(items, options.as_of, std::cout);
-    } else if (args->format == "csv") {
-      write_csv(items, std::cout);
-    } else {
-      bool colour = ::isatty(STDOUT_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr;
-      write_text(items, options.as_of, options.horizon_days, colour, std::cout);
-    }
+    write_agenda(policy::build_agenda(result.snapshot->plans, *options), *options, args->format);
     std::cout.flush();
     return std::cout ? ok : io_error;
   };

@@ -63,19 +63,88 @@ std::optional<date::year_month_day> parse_iso_day(std::string_view text) {
   return day;
 }
 
+namespace {
+
+// The next time notices go: the send time of this or a later business day.
+std::optional<date::sys_seconds> next_send_moment(const policy::Clock& clock,
+                                                  std::chrono::minutes send_time) {
+  auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+  date::local_days day = clock.zone.day_of(now);
+  for (int ahead = 0; ahead < 400; ++ahead, day += date::days(1)) {
+    date::sys_seconds at = clock.zone.at(day, send_time);
+    if (clock.business_days.is_business_day(day) && at > now) {
+      return at;
+    }
+  }
+  return std::nullopt;
+}
+
+// Reads the two characters of `text` at `at` as a number, all of them.
+bool two_digits(std::string_view text, std::size_t at, int& value) {
+  auto [end, ec] = std::from_chars(text.data() + at, text.data() + at + 2, value);
+  return ec == std::errc() && end == text.data() + at + 2;
+}
+
+// The "THH:MM[:SS]" after the day of `text`, and what follows it (the zone, if any).
+struct TimeOfDay {
+  std::chrono::seconds since_midnight;
+  std::string_view rest;
+};
+
+std::optional<TimeOfDay> parse_time_of_day(std::string_view text) {
+  if (text.size() < 16 || (text[10] != 'T' && text[10] != ' ') || text[13] != ':') {
+    return std::nullopt;
+  }
+  int hours = 0;
+  int minutes = 0;
+  int seconds = 0;
+  if (!two_digits(text, 11, hours) || !two_digits(text, 14, minutes) || hours > 23 ||
+      minutes > 59) {
+    return std::nullopt;
+  }
+  std::string_view rest = text.substr(16);
+  if (!rest.empty() && rest.front() == ':') {
+    if (rest.size() < 3 || !two_digits(text, 17, seconds) || seconds > 59) {
+      return std::nullopt;
+    }
+    rest = rest.substr(3);
+  }
+  return TimeOfDay{
+      std::chrono::hours(hours) + std::chrono::minutes(minutes) + std::chrono::seconds(seconds),
+      rest};
+}
+
+// The moment `time` on `day` names: local wall-clock time without a zone, UTC with "Z", or
+// UTC shifted by a "+HH:MM"/"-HH:MM" offset.
+std::optional<date::sys_seconds> moment_in_zone(date::year_month_day day, const TimeOfDay& time,
+                                                const policy::Clock& clock) {
+  const std::string_view rest = time.rest;
+  date::sys_days utc_day{day};
+  if (rest.empty()) {
+    // Local wall-clock time: DST-safe as for send times.
+    return clock.zone.at(date::local_days(day), std::chrono::minutes(0)) + time.since_midnight;
+  }
+  if (rest == "Z") {
+    return date::sys_seconds(utc_day) + time.since_midnight;
+  }
+  int offset_hours = 0;
+  int offset_minutes = 0;
+  if (rest.size() != 6 || (rest[0] != '+' && rest[0] != '-') || rest[3] != ':') {
+    return std::nullopt;
+  }
+  if (!two_digits(rest, 1, offset_hours) || !two_digits(rest, 4, offset_minutes)) {
+    return std::nullopt;
+  }
+  auto offset = std::chrono::hours(offset_hours) + std::chrono::minutes(offset_minutes);
+  return date::sys_seconds(utc_day) + time.since_midnight - (rest[0] == '+' ? offset : -offset);
+}
+
+}  // namespace
+
 std::optional<date::sys_seconds> parse_moment(std::string_view text, const policy::Clock& clock,
                                               std::chrono::minutes send_time) {
   if (text == "next") {
-    // The next time notices go: the send time of this or a later business day.
-    auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
-    date::local_days day = clock.zone.day_of(now);
-    for (int ahead = 0; ahead < 400; ++ahead, day += date::days(1)) {
-      date::sys_seconds at = clock.zone.at(day, send_time);
-      if (clock.business_days.is_business_day(day) && at > now) {
-        return at;
-      }
-    }
-    return std::nullopt;
+    return next_send_moment(clock, send_time);
   }
   auto day = parse_iso_day(text.substr(0, std::min<std::size_t>(10, text.size())));
   if (!day) {
@@ -84,48 +153,11 @@ std::optional<date::sys_seconds> parse_moment(std::string_view text, const polic
   if (text.size() == 10) {
     return clock.zone.at(date::local_days(*day), send_time);
   }
-  if (text.size() < 16 || (text[10] != 'T' && text[10] != ' ') || text[13] != ':') {
+  auto time = parse_time_of_day(text);
+  if (!time) {
     return std::nullopt;
   }
-  auto two_digits = [&text](std::size_t at, int& value) {
-    auto [end, ec] = std::from_chars(text.data() + at, text.data() + at + 2, value);
-    return ec == std::errc() && end == text.data() + at + 2;
-  };
-  int hours = 0;
-  int minutes = 0;
-  int seconds = 0;
-  if (!two_digits(11, hours) || !two_digits(14, minutes) || hours > 23 || minutes > 59) {
-    return std::nullopt;
-  }
-  std::string_view rest = text.substr(16);
-  if (!rest.empty() && rest.front() == ':') {
-    if (rest.size() < 3 || !two_digits(17, seconds) || seconds > 59) {
-      return std::nullopt;
-    }
-    rest = rest.substr(3);
-  }
-  auto time_of_day =
-      std::chrono::hours(hours) + std::chrono::minutes(minutes) + std::chrono::seconds(seconds);
-  date::sys_days utc_day{*day};
-  if (rest.empty()) {
-    // Local wall-clock time: DST-safe as for send times.
-    return clock.zone.at(date::local_days(*day), std::chrono::minutes(0)) +
-           std::chrono::duration_cast<std::chrono::seconds>(time_of_day);
-  }
-  if (rest == "Z") {
-    return date::sys_seconds(utc_day) + time_of_day;
-  }
-  int offset_hours = 0;
-  int offset_minutes = 0;
-  if (rest.size() != 6 || (rest[0] != '+' && rest[0] != '-') || rest[3] != ':') {
-    return std::nullopt;
-  }
-  std::size_t base = text.size() - 6;
-  if (!two_digits(base + 1, offset_hours) || !two_digits(base + 4, offset_minutes)) {
-    return std::nullopt;
-  }
-  auto offset = std::chrono::hours(offset_hours) + std::chrono::minutes(offset_minutes);
-  return date::sys_seconds(utc_day) + time_of_day - (rest[0] == '+' ? offset : -offset);
+  return moment_in_zone(*day, *time, clock);
 }
 
 std::optional<service::Deployment> load_or_report(const std::string& config_file,

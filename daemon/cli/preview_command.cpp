@@ -80,6 +80,121 @@ bool write_file(const std::filesystem::path& path, const std::string& bytes) {
   return true;
 }
 
+// The days the preview covers, both included.
+struct Window {
+  date::year_month_day from;
+  date::year_month_day to;
+};
+
+// The window --from and --to name (default: today and the 14 days after), or nothing after
+// saying what is wrong with them.
+std::optional<Window> window_or_report(const PreviewArguments& args,
+                                       const plan::Snapshot& snapshot) {
+  auto from = args.from.empty() ? std::optional(today_in(snapshot.config.timezone))
+                                : parse_iso_day(args.from);
+  if (!from) {
+    std::cerr << "plan-reminder preview: --from expects YYYY-MM-DD, got '" << args.from << "'\n";
+    return std::nullopt;
+  }
+  auto to = args.to.empty()
+                ? std::optional(date::year_month_day{date::sys_days(*from) + date::days(14)})
+                : parse_iso_day(args.to);
+  if (!to || *to < *from) {
+    std::cerr << "plan-reminder preview: --to expects YYYY-MM-DD on or after --from\n";
+    return std::nullopt;
+  }
+  return Window{*from, *to};
+}
+
+// Makes the --out folder if missing; false after saying so when it cannot be one.
+bool make_out_folder(const std::string& out) {
+  std::error_code error;
+  std::filesystem::create_directories(out, error);
+  if (!std::filesystem::is_directory(out, error)) {
+    std::cerr << "plan-reminder preview: --out: " << out
+              << " is not a folder and cannot be made one\n";
+    return false;
+  }
+  return true;
+}
+
+// Where the emails go as the preview finds them, and how many went.
+struct PreviewOutput {
+  const PreviewArguments& args;
+  const policy::Clock& clock;
+  std::filesystem::path out_folder;
+  std::size_t count = 0;
+  // After a failed write, nothing more is written.
+  bool written = true;
+};
+
+// Writes the email as NNN-kind.eml and NNN-kind.html into the --out folder.
+void write_email(PreviewOutput& output, const service::ComposedEmail& email) {
+  std::array<char, 16> number{};
+  std::snprintf(number.data(), number.size(), "%03zu-", output.count);
+  const std::string stem = number.data() + std::string(mail::to_string(email.planned.kind));
+  output.written = output.written && write_file(output.out_folder / (stem + ".eml"), email.raw) &&
+                   write_file(output.out_folder / (stem + ".html"), email.message.html);
+}
+
+// One line for the email sent at `now` (with --render, the message; with --out, the files).
+void print_email(PreviewOutput& output, const service::ComposedEmail& email,
+                 date::sys_seconds now) {
+  ++output.count;
+  std::cout << service::short_local_time(output.clock, now) << "  "
+            << mail::to_string(email.planned.kind) << "  To: " << join(email.message.to);
+  if (!email.message.cc.empty()) {
+    std::cout << "  Cc: " << join(email.message.cc);
+  }
+  std::cout << "\n    " << email.message.subject << '\n';
+  if (output.args.render) {
+    std::cout << '\n';
+    print_readable(email.message, email.raw, std::cout);
+    std::cout << '\n';
+  }
+  if (!output.args.out.empty()) {
+    write_email(output, email);
+  }
+}
+
+// Runs the passes `run` would run at each send time of the window, printing what they send.
+void preview_window(const service::Deployment& deployment, const Window& window,
+                    PreviewOutput& output) {
+  const plan::Snapshot& snapshot = *deployment.snapshot;
+  const policy::Clock& clock = output.clock;
+  // What has been sent already counts, so the preview continues from the real state.
+  std::unordered_set<std::string> handled;
+  std::optional<date::sys_seconds> last_pass;
+  // A state not made yet means nothing was sent: the preview creates none.
+  if (auto store = store::StateStore::open_existing(snapshot.config.state)) {
+    handled = (*store)->handled_keys();
+  }
+  const plan::Policy& policy = snapshot.config.policy;
+  date::sys_seconds end =
+      clock.zone.at(date::local_days(window.to) + date::days(1), std::chrono::minutes(0));
+  date::sys_seconds now = clock.zone.at(date::local_days(window.from), std::chrono::minutes(0));
+  while (true) {
+    now = policy::next_send_time(policy, clock, now);
+    if (now >= end) {
+      break;
+    }
+    service::ComposedPass pass =
+        service::compose_pass(snapshot, *deployment.templates, clock, handled, last_pass, {}, {},
+                              now, [&](const service::ComposedEmail& email) {
+                                for (const auto& notice : email.notices) {
+                                  handled.insert(notice.key);
+                                }
+                                print_email(output, email, now);
+                              });
+    for (const auto& dropped : pass.dropped) {
+      handled.insert(dropped.key);
+    }
+    if (pass.notice_window) {
+      last_pass = now;
+    }
+  }
+}
+
 }  // namespace
 
 Command add_preview_command(CLI::App& app) {
@@ -101,91 +216,25 @@ Command add_preview_command(CLI::App& app) {
       return code;
     }
     const plan::Snapshot& snapshot = *deployment->snapshot;
-    policy::Clock clock = policy::clock_for(snapshot.config);
-    auto from = args->from.empty() ? std::optional(today_in(snapshot.config.timezone))
-                                   : parse_iso_day(args->from);
-    if (!from) {
-      std::cerr << "plan-reminder preview: --from expects YYYY-MM-DD, got '" << args->from << "'\n";
+    const policy::Clock clock = policy::clock_for(snapshot.config);
+    const auto window = window_or_report(*args, snapshot);
+    if (!window) {
       return usage;
     }
-    auto to = args->to.empty()
-                  ? std::optional(date::year_month_day{date::sys_days(*from) + date::days(14)})
-                  : parse_iso_day(args->to);
-    if (!to || *to < *from) {
-      std::cerr << "plan-reminder preview: --to expects YYYY-MM-DD on or after --from\n";
-      return usage;
+    if (!args->out.empty() && !make_out_folder(args->out)) {
+      return io_error;
     }
-
-    const std::filesystem::path out_folder(args->out);
-    if (!args->out.empty()) {
-      std::error_code error;
-      std::filesystem::create_directories(out_folder, error);
-      if (!std::filesystem::is_directory(out_folder, error)) {
-        std::cerr << "plan-reminder preview: --out: " << args->out
-                  << " is not a folder and cannot be made one\n";
-        return io_error;
-      }
-    }
-
-    // What has been sent already counts, so the preview continues from the real state.
-    std::unordered_set<std::string> handled;
-    std::optional<date::sys_seconds> last_pass;
-    // A state not made yet means nothing was sent: the preview creates none.
-    if (auto store = store::StateStore::open_existing(snapshot.config.state)) {
-      handled = (*store)->handled_keys();
-    }
-    std::size_t count = 0;
-    bool written = true;
-    const plan::Policy& policy = snapshot.config.policy;
-    date::sys_seconds end =
-        clock.zone.at(date::local_days(*to) + date::days(1), std::chrono::minutes(0));
-    date::sys_seconds now = clock.zone.at(date::local_days(*from), std::chrono::minutes(0));
-    while (true) {
-      now = policy::next_send_time(policy, clock, now);
-      if (now >= end) {
-        break;
-      }
-      service::ComposedPass pass = service::compose_pass(
-          snapshot, *deployment->templates, clock, handled, last_pass, {}, {}, now,
-          [&](service::ComposedEmail email) {
-            for (const auto& notice : email.notices) {
-              handled.insert(notice.key);
-            }
-            ++count;
-            std::cout << service::short_local_time(clock, now) << "  "
-                      << mail::to_string(email.planned.kind) << "  To: " << join(email.message.to);
-            if (!email.message.cc.empty()) {
-              std::cout << "  Cc: " << join(email.message.cc);
-            }
-            std::cout << "\n    " << email.message.subject << '\n';
-            if (args->render) {
-              std::cout << '\n';
-              print_readable(email.message, email.raw, std::cout);
-              std::cout << '\n';
-            }
-            if (!args->out.empty()) {
-              std::array<char, 16> number{};
-              std::snprintf(number.data(), number.size(), "%03zu-", count);
-              const std::string stem =
-                  number.data() + std::string(mail::to_string(email.planned.kind));
-              written = written && write_file(out_folder / (stem + ".eml"), email.raw) &&
-                        write_file(out_folder / (stem + ".html"), email.message.html);
-            }
-          });
-      for (const auto& dropped : pass.dropped) {
-        handled.insert(dropped.key);
-      }
-      if (pass.notice_window) {
-        last_pass = now;
-      }
-    }
+    PreviewOutput output{*args, clock, std::filesystem::path(args->out)};
+    preview_window(*deployment, *window, output);
+    const std::size_t count = output.count;
     std::cout << count << (count == 1 ? " email" : " emails") << " from "
-              << date::format("%F", *from) << " to " << date::format("%F", *to) << '\n';
+              << date::format("%F", window->from) << " to " << date::format("%F", window->to)
+              << '\n';
     if (!args->out.empty() && count > 0) {
-      std::cout << "each email written to " << out_folder.string()
+      std::cout << "each email written to " << output.out_folder.string()
                 << " as NNN-kind.eml and NNN-kind.html\n";
     }
-    return written ? ok : io_error;
+    return output.written ? ok : io_error;
   };
 }
 
