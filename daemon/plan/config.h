@@ -64,6 +64,19 @@ struct Transport {
   friend bool operator==(const Transport&, const Transport&) = default;
 };
 
+// The web surface (SPEC §8): where it listens and how its links are signed. Absent from the
+// config: nothing listens and emails carry no links.
+struct WebSettings {
+  // "127.0.0.1:8025", "[::1]:8025", "localhost:8025"; empty: only the sockets systemd passes
+  // (plan-reminder.socket, LISTEN_FDS).
+  std::vector<std::string> listen;
+  std::string base_url;     // what links start with: "https://dhr.example.org", no final '/'
+  std::string secret_file;  // the key that signs links: a path (mode 0600), or empty
+  std::string credential;   // a systemd credential name, or empty
+  int link_days = 60;       // how long an emailed link works
+  friend bool operator==(const WebSettings&, const WebSettings&) = default;
+};
+
 // A glob, folder or file named under `plans:`, with where it was written.
 struct PlanSource {
   std::string path;  // absolute
@@ -84,6 +97,7 @@ struct Config {
   QuarterStyle quarters = QuarterStyle::calendar;
   Transport transport;
   Policy policy;
+  std::optional<WebSettings> web;
 };
 
 }  // namespace plan_reminder::plan
