@@ -262,6 +262,33 @@ TEST(TemplatesRenderTest, DigestListsEverySection) {
   EXPECT_EQ(occurrences(email.html, ">None.</p>"), 1);
 }
 
+// Tests that a milestone whose plan gives no target says so where its target would be ("No
+// target date given" in the digest) and never shows "Target:" followed by nothing, in the text
+// and HTML of the digest and of every notice.
+TEST(TemplatesRenderTest, MilestoneWithNoTargetSaysSo) {
+  const Templates templates = load_shipped();
+  const std::regex empty_target(R"(Target:?\s*(\.|,|<|\(|$))");
+  DigestView digest = full_digest();
+  digest.undated[0].target = "";
+  const RenderedEmail board = templates.render(digest);
+  EXPECT_THAT(board.text, HasSubstr("\n  No target date given. [Amber]\n"));
+  EXPECT_THAT(board.html, HasSubstr(">No target date given</span>"));
+  for (const std::string& part : {board.text, board.html}) {
+    EXPECT_FALSE(std::regex_search(part, empty_target)) << part;
+  }
+
+  MilestoneView untargeted = scoping_milestone();
+  untargeted.target = "";
+  for (EmailKind kind :
+       {EmailKind::reminder, EmailKind::due, EmailKind::overdue, EmailKind::escalation}) {
+    SCOPED_TRACE(to_string(kind));
+    const RenderedEmail email = templates.render(notice(kind, {untargeted}));
+    for (const std::string& part : {email.text, email.html}) {
+      EXPECT_FALSE(std::regex_search(part, empty_target)) << part;
+    }
+  }
+}
+
 // Tests that the failure notice says what failed, why, and whether it will be retried.
 TEST(TemplatesRenderTest, FailureNoticeExplainsTheFailure) {
   const Templates templates = load_shipped();
