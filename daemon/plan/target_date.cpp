@@ -365,6 +365,21 @@ bool consecutive_years(int first_year, const Token& second) {
 constexpr std::string_view kNotConsecutive =
     "the years of a financial year must be consecutive, as in 2021/22";
 
+// The rest of `s` after a financial year's first year at `i` must be "/22", "-22" or "/2022"
+// of the next year, and nothing more: nullopt when it is, otherwise what to return (another
+// form, or years that are not consecutive).
+std::optional<Outcome> second_year_problem(Tokens s, std::size_t i, int first_year) {
+  const Token* second = number_at(s, i + 2);
+  if (!(punct_at(s, i + 1, '/') || punct_at(s, i + 1, '-')) || second == nullptr ||
+      i + 3 != s.size()) {
+    return not_this_form();
+  }
+  if (!consecutive_years(first_year, *second)) {
+    return fail(std::string(kNotConsecutive));
+  }
+  return std::nullopt;
+}
+
 // "fy", "financial year": an optional marker before a financial year.
 bool skip_financial_marker(Tokens s, std::size_t& i) {
   if (word_at(s, i, "fy")) {
@@ -593,13 +608,8 @@ Outcome read_quarter_year(Tokens s, std::size_t i, int quarter, QuarterStyle qua
     }
     return quarter_period(quarter, year->value, quarters == QuarterStyle::financial);
   }
-  const Token* second = number_at(s, i + 2);
-  if (!(punct_at(s, i + 1, '/') || punct_at(s, i + 1, '-')) || second == nullptr ||
-      i + 3 != s.size()) {
-    return not_this_form();
-  }
-  if (!consecutive_years(year->value, *second)) {
-    return fail(std::string(kNotConsecutive));
+  if (std::optional<Outcome> refused = second_year_problem(s, i, year->value)) {
+    return *refused;
   }
   return quarter_period(quarter, year->value, true);
 }
@@ -615,13 +625,8 @@ Outcome read_financial_year(Tokens s) {
   if (i + 1 == s.size()) {
     return fail("say which financial year, as in 2021/22");
   }
-  const Token* second = number_at(s, i + 2);
-  if (!(punct_at(s, i + 1, '/') || punct_at(s, i + 1, '-')) || second == nullptr ||
-      i + 3 != s.size()) {
-    return not_this_form();
-  }
-  if (!consecutive_years(year->value, *second)) {
-    return fail(std::string(kNotConsecutive));
+  if (std::optional<Outcome> refused = second_year_problem(s, i, year->value)) {
+    return *refused;
   }
   return financial_year_period(year->value);
 }

@@ -314,6 +314,19 @@ class DaemonTest : public ::testing::Test {
     RunUntilIdle();
   }
 
+  // Monday's pass, then the daemon from just before Tuesday's 09:00 until the first of
+  // Tuesday's messages is in flight, held there as by a slow server; `expected` gets the
+  // Message-IDs Tuesday's pass sends.
+  void HoldTuesdaysFirstMessage(std::multiset<std::string>& expected) {
+    Prime();
+    expected = WhatAPassWouldSend(kTuesday);
+    StartDaemon(kTuesday - 5s);
+    office_.hold(1);
+    timer_->advance_to(kTuesday);
+    RunUntil([&] { return office_.count() > primed_; }, "the first message in flight");
+    ASSERT_TRUE(office_.wait_in_flight());
+  }
+
   // Signals the daemon and runs it until its loop ends (the message in flight recorded).
   void Stop(int signal) {
     ::raise(signal);
@@ -495,13 +508,8 @@ TEST_F(DaemonTest, ARestartSendsNothingTwice) {
 // unit allows 30 s to stop), records it, stops the batch there, and loses nothing: restarted
 // at 09:05 the daemon sends the rest, so that each of Tuesday's messages arrives exactly once.
 TEST_F(DaemonTest, SigtermFinishesTheMessageInFlightAndLosesNothing) {
-  Prime();
-  const auto expected = WhatAPassWouldSend(kTuesday);
-  StartDaemon(kTuesday - 5s);
-  office_.hold(1);
-  timer_->advance_to(kTuesday);
-  RunUntil([&] { return office_.count() > primed_; }, "the first message in flight");
-  ASSERT_TRUE(office_.wait_in_flight());
+  std::multiset<std::string> expected;
+  ASSERT_NO_FATAL_FAILURE(HoldTuesdaysFirstMessage(expected));
   ::raise(SIGTERM);
   RunUntil([&] { return Logged("stopping on signal 15 after the message in flight") > 0; },
            "the stop");
@@ -554,13 +562,8 @@ TEST_F(DaemonTest, APlanEditIsPickedUpWithoutASignal) {
 // plans it started with, then the daemon reloads once ("a change during the pass") and runs a
 // pass that sends nothing; each message arrives once.
 TEST_F(DaemonTest, AnEditDuringAPassIsReloadedAfterIt) {
-  Prime();
-  const auto expected = WhatAPassWouldSend(kTuesday);
-  StartDaemon(kTuesday - 5s);
-  office_.hold(1);
-  timer_->advance_to(kTuesday);
-  RunUntil([&] { return office_.count() > primed_; }, "the first message in flight");
-  ASSERT_TRUE(office_.wait_in_flight());
+  std::multiset<std::string> expected;
+  ASSERT_NO_FATAL_FAILURE(HoldTuesdaysFirstMessage(expected));
   write_text(plan_, replaced(original_plan_, kStaffGroups, kStaffGroupsEdited));
   ::raise(SIGHUP);
   // Both the watch and the signal arrive while the pass runs.
