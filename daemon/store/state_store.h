@@ -53,6 +53,26 @@ struct OutboxMessage {
   std::string last_error;
 };
 
+// One event of a calendar feed (SPEC §8): its UID and the due date it shows today.
+struct CalendarEntry {
+  std::string uid;
+  date::year_month_day due;
+};
+
+// How many notices or messages of one kind are in one delivery state.
+struct DeliveryCount {
+  EmailKind kind = EmailKind::reminder;
+  DeliveryState state = DeliveryState::queued;
+  std::int64_t count = 0;
+};
+
+// The notification log and the outbox counted (for /metrics): only the (kind, state) pairs
+// that occur, ordered by kind and then state.
+struct DeliveryCounts {
+  std::vector<DeliveryCount> notices;
+  std::vector<DeliveryCount> messages;
+};
+
 // Held while one process passes and delivers on a state: two passes at once would both send
 // what neither has yet marked sent. Released when destroyed.
 class PassLock {
@@ -134,6 +154,15 @@ class StateStore {
   // Small named values that survive restarts (e.g. the instant of the last pass).
   virtual std::optional<std::string> setting(const std::string& name) = 0;
   virtual void set_setting(const std::string& name, const std::string& value) = 0;
+
+  // The SEQUENCE of each calendar event, in the order of `entries`: a calendar replaces an
+  // event it already has only when the sequence went up. A UID seen for the first time is
+  // recorded at 0; one whose due date differs from the one recorded (a revised target, or a
+  // revision taken back) goes up by one and the new date is recorded. One transaction.
+  virtual std::vector<int> calendar_sequences(const std::vector<CalendarEntry>& entries) = 0;
+
+  // Every notice and every message counted by kind and delivery state.
+  virtual DeliveryCounts delivery_counts() = 0;
 
   // The daemon is going to sleep until its next pass: free caches; what is needed again is read
   // back from the store.

@@ -116,6 +116,11 @@ class BrokenStore final : public store::StateStore {
   std::optional<Instant> previous_digest(Instant before) override {
     return inner_.previous_digest(before);
   }
+  std::vector<int> calendar_sequences(const std::vector<store::CalendarEntry>& entries) override {
+    check();
+    return inner_.calendar_sequences(entries);
+  }
+  store::DeliveryCounts delivery_counts() override { return inner_.delivery_counts(); }
 
  private:
   void check() const {

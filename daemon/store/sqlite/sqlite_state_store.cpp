@@ -10,6 +10,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -81,6 +82,15 @@ CREATE TABLE settings (
     {2, R"sql(
 ALTER TABLE messages ADD COLUMN sending_since INTEGER;
 )sql"},
+    // The due date each calendar event last showed and its SEQUENCE (SPEC §8 feeds): the
+    // sequence goes up when the date changes, so subscribed calendars move the event.
+    {3, R"sql(
+CREATE TABLE calendar_events (
+  uid      TEXT    PRIMARY KEY NOT NULL,
+  due      TEXT    NOT NULL,
+  sequence INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+)sql"},
 };
 
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
@@ -90,6 +100,11 @@ std::int64_t to_unix(Instant at) {
 }
 Instant from_unix(std::int64_t seconds) {
   return Instant{std::chrono::seconds{seconds}};
+}
+
+// "2020-03-31": how the state writes a day.
+std::string day_text(date::year_month_day day) {
+  return date::format("%F", day);
 }
 
 // NULL reads as "" (a dropped notice has no message).
@@ -677,6 +692,45 @@ class SqliteStateStore final : public StateStore {
     ::sqlite3_db_release_memory(db_.getHandle());
   }
 
+  std::vector<int> calendar_sequences(const std::vector<CalendarEntry>& entries) override {
+    return guarded("numbering calendar events", [&] {
+      SQLite::Transaction transaction(db_, SQLite::TransactionBehavior::IMMEDIATE);
+      // A new UID starts at 0; a changed date goes up by one; the same date leaves it.
+      SQLite::Statement upsert(
+          db_,
+          "INSERT INTO calendar_events (uid, due, sequence) VALUES (?1, ?2, 0) "
+          "ON CONFLICT (uid) DO UPDATE SET due = excluded.due, "
+          "sequence = sequence + 1 WHERE due <> excluded.due");
+      SQLite::Statement select(db_, "SELECT sequence FROM calendar_events WHERE uid = ?1");
+      std::vector<int> sequences;
+      sequences.reserve(entries.size());
+      for (const auto& entry : entries) {
+        upsert.bind(1, entry.uid);
+        upsert.bind(2, day_text(entry.due));
+        upsert.exec();
+        upsert.reset();
+        select.bind(1, entry.uid);
+        select.executeStep();
+        sequences.push_back(select.getColumn(0).getInt());
+        select.reset();
+      }
+      transaction.commit();
+      return sequences;
+    });
+  }
+
+  DeliveryCounts delivery_counts() override {
+    return guarded("counting notices and messages", [&] {
+      // One read transaction, so both counts are of the same moment.
+      SQLite::Transaction transaction(db_);
+      DeliveryCounts counts;
+      counts.notices = count_by_kind_and_state("notices");
+      counts.messages = count_by_kind_and_state("messages");
+      transaction.commit();
+      return counts;
+    });
+  }
+
   std::optional<Instant> previous_digest(Instant before) override {
     return guarded("reading the previous digest", [&]() -> std::optional<Instant> {
       // Digest keys are "digest/<day>/<recipient>": the key range keeps to the primary key's
@@ -763,6 +817,22 @@ class SqliteStateStore final : public StateStore {
       throw std::logic_error("outbox message " + std::to_string(id) + " is already " +
                              text(select.getColumn(0)) + ", not queued");
     }
+  }
+
+  // `table` (notices or messages) counted by kind and state, in the enums' order.
+  std::vector<DeliveryCount> count_by_kind_and_state(const std::string& table) {
+    SQLite::Statement select(
+        db_, "SELECT kind, state, count(*) FROM " + table + " GROUP BY kind, state");
+    std::vector<DeliveryCount> counts;
+    while (select.executeStep()) {
+      counts.push_back(DeliveryCount{kind_column(select.getColumn(0)),
+                                     state_column(select.getColumn(1)),
+                                     select.getColumn(2).getInt64()});
+    }
+    std::sort(counts.begin(), counts.end(), [](const DeliveryCount& a, const DeliveryCount& b) {
+      return std::pair(a.kind, a.state) < std::pair(b.kind, b.state);
+    });
+    return counts;
   }
 
   std::string existing_state(const std::string& key) {

@@ -14,11 +14,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <stdexcept>
 #include <string>
+#include <tuple>
 #include <vector>
 
 namespace plan_reminder::store {
@@ -152,7 +155,7 @@ TEST_F(StateStoreTest, SchemaVersionTooNewFails) {
     FAIL() << "opened a database with a newer schema";
   } catch (const std::runtime_error& e) {
     EXPECT_THAT(e.what(), HasSubstr("state database " + DatabasePath() +
-                                    " has schema version 99; this plan-reminder knows up to 2: "
+                                    " has schema version 99; this plan-reminder knows up to 3: "
                                     "upgrade plan-reminder"));
   }
   SQLite::Database db(DatabasePath(), SQLite::OPEN_READONLY);
@@ -749,6 +752,70 @@ TEST_F(StateStoreTest, PreviousDigestIsTheLatestSentOrQueuedBeforeAnInstant) {
     }
   }
   EXPECT_EQ(store->previous_digest(kMonday - 9h), two_weeks_ago);
+}
+
+// Tests that a calendar event starts at SEQUENCE 0 and keeps it while its due date stays the
+// same, across restarts: calendars then leave the event alone.
+TEST_F(StateStoreTest, CalendarSequenceStaysWhileTheDueDateStays) {
+  using namespace date::literals;
+  const CalendarEntry scoping{"dhr-david/1.1/scoping@dhr.example.org", 2020_y / 3 / 31};
+  const CalendarEntry training{"dhr-david/3.1/1@dhr.example.org", 2019_y / 9 / 30};
+  {
+    auto store = Open();
+    EXPECT_THAT(store->calendar_sequences({scoping, training}), ElementsAre(0, 0));
+    EXPECT_THAT(store->calendar_sequences({training, scoping}), ElementsAre(0, 0));
+  }
+  EXPECT_THAT(Open()->calendar_sequences({scoping}), ElementsAre(0));
+}
+
+// Tests that a revised target raises the event's SEQUENCE once, and that taking the revision
+// back (the old date again) raises it again: each is a change the calendar must show.
+TEST_F(StateStoreTest, CalendarSequenceRisesWhenTheDueDateChanges) {
+  using namespace date::literals;
+  auto store = Open();
+  const std::string uid = "dhr-david/1.1/scoping@dhr.example.org";
+  const CalendarEntry other{"dhr-david/1.2/1@dhr.example.org", 2020_y / 6 / 30};
+  EXPECT_THAT(store->calendar_sequences({{uid, 2020_y / 3 / 31}, other}), ElementsAre(0, 0));
+  EXPECT_THAT(store->calendar_sequences({{uid, 2020_y / 6 / 30}, other}), ElementsAre(1, 0));
+  EXPECT_THAT(store->calendar_sequences({{uid, 2020_y / 6 / 30}, other}), ElementsAre(1, 0));
+  EXPECT_THAT(store->calendar_sequences({{uid, 2020_y / 3 / 31}}), ElementsAre(2));
+  EXPECT_THAT(store->calendar_sequences({other}), ElementsAre(0));
+}
+
+// Tests that /metrics counts the log and the outbox by kind and delivery state, and that a
+// delivery outcome moves a message and its notices from one count to another.
+TEST_F(StateStoreTest, DeliveryCountsByKindAndState) {
+  auto store = Open();
+  EXPECT_THAT(store->delivery_counts().notices, IsEmpty());
+  EXPECT_THAT(store->delivery_counts().messages, IsEmpty());
+
+  OutboxMessage overdue = Message("<o@plan-reminder>");
+  overdue.kind = EmailKind::overdue;
+  NoticeRecord late = Notice("late");
+  late.kind = EmailKind::overdue;
+  ASSERT_TRUE(store->enqueue(Message("<r@plan-reminder>"), {Notice("r1"), Notice("r2")}));
+  ASSERT_TRUE(store->enqueue(overdue, {late}));
+  store->record_dropped({Notice("stale")});
+  for (const auto& message : store->messages_since(Instant{})) {
+    if (message.message_id == "<r@plan-reminder>") {
+      store->mark_sent(message.id, kMonday + 1min);
+    }
+  }
+
+  const auto as_tuple = [](const DeliveryCount& c) { return std::tuple(c.kind, c.state, c.count); };
+  const auto tuples = [&](const std::vector<DeliveryCount>& counts) {
+    std::vector<std::tuple<EmailKind, DeliveryState, std::int64_t>> out;
+    std::transform(counts.begin(), counts.end(), std::back_inserter(out), as_tuple);
+    return out;
+  };
+  const DeliveryCounts counts = store->delivery_counts();
+  EXPECT_THAT(tuples(counts.notices),
+              ElementsAre(std::tuple(EmailKind::reminder, DeliveryState::sent, 2),
+                          std::tuple(EmailKind::reminder, DeliveryState::dropped, 1),
+                          std::tuple(EmailKind::overdue, DeliveryState::queued, 1)));
+  EXPECT_THAT(tuples(counts.messages),
+              ElementsAre(std::tuple(EmailKind::reminder, DeliveryState::sent, 1),
+                          std::tuple(EmailKind::overdue, DeliveryState::queued, 1)));
 }
 
 }  // namespace
