@@ -66,10 +66,12 @@ TEST(AgencyPage, MostUrgentFirstWithTargetDaysAndRating) {
       shipped_templates(), *agency_view(snapshot, "police", kToday), {1, kPoliceLink});
   EXPECT_LT(html.find("4 days late"), html.find("due in 12 days"));
   EXPECT_LT(html.find("due in 12 days"), html.find("Council leads"));
-  EXPECT_THAT(html, HasSubstr("<td data-label=\"Target\">30 May 2024</td>\n<td data-label=\"Due "
-                              "date\">30 May 2024</td>\n<td data-label=\"When\">4 days "
-                              "overdue</td>\n<td data-label=\"Rating\"><strong class=\"tag "
-                              "tag--red\">Red</strong></td>"));
+  EXPECT_THAT(
+      html,
+      HasSubstr("<td data-label=\"Target\">30 May 2024</td>\n<td data-label=\"Due "
+                "date\" class=\"table__date\">30 May 2024</td>\n<td data-label=\"When\">4 days "
+                "overdue</td>\n<td data-label=\"Rating\"><strong class=\"tag "
+                "tag--red\">Red</strong></td>"));
   EXPECT_THAT(html, HasSubstr("Due in 12 days"));
   EXPECT_THAT(html, HasSubstr("<strong class=\"tag tag--amber\">Amber</strong>"));
   EXPECT_THAT(html, HasSubstr("<strong class=\"tag tag--green\">Green</strong>"));
