@@ -90,6 +90,8 @@ std::string when_from_days(const MilestoneView& milestone, DueWording wording) {
   return when_due(*milestone.due_day, *as_of(milestone), wording);
 }
 
+}  // namespace
+
 mustache::data milestone_data(const MilestoneView& milestone) {
   mustache::data out;
   const std::string when = when_from_days(milestone, DueWording::brief);
@@ -129,6 +131,8 @@ mustache::data milestone_data(const MilestoneView& milestone) {
   return out;
 }
 
+namespace {
+
 // `name_more` and `name_more_text` ("12 more milestones") for what a list of `count` leaves
 // out beyond kMaxListed; false when it lists everything.
 void set_more(mustache::data& out, const std::string& name, std::size_t count,
@@ -159,6 +163,8 @@ void set_milestones(mustache::data& out, const std::string& name,
   set_more(out, name, milestones.size(), "milestone", "milestones");
 }
 
+}  // namespace
+
 mustache::data rag_row_data(const RagRow& row) {
   mustache::data out;
   out.set("name", row.name);
@@ -171,6 +177,23 @@ mustache::data rag_row_data(const RagRow& row) {
   out.set("total_text", plural(row.total, "milestone", "milestones"));
   return out;
 }
+
+mustache::data audit_row_data(const AuditRow& row) {
+  mustache::data entry;
+  entry.set("when", short_time(row.when));
+  entry.set("kind", to_string(row.kind));
+  entry.set("recipient", row.recipient);
+  entry.set("about", row.about);
+  const std::string state(store::token(row.state));
+  entry.set("state", state);
+  entry.set("state_word", capitalised(state));  // "Sent", "Queued", "Failed", "Dropped"
+  entry.set("failed", row.state == DeliveryState::failed);
+  entry.set("detail", row.detail);
+  entry.set("has_detail", !row.detail.empty());
+  return entry;
+}
+
+namespace {
 
 void set_rag_rows(mustache::data& out, const std::string& name, const std::vector<RagRow>& rows,
                   const std::string& one, const std::string& many) {
@@ -187,19 +210,7 @@ void set_audit_rows(mustache::data& out, const std::string& name,
                     const std::vector<AuditRow>& rows) {
   mustache::data list{mustache::data::type::list};
   for (std::size_t i = 0; i < rows.size() && i < kMaxListed; ++i) {
-    const AuditRow& row = rows[i];
-    mustache::data entry;
-    entry.set("when", short_time(row.when));
-    entry.set("kind", to_string(row.kind));
-    entry.set("recipient", row.recipient);
-    entry.set("about", row.about);
-    const std::string state(store::token(row.state));
-    entry.set("state", state);
-    entry.set("state_word", capitalised(state));  // "Sent", "Queued", "Failed", "Dropped"
-    entry.set("failed", row.state == DeliveryState::failed);
-    entry.set("detail", row.detail);
-    entry.set("has_detail", !row.detail.empty());
-    list.push_back(entry);
+    list.push_back(audit_row_data(rows[i]));
   }
   const int count = static_cast<int>(rows.size());
   out.set(name, list);

@@ -15,6 +15,11 @@ namespace plan_reminder::mail {
 // an SMTP server accepts (about 4 KB per milestone listed, in text and HTML).
 inline constexpr std::size_t kMaxListed = 200;
 
+// One milestone, one RAG row, one entry of the log, as every email and web page words them.
+mustache::data milestone_data(const MilestoneView& milestone);
+mustache::data rag_row_data(const RagRow& row);
+mustache::data audit_row_data(const AuditRow& row);
+
 mustache::data notice_data(const NoticeEmailView& view);
 mustache::data digest_data(const DigestView& view);
 mustache::data failure_data(const FailureView& view);

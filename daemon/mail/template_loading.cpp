@@ -427,27 +427,13 @@ void read_source(Sources& sources, LoadProblems& problems, const std::string& ke
   sources.files[key] = Source{file, std::move(*text), {}};
 }
 
-// Every kind's parts (mail/notice_kinds.h), then every partial in the partials folder.
-Sources read_sources(const fs::path& root, LoadProblems& problems) {
+// The files asked for, then every partial in the partials folder.
+Sources read_sources(const fs::path& root, const std::vector<TemplateFile>& files,
+                     LoadProblems& problems) {
   Sources sources;
   std::error_code error;
-  for (const KindFacts& facts : kKindTable) {
-    for (const char* part : kParts) {
-      const std::string key = template_key(facts.kind, part);
-      fs::path file = root / (key + kExtension);
-      // A kind added after a copy of the templates was made (the test message came with
-      // send-test's rework): the copy must still load after an upgrade, so its files come from
-      // the installed templates until the copy has its own.
-      if (facts.installed_fallback && !fs::exists(fs::symlink_status(file, error))) {
-        fs::path installed = fs::path(Templates::default_folder()) / (key + kExtension);
-        if (fs::exists(installed, error)) {
-          file = installed;
-        }
-      }
-      read_source(sources, problems, key, file,
-                  std::string("missing template: the ") + part + " part of " +
-                      to_string(facts.kind) + " emails");
-    }
+  for (const TemplateFile& file : files) {
+    read_source(sources, problems, file.key, file.file, file.missing);
   }
   const fs::path partial_folder = root / kPartialFolder;
   if (fs::is_directory(partial_folder, error)) {
@@ -609,15 +595,16 @@ std::string template_key(EmailKind kind, const char* part) {
 
 // --- Loading --------------------------------------------------------------------------------
 
-std::optional<Templates> Templates::load(const std::string& folder, plan::Diagnostics& out) {
-  const fs::path root(folder);
+std::optional<TemplateSet> load_template_set(const fs::path& root,
+                                             const std::vector<TemplateFile>& files,
+                                             plan::Diagnostics& out) {
   std::error_code error;
   if (!fs::is_directory(root, error)) {
     out.add(template_problem(root, "template folder not found"));
     return std::nullopt;
   }
   LoadProblems problems;
-  Sources sources = read_sources(root, problems);
+  Sources sources = read_sources(root, files, problems);
   parse_sources(sources, problems);
   PartialCheck(sources, problems).run();
   check_html_escapes(sources, problems);
@@ -625,15 +612,47 @@ std::optional<Templates> Templates::load(const std::string& folder, plan::Diagno
     problems.move_to(out);
     return std::nullopt;
   }
-  Templates templates;
+  TemplateSet set;
   for (const auto& [key, source] : sources.files) {
     std::string text = mark_standalone_lines(source.text, source.tags);
     if (key.rfind("partial:", 0) == 0) {
-      templates.partials_[key.substr(8)] = std::move(text);
+      set.partials[key.substr(8)] = std::move(text);
     } else {
-      templates.sources_[key] = std::move(text);
+      set.sources[key] = std::move(text);
     }
   }
+  return set;
+}
+
+// Every kind's parts (mail/notice_kinds.h).
+std::optional<Templates> Templates::load(const std::string& folder, plan::Diagnostics& out) {
+  const fs::path root(folder);
+  std::error_code error;
+  std::vector<TemplateFile> files;
+  for (const KindFacts& facts : kKindTable) {
+    for (const char* part : kParts) {
+      const std::string key = template_key(facts.kind, part);
+      fs::path file = root / (key + kExtension);
+      // A kind added after a copy of the templates was made (the test message came with
+      // send-test's rework): the copy must still load after an upgrade, so its files come from
+      // the installed templates until the copy has its own.
+      if (facts.installed_fallback && !fs::exists(fs::symlink_status(file, error))) {
+        fs::path installed = fs::path(Templates::default_folder()) / (key + kExtension);
+        if (fs::exists(installed, error)) {
+          file = installed;
+        }
+      }
+      files.push_back(TemplateFile{key, file,
+                                   std::string("missing template: the ") + part + " part of " +
+                                       to_string(facts.kind) + " emails"});
+    }
+  }
+  std::optional<TemplateSet> set = load_template_set(root, files, out);
+  if (!set) {
+    return std::nullopt;
+  }
+  Templates templates;
+  templates.set_ = std::move(*set);
   return templates;
 }
 

@@ -2,10 +2,16 @@
 // each kind of email has `<token>.<part>.mustache` for each part, and partials in `partials/`.
 #pragma once
 
+#include "mail/mustache.h"
 #include "mail/views.h"
+#include "plan/diagnostics.h"
 
 #include <array>
+#include <filesystem>
+#include <map>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace plan_reminder::mail {
 
@@ -15,5 +21,32 @@ inline constexpr const char* kPartialFolder = "partials";
 
 // "reminder.subject": how a template is named among the loaded ones (its file less extension).
 std::string template_key(EmailKind kind, const char* part);
+
+// One template a set needs: its key ("reminder.text", "board.html"; a key ending in ".html"
+// must escape every value), the file it is read from, and what to say when that is missing.
+struct TemplateFile {
+  std::string key;
+  std::filesystem::path file;
+  std::string missing;
+};
+
+// Templates read, parsed and checked together: each key's text, and the partials of the
+// folder's partials/ by name.
+struct TemplateSet {
+  std::map<std::string, std::string> sources;
+  std::map<std::string, std::string> partials;
+};
+
+// Reads `files` and every partial in `root`/partials, and checks them as one set (they parse,
+// the partials they use exist, never loop nor nest too deep, HTML escapes every value); each
+// problem is reported with its file, line and column. Emails and web pages load through it.
+std::optional<TemplateSet> load_template_set(const std::filesystem::path& root,
+                                             const std::vector<TemplateFile>& files,
+                                             plan::Diagnostics& out);
+
+// Renders `key` of a loaded set, escaping values for HTML or not at all. An error here means a
+// template changed after it was checked, which is a bug: std::logic_error.
+std::string render_template(const TemplateSet& set, const std::string& key, mustache::data data,
+                            bool html);
 
 }  // namespace plan_reminder::mail

@@ -30,17 +30,12 @@ std::string Templates::default_folder() {
   return PLAN_REMINDER_SOURCE_TEMPLATE_DIR;
 }
 
-namespace {
-
-// Renders one loaded template; an error here means a template changed after load() checked
-// it, which is a bug, not a routine failure.
-std::string render_source(const std::map<std::string, std::string>& sources,
-                          const std::map<std::string, std::string>& partials,
-                          const std::string& key, mustache::data data, bool html) {
+std::string render_template(const TemplateSet& set, const std::string& key, mustache::data data,
+                            bool html) {
   // kainjow renders a partial by recursing into it: each one ends with a partial tag of its
   // own that counts its end, so that nesting stays bounded even if load() missed a loop.
   int depth = 0;
-  for (const auto& [name, text] : partials) {
+  for (const auto& [name, text] : set.partials) {
     data.set(name, mustache::partial{[&text = text, &depth, &key]() {
                if (++depth > Templates::kMaxPartialDepth) {
                  throw std::logic_error("template " + key + " nests partials deeper than " +
@@ -53,7 +48,7 @@ std::string render_source(const std::map<std::string, std::string>& sources,
              --depth;
              return std::string();
            }});
-  mustache::mustache tmpl{sources.at(key)};
+  mustache::mustache tmpl{set.sources.at(key)};
   tmpl.set_custom_escape(html ? html_escape : no_escape);
   std::string result = tmpl.render(data);
   if (!tmpl.is_valid()) {
@@ -62,17 +57,15 @@ std::string render_source(const std::map<std::string, std::string>& sources,
   return result;
 }
 
-RenderedEmail render_kind(const std::map<std::string, std::string>& sources,
-                          const std::map<std::string, std::string>& partials, EmailKind kind,
-                          mustache::data data) {
+namespace {
+
+RenderedEmail render_kind(const TemplateSet& set, EmailKind kind, mustache::data data) {
   RenderedEmail email;
-  email.subject = one_line(
-      render_source(sources, partials, template_key(kind, "subject"), data, /*html=*/false));
+  email.subject =
+      one_line(render_template(set, template_key(kind, "subject"), data, /*html=*/false));
   data.set("email_subject", email.subject);
-  email.text = tidy_lines(
-      render_source(sources, partials, template_key(kind, "text"), data, /*html=*/false));
-  email.html =
-      tidy_lines(render_source(sources, partials, template_key(kind, "html"), data, /*html=*/true));
+  email.text = tidy_lines(render_template(set, template_key(kind, "text"), data, /*html=*/false));
+  email.html = tidy_lines(render_template(set, template_key(kind, "html"), data, /*html=*/true));
   return email;
 }
 
@@ -83,23 +76,23 @@ RenderedEmail Templates::render(const NoticeEmailView& view) const {
     throw std::invalid_argument(std::string("a notice email cannot be of kind ") +
                                 to_string(view.kind));
   }
-  return render_kind(sources_, partials_, view.kind, notice_data(view));
+  return render_kind(set_, view.kind, notice_data(view));
 }
 
 RenderedEmail Templates::render(const DigestView& view) const {
-  return render_kind(sources_, partials_, EmailKind::digest, digest_data(view));
+  return render_kind(set_, EmailKind::digest, digest_data(view));
 }
 
 RenderedEmail Templates::render(const FailureView& view) const {
-  return render_kind(sources_, partials_, EmailKind::failure, failure_data(view));
+  return render_kind(set_, EmailKind::failure, failure_data(view));
 }
 
 RenderedEmail Templates::render(const ProblemView& view) const {
-  return render_kind(sources_, partials_, EmailKind::problem, problem_data(view));
+  return render_kind(set_, EmailKind::problem, problem_data(view));
 }
 
 RenderedEmail Templates::render(const TestView& view) const {
-  return render_kind(sources_, partials_, EmailKind::test, test_data(view));
+  return render_kind(set_, EmailKind::test, test_data(view));
 }
 
 }  // namespace plan_reminder::mail

@@ -3,6 +3,7 @@
 // partials in `partials/`. Loaded from the configured folder or the installed default.
 #pragma once
 
+#include "mail/template_loading.h"
 #include "mail/views.h"
 #include "plan/diagnostics.h"
 
@@ -34,8 +35,7 @@ class Templates {
   RenderedEmail render(const TestView& view) const;
 
  private:
-  std::map<std::string, std::string> sources_;  // "reminder.subject" -> template text
-  std::map<std::string, std::string> partials_;
+  TemplateSet set_;  // "reminder.subject" -> template text, and the partials
 };
 
 }  // namespace plan_reminder::mail
