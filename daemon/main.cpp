@@ -30,6 +30,7 @@ int run_command_line(int argc, char** argv) {
   Command preview = add_preview_command(app);
   Command history = add_history_command(app);
   Command send_test = add_send_test_command(app);
+  Command url = add_url_command(app);
   Command smtp_relay = add_smtp_relay_command(app);
   try {
     app.parse(argc, argv);
@@ -56,6 +57,9 @@ int run_command_line(int argc, char** argv) {
     }
     if (app.got_subcommand("send-test")) {
       return send_test();
+    }
+    if (app.got_subcommand("url")) {
+      return url();
     }
     if (app.got_subcommand("smtp-relay")) {
       return smtp_relay();

@@ -2,19 +2,11 @@
 // credential under $CREDENTIALS_DIRECTORY) and wraps the transport in rate-limit pacing.
 #include "mail/transport.h"
 
-#include "mail/file_descriptor.h"
+#include "base/secret_file.h"
 #include "mail/smtp_relay.h"
 #include "mail/transports.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
-#include <cstdio>
-#include <cstdlib>
-#include <cstring>
 #include <deque>
 #include <optional>
 #include <thread>
@@ -26,83 +18,24 @@ namespace {
 // A password longer than this is a wrong file (a key, a log), not a password.
 constexpr std::size_t kMaxPasswordBytes = 4096;
 
-std::string mode_text(mode_t mode) {
-  char text[8];
-  std::snprintf(text, sizeof text, "%04o", static_cast<unsigned>(mode & 07777));
-  return text;
-}
-
-// The file holding the password: password_file, or the credential under the directory systemd
-// makes for LoadCredential=. Sets `error` when there is none.
-std::optional<std::string> password_path(const plan::SmtpSettings& settings, std::string& error) {
-  if (!settings.password_file.empty()) {
-    return settings.password_file;
-  }
-  const std::string& name = settings.credential;
-  if (name == "." || name == ".." || name.find('/') != std::string::npos) {
-    error = "transport.smtp.credential '" + name +
-            "' is not a credential name (a file name without '/')";
-    return std::nullopt;
-  }
-  const char* directory = std::getenv("CREDENTIALS_DIRECTORY");
-  if (directory == nullptr || *directory == '\0') {
-    error = "transport.smtp.credential '" + name +
-            "' needs $CREDENTIALS_DIRECTORY, which systemd sets for LoadCredential=" + name +
-            ":FILE; it is not set (run under systemd, or use password_file)";
-    return std::nullopt;
-  }
-  return (std::filesystem::path(directory) / name).string();
-}
-
-// Reads the SMTP password. The file must be a regular file that not every user can read
-// (group-readable is allowed, for root:service-group 0640); one trailing newline is dropped.
-// No error ever quotes the file's content.
+// Reads the SMTP password (base/secret_file.h: password_file, or the credential under the
+// directory systemd makes for LoadCredential=). The file must be a regular file that not every
+// user can read (group-readable is allowed, for root:service-group 0640); one trailing newline
+// is dropped. No error ever quotes the file's content.
 std::optional<std::string> read_password(const plan::SmtpSettings& settings, std::string& error) {
-  auto path = password_path(settings, error);
+  auto path = base::secret_file_path(settings.password_file, settings.credential, "transport.smtp",
+                                     "password_file");
   if (!path) {
+    error = path.error().message;
     return std::nullopt;
   }
-  // O_NONBLOCK: opening a FIFO must not hang the daemon; fstat() then refuses it.
-  FileDescriptor file(::open(path->c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
-  if (!file) {
-    error = "cannot read the SMTP password file " + *path + ": " + std::strerror(errno);
+  std::string password(kMaxPasswordBytes, '\0');
+  auto size = base::read_secret_file(*path, "the SMTP password file", password);
+  if (!size) {
+    error = size.error().message;
     return std::nullopt;
   }
-  struct stat status {};
-  if (::fstat(file.get(), &status) != 0) {
-    error = "cannot read the SMTP password file " + *path + ": " + std::strerror(errno);
-    return std::nullopt;
-  }
-  if (!S_ISREG(status.st_mode)) {
-    error = "the SMTP password file " + *path + " is not a regular file";
-    return std::nullopt;
-  }
-  if ((status.st_mode & (S_IROTH | S_IWOTH)) != 0) {
-    error = "the SMTP password file " + *path + " can be read or written by every user (mode " +
-            mode_text(status.st_mode) + "): run chmod 600 " + *path +
-            " (or 640 with the service's group)";
-    return std::nullopt;
-  }
-  std::string password;
-  char buffer[1024];
-  for (;;) {
-    ssize_t count = ::read(file.get(), buffer, sizeof buffer);
-    if (count < 0 && errno == EINTR) {
-      continue;
-    }
-    if (count < 0) {
-      error = "cannot read the SMTP password file " + *path + ": " + std::strerror(errno);
-      return std::nullopt;
-    }
-    if (count == 0) {
-      break;
-    }
-    password.append(buffer, static_cast<std::size_t>(count));
-    if (password.size() > kMaxPasswordBytes) {
-      error = "the SMTP password file " + *path + " is too large to hold a password";
-      return std::nullopt;
-    }
-  }
+  password.resize(*size);
   if (!password.empty() && password.back() == '\n') {
     password.pop_back();
     if (!password.empty() && password.back() == '\r') {
