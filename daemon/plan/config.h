@@ -4,6 +4,7 @@
 // is what the coordinator writes.
 #pragma once
 
+#include "base/result.h"
 #include "calendar/bank_holidays.h"
 #include "plan/target_date.h"
 
@@ -12,6 +13,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace plan_reminder::plan {
@@ -76,6 +78,17 @@ struct WebSettings {
   int link_days = 60;       // how long an emailed link works
   friend bool operator==(const WebSettings&, const WebSettings&) = default;
 };
+
+// A `web.listen` address taken apart: the host as written without brackets ("127.0.0.1",
+// "::1", "localhost") and the port ("8025").
+struct ListenAddress {
+  std::string host;
+  std::string port;
+};
+
+// "127.0.0.1:8025", "[::1]:8025", "localhost:8025"; an error says what was expected. Used by
+// the config loader and by the web server, so both read an address the same way.
+base::Result<ListenAddress> parse_listen_address(std::string_view text);
 
 // A glob, folder or file named under `plans:`, with where it was written.
 struct PlanSource {

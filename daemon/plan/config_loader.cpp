@@ -85,38 +85,54 @@ std::optional<RateLimit> read_rate_limit(FileContext& context, const Entry& entr
   return limit;
 }
 
-// Why the SMTP password file at `path` cannot be used, or empty when it can, from what open()
-// and fstat() say: the password itself is never read here, so it can never reach a message.
-// The transport checks the same again when it reads the file.
-std::string password_file_problem(const std::string& path) {
+// Why the secret file at `path` (`what`: "SMTP password file", "link secret file") cannot be
+// used, or empty when it can, from what open() and fstat() say: the secret itself is never read
+// here, so it can never reach a message. Its reader checks the same again.
+std::string password_file_problem(const std::string& path,
+                                  const std::string& what = "SMTP password file") {
   // O_NONBLOCK: opening a FIFO must not wait for a writer.
   int descriptor = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
   if (descriptor < 0) {
-    return "cannot read the SMTP password file " + path + ": " + std::strerror(errno);
+    return "cannot read the " + what + " " + path + ": " + std::strerror(errno);
   }
   struct stat status {};
   int stat_result = ::fstat(descriptor, &status);
   int stat_errno = errno;
   ::close(descriptor);
   if (stat_result != 0) {
-    return "cannot read the SMTP password file " + path + ": " + std::strerror(stat_errno);
+    return "cannot read the " + what + " " + path + ": " + std::strerror(stat_errno);
   }
   if (S_ISDIR(status.st_mode)) {
-    return "the SMTP password file " + path + " is a folder, not a file";
+    return "the " + what + " " + path + " is a folder, not a file";
   }
   if (!S_ISREG(status.st_mode)) {
-    return "the SMTP password file " + path + " is not a regular file";
+    return "the " + what + " " + path + " is not a regular file";
   }
   if ((status.st_mode & (S_IROTH | S_IWOTH)) != 0) {
     char mode[8];
     std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(status.st_mode & 07777));
-    return "the SMTP password file " + path + " can be read or written by every user (mode " +
-           mode + "): run chmod 600 " + path + " (or 640 with the service's group)";
+    return "the " + what + " " + path + " can be read or written by every user (mode " + mode +
+           "): run chmod 600 " + path + " (or 640 with the service's group)";
   }
   if (status.st_size == 0) {
-    return "the SMTP password file " + path + " is empty";
+    return "the " + what + " " + path + " is empty";
   }
   return {};
+}
+
+// Where systemd provides the credential `name` (the service, and `check` as its ExecReload) it
+// must be usable; elsewhere there is nothing to look at.
+void check_credential(FileContext& context, const Entry& entry, const std::string& name,
+                      const std::string& what) {
+  const char* directory = std::getenv("CREDENTIALS_DIRECTORY");
+  if (directory != nullptr && *directory != '\0') {
+    std::string problem =
+        password_file_problem((std::filesystem::path(directory) / name).string(), what);
+    if (!problem.empty()) {
+      context.error(entry.mark(), entry.path,
+                    "the systemd credential " + quote_value(name) + ": " + problem);
+    }
+  }
 }
 
 // The rules of SmtpSettings that need no network, each reported at its key, so that `check`
@@ -139,17 +155,7 @@ void check_smtp(FileContext& context, const MappingReader& map, const SmtpSettin
     context.error(credential.mark(), credential.path,
                   quote_value(smtp.credential) + " is not a credential name");
   } else if (!smtp.credential.empty()) {
-    // Where systemd provides the credential (the service, and `check` as its ExecReload) it
-    // must be usable; elsewhere there is nothing to look at.
-    const char* directory = std::getenv("CREDENTIALS_DIRECTORY");
-    if (directory != nullptr && *directory != '\0') {
-      std::string problem =
-          password_file_problem((std::filesystem::path(directory) / smtp.credential).string());
-      if (!problem.empty()) {
-        context.error(credential.mark(), credential.path,
-                      "the systemd credential " + quote_value(smtp.credential) + ": " + problem);
-      }
-    }
+    check_credential(context, credential, smtp.credential, "SMTP password file");
   }
   Entry plaintext = map.get("allow_plaintext");
   if (smtp.allow_plaintext && smtp.url.rfind("smtp://", 0) == 0) {
@@ -282,6 +288,117 @@ Policy read_policy(FileContext& context, const Entry& entry) {
   return policy;
 }
 
+// `web.listen:` one address or a list of them.
+void read_listen(FileContext& context, const Entry& listen, WebSettings& web) {
+  auto add = [&](const Entry& entry) {
+    auto text = read_text(context, entry, Lines::one);
+    if (!text) {
+      return;
+    }
+    if (auto parsed = parse_listen_address(*text); !parsed) {
+      context.error(entry.mark(), entry.path, parsed.error().message);
+    } else {
+      web.listen.push_back(*text);
+    }
+  };
+  if (listen.value->is_scalar()) {
+    add(listen);
+    return;
+  }
+  for (const Entry& item : list_items(context, listen)) {
+    add(item);
+  }
+}
+
+// Why `url` cannot start the links in emails, or empty when it can: http(s)://host[:port][/path]
+// with no query, fragment or credentials, and https unless the host is this machine (the
+// links carry tokens).
+std::string base_url_problem(std::string_view url) {
+  bool https = url.starts_with("https://");
+  if (!https && !url.starts_with("http://")) {
+    return "expected a URL starting https://, found " + quote_value(std::string(url));
+  }
+  if (url.find_first_of("?#") != std::string_view::npos) {
+    return "the base URL takes no query or fragment: links add their own";
+  }
+  auto authority = url.substr(url.find("://") + 3);
+  authority = authority.substr(0, authority.find('/'));
+  if (authority.find('@') != std::string_view::npos) {
+    return "the base URL must not contain credentials";
+  }
+  std::string host = url_host(url);
+  if (host.empty() || host == "[]") {
+    return "the base URL names no host; expected https://host[:port][/path]";
+  }
+  auto port = authority.substr(std::min(authority.size(), host.size()));
+  if (!port.empty()) {
+    int number = 0;
+    auto digits = port.substr(1);
+    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), number);
+    if (port.front() != ':' || digits.empty() || ec != std::errc() ||
+        end != digits.data() + digits.size() || number < 1 || number > 65535) {
+      return "expected a port from 1 to 65535 after the host, found " +
+             quote_value(std::string(port));
+    }
+  }
+  if (!https && !is_loopback_host(host)) {
+    return "links carry tokens: http:// is allowed only to a loopback host (localhost, "
+           "127.0.0.0/8, ::1), not " +
+           quote_value(host) + "; use https:// (TLS from the reverse proxy)";
+  }
+  return {};
+}
+
+// `web:` the web surface (SPEC §8).
+std::optional<WebSettings> read_web(FileContext& context, const Entry& entry) {
+  MappingReader map(context, entry,
+                    {"listen", "base_url", "secret_file", "credential", "link_days"});
+  if (!map.valid()) {
+    return std::nullopt;
+  }
+  WebSettings web;
+  if (Entry listen = map.get("listen")) {
+    read_listen(context, listen, web);
+  }
+  Entry base_url = map.require("base_url", "https://host[:port][/path], what links start with");
+  if (auto text = read_text(context, base_url, Lines::one)) {
+    if (std::string problem = base_url_problem(*text); !problem.empty()) {
+      context.error(base_url.mark(), base_url.path, problem);
+    } else {
+      web.base_url = text->ends_with('/') ? text->substr(0, text->size() - 1) : *text;
+    }
+  }
+  Entry secret_file = map.get("secret_file");
+  Entry credential = map.get("credential");
+  if (secret_file && credential) {
+    context.error(credential.key->mark, credential.path,
+                  "give either 'secret_file' or 'credential', not both");
+  } else if (!secret_file && !credential) {
+    context.error(entry.mark(), entry.path,
+                  "missing 'secret_file' or 'credential': the key that signs links");
+  }
+  if (secret_file) {
+    web.secret_file = read_path(context, secret_file);
+    if (!web.secret_file.empty()) {
+      if (std::string problem = password_file_problem(web.secret_file, "link secret file");
+          !problem.empty()) {
+        context.error(secret_file.mark(), secret_file.path, problem);
+      }
+    }
+  }
+  if (credential) {
+    web.credential = read_identifier(context, credential).value_or("");
+    if (web.credential == "." || web.credential == "..") {
+      context.error(credential.mark(), credential.path,
+                    quote_value(web.credential) + " is not a credential name");
+    } else if (!web.credential.empty()) {
+      check_credential(context, credential, web.credential, "link secret file");
+    }
+  }
+  web.link_days = read_int(context, map.get("link_days"), 1, 366).value_or(web.link_days);
+  return web;
+}
+
 // `timezone:` a name from the time-zone database.
 void read_timezone(FileContext& context, const Entry& zone, Config& config) {
   if (auto name = read_text(context, zone, Lines::one)) {
@@ -378,7 +495,7 @@ std::optional<Config> parse_config(std::string_view text, const std::string& fil
   config.state = "/var/lib/plan-reminder/state.db";
   MappingReader top(context, Entry{nullptr, &*root, ""},
                     {"timezone", "plans", "directory", "templates", "state", "from", "calendar",
-                     "transport", "policy"});
+                     "transport", "policy", "web"});
 
   if (Entry zone = top.get("timezone")) {
     read_timezone(context, zone, config);
@@ -401,7 +518,47 @@ std::optional<Config> parse_config(std::string_view text, const std::string& fil
   if (Entry policy = top.get("policy")) {
     config.policy = read_policy(context, policy);
   }
+  if (Entry web = top.get("web")) {
+    config.web = read_web(context, web);
+  }
   return config;
+}
+
+base::Result<ListenAddress> parse_listen_address(std::string_view text) {
+  const std::string expected =
+      "expected host:port such as 127.0.0.1:8025, [::1]:8025 or localhost:8025, found " +
+      quote_value(std::string(text));
+  ListenAddress address;
+  std::string_view rest;
+  if (text.starts_with('[')) {
+    auto close = text.find(']');
+    if (close == std::string_view::npos || close == 1) {
+      return base::Error{expected};
+    }
+    address.host = std::string(text.substr(1, close - 1));
+    rest = text.substr(close + 1);
+  } else {
+    auto colon = text.rfind(':');
+    if (colon == std::string_view::npos || colon == 0 ||
+        text.substr(0, colon).find(':') != std::string_view::npos) {
+      return base::Error{expected};
+    }
+    address.host = std::string(text.substr(0, colon));
+    rest = text.substr(colon);
+  }
+  int port = -1;
+  if (rest.size() >= 2 && rest.front() == ':') {
+    auto digits = rest.substr(1);
+    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
+    if (ec != std::errc() || end != digits.data() + digits.size()) {
+      port = -1;
+    }
+  }
+  if (port < 0 || port > 65535 || address.host.find_first_of(" \t/?#@") != std::string::npos) {
+    return base::Error{expected};
+  }
+  address.port = std::to_string(port);
+  return address;
 }
 
 std::optional<Config> load_config(const std::string& file, Diagnostics& out) {
