@@ -28,10 +28,6 @@ struct AgendaArguments {
   std::string format = "text";
 };
 
-std::string iso(const std::optional<date::year_month_day>& day) {
-  return day ? date::format("%F", *day) : std::string();
-}
-
 std::string leads(const plan::Action& action, std::string_view separator) {
   std::string out;
   for (const auto& ref : action.lead) {
@@ -64,7 +60,7 @@ void write_json(const std::vector<policy::AgendaItem>& items, date::year_month_d
         {"text", milestone_text(item)},
         {"lead", lead},
         {"target", item.milestone->target.wording},
-        {"due", item.standing.due ? nlohmann::json(iso(item.standing.due)) : nlohmann::json()},
+        {"due", item.standing.due ? nlohmann::json(iso_day(item.standing.due)) : nlohmann::json()},
         {"state", policy::to_string(item.standing.state)},
         {"days", item.standing.days ? nlohmann::json(*item.standing.days) : nlohmann::json()},
         {"rag", policy::to_string(item.standing.rag)},
@@ -91,9 +87,9 @@ void write_csv(const std::vector<policy::AgendaItem>& items, std::ostream& out) 
         << csv_field(milestone_text(item)) << ',' << csv_field(leads(*item.action, ";")) << ','
         << csv_field(milestone.target.wording) << ','
         << csv_field(milestone.revised_target ? milestone.revised_target->wording : "") << ','
-        << iso(item.standing.due) << ',' << policy::to_string(item.standing.state) << ','
+        << iso_day(item.standing.due) << ',' << policy::to_string(item.standing.state) << ','
         << (item.standing.days ? std::to_string(*item.standing.days) : std::string()) << ','
-        << policy::to_string(item.standing.rag) << ',' << iso(milestone.done) << ','
+        << policy::to_string(item.standing.rag) << ',' << iso_day(milestone.done) << ','
         << csv_field(item.action->progress) << "\r\n";
   }
 }
@@ -125,7 +121,7 @@ std::string days_phrase(const policy::AgendaItem& item) {
   const policy::MilestoneStanding& standing = item.standing;
   using policy::MilestoneState;
   if (standing.state == MilestoneState::complete) {
-    return item.milestone->done ? "done " + iso(item.milestone->done) : "done";
+    return item.milestone->done ? "done " + iso_day(item.milestone->done) : "done";
   }
   if (!standing.days || standing.state == MilestoneState::on_hold) {
     return "-";
@@ -186,7 +182,7 @@ const Row& table_headers() {
 std::vector<Row> group_rows(std::span<const policy::AgendaItem> group) {
   std::vector<Row> rows{table_headers()};
   for (const auto& item : group) {
-    rows.push_back({item.standing.due ? iso(item.standing.due) : "-", days_phrase(item),
+    rows.push_back({item.standing.due ? iso_day(item.standing.due) : "-", days_phrase(item),
                     std::string(policy::to_string(item.standing.rag)), item.plan->review.id,
                     item.action->id, fit(milestone_text(item), 48),
                     fit(leads(*item.action, ", "), 28), fit(item.milestone->target_display(), 40)});

@@ -42,27 +42,6 @@ std::string csv_field(std::string_view text) {
   return out + '"';
 }
 
-std::optional<date::year_month_day> parse_iso_day(std::string_view text) {
-  if (text.size() != 10 || text[4] != '-' || text[7] != '-') {
-    return std::nullopt;
-  }
-  int y = 0;
-  unsigned m = 0;
-  unsigned d = 0;
-  auto number = [&text](std::size_t at, std::size_t length, auto& value) {
-    auto [end, ec] = std::from_chars(text.data() + at, text.data() + at + length, value);
-    return ec == std::errc() && end == text.data() + at + length;
-  };
-  if (!number(0, 4, y) || !number(5, 2, m) || !number(8, 2, d)) {
-    return std::nullopt;
-  }
-  date::year_month_day day{date::year{y}, date::month{m}, date::day{d}};
-  if (!day.ok()) {
-    return std::nullopt;
-  }
-  return day;
-}
-
 namespace {
 
 // The next time notices go: the send time of this or a later business day.
@@ -160,18 +139,17 @@ std::optional<date::sys_seconds> parse_moment(std::string_view text, const polic
   return moment_in_zone(*day, *time, clock);
 }
 
-std::optional<service::Deployment> load_or_report(const std::string& config_file,
-                                                  std::string_view command, int& code) {
+int with_deployment(const std::string& config_file, std::string_view command_name,
+                    const std::function<int(const service::Deployment&)>& command) {
   service::DeploymentLoader loader;
   service::DeploymentLoad load = loader.load(config_file);
   if (!load.deployment) {
     print_diagnostics(load.diagnostics, std::cerr);
-    std::cerr << "plan-reminder " << command
+    std::cerr << "plan-reminder " << command_name
               << ": fix the problems above (see 'plan-reminder check')\n";
-    code = exit_code_for(load.diagnostics);
-    return std::nullopt;
+    return exit_code_for(load.diagnostics);
   }
-  return load.deployment;
+  return command(*load.deployment);
 }
 
 date::year_month_day today_in(const std::string& time_zone) {

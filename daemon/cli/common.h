@@ -3,6 +3,7 @@
 #pragma once
 
 #include "base/exit_codes.h"
+#include "base/iso_day.h"
 #include "plan/snapshot.h"
 #include "policy/schedule.h"
 #include "service/deployment.h"
@@ -10,6 +11,7 @@
 #include <date/date.h>
 #include <CLI/CLI.hpp>
 
+#include <functional>
 #include <iosfwd>
 #include <optional>
 #include <string>
@@ -35,8 +37,9 @@ ExitCode exit_code_for(const plan::Diagnostics& diagnostics);
 // One CSV field (RFC 4180): quoted when it holds a comma, quote or line break.
 std::string csv_field(std::string_view text);
 
-// Reads "YYYY-MM-DD"; nullopt when it is not a real day.
-std::optional<date::year_month_day> parse_iso_day(std::string_view text);
+// Days on the command line: "YYYY-MM-DD".
+using base::iso_day;
+using base::parse_iso_day;
 
 // A moment given on the command line (`--now`): "YYYY-MM-DD" (that day at the policy's send
 // time), "YYYY-MM-DDTHH:MM[:SS]" in the partnership's time zone, or with "Z" or "+HH:MM"; or
@@ -44,10 +47,10 @@ std::optional<date::year_month_day> parse_iso_day(std::string_view text);
 std::optional<date::sys_seconds> parse_moment(std::string_view text, const policy::Clock& clock,
                                               std::chrono::minutes send_time);
 
-// Loads config, directory, plans and templates; prints every problem to stderr and returns
-// nullopt (with the exit code in `code`) when any file is invalid.
-std::optional<service::Deployment> load_or_report(const std::string& config_file,
-                                                  std::string_view command, int& code);
+// Loads config, directory, plans and templates and runs `command` on them, returning its exit
+// code; when any file is invalid, prints every problem to stderr and returns 78 or 65 instead.
+int with_deployment(const std::string& config_file, std::string_view command_name,
+                    const std::function<int(const service::Deployment&)>& command);
 
 // Today in the given IANA time zone, from the system clock: the shell's one reading of it. The
 // zone was checked at load; an unknown one throws std::invalid_argument, never London.

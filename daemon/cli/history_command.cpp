@@ -3,7 +3,8 @@
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "plan/loaders.h"
-#include "service/pass.h"
+#include "service/local_time.h"
+#include "store/state_store.h"
 
 #include <iostream>
 #include <memory>
@@ -56,8 +57,8 @@ Command add_history_command(CLI::App& app) {
       for (const auto& n : notices) {
         std::cout << date::format("%FT%TZ", n.recorded) << ',' << csv_field(store::token(n.kind))
                   << ',' << csv_field(n.recipient) << ',' << csv_field(n.review) << ','
-                  << csv_field(n.action) << ',' << csv_field(n.milestone) << ',' << n.due << ','
-                  << store::token(n.state) << ',' << csv_field(n.message_id) << ','
+                  << csv_field(n.action) << ',' << csv_field(n.milestone) << ',' << iso_day(n.due)
+                  << ',' << store::token(n.state) << ',' << csv_field(n.message_id) << ','
                   << csv_field(n.detail) << "\r\n";
       }
       return ok;
@@ -67,7 +68,7 @@ Command add_history_command(CLI::App& app) {
                 << "  " << store::token(n.kind) << "  to " << n.recipient;
       if (!n.review.empty()) {
         std::cout << "  " << n.review << " " << n.action << " (" << n.milestone << ") due "
-                  << n.due;
+                  << iso_day(n.due);
       }
       if (!n.detail.empty()) {
         std::cout << "  — " << n.detail;

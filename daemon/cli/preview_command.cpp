@@ -5,7 +5,8 @@
 // code, and sends nothing and stores no state.
 #include "cli/commands.h"
 #include "cli/common.h"
-#include "service/pass.h"
+#include "service/compose.h"
+#include "service/local_time.h"
 
 #include <array>
 #include <cstdio>
@@ -178,14 +179,18 @@ void preview_window(const service::Deployment& deployment, const Window& window,
     if (now >= end) {
       break;
     }
-    service::ComposedPass pass =
-        service::compose_pass(snapshot, *deployment.templates, clock, handled, last_pass, {}, {},
-                              now, [&](const service::ComposedEmail& email) {
-                                for (const auto& notice : email.notices) {
-                                  handled.insert(notice.key);
-                                }
-                                print_email(output, email, now);
-                              });
+    policy::PassInputs inputs;
+    inputs.snapshot = &snapshot;
+    inputs.clock = &clock;
+    inputs.handled = &handled;
+    inputs.last_pass = last_pass;
+    service::ComposedPass pass = service::compose_pass(inputs, *deployment.templates, now,
+                                                       [&](const service::ComposedEmail& email) {
+                                                         for (const auto& notice : email.notices) {
+                                                           handled.insert(notice.key);
+                                                         }
+                                                         print_email(output, email, now);
+                                                       });
     for (const auto& dropped : pass.dropped) {
       handled.insert(dropped.key);
     }
@@ -193,6 +198,29 @@ void preview_window(const service::Deployment& deployment, const Window& window,
       last_pass = now;
     }
   }
+}
+
+// Prints every email of the window (and writes them with --out); the exit code.
+int preview(const PreviewArguments& args, const service::Deployment& deployment) {
+  const plan::Snapshot& snapshot = *deployment.snapshot;
+  const policy::Clock clock = policy::clock_for(snapshot.config);
+  const auto window = window_or_report(args, snapshot);
+  if (!window) {
+    return usage;
+  }
+  if (!args.out.empty() && !make_out_folder(args.out)) {
+    return io_error;
+  }
+  PreviewOutput output{args, clock, std::filesystem::path(args.out)};
+  preview_window(deployment, *window, output);
+  const std::size_t count = output.count;
+  std::cout << count << (count == 1 ? " email" : " emails") << " from "
+            << date::format("%F", window->from) << " to " << date::format("%F", window->to) << '\n';
+  if (!args.out.empty() && count > 0) {
+    std::cout << "each email written to " << output.out_folder.string()
+              << " as NNN-kind.eml and NNN-kind.html\n";
+  }
+  return output.written ? ok : io_error;
 }
 
 }  // namespace
@@ -210,31 +238,9 @@ Command add_preview_command(CLI::App& app) {
                       "Also write each message into this folder (made if missing) as "
                       "NNN-kind.eml, the whole message, and NNN-kind.html, its HTML part");
   return [args]() -> int {
-    int code = ok;
-    auto deployment = load_or_report(args->config, "preview", code);
-    if (!deployment) {
-      return code;
-    }
-    const plan::Snapshot& snapshot = *deployment->snapshot;
-    const policy::Clock clock = policy::clock_for(snapshot.config);
-    const auto window = window_or_report(*args, snapshot);
-    if (!window) {
-      return usage;
-    }
-    if (!args->out.empty() && !make_out_folder(args->out)) {
-      return io_error;
-    }
-    PreviewOutput output{*args, clock, std::filesystem::path(args->out)};
-    preview_window(*deployment, *window, output);
-    const std::size_t count = output.count;
-    std::cout << count << (count == 1 ? " email" : " emails") << " from "
-              << date::format("%F", window->from) << " to " << date::format("%F", window->to)
-              << '\n';
-    if (!args->out.empty() && count > 0) {
-      std::cout << "each email written to " << output.out_folder.string()
-                << " as NNN-kind.eml and NNN-kind.html\n";
-    }
-    return output.written ? ok : io_error;
+    return with_deployment(args->config, "preview", [&](const service::Deployment& deployment) {
+      return preview(*args, deployment);
+    });
   };
 }
 

@@ -3,6 +3,7 @@
 // retry, runs a pass, and repeats, reloading on SIGHUP and stopping on SIGTERM or SIGINT.
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "service/local_time.h"
 #include "service/pass.h"
 #include "service/run_daemon.h"
 
@@ -35,6 +36,24 @@ void log_report(const service::PassReport& report, const policy::Clock& clock,
     spdlog::error("{}", error);
   }
   spdlog::info("pass at {}: {}", service::short_local_time(clock, now), report.summary());
+}
+
+// The time the pass runs as: --now, or the system clock's; nothing after logging what is wrong
+// with --now.
+std::optional<date::sys_seconds> now_or_report(const RunArguments& args,
+                                               const plan::Config& config) {
+  const date::sys_seconds now = system_now();
+  if (args.now.empty()) {
+    return now;
+  }
+  auto moment = parse_moment(args.now, policy::clock_for(config), config.policy.send_time);
+  if (!moment) {
+    spdlog::error(
+        "run: --now expects YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS] (local time) or with Z or "
+        "+HH:MM, or 'next', got '{}'",
+        args.now);
+  }
+  return moment;
 }
 
 struct Service {
@@ -72,18 +91,11 @@ int run_once(const RunArguments& args, const service::Deployment& deployment) {
     return code;
   }
   policy::Clock clock = policy::clock_for(deployment.snapshot->config);
-  date::sys_seconds now = system_now();
-  if (!args.now.empty()) {
-    auto moment = parse_moment(args.now, clock, deployment.snapshot->config.policy.send_time);
-    if (!moment) {
-      spdlog::error(
-          "run: --now expects YYYY-MM-DD, YYYY-MM-DDTHH:MM (local time) or YYYY-MM-DDTHH:MMZ, "
-          "got '{}'",
-          args.now);
-      return usage;
-    }
-    now = *moment;
+  auto moment = now_or_report(args, deployment.snapshot->config);
+  if (!moment) {
+    return usage;
   }
+  const date::sys_seconds now = *moment;
   service::PassReport report;
   try {
     // One pass at a time on one state (a timer's pass and the service's, or one by hand):
@@ -126,19 +138,12 @@ int run_daemon(const RunArguments& args) {
   service::Daemon::Options options;
   options.config_file = args.config;
   options.make_transport = mail::make_daemon_transport;
-  std::chrono::seconds offset{0};
-  if (!args.now.empty()) {
-    policy::Clock clock = policy::clock_for(load.deployment->snapshot->config);
-    auto moment = parse_moment(args.now, clock, load.deployment->snapshot->config.policy.send_time);
-    if (!moment) {
-      spdlog::error(
-          "run: --now expects YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS] (local time) or with Z or "
-          "+HH:MM, got '{}'",
-          args.now);
-      return usage;
-    }
-    offset = *moment - system_now();
+  auto moment = now_or_report(args, load.deployment->snapshot->config);
+  if (!moment) {
+    return usage;
   }
+  const std::chrono::seconds offset =
+      args.now.empty() ? std::chrono::seconds(0) : *moment - system_now();
   service::run_daemon(std::move(options), offset, std::move(loader), std::move(service.deployment),
                       std::move(service.store), std::move(service.transport));
   spdlog::info("stopped");
@@ -162,12 +167,9 @@ Command add_run_command(CLI::App& app) {
     if (!args->once) {
       return run_daemon(*args);
     }
-    int code = ok;
-    auto deployment = load_or_report(args->config, "run", code);
-    if (!deployment) {
-      return code;
-    }
-    return run_once(*args, *deployment);
+    return with_deployment(args->config, "run", [&](const service::Deployment& deployment) {
+      return run_once(*args, deployment);
+    });
   };
 }
 

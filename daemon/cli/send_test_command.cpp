@@ -9,7 +9,7 @@
 #include "mail/transport.h"
 #include "plan/address.h"
 #include "plan/loaders.h"
-#include "service/pass.h"
+#include "service/outbox_entry.h"
 
 #include <iostream>
 #include <memory>
@@ -51,32 +51,23 @@ Command add_send_test_command(CLI::App& app) {
       std::cerr << "plan-reminder send-test: " << error << '\n';
       return config_error;
     }
-    auto from = plan::parse_named_address(config->from, problem);
     policy::Clock clock = policy::clock_for(*config);
     auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
     mail::TestView view;
     view.partnership = directory->partnership;
     view.transport = transport->describe();
     view.recipient = *to;
-    mail::Message message;
-    message.from = mail::Address{from->name, from->address};
-    message.to = {mail::Address{"", *to}};
-    if (!directory->coordinator.to.empty()) {
-      view.coordinator_name = directory->coordinator.name;
-      view.coordinator_address = directory->coordinator.to.front();
-      message.reply_to = mail::Address{view.coordinator_name, view.coordinator_address};
+    const std::optional<mail::Address> coordinator = service::coordinator_of(*directory);
+    if (coordinator) {
+      view.coordinator_name = coordinator->name;
+      view.coordinator_address = coordinator->address;
     }
-    const mail::RenderedEmail email = templates->render(view);
-    message.subject = email.subject;
-    message.text = email.text;
-    message.html = email.html;
-    message.message_id = mail::message_id_for(
-        {"send-test/" + *to + "/" + std::to_string(now.time_since_epoch().count())},
-        from->address.substr(from->address.rfind('@') + 1));
-    message.date = now;
-    message.utc_offset = service::utc_offset(clock, now);
-    mail::SendResult result =
-        transport->send(from->address, mail::envelope_recipients(message), mail::compose(message));
+    mail::Message message = service::message_for(
+        *config, clock, templates->render(view), {mail::Address{"", *to}},
+        {"send-test/" + *to + "/" + std::to_string(now.time_since_epoch().count())}, now);
+    message.reply_to = coordinator;
+    mail::SendResult result = transport->send(
+        message.from.address, mail::envelope_recipients(message), mail::compose(message));
     transport->close();
     if (!result.delivered()) {
       std::cerr << "plan-reminder send-test: not delivered: " << result.detail << '\n';

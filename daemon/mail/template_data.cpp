@@ -14,6 +14,18 @@
 namespace plan_reminder::mail {
 namespace {
 
+// `name` and `has_name`: the text, and whether there is any, for a template's {{#has_name}}.
+void set_text(mustache::data& out, const std::string& name, const std::string& text) {
+  out.set(name, text);
+  out.set("has_" + name, !text.empty());
+}
+
+// `name` and `has_name` for a local time, written as "Mon 3 Feb 2020 09:00".
+void set_time(mustache::data& out, const std::string& name,
+              const std::optional<date::local_seconds>& time) {
+  set_text(out, name, time ? short_time(*time) : std::string());
+}
+
 struct RagStyle {
   const char* word;
   const char* background;
@@ -98,33 +110,25 @@ mustache::data milestone_data(const MilestoneView& milestone) {
   // The stage of a notice as a label (notice_kinds.h); what it says about the date is in `when`.
   out.set("stage", milestone.stage ? to_string(*milestone.stage) : "");
   out.set("stage_word", std::string(milestone.stage ? facts(*milestone.stage).label : ""));
-  out.set("when", when);
+  set_text(out, "when", when);
   out.set("when_title", capitalised(when));
   out.set("when_dated", when_from_days(milestone, DueWording::with_date));
-  out.set("has_when", !when.empty());
   out.set("review_id", milestone.review_id);
-  out.set("review_title", milestone.review_title);
-  out.set("has_review_title", !milestone.review_title.empty());
-  out.set("recommendation_id", milestone.recommendation_id);
-  out.set("has_recommendation_id", !milestone.recommendation_id.empty());
+  set_text(out, "review_title", milestone.review_title);
+  set_text(out, "recommendation_id", milestone.recommendation_id);
   out.set("action_id", milestone.action_id);
-  out.set("action_text", milestone.action_text);
-  out.set("has_action_text", !milestone.action_text.empty());
+  set_text(out, "action_text", milestone.action_text);
   out.set("action_text_lines", lines_of(milestone.action_text));
   out.set("milestone_id", milestone.milestone_id);
   out.set("milestone_text", milestone.milestone_text);
-  out.set("lead", milestone.lead);
-  out.set("has_lead", !milestone.lead.empty());
-  out.set("target", milestone.target);
-  out.set("has_target", !milestone.target.empty());
-  out.set("due_date", milestone.due_day ? plain_day(*milestone.due_day) : std::string());
-  out.set("has_due_date", milestone.due_day.has_value());
+  set_text(out, "lead", milestone.lead);
+  set_text(out, "target", milestone.target);
+  set_text(out, "due_date", milestone.due_day ? plain_day(*milestone.due_day) : std::string());
   out.set("days", std::to_string(milestone.days));
   out.set("days_overdue", std::to_string(milestone.days < 0 ? -milestone.days : 0));
   out.set("days_left", std::to_string(milestone.days > 0 ? milestone.days : 0));
   out.set("is_overdue", milestone.due_day.has_value() && milestone.days < 0);
-  out.set("progress", milestone.progress);
-  out.set("has_progress", !milestone.progress.empty());
+  set_text(out, "progress", milestone.progress);
   out.set("progress_lines", lines_of(milestone.progress));
   out.set("escalated", milestone.escalated);
   set_rag(out, milestone.rag);
@@ -188,8 +192,7 @@ mustache::data audit_row_data(const AuditRow& row) {
   entry.set("state", state);
   entry.set("state_word", capitalised(state));  // "Sent", "Queued", "Failed", "Dropped"
   entry.set("failed", row.state == DeliveryState::failed);
-  entry.set("detail", row.detail);
-  entry.set("has_detail", !row.detail.empty());
+  set_text(entry, "detail", row.detail);
   return entry;
 }
 
@@ -297,8 +300,7 @@ std::string week_commencing(date::year_month_day today) {
 mustache::data email_data(EmailKind kind, const std::string& partnership) {
   mustache::data out;
   out.set("kind", to_string(kind));
-  out.set("partnership", partnership);
-  out.set("has_partnership", !partnership.empty());
+  set_text(out, "partnership", partnership);
   return out;
 }
 
@@ -329,11 +331,9 @@ mustache::data notice_data(const NoticeEmailView& view) {
     }
   }
   const int action_count = static_cast<int>(actions.size());
-  out.set("recipient_name", view.recipient_name);
-  out.set("has_recipient_name", !view.recipient_name.empty());
+  set_text(out, "recipient_name", view.recipient_name);
   out.set("coordinator_name", view.coordinator_name);
-  out.set("coordinator_address", view.coordinator_address);
-  out.set("has_coordinator_address", !view.coordinator_address.empty());
+  set_text(out, "coordinator_address", view.coordinator_address);
   out.set("today", long_day(view.today));
   set_milestones(out, "items", view.items);
   out.set("count", std::to_string(count));
@@ -385,8 +385,7 @@ mustache::data failure_data(const FailureView& view) {
     summary = plural(count, "message", "messages");
   }
   out.set("summary", summary);
-  out.set("settings_problem", view.settings_problem);
-  out.set("has_settings_problem", !view.settings_problem.empty());
+  set_text(out, "settings_problem", view.settings_problem);
   out.set("settings_problem_lines", lines_of(view.settings_problem));
   out.set("waiting_text", plural(view.waiting, "message waits", "messages wait"));
   out.set("has_waiting", view.waiting > 0);
@@ -396,13 +395,11 @@ mustache::data failure_data(const FailureView& view) {
     mustache::data item;
     item.set("subject", message.subject);
     item.set("recipients", message.recipients);
-    item.set("error", message.error);
-    item.set("has_error", !message.error.empty());
+    set_text(item, "error", message.error);
     item.set("error_lines", lines_of(message.error));
     item.set("attempts", std::to_string(message.attempts));
     item.set("attempts_text", plural(message.attempts, "attempt", "attempts"));
-    item.set("first_attempt", message.first_attempt);
-    item.set("has_first_attempt", !message.first_attempt.empty());
+    set_time(item, "first_attempt", message.first_attempt);
     item.set("permanent", message.permanent);
     messages.push_back(item);
   }
@@ -417,16 +414,14 @@ mustache::data problem_data(const ProblemView& view) {
   mustache::data out = email_data(EmailKind::problem, view.partnership);
   out.set("problems", text_list(view.problems, "problem"));
   out.set("count_text", plural(static_cast<int>(view.problems.size()), "problem", "problems"));
-  out.set("since", view.since);
-  out.set("has_since", !view.since.empty());
+  set_time(out, "since", view.since);
   return out;
 }
 
 mustache::data test_data(const TestView& view) {
   mustache::data out = email_data(EmailKind::test, view.partnership);
   out.set("coordinator_name", view.coordinator_name);
-  out.set("coordinator_address", view.coordinator_address);
-  out.set("has_coordinator_address", !view.coordinator_address.empty());
+  set_text(out, "coordinator_address", view.coordinator_address);
   out.set("transport", view.transport);
   out.set("recipient", view.recipient);
   return out;

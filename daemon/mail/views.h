@@ -113,7 +113,7 @@ struct FailedMessageView {
   std::string recipients;  // who it was for (or, when some were refused, who was refused)
   std::string error;       // the server's reply and what it means
   int attempts = 0;
-  std::string first_attempt;
+  std::optional<date::local_seconds> first_attempt;  // in the partnership's time zone
   bool permanent = false;  // refused for good, rather than given up after three days
 };
 
@@ -131,8 +131,8 @@ struct FailureView {
 // good version until they are fixed.
 struct ProblemView {
   std::string partnership;
-  std::vector<std::string> problems;  // "file:line:col: key.path: message"
-  std::string since;                  // when the problem was first seen
+  std::vector<std::string> problems;         // "file:line:col: key.path: message"
+  std::optional<date::local_seconds> since;  // when the problem was first seen, local time
 };
 
 // The message `plan-reminder send-test` sends: a real email from the templates, so that the

@@ -1,5 +1,6 @@
 #include "service/daemon.h"
 
+#include "service/local_time.h"
 #include "service/problem_notice.h"
 
 #include <spdlog/spdlog.h>

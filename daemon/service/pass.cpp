@@ -1,10 +1,16 @@
+// The delivery loop of a pass (see pass.h): retries, stale notices, refused recipients and
+// the coordinator told of failures.
 #include "service/pass.h"
 
+#include "base/iso_day.h"
 #include "mail/notice_kinds.h"
 #include "plan/address.h"
+#include "service/audit_rows.h"
+#include "service/compose.h"
+#include "service/local_time.h"
+#include "service/outbox_entry.h"
 
 #include <algorithm>
-#include <cctype>
 #include <charconv>
 #include <set>
 
@@ -14,48 +20,6 @@ namespace {
 const char* const last_pass_setting = "last_pass";
 // The settings problem the coordinator was last told of ("" once deliveries work again).
 const char* const settings_problem_setting = "settings_problem";
-constexpr std::size_t max_references = 20;
-
-std::string iso(const date::year_month_day& day) {
-  return date::format("%F", day);
-}
-
-// The sender from the config ("Name <address>"), already validated by the loader.
-mail::Address sender(const plan::Config& config) {
-  std::string problem;
-  auto named = plan::parse_named_address(config.from, problem);
-  return named ? mail::Address{named->name, named->address} : mail::Address{"", config.from};
-}
-
-std::string domain_of(const std::string& address) {
-  auto at = address.rfind('@');
-  return at == std::string::npos ? address : address.substr(at + 1);
-}
-
-std::optional<mail::Address> coordinator(const plan::Directory& directory) {
-  if (directory.coordinator.to.empty()) {
-    return std::nullopt;
-  }
-  return mail::Address{directory.coordinator.name, directory.coordinator.to.front()};
-}
-
-store::NoticeRecord record_of(const policy::Notice& notice, store::DeliveryState state,
-                              const std::string& message_id, Instant now) {
-  store::NoticeRecord record;
-  record.key = notice.key;
-  record.kind = notice.stage;
-  record.review = notice.plan->review.id;
-  record.action = notice.action->id;
-  record.milestone = notice.milestone->id;
-  record.recipient = notice.recipient.id;
-  record.due = iso(notice.due);
-  record.scheduled = notice.scheduled;
-  record.state = state;
-  record.message_id = message_id;
-  record.detail = notice.dropped_because;
-  record.recorded = now;
-  return record;
-}
 
 std::optional<Instant> read_instant(const std::optional<std::string>& text) {
   if (!text) {
@@ -109,91 +73,6 @@ std::vector<std::string> addresses_of(const plan::Directory& directory,
 
 }  // namespace
 
-std::chrono::minutes utc_offset(const policy::Clock& clock, Instant now) {
-  auto local = clock.zone.local_time(now).time_since_epoch();
-  return std::chrono::duration_cast<std::chrono::minutes>(local - now.time_since_epoch());
-}
-
-std::string short_local_time(const policy::Clock& clock, Instant instant) {
-  return mail::short_time(clock.zone.local_time(instant));
-}
-
-ComposedPass compose_pass(const plan::Snapshot& snapshot, const mail::Templates& templates,
-                          const policy::Clock& clock,
-                          const std::unordered_set<std::string>& handled,
-                          std::optional<Instant> last_pass, policy::AuditSource audit,
-                          policy::AuditSource failures, Instant now,
-                          const std::function<void(ComposedEmail)>& on_email) {
-  policy::PassInputs inputs;
-  inputs.snapshot = &snapshot;
-  inputs.clock = &clock;
-  inputs.handled = &handled;
-  inputs.last_pass = last_pass;
-  inputs.audit = std::move(audit);
-  inputs.failures = std::move(failures);
-  policy::PassPlan plan = policy::plan_pass(inputs, now);
-
-  ComposedPass result;
-  result.notice_window = plan.notice_window;
-  mail::Address from = sender(snapshot.config);
-  std::string domain = domain_of(from.address);
-  for (auto& planned : plan.emails) {
-    ComposedEmail email;
-    mail::RenderedEmail rendered =
-        std::visit([&](const auto& view) { return templates.render(view); }, planned.view);
-    std::vector<std::string> keys;
-    for (const auto& notice : planned.notices) {
-      keys.push_back(notice.key);
-    }
-    if (!planned.digest_key.empty()) {
-      keys.push_back(planned.digest_key);
-    }
-    mail::Message& message = email.message;
-    message.from = from;
-    message.to = planned.to;
-    message.cc = planned.cc;
-    message.reply_to = coordinator(snapshot.directory);
-    message.subject = rendered.subject;
-    message.text = rendered.text;
-    message.html = rendered.html;
-    message.message_id = mail::message_id_for(keys, domain);
-    // Threading needs only a few; an email about hundreds of actions must not carry a
-    // header of hundreds of IDs.
-    for (const auto& [review, action] : planned.actions) {
-      if (message.references.size() == max_references) {
-        break;
-      }
-      message.references.push_back(mail::thread_id_for(review, action, domain));
-    }
-    message.date = now;
-    message.utc_offset = utc_offset(clock, now);
-    email.raw = mail::compose(message);
-
-    for (const auto& notice : planned.notices) {
-      email.notices.push_back(
-          record_of(notice, store::DeliveryState::queued, message.message_id, now));
-    }
-    if (!planned.digest_key.empty()) {
-      store::NoticeRecord record;
-      record.key = planned.digest_key;
-      record.kind = mail::EmailKind::digest;
-      record.recipient = planned.recipient.id;
-      record.scheduled = now;
-      record.state = store::DeliveryState::queued;
-      record.message_id = message.message_id;
-      record.recorded = now;
-      email.notices.push_back(std::move(record));
-    }
-    email.planned = std::move(planned);
-    on_email(std::move(email));
-    planned = policy::PlannedEmail{};  // its view can be large: free it now
-  }
-  for (const auto& notice : plan.dropped) {
-    result.dropped.push_back(record_of(notice, store::DeliveryState::dropped, "", now));
-  }
-  return result;
-}
-
 std::string PassReport::summary() const {
   std::string text = std::to_string(queued) + " queued, " + std::to_string(delivered) +
                      " delivered, " + std::to_string(retrying) + " to retry, " +
@@ -211,42 +90,6 @@ std::chrono::seconds retry_delay(int attempts) {
     delay *= 2;
   }
   return std::min<std::chrono::seconds>(delay, std::chrono::hours(1));
-}
-
-std::vector<mail::AuditRow> audit_rows(store::StateStore& store, const policy::Clock& clock,
-                                       Instant since) {
-  std::vector<mail::AuditRow> rows;
-  for (const auto& notice : store.notices_since(since)) {
-    mail::AuditRow row;
-    row.when = clock.zone.local_time(notice.recorded);
-    row.kind = notice.kind;
-    row.recipient = notice.recipient;
-    row.about = notice.review.empty()
-                    ? std::string(mail::to_string(notice.kind))
-                    : notice.review + " " + notice.action + " (" + notice.milestone + ")";
-    row.state = notice.state;
-    row.detail = notice.detail;
-    rows.push_back(std::move(row));
-  }
-  return rows;
-}
-
-std::vector<mail::AuditRow> failure_rows(store::StateStore& store, const policy::Clock& clock,
-                                         Instant since) {
-  std::vector<mail::AuditRow> rows;
-  for (const auto& message : store.failed_messages_since(since)) {
-    mail::AuditRow row;
-    row.when = clock.zone.local_time(message.created);
-    row.kind = message.kind;
-    for (const auto& recipient : message.recipients) {
-      row.recipient += (row.recipient.empty() ? "" : ", ") + recipient;
-    }
-    row.about = message.subject;
-    row.state = message.state;
-    row.detail = message.last_error;
-    rows.push_back(std::move(row));
-  }
-  return rows;
 }
 
 PassRunner::PassRunner(const plan::Snapshot& snapshot, const mail::Templates& templates,
@@ -284,25 +127,20 @@ PassReport PassRunner::run(Instant now) {
     }
     return *audit_since;
   };
+  policy::PassInputs inputs;
+  inputs.snapshot = &snapshot_;
+  inputs.clock = &clock_;
+  inputs.handled = &handled;
+  inputs.last_pass = last_pass;
+  inputs.audit = [&] { return audit_rows(store_, clock_, since_previous_digest()); };
+  inputs.failures = [&] { return failure_rows(store_, clock_, since_previous_digest()); };
   // Each email is stored as soon as it is composed, so a pass holds one email at a time.
-  ComposedPass pass = compose_pass(
-      snapshot_, templates_, clock_, handled, last_pass,
-      [&] { return audit_rows(store_, clock_, since_previous_digest()); },
-      [&] { return failure_rows(store_, clock_, since_previous_digest()); }, now,
-      [&](ComposedEmail email) {
-        store::OutboxMessage message;
-        message.message_id = email.message.message_id;
-        message.kind = email.planned.kind;
-        message.subject = email.message.subject;
-        message.envelope_from = email.message.from.address;
-        message.recipients = mail::envelope_recipients(email.message);
-        message.raw = std::move(email.raw);
-        message.created = now;
-        message.next_attempt = now;
-        if (store_.enqueue(std::move(message), email.notices)) {
-          ++report.queued;
-        }
-      });
+  ComposedPass pass = compose_pass(inputs, templates_, now, [&](ComposedEmail email) {
+    if (store_.enqueue(outbox_message(email.message, std::move(email.raw), email.planned.kind, now),
+                       email.notices)) {
+      ++report.queued;
+    }
+  });
   store_.record_dropped(pass.dropped);
   report.dropped = pass.dropped.size();
   // Only a pass inside the send window moves the mark from which stale notices are counted.
@@ -447,7 +285,7 @@ void PassRunner::add_failure(FailedBatch& failed, const store::OutboxMessage& me
   view.recipients = join(message.recipients, ", ");
   view.error = error;
   view.attempts = attempts;
-  view.first_attempt = short_local_time(clock_, message.created);
+  view.first_attempt = clock_.zone.local_time(message.created);
   view.permanent = permanent;
   failed.view.messages.push_back(std::move(view));
   failed.message_ids.push_back(message.message_id);
@@ -479,13 +317,12 @@ bool PassRunner::drop_if_stale(const store::OutboxMessage& message, Instant now)
   if (local_day(message.created) == today) {
     return false;
   }
-  const std::string today_iso = date::format("%F", today);
   std::string reason;
   for (const auto& notice : store_.notices_of_message(message.message_id)) {
     if (!mail::facts(notice.kind).urgency) {
       return false;  // a digest or a notice to the coordinator is never stale
     }
-    std::string why = why_stale(notice, today_iso);
+    std::string why = why_stale(notice, date::year_month_day{today});
     if (why.empty()) {
       return false;  // one notice still stands: the message goes as it is
     }
@@ -500,9 +337,9 @@ bool PassRunner::drop_if_stale(const store::OutboxMessage& message, Instant now)
   return true;
 }
 
-std::string PassRunner::why_stale(const store::NoticeRecord& notice, const std::string& today_iso) {
-  if (mail::facts(notice.kind).only_before_due && !notice.due.empty() && notice.due < today_iso) {
-    return "its due date " + notice.due + " had passed when it could be sent";
+std::string PassRunner::why_stale(const store::NoticeRecord& notice, date::year_month_day today) {
+  if (mail::facts(notice.kind).only_before_due && notice.due && *notice.due < today) {
+    return "its due date " + base::iso_day(notice.due) + " had passed when it could be sent";
   }
   for (const auto& other : store_.notices_like(notice)) {
     if (other.key == notice.key || (other.state != store::DeliveryState::queued &&
@@ -554,7 +391,7 @@ void PassRunner::record_refused(const store::OutboxMessage& message, const mail:
   view.recipients = join(refused_addresses, ", ");
   view.error = refused + " (delivered to the other recipients)";
   view.attempts = message.attempts + 1;
-  view.first_attempt = short_local_time(clock_, message.created);
+  view.first_attempt = clock_.zone.local_time(message.created);
   view.permanent = true;
   failures.messages.push_back(std::move(view));
 }
@@ -581,47 +418,6 @@ void PassRunner::report_settings_problem(const mail::SendResult& result, Instant
   report.errors.push_back(
       "the coordinator is told of the settings problem by email, which may "
       "fail the same way until it is fixed");
-}
-
-void enqueue_for_coordinator(store::StateStore& store, const plan::Snapshot& snapshot,
-                             const policy::Clock& clock, mail::EmailKind kind,
-                             const mail::RenderedEmail& rendered, const std::string& key,
-                             std::vector<std::string> references, Instant now) {
-  auto to = coordinator(snapshot.directory);
-  if (!to) {
-    return;
-  }
-  mail::Address from = sender(snapshot.config);
-  mail::Message message;
-  message.from = from;
-  message.to = {*to};
-  message.subject = rendered.subject;
-  message.text = rendered.text;
-  message.html = rendered.html;
-  message.message_id = mail::message_id_for({key}, domain_of(from.address));
-  message.references = std::move(references);
-  message.date = now;
-  message.utc_offset = utc_offset(clock, now);
-
-  store::OutboxMessage outbox;
-  outbox.message_id = message.message_id;
-  outbox.kind = kind;
-  outbox.subject = message.subject;
-  outbox.envelope_from = from.address;
-  outbox.recipients = mail::envelope_recipients(message);
-  outbox.raw = mail::compose(message);
-  outbox.created = now;
-  outbox.next_attempt = now;
-  store::NoticeRecord record;
-  record.key = key;
-  record.kind = kind;
-  record.recipient = "coordinator";
-  record.scheduled = now;
-  record.state = store::DeliveryState::queued;
-  record.message_id = message.message_id;
-  record.detail = rendered.subject;
-  record.recorded = now;
-  store.enqueue(std::move(outbox), {record});
 }
 
 void PassRunner::enqueue_failure_notice(mail::FailureView view, const std::string& key,

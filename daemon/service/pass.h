@@ -1,10 +1,8 @@
-// One pass of the service (SPEC §4, §5): plan what is due, render and compose it, store it in
-// the outbox with its notices, then deliver what the outbox holds. `preview` runs the same
-// planning and composition on simulated passes and stores nothing, so what it lists is what
-// `run` sends.
+// One pass of the service (SPEC §4, §5): compose what is due (compose.h), store it in the
+// outbox with its notices (outbox_entry.h), then deliver what the outbox holds: retries,
+// stale notices dropped, and the coordinator told of failures.
 #pragma once
 
-#include "mail/message.h"
 #include "mail/templates.h"
 #include "mail/transport.h"
 #include "plan/snapshot.h"
@@ -22,27 +20,6 @@
 namespace plan_reminder::service {
 
 using Instant = date::sys_seconds;
-
-struct ComposedEmail {
-  policy::PlannedEmail planned;
-  mail::Message message;
-  std::string raw;
-  std::vector<store::NoticeRecord> notices;
-};
-
-struct ComposedPass {
-  bool notice_window = false;  // the pass was inside the notices' send window
-  std::vector<store::NoticeRecord> dropped;
-};
-
-// What a pass at `now` would send, given the keys already handled: each email is composed and
-// handed to `on_email` in turn, so that only one is held in memory at a time.
-ComposedPass compose_pass(const plan::Snapshot& snapshot, const mail::Templates& templates,
-                          const policy::Clock& clock,
-                          const std::unordered_set<std::string>& handled,
-                          std::optional<Instant> last_pass, policy::AuditSource audit,
-                          policy::AuditSource failures, Instant now,
-                          const std::function<void(ComposedEmail)>& on_email);
 
 struct PassReport {
   std::size_t queued = 0;   // messages stored in the outbox by this pass
@@ -115,9 +92,9 @@ class PassRunner {
   // has passed, or a later notice about the same occurrence replaced them). Returns whether
   // it did.
   bool drop_if_stale(const store::OutboxMessage& message, Instant now);
-  // Why a queued notice has gone stale by the day `today_iso` (YYYY-MM-DD), or "" when it
-  // still stands.
-  std::string why_stale(const store::NoticeRecord& notice, const std::string& today_iso);
+  // Why a queued notice has gone stale by `today` (the partnership's day), or "" when it still
+  // stands.
+  std::string why_stale(const store::NoticeRecord& notice, date::year_month_day today);
   void record_refused(const store::OutboxMessage& message, const mail::SendResult& result,
                       Instant now, PassReport& report, mail::FailureView& failures);
   // Tells the coordinator at once (and once per distinct problem) that the settings stop
@@ -134,25 +111,5 @@ class PassRunner {
   std::function<bool()> stop_requested_;
   std::optional<std::string> settings_problem_;  // as recorded, read once per delivery
 };
-
-// Stores a message to the DHR coordinator (a failure or problem notice) in the outbox, under
-// `key`, to go with the next delivery. Does nothing when the directory has no coordinator
-// address.
-void enqueue_for_coordinator(store::StateStore& store, const plan::Snapshot& snapshot,
-                             const policy::Clock& clock, mail::EmailKind kind,
-                             const mail::RenderedEmail& rendered, const std::string& key,
-                             std::vector<std::string> references, Instant now);
-
-// The week's audit trail for the digest, from the notification log.
-std::vector<mail::AuditRow> audit_rows(store::StateStore& store, const policy::Clock& clock,
-                                       Instant since);
-std::vector<mail::AuditRow> failure_rows(store::StateStore& store, const policy::Clock& clock,
-                                         Instant since);
-
-// The partnership's offset from UTC at `now`, for the Date header.
-std::chrono::minutes utc_offset(const policy::Clock& clock, Instant now);
-
-// "Mon 3 Feb 2020 09:00" in the partnership's time zone.
-std::string short_local_time(const policy::Clock& clock, Instant instant);
 
 }  // namespace plan_reminder::service

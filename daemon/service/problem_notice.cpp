@@ -1,6 +1,6 @@
 #include "service/problem_notice.h"
 
-#include "service/pass.h"
+#include "service/outbox_entry.h"
 
 #include <functional>
 #include <string>
@@ -33,7 +33,7 @@ void tell_coordinator_of_problems(store::StateStore& store, const Deployment& la
   policy::Clock clock = policy::clock_for(snapshot.config);
   mail::ProblemView view;
   view.partnership = snapshot.directory.partnership;
-  view.since = short_local_time(clock, now);
+  view.since = clock.zone.local_time(now);
   // The same capped lines as `check` and the log: a flood of mistakes makes a short email.
   view.problems = problems.lines();
   std::string key = "problem/" + std::to_string(now.time_since_epoch().count()) + "/" + print;

@@ -26,12 +26,12 @@ using Instant = date::sys_seconds;
 struct NoticeRecord {
   std::string key;  // unique forever
   EmailKind kind = EmailKind::reminder;
-  std::string review;     // review id ("" for a digest)
-  std::string action;     // action id
-  std::string milestone;  // milestone id
-  std::string recipient;  // agency id, "chair", "coordinator" or "digest"
-  std::string due;        // YYYY-MM-DD or ""
-  Instant scheduled{};    // when the policy meant it to go
+  std::string review;                       // review id ("" for a digest)
+  std::string action;                       // action id
+  std::string milestone;                    // milestone id
+  std::string recipient;                    // agency id, "chair", "coordinator" or "digest"
+  std::optional<date::year_month_day> due;  // the milestone's due date (none for a digest)
+  Instant scheduled{};                      // when the policy meant it to go
   DeliveryState state = DeliveryState::queued;
   std::string message_id;  // "" when dropped
   std::string detail;      // why dropped or failed, or why still waiting (retry)

@@ -29,7 +29,8 @@ FailedMessageView failed_message() {
   view.recipients = "dhr-lead@wwin.example.org";
   view.error = "550 5.1.1 mailbox unavailable";
   view.attempts = 1;
-  view.first_attempt = "Mon 3 Feb 2020 09:00";
+  view.first_attempt =
+      date::local_days{date::year{2020} / date::February / 3} + std::chrono::hours(9);
   view.permanent = true;
   return view;
 }
@@ -469,7 +470,8 @@ TEST(TemplatesRenderTest, ProblemNoticeListsEveryProblem) {
       "plans/david.yaml:57:21: recommendations[0].actions[1].milestones[0].target: "
       "unrecognised target date \"Spring 2020\"",
       "agencies.yaml:3:5: agencies.wwin.to: has no address <none>"};
-  view.since = "Mon 3 Feb 2020 10:15";
+  view.since = date::local_days{date::year{2020} / date::February / 3} + std::chrono::hours(10) +
+               std::chrono::minutes(15);
   RenderedEmail email = templates.render(view);
   EXPECT_EQ(email.subject, "[plan-reminder] Plan files not loaded: 2 problems to fix");
   EXPECT_NE(email.text.find("plans/david.yaml:57:21:"), std::string::npos);

@@ -3,6 +3,7 @@
 // answers each attempt as the test scripted it. Times are literal instants.
 #pragma once
 
+#include "base/iso_day.h"
 #include "service/pass.h"
 #include "support/temp_dir.h"
 
@@ -135,7 +136,7 @@ class DeliveryTest : public ::testing::Test {
     notice.action = "1.2";
     notice.milestone = milestone.empty() ? name : milestone;
     notice.recipient = agency;
-    notice.due = due;
+    notice.due = base::parse_iso_day(due);
     notice.scheduled = created;
     ASSERT_TRUE(store_->enqueue(message, {notice}));
   }

@@ -4,6 +4,8 @@
 // notice marked queued or sent survives a crash or a power cut.
 #include "store/state_store.h"
 
+#include "base/iso_day.h"
+
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <fcntl.h>
 #include <sqlite3.h>
@@ -165,6 +167,20 @@ DeliveryState state_column(const SQLite::Column& column) {
   throw std::runtime_error("unknown delivery state in the state database: \"" + token + "\"");
 }
 
+// The due date is stored as "YYYY-MM-DD", or "" when there is none.
+std::optional<date::year_month_day> due_column(const SQLite::Column& column) {
+  const std::string stored = text(column);
+  if (stored.empty()) {
+    return std::nullopt;
+  }
+  auto day = base::parse_iso_day(stored);
+  if (!day) {
+    throw std::runtime_error("a due date in the state database is not YYYY-MM-DD: \"" + stored +
+                             "\"");
+  }
+  return day;
+}
+
 constexpr const char* kMessageColumns =
     "id, message_id, kind, subject, envelope_from, recipients, raw, state, attempts, created, "
     "next_attempt, last_error";
@@ -198,7 +214,7 @@ NoticeRecord read_notice(const SQLite::Statement& row) {
   notice.action = text(row.getColumn(3));
   notice.milestone = text(row.getColumn(4));
   notice.recipient = text(row.getColumn(5));
-  notice.due = text(row.getColumn(6));
+  notice.due = due_column(row.getColumn(6));
   notice.scheduled = from_unix(row.getColumn(7).getInt64());
   notice.state = state_column(row.getColumn(8));
   notice.message_id = text(row.getColumn(9));
@@ -216,7 +232,7 @@ void bind_notice(SQLite::Statement& insert, const NoticeRecord& notice, std::str
   insert.bind(4, notice.action);
   insert.bind(5, notice.milestone);
   insert.bind(6, notice.recipient);
-  insert.bind(7, notice.due);
+  insert.bind(7, base::iso_day(notice.due));
   insert.bind(8, to_unix(notice.scheduled));
   insert.bind(9, std::string(state));
   if (message_id.empty()) {
@@ -622,7 +638,7 @@ class SqliteStateStore final : public StateStore {
       select.bind(2, notice.action);
       select.bind(3, notice.milestone);
       select.bind(4, notice.recipient);
-      select.bind(5, notice.due);
+      select.bind(5, base::iso_day(notice.due));
       return read_notices(select);
     });
   }

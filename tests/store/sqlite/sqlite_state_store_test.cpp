@@ -48,7 +48,7 @@ NoticeRecord Notice(const std::string& key, const std::string& recipient = "wwin
   notice.action = "3.1";
   notice.milestone = "training";
   notice.recipient = recipient;
-  notice.due = "2025-03-31";
+  notice.due = date::year{2025} / date::March / 31;
   notice.scheduled = kMonday;
   return notice;
 }
@@ -128,7 +128,7 @@ TEST_F(StateStoreTest, ReopenKeepsData) {
   EXPECT_EQ(k1.action, "3.1");
   EXPECT_EQ(k1.milestone, "training");
   EXPECT_EQ(k1.recipient, "wwin");
-  EXPECT_EQ(k1.due, "2025-03-31");
+  EXPECT_EQ(k1.due, date::year{2025} / date::March / 31);
   EXPECT_EQ(k1.scheduled, kMonday);
   EXPECT_EQ(k1.state, DeliveryState::queued);
   EXPECT_EQ(k1.message_id, "<a@plan-reminder>");

@@ -1,0 +1,37 @@
+// Composing a pass (SPEC §4): what the policy plans at `now`, rendered and composed into
+// messages with the notices each carries. `run` stores them in the outbox; `preview` prints
+// them and stores nothing, so that what it lists is what `run` sends.
+#pragma once
+
+#include "mail/message.h"
+#include "mail/templates.h"
+#include "policy/schedule.h"
+#include "store/state_store.h"
+
+#include <date/date.h>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace plan_reminder::service {
+
+struct ComposedEmail {
+  policy::PlannedEmail planned;
+  mail::Message message;
+  std::string raw;
+  std::vector<store::NoticeRecord> notices;
+};
+
+struct ComposedPass {
+  bool notice_window = false;  // the pass was inside the notices' send window
+  std::vector<store::NoticeRecord> dropped;
+};
+
+// What a pass at `now` would send, given the inputs of its planning: each email is composed
+// and handed to `on_email` in turn, so that only one is held in memory at a time.
+ComposedPass compose_pass(const policy::PassInputs& inputs, const mail::Templates& templates,
+                          date::sys_seconds now,
+                          const std::function<void(ComposedEmail)>& on_email);
+
+}  // namespace plan_reminder::service

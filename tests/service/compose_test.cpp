@@ -1,0 +1,97 @@
+// Tests of composing a pass: the planned emails as messages with their headers and the notices
+// each carries, and the notices a catch-up dropped.
+#include "service/compose.h"
+
+#include "service/delivery_fixture.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace plan_reminder::service {
+namespace {
+
+using namespace std::chrono_literals;
+using ::testing::HasSubstr;
+using testing::kNow;
+using ::testing::SizeIs;
+
+// A plan with `count` actions led by WWiN, each with one milestone due on 1 April 2020.
+std::shared_ptr<plan::Plan> plan_due_today(int count) {
+  auto plan = std::make_shared<plan::Plan>();
+  plan->review.id = "dhr-test";
+  plan->review.title = "Review 'Test'";
+  plan::Recommendation recommendation;
+  recommendation.id = "1";
+  const date::year_month_day due = date::year{2020} / date::April / 1;
+  for (int i = 1; i <= count; ++i) {
+    plan::Milestone milestone;
+    milestone.id = "m" + std::to_string(i);
+    milestone.text = "Milestone " + milestone.id;
+    milestone.target = plan::Target{date::format("%F", due), due};
+    plan::Action action;
+    action.id = "1." + std::to_string(i);
+    action.text = "Action " + action.id;
+    action.lead.push_back(plan::AgencyRef{"wwin", 1, 1});
+    action.milestones.push_back(milestone);
+    recommendation.actions.push_back(std::move(action));
+  }
+  plan->recommendations.push_back(std::move(recommendation));
+  return plan;
+}
+
+struct Composed {
+  std::vector<ComposedEmail> emails;
+  ComposedPass pass;
+};
+
+Composed compose_at(const plan::Snapshot& snapshot, date::sys_seconds now) {
+  static const mail::Templates templates = testing::shipped_templates();
+  const policy::Clock clock = policy::clock_for(snapshot.config);
+  const std::unordered_set<std::string> handled;
+  policy::PassInputs inputs;
+  inputs.snapshot = &snapshot;
+  inputs.clock = &clock;
+  inputs.handled = &handled;
+  Composed out;
+  out.pass = compose_pass(inputs, templates, now,
+                          [&](ComposedEmail email) { out.emails.push_back(std::move(email)); });
+  return out;
+}
+
+// Tests that the due-day email comes from the partnership, answers to the coordinator, is
+// dated in local time, and carries its notice queued under its own Message-ID with the due
+// date.
+TEST(ComposeTest, AnEmailCarriesItsNoticesUnderItsMessageId) {
+  plan::Snapshot snapshot = testing::make_snapshot();
+  snapshot.plans.push_back(plan_due_today(1));
+  Composed composed = compose_at(snapshot, kNow);
+  ASSERT_THAT(composed.emails, SizeIs(1));
+  const ComposedEmail& email = composed.emails[0];
+  EXPECT_EQ(email.message.from.address, "dhr@partnership.example.org");
+  ASSERT_TRUE(email.message.reply_to.has_value());
+  EXPECT_EQ(email.message.reply_to->address, "coordinator@council.example.org");
+  EXPECT_THAT(email.raw, HasSubstr("Date: Wed, 01 Apr 2020 09:00:00 +0100"));
+  ASSERT_THAT(email.notices, SizeIs(1));
+  EXPECT_EQ(email.notices[0].message_id, email.message.message_id);
+  EXPECT_EQ(email.notices[0].recipient, "wwin");
+  EXPECT_EQ(email.notices[0].milestone, "m1");
+  EXPECT_EQ(email.notices[0].state, store::DeliveryState::queued);
+}
+
+// Tests that an email about many actions carries every notice but threads on at most 20 of
+// them, so that its References header stays short.
+TEST(ComposeTest, ReferencesAreCappedAtTwenty) {
+  plan::Snapshot snapshot = testing::make_snapshot();
+  snapshot.plans.push_back(plan_due_today(25));
+  Composed composed = compose_at(snapshot, kNow);
+  ASSERT_THAT(composed.emails, SizeIs(1));
+  EXPECT_THAT(composed.emails[0].notices, SizeIs(25));
+  EXPECT_THAT(composed.emails[0].message.references, SizeIs(20));
+}
+
+}  // namespace
+}  // namespace plan_reminder::service
