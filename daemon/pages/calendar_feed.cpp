@@ -89,13 +89,13 @@ std::vector<FeedEvent> dated_open(const std::vector<std::shared_ptr<const plan::
   options.as_of = today;
   options.agency = agency;
   std::vector<FeedEvent> events;
-  for (auto& item : policy::build_agenda(plans, options)) {
+  for (const auto& item : policy::build_agenda(plans, options)) {
     switch (item.standing.state) {
       case policy::MilestoneState::overdue:
       case policy::MilestoneState::due:
       case policy::MilestoneState::upcoming:
       case policy::MilestoneState::later:
-        events.push_back(FeedEvent{std::move(item), 0, {}});
+        events.push_back(FeedEvent{item, 0, {}});
         break;
       // No date to show (undated, pending, ongoing), or nothing left to do (complete), or
       // nobody is chased for it (on hold).
