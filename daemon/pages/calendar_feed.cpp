@@ -1,12 +1,11 @@
 // The ICS feeds, built as libical components and properties: libical escapes the text, writes
 // CRLF line ends and folds lines at 75 octets without splitting a UTF-8 character, as
-// Outlook and Google expect.
+// Outlook and Google expect. libical is loaded at the first feed (pages/ical_library.h).
 #include "pages/calendar_feed.h"
 
 #include "base/version.h"
+#include "pages/ical_library.h"
 #include "policy/notice_email.h"
-
-#include <libical/ical.h>
 
 #include <chrono>
 #include <cstdlib>
@@ -21,10 +20,10 @@ using namespace std::chrono_literals;
 // The C handles, each freed once by its owner. A property or component added to a parent is
 // owned by the parent from then on (release() hands it over).
 struct ComponentFree {
-  void operator()(icalcomponent* component) const { ::icalcomponent_free(component); }
+  void operator()(icalcomponent* component) const { ical_library().component_free(component); }
 };
 struct PropertyFree {
-  void operator()(icalproperty* property) const { ::icalproperty_free(property); }
+  void operator()(icalproperty* property) const { ical_library().property_free(property); }
 };
 struct TextFree {
   void operator()(char* text) const { std::free(text); }  // NOLINT(*-no-malloc): libical's
@@ -37,7 +36,7 @@ using Property = std::unique_ptr<icalproperty, PropertyFree>;
 constexpr int kRefreshSeconds = 12 * 3600;
 
 Component new_component(icalcomponent_kind kind) {
-  Component component(::icalcomponent_new(kind));
+  Component component(ical_library().component_new(kind));
   if (!component) {
     throw std::bad_alloc();
   }
@@ -49,21 +48,21 @@ void add(icalcomponent* parent, icalproperty* property) {
   if (!owned) {
     throw std::bad_alloc();
   }
-  ::icalcomponent_add_property(parent, owned.release());
+  ical_library().add_property(parent, owned.release());
 }
 
 // An X- property; libical escapes backslashes and line breaks in its value.
 void add_x(icalcomponent* parent, const char* name, const std::string& value) {
-  Property property(::icalproperty_new_x(value.c_str()));
+  Property property(ical_library().new_x(value.c_str()));
   if (!property) {
     throw std::bad_alloc();
   }
-  ::icalproperty_set_x_name(property.get(), name);
-  ::icalcomponent_add_property(parent, property.release());
+  ical_library().set_x_name(property.get(), name);
+  ical_library().add_property(parent, property.release());
 }
 
 icaltimetype all_day(date::year_month_day day) {
-  icaltimetype time = ::icaltime_null_date();
+  icaltimetype time = ical_library().null_date();
   time.year = static_cast<int>(day.year());
   time.month = static_cast<int>(static_cast<unsigned>(day.month()));
   time.day = static_cast<int>(static_cast<unsigned>(day.day()));
@@ -79,7 +78,7 @@ icaltimetype utc_time(date::sys_seconds at) {
   time.hour = static_cast<int>(clock.hours().count());
   time.minute = static_cast<int>(clock.minutes().count());
   time.second = static_cast<int>(clock.seconds().count());
-  return ::icaltime_set_timezone(&time, ::icaltimezone_get_utc_timezone());
+  return ical_library().set_timezone(&time, ical_library().utc_timezone());
 }
 
 // The dated open milestones of the agenda: what a calendar can show on a day.
@@ -90,13 +89,13 @@ std::vector<FeedEvent> dated_open(const std::vector<std::shared_ptr<const plan::
   options.as_of = today;
   options.agency = agency;
   std::vector<FeedEvent> events;
-  for (auto& item : policy::build_agenda(plans, options)) {
+  for (const auto& item : policy::build_agenda(plans, options)) {
     switch (item.standing.state) {
       case policy::MilestoneState::overdue:
       case policy::MilestoneState::due:
       case policy::MilestoneState::upcoming:
       case policy::MilestoneState::later:
-        events.push_back(FeedEvent{std::move(item), 0, {}});
+        events.push_back(FeedEvent{item, 0, {}});
         break;
       // No date to show (undated, pending, ongoing), or nothing left to do (complete), or
       // nobody is chased for it (on hold).
@@ -128,19 +127,19 @@ Component vevent_of(const FeedEvent& event, const mail::MilestoneView& view,
   const date::year_month_day due = *event.item.standing.due;
   Component vevent = new_component(ICAL_VEVENT_COMPONENT);
   icalcomponent* out = vevent.get();
-  add(out, ::icalproperty_new_uid(event_uid(event.item, options.host).c_str()));
-  add(out, ::icalproperty_new_dtstamp(utc_time(options.stamp)));
-  add(out, ::icalproperty_new_sequence(event.sequence));
+  add(out, ical_library().new_uid(event_uid(event.item, options.host).c_str()));
+  add(out, ical_library().new_dtstamp(utc_time(options.stamp)));
+  add(out, ical_library().new_sequence(event.sequence));
   // All day on the due date: DTSTART;VALUE=DATE and DTEND the next day (RFC 5545 3.6.1).
-  add(out, ::icalproperty_new_dtstart(all_day(due)));
-  add(out, ::icalproperty_new_dtend(all_day(date::sys_days{due} + date::days{1})));
+  add(out, ical_library().new_dtstart(all_day(due)));
+  add(out, ical_library().new_dtend(all_day(date::sys_days{due} + date::days{1})));
   const std::string summary = "Due: " + view.action_id + " " + view.milestone_text;
-  add(out, ::icalproperty_new_summary(summary.c_str()));
-  add(out, ::icalproperty_new_description(description(view, event.update_link).c_str()));
+  add(out, ical_library().new_summary(summary.c_str()));
+  add(out, ical_library().new_description(description(view, event.update_link).c_str()));
   // A deadline, not a meeting: it does not make anyone look busy.
-  add(out, ::icalproperty_new_transp(ICAL_TRANSP_TRANSPARENT));
+  add(out, ical_library().new_transp(ICAL_TRANSP_TRANSPARENT));
   if (!event.update_link.empty()) {
-    add(out, ::icalproperty_new_url(event.update_link.c_str()));
+    add(out, ical_library().new_url(event.update_link.c_str()));
   }
   return vevent;
 }
@@ -211,13 +210,13 @@ std::string render_calendar(const CalendarFeed& feed, const plan::Directory& dir
   icalcomponent* out = calendar.get();
   const std::string product =
       "-//plan-reminder//plan-reminder " + std::string(base::kVersion) + "//EN";
-  add(out, ::icalproperty_new_prodid(product.c_str()));
-  add(out, ::icalproperty_new_version("2.0"));
-  add(out, ::icalproperty_new_method(ICAL_METHOD_PUBLISH));
-  add(out, ::icalproperty_new_calscale("GREGORIAN"));
+  add(out, ical_library().new_prodid(product.c_str()));
+  add(out, ical_library().new_version("2.0"));
+  add(out, ical_library().new_method(ICAL_METHOD_PUBLISH));
+  add(out, ical_library().new_calscale("GREGORIAN"));
   add_x(out, "X-WR-CALNAME", feed.name);
   // RFC 7986's refresh hint, and the older one Outlook reads.
-  add(out, ::icalproperty_new_refreshinterval(::icaldurationtype_from_int(kRefreshSeconds)));
+  add(out, ical_library().new_refreshinterval(ical_library().duration_from_int(kRefreshSeconds)));
   add_x(out, "X-PUBLISHED-TTL", "PT12H");
 
   const date::local_days today{date::sys_days{feed.today}.time_since_epoch()};
@@ -226,13 +225,14 @@ std::string render_calendar(const CalendarFeed& feed, const plan::Directory& dir
     const mail::MilestoneView view =
         policy::milestone_view(directory, *agenda.plan, *agenda.recommendation, *agenda.action,
                                *agenda.milestone, agenda.standing, today);
-    ::icalcomponent_add_component(out, vevent_of(item, view, options).release());
+    ical_library().add_component(out, vevent_of(item, view, options).release());
   }
 
-  const std::unique_ptr<char, TextFree> text(::icalcomponent_as_ical_string_r(out));
+  const std::unique_ptr<char, TextFree> text(ical_library().as_ical_string_r(out));
   if (!text) {
-    throw std::runtime_error("libical could not write the calendar: " +
-                             std::string(::icalerror_strerror(icalerrno)));
+    throw std::runtime_error(
+        "libical could not write the calendar: " +
+        std::string(ical_library().error_text(*ical_library().error_number())));
   }
   return text.get();
 }
