@@ -11,6 +11,7 @@
 
 #include <csignal>
 #include <functional>
+#include <stdexcept>
 
 namespace plan_reminder::service {
 namespace {
@@ -57,6 +58,7 @@ date::sys_seconds Daemon::now() const {
 
 void Daemon::start() {
   watch_.watch(watched_folders(deployment_.snapshot->config, deployment_.templates_folder));
+  start_web();
   wait_for_signal();
   systemd_.watchdog();
   spdlog::info("plan-reminder started: {}, transport {}",
@@ -64,6 +66,31 @@ void Daemon::start() {
   // The first pass runs at once: it catches up on anything due while the service was down.
   schedule(now());
   systemd_.ready(status_line());
+}
+
+void Daemon::start_web() {
+  const auto& settings = deployment_.snapshot->config.web;
+  if (!settings) {
+    if (auto sockets = systemd_listen_sockets(); !sockets.empty()) {
+      spdlog::warn(
+          "systemd passed {} web socket(s), but the configuration has no 'web:' "
+          "section: nothing answers on them",
+          sockets.size());
+    }
+    return;
+  }
+  site_.deployment = deployment_;
+  web_ = std::make_unique<WebSite>(io_, *settings, options_.web_limits);
+  publish_site();
+  if (auto started = web_->start(); !started) {
+    throw std::runtime_error(started.error().message);
+  }
+}
+
+void Daemon::publish_site() {
+  if (web_) {
+    web_->publish(std::make_shared<const SiteState>(site_));
+  }
 }
 
 void Daemon::wait_for_signal() {
@@ -109,10 +136,14 @@ void Daemon::start_pass() {
   timer_.cancel();
   date::sys_seconds now = this->now();
   Deployment deployment = deployment_;
+  site_.deployment = deployment;
+  site_.pass_started = now;
+  publish_site();
   auto guard = std::make_shared<asio::executor_work_guard<asio::io_context::executor_type>>(
       io_.get_executor());
   asio::post(worker_, [this, deployment, now, guard] {
     PassReport report;
+    bool failed = false;
     try {
       // One pass at a time on one state: a `run --once` (a timer, or by hand) may be running.
       auto lock = store_->lock_passes(lock_wait);
@@ -128,13 +159,18 @@ void Daemon::start_pass() {
     } catch (const std::exception& error) {
       spdlog::error("pass failed: {}", error.what());
       report.next_retry = now + std::chrono::minutes(1);
+      failed = true;
     }
-    asio::post(io_, [this, report, now, guard] { pass_finished(report, now); });
+    asio::post(io_, [this, report, now, guard, failed] { pass_finished(report, now, failed); });
   });
 }
 
-void Daemon::pass_finished(PassReport report, date::sys_seconds now) {
+void Daemon::pass_finished(PassReport report, date::sys_seconds now, bool failed) {
   pass_running_ = false;
+  site_.pass_finished = this->now();
+  site_.pass_report = report;
+  site_.pass_failed = failed;
+  publish_site();
   for (const auto& warning : report.warnings) {
     spdlog::warn("{}", warning);
   }
@@ -194,7 +230,11 @@ void Daemon::reload(const std::string& why) {
     }
   }
   if (load.deployment) {
+    if (load.deployment->snapshot->config.web != deployment_.snapshot->config.web) {
+      spdlog::warn("the 'web:' settings changed: they take effect when the service restarts");
+    }
     deployment_ = std::move(*load.deployment);
+    site_.reload_problems.clear();
     if (transport) {
       if (transport->describe() != transport_->describe()) {
         spdlog::info("transport now {}", transport->describe());
@@ -211,7 +251,9 @@ void Daemon::reload(const std::string& why) {
     spdlog::error("reload ({}) refused: {} {}; keeping the last good plans", why,
                   load.diagnostics.size(), load.diagnostics.size() == 1 ? "problem" : "problems");
     tell_coordinator_of_problems(*store_, deployment_, load.diagnostics, now());
+    site_.reload_problems = load.diagnostics.lines();
   }
+  publish_site();
   // What is due may have changed (a new plan, a new date, a problem notice): look now.
   start_pass();
   systemd_.ready(status_line());
@@ -230,6 +272,9 @@ void Daemon::stop(int signal) {
   timer_.cancel();
   signals_.cancel();
   watch_.close();
+  if (web_) {
+    web_->close();
+  }
 }
 
 std::string Daemon::status_line() const {

@@ -16,6 +16,7 @@
 #include "service/pass.h"
 #include "service/systemd_notify.h"
 #include "service/wake_timer.h"
+#include "service/web_site.h"
 #include "store/state_store.h"
 
 #include <boost/asio/io_context.hpp>
@@ -41,6 +42,8 @@ class Daemon {
     // transport for good.
     std::function<std::unique_ptr<mail::Transport>(const plan::Transport&, std::string&)>
         make_transport;
+    // The web surface's bounds (when the config has a `web:` section); tests make them short.
+    web::Limits web_limits;
   };
 
   // `loader` is the one that loaded `deployment`, so that reloads re-read only what changed.
@@ -50,9 +53,14 @@ class Daemon {
          std::unique_ptr<mail::Transport> transport);
   ~Daemon();
 
-  // Arms signals, the file watch and the first pass (at once: a catch-up after downtime).
-  // io.run() returns after SIGTERM or SIGINT, once the message in flight is recorded.
+  // Arms signals, the file watch, the web surface (a `web:` section) and the first pass (at
+  // once: a catch-up after downtime). io.run() returns after SIGTERM or SIGINT, once the
+  // message in flight is recorded. A web address that cannot be listened on throws
+  // std::runtime_error naming it: the service cannot start as configured.
   void start();
+
+  // The web surface, when the config has a `web:` section and start() ran (tests).
+  const WebSite* web_site() const { return web_.get(); }
 
   // "1 plan; next pass Tue 3 Mar 2020 09:00; 0 queued": what systemd shows as the status.
   std::string status_line() const;
@@ -61,7 +69,9 @@ class Daemon {
   void wait_for_signal();
   void schedule(date::sys_seconds at);
   void start_pass();
-  void pass_finished(PassReport report, date::sys_seconds now);
+  void pass_finished(PassReport report, date::sys_seconds now, bool failed);
+  void start_web();
+  void publish_site();
   void reload(const std::string& why);
   void stop(int signal);
   date::sys_seconds now() const;
@@ -83,6 +93,9 @@ class Daemon {
   bool remake_transport_ = false;  // SIGHUP: the next reload makes the transport anew
   std::optional<date::sys_seconds> next_pass_;
   std::atomic<std::size_t> queued_{0};
+  // What the web pages read, changed on the io_context's thread and published whole.
+  SiteState site_;
+  std::unique_ptr<WebSite> web_;
 };
 
 }  // namespace plan_reminder::service
