@@ -2,6 +2,7 @@
 
 #include "service/local_time.h"
 #include "service/problem_notice.h"
+#include "service/web_pages.h"
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/executor_work_guard.hpp>
@@ -80,7 +81,16 @@ void Daemon::start_web() {
     return;
   }
   site_.deployment = deployment_;
-  web_ = std::make_unique<WebSite>(io_, *settings, options_.web_limits);
+  auto secret = web::LinkSecret::load(*settings);
+  if (!secret) {
+    throw std::runtime_error("web: " + secret.error().message);
+  }
+  // The pages read the state on this thread through a connection of their own; the pass has
+  // the daemon's, on the worker thread.
+  auto pages = std::make_unique<WebPages>(
+      *settings, std::move(*secret), store::StateStore::open(deployment_.snapshot->config.state),
+      [this] { return now(); });
+  web_ = std::make_unique<WebSite>(io_, *settings, options_.web_limits, std::move(pages));
   publish_site();
   if (auto started = web_->start(); !started) {
     throw std::runtime_error(started.error().message);

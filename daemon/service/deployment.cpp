@@ -41,6 +41,8 @@ std::vector<std::string> watched_folders(const plan::Config& config,
   }
   add(templates_folder);
   add(fs::path(templates_folder) / "partials");
+  add(fs::path(templates_folder) / pages::kWebFolder);
+  add(fs::path(templates_folder) / pages::kWebFolder / "partials");
   if (config.holidays_source != "england-and-wales") {
     add(fs::path(config.holidays_source).parent_path());
   }
@@ -58,8 +60,10 @@ DeploymentLoad DeploymentLoader::load(const std::string& config_file) {
   // Templates are checked even when a plan has problems, so that one run reports everything;
   // without a readable config there is no way to know which folder to check.
   std::string folder;
+  bool web = false;
   if (plans.snapshot) {
     folder = plans.snapshot->config.templates;
+    web = plans.snapshot->config.web.has_value();
   } else {
     plan::Diagnostics ignored;
     auto config = plan::load_config(config_file, ignored);
@@ -67,12 +71,17 @@ DeploymentLoad DeploymentLoader::load(const std::string& config_file) {
       return result;
     }
     folder = config->templates;
+    web = config->web.has_value();
   }
   if (folder.empty()) {
     folder = mail::Templates::default_folder();
   }
   plan::Diagnostics template_problems;
   auto templates = mail::Templates::load(folder, template_problems);
+  std::optional<pages::WebTemplates> web_templates;
+  if (web) {
+    web_templates = pages::load_web_templates(folder, template_problems);
+  }
   result.diagnostics.append(template_problems);
   result.diagnostics.sort();
   spdlog::debug("templates from {}: {} problem(s); loading took {} ms", folder,
@@ -82,7 +91,9 @@ DeploymentLoad DeploymentLoader::load(const std::string& config_file) {
                     .count());
   if (plans.snapshot && templates && template_problems.empty()) {
     result.deployment = Deployment{
-        plans.snapshot, std::make_shared<const mail::Templates>(std::move(*templates)), folder};
+        plans.snapshot, std::make_shared<const mail::Templates>(std::move(*templates)), folder,
+        web_templates ? std::make_shared<const pages::WebTemplates>(std::move(*web_templates))
+                      : nullptr};
   }
   return result;
 }

@@ -1,9 +1,10 @@
 // A deployment as the commands and the daemon use it: the validated snapshot (config,
-// directory, plans) and the email templates, loaded together so that `check`, `run` and a
-// reload accept or refuse exactly the same files.
+// directory, plans), the email templates and (with a `web:` section) the web pages' templates,
+// loaded together so that `check`, `run` and a reload accept or refuse exactly the same files.
 #pragma once
 
 #include "mail/templates.h"
+#include "pages/web_templates.h"
 #include "plan/snapshot.h"
 
 #include <memory>
@@ -17,6 +18,8 @@ struct Deployment {
   std::shared_ptr<const plan::Snapshot> snapshot;
   std::shared_ptr<const mail::Templates> templates;
   std::string templates_folder;
+  // The web pages (templates/web/): loaded only when the config has a `web:` section.
+  std::shared_ptr<const pages::WebTemplates> web_templates;
 };
 
 struct DeploymentLoad {
@@ -26,7 +29,7 @@ struct DeploymentLoad {
 
 // The folders whose files make up a deployment, for the file watch: the config's, the
 // directory's, each plan source's (the folder, or the folder part of a glob), the templates'
-// and the holiday file's.
+// (with their partials and web pages) and the holiday file's.
 std::vector<std::string> watched_folders(const plan::Config& config,
                                          const std::string& templates_folder);
 

@@ -1,6 +1,8 @@
 // The daemon's web surface (service/web_site.h): routes, health, and where it listens.
 #include "service/web_site.h"
 
+#include "service/web_pages.h"
+
 #include <spdlog/spdlog.h>
 #include <systemd/sd-daemon.h>
 
@@ -32,8 +34,10 @@ web::Response plain(int status, std::string text) {
 
 }  // namespace
 
-WebSite::WebSite(boost::asio::io_context& io, plan::WebSettings settings, web::Limits limits)
+WebSite::WebSite(boost::asio::io_context& io, plan::WebSettings settings, web::Limits limits,
+                 std::unique_ptr<WebPages> pages)
     : settings_(std::move(settings)),
+      pages_(std::move(pages)),
       server_(io, limits, [this](const web::Request& request) { return respond(request); }) {
   add_routes();
 }
@@ -43,18 +47,12 @@ void WebSite::add_routes() {
                 return health(state().get());
               }));
 
-  // ---- Registration points for the pages (the lead wires them after the merge) ----------
-  // Each reads `state()` once per request and renders from that snapshot; pages/ returns the
-  // body text. Tokens: a wrong, missing or revoked one is web::not_found(), never 401/403.
-  // LEAD: GET /board?t=TOKEN[&page=N]       board page   (token purpose "board", id "board")
-  // LEAD: GET /agency/{id}?t=TOKEN[&page=N] agency page  (purpose "agency", id = agency id)
-  // LEAD: GET /feeds/{id}.ics?t=TOKEN       agency feed, and /feeds/board.ics (purpose "feed");
-  //       content type "text/calendar; charset=utf-8", a header
-  //       {"Cache-Control", std::string(feed_cache_control)} and an etag if the feed has one.
-  // LEAD: GET /metrics                      wrap in local_only(); "text/plain; version=0.0.4"
-  // LEAD: GET /assets/style.css             "text/css; charset=utf-8", no token
-  // --------------------------------------------------------------------------------------
+  if (pages_) {
+    pages_->add_routes(router_, [this] { return state(); });
+  }
 }
+
+WebSite::~WebSite() = default;
 
 web::Response WebSite::respond(const web::Request& request) const {
   return router_.route(request);

@@ -25,6 +25,8 @@
 
 namespace plan_reminder::service {
 
+class WebPages;
+
 struct SiteState {
   Deployment deployment;  // the one the last pass used (at start: the one loaded)
   std::optional<date::sys_seconds> pass_started;   // the last pass's, none before the first
@@ -43,7 +45,11 @@ inline constexpr std::string_view feed_cache_control = "private, max-age=300";
 
 class WebSite {
  public:
-  WebSite(boost::asio::io_context& io, plan::WebSettings settings, web::Limits limits = {});
+  // `pages` serves the board, agency pages, feeds and metrics; without it only /healthz
+  // answers (tests of the shell).
+  WebSite(boost::asio::io_context& io, plan::WebSettings settings, web::Limits limits = {},
+          std::unique_ptr<WebPages> pages = nullptr);
+  ~WebSite();
 
   // Listens on the sockets systemd passed (plan-reminder.socket) when there are any, else on
   // `web.listen`; starts accepting. An address that cannot be used is an error naming it.
@@ -67,6 +73,7 @@ class WebSite {
   web::Response respond(const web::Request& request) const;
 
   plan::WebSettings settings_;
+  std::unique_ptr<WebPages> pages_;
   web::Router router_;
   web::HttpServer server_;
   mutable std::mutex state_mutex_;

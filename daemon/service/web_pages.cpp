@@ -1,0 +1,248 @@
+// The web surface's pages and feeds as routes (service/web_pages.h).
+#include "service/web_pages.h"
+
+#include "base/version.h"
+#include "pages/agency_page.h"
+#include "pages/calendar_feed.h"
+#include "pages/metrics.h"
+#include "policy/agenda.h"
+#include "service/audit_rows.h"
+
+#include <spdlog/spdlog.h>
+
+#include <charconv>
+#include <chrono>
+
+namespace plan_reminder::service {
+
+namespace {
+
+using date::sys_seconds;
+
+// The week the board's "what changed" covers when no digest has gone yet.
+constexpr auto kChangesWithoutDigest = date::days{7};
+
+web::Response not_found(const SiteState& site) {
+  web::Response response = web::not_found();
+  if (site.deployment.web_templates) {
+    response.body = site.deployment.web_templates->not_found_page();
+    response.content_type = "text/html; charset=utf-8";
+  }
+  return response;
+}
+
+web::Response html(std::string body) {
+  web::Response response;
+  response.body = std::move(body);
+  return response;
+}
+
+// The page's own link as the visitor holds it (with its token, without `page`): the pages add
+// `&page=N` to it for their previous and next links.
+std::string own_link(const plan::WebSettings& settings, const web::LinkSubject& subject,
+                     const web::Request& request) {
+  auto token = request.query.find("t");
+  return web::link_url(settings.base_url, subject,
+                       token == request.query.end() ? std::string() : token->second);
+}
+
+}  // namespace
+
+std::optional<int> requested_page(const web::Request& request) {
+  auto found = request.query.find("page");
+  if (found == request.query.end()) {
+    return 1;
+  }
+  const std::string& text = found->second;
+  int page = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), page);
+  if (error != std::errc() || end != text.data() + text.size() || page < 1) {
+    return std::nullopt;
+  }
+  return page;
+}
+
+// The board walks every milestone: it is made once per deployment, day and pass, and kept.
+struct WebPages::BoardCache {
+  const plan::Snapshot* snapshot = nullptr;
+  date::year_month_day today{};
+  std::optional<sys_seconds> pass_finished;
+  std::optional<pages::BoardView> view;
+};
+
+WebPages::WebPages(plan::WebSettings settings, web::LinkSecret secret,
+                   std::unique_ptr<store::StateStore> state, Now now)
+    : settings_(std::move(settings)),
+      secret_(std::move(secret)),
+      state_(std::move(state)),
+      now_(std::move(now)),
+      board_cache_(std::make_unique<BoardCache>()) {}
+
+WebPages::~WebPages() = default;
+
+void WebPages::idle() {
+  state_->idle();
+}
+
+date::year_month_day WebPages::today(const SiteState& site) const {
+  const policy::Clock clock = policy::clock_for(site.deployment.snapshot->config);
+  return date::year_month_day{clock.zone.day_of(now_())};
+}
+
+bool WebPages::authorised(const web::Request& request, const web::LinkSubject& subject,
+                          date::year_month_day today) const {
+  auto token = request.query.find("t");
+  if (token == request.query.end()) {
+    spdlog::debug("web: {} without a token", request.path);
+    return false;
+  }
+  const auto epoch = web::current_epoch(*state_, subject);
+  const web::LinkCheck check = web::verify(secret_, subject, epoch, token->second, today);
+  if (check != web::LinkCheck::valid) {
+    spdlog::debug("web: {}: the token is {}", request.path, web::describe(check));
+    return false;
+  }
+  return true;
+}
+
+void WebPages::add_routes(web::Router& router, State site) {
+  // Every route reads the published state once, so that one response comes from one state.
+  auto with_site = [site](auto handler) {
+    return [site, handler](const web::Request& request, const std::string& id) {
+      std::shared_ptr<const SiteState> state = site();
+      if (!state || !state->deployment.snapshot || !state->deployment.web_templates) {
+        return web::plain_error(503, "Service starting");
+      }
+      return handler(*state, request, id);
+    };
+  };
+  router.add("GET", "/board",
+             with_site([this](const SiteState& state, const web::Request& request,
+                              const std::string&) { return board(state, request); }));
+  router.add("GET", "/agency/{id}",
+             with_site([this](const SiteState& state, const web::Request& request,
+                              const std::string& id) { return agency(state, request, id); }));
+  router.add("GET", "/feeds/{id}.ics",
+             with_site([this](const SiteState& state, const web::Request& request,
+                              const std::string& id) { return feed(state, request, id); }));
+  router.add(
+      "GET", "/metrics",
+      with_site([this](const SiteState& state, const web::Request& request, const std::string&) {
+        // The listen address only (SPEC §8): not through the reverse proxy.
+        return request.forwarded ? not_found(state) : metrics(state);
+      }));
+  router.add("GET", "/assets/style.css",
+             with_site([](const SiteState& state, const web::Request&, const std::string&) {
+               web::Response response;
+               response.content_type = "text/css; charset=utf-8";
+               response.body = state.deployment.web_templates->stylesheet();
+               // Holds no data: a browser may keep it for a day.
+               response.headers.push_back({"Cache-Control", "public, max-age=86400"});
+               return response;
+             }));
+}
+
+const pages::BoardView& WebPages::board_view(const SiteState& site, date::year_month_day today) {
+  BoardCache& cache = *board_cache_;
+  const plan::Snapshot* snapshot = site.deployment.snapshot.get();
+  if (cache.view && cache.snapshot == snapshot && cache.today == today &&
+      cache.pass_finished == site.pass_finished) {
+    return *cache.view;
+  }
+  const plan::Snapshot& plans = *site.deployment.snapshot;
+  const policy::Clock clock = policy::clock_for(plans.config);
+  const sys_seconds now = now_();
+  const sys_seconds since = state_->previous_digest(now).value_or(now - kChangesWithoutDigest);
+  cache.view =
+      pages::board_view(plans, today, audit_rows(*state_, clock, since), state_->handled_keys());
+  cache.snapshot = snapshot;
+  cache.today = today;
+  cache.pass_finished = site.pass_finished;
+  state_->idle();
+  return *cache.view;
+}
+
+web::Response WebPages::board(const SiteState& site, const web::Request& request) {
+  const web::LinkSubject subject{web::LinkPurpose::board, std::string(web::kBoardId), {}};
+  const date::year_month_day day = today(site);
+  auto page = requested_page(request);
+  if (!page || !authorised(request, subject, day)) {
+    return not_found(site);
+  }
+  const pages::PageRequest wanted{*page, own_link(settings_, subject, request)};
+  auto body = pages::render_board(*site.deployment.web_templates, board_view(site, day), wanted);
+  return body ? html(std::move(*body)) : not_found(site);
+}
+
+web::Response WebPages::agency(const SiteState& site, const web::Request& request,
+                               const std::string& id) {
+  const web::LinkSubject subject{web::LinkPurpose::agency, id, {}};
+  const date::year_month_day day = today(site);
+  auto page = requested_page(request);
+  if (!page || !authorised(request, subject, day)) {
+    return not_found(site);
+  }
+  auto view = pages::agency_view(*site.deployment.snapshot, id, day);
+  if (!view) {
+    return not_found(site);
+  }
+  const pages::PageRequest wanted{*page, own_link(settings_, subject, request)};
+  auto body = pages::render_agency(*site.deployment.web_templates, *view, wanted);
+  return body ? html(std::move(*body)) : not_found(site);
+}
+
+web::Response WebPages::feed(const SiteState& site, const web::Request& request,
+                             const std::string& id) {
+  const web::LinkSubject subject{web::LinkPurpose::feed, id, {}};
+  const date::year_month_day day = today(site);
+  if (!authorised(request, subject, day)) {
+    return not_found(site);
+  }
+  const plan::Snapshot& snapshot = *site.deployment.snapshot;
+  pages::CalendarFeed calendar;
+  if (id == web::kBoardId) {
+    calendar = pages::board_feed(snapshot.plans, snapshot.directory, day);
+  } else if (const plan::Agency* agency = snapshot.directory.find(id)) {
+    calendar = pages::agency_feed(snapshot.plans, *agency, day);
+  } else {
+    return not_found(site);
+  }
+  const std::string host = pages::feed_host(settings_.base_url);
+  pages::set_sequences(calendar,
+                       state_->calendar_sequences(pages::calendar_entries(calendar, host)));
+  // DTSTAMP: when the plans the feed shows were last looked at by a pass, so that the same
+  // feed gives the same bytes (and ETag) until something changes.
+  const sys_seconds stamp = site.pass_started.value_or(now_());
+  web::Response response;
+  response.content_type = "text/calendar; charset=utf-8";
+  response.body =
+      pages::render_calendar(calendar, snapshot.directory, pages::CalendarOptions{host, stamp});
+  response.headers.push_back({"Cache-Control", std::string(feed_cache_control)});
+  state_->idle();
+  return response;
+}
+
+web::Response WebPages::metrics(const SiteState& site) {
+  const plan::Snapshot& snapshot = *site.deployment.snapshot;
+  pages::MetricsView view;
+  view.version = std::string(base::kVersion);
+  policy::AgendaOptions options;
+  options.as_of = today(site);
+  options.horizon_days = snapshot.config.policy.digest_horizon_days;
+  view.milestones = pages::count_by_state(policy::build_agenda(snapshot.plans, options));
+  view.deliveries = state_->delivery_counts();
+  view.outbox_length = static_cast<std::int64_t>(state_->queued_count());
+  view.last_pass = site.pass_started;
+  if (site.pass_started && site.pass_finished) {
+    view.last_pass_duration = std::chrono::duration_cast<std::chrono::milliseconds>(
+        *site.pass_finished - *site.pass_started);
+  }
+  view.plan_load_errors = static_cast<std::int64_t>(site.reload_problems.size());
+  web::Response response;
+  response.content_type = "text/plain; version=0.0.4; charset=utf-8";
+  response.body = pages::render_metrics(view);
+  state_->idle();
+  return response;
+}
+
+}  // namespace plan_reminder::service

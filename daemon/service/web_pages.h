@@ -1,0 +1,68 @@
+// The web surface's pages and feeds as routes (SPEC §8): each checks the link's token (signed
+// for its purpose and id, at the epoch the state holds now, so that `url --revoke` takes effect
+// at the next request), then renders from the SiteState the daemon last published and what the
+// state says (the log since the last digest, calendar sequences, delivery counts). A wrong,
+// missing or revoked token gets the same plain 404 as an unknown page.
+#pragma once
+
+#include <utility>  // Boost 1.74's Asio misses it under C++20
+
+#include "pages/board_page.h"
+#include "plan/config.h"
+#include "service/web_site.h"
+#include "store/state_store.h"
+#include "web/link_tokens.h"
+#include "web/router.h"
+
+#include <date/date.h>
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace plan_reminder::service {
+
+class WebPages {
+ public:
+  using Now = std::function<date::sys_seconds()>;
+  using State = std::function<std::shared_ptr<const SiteState>()>;
+
+  // `state` is a connection of the pages' own to the daemon's state (the pass uses another, on
+  // its worker thread); `now` is the service's clock.
+  WebPages(plan::WebSettings settings, web::LinkSecret secret,
+           std::unique_ptr<store::StateStore> state, Now now);
+  ~WebPages();
+  WebPages(const WebPages&) = delete;
+  WebPages& operator=(const WebPages&) = delete;
+
+  // GET /board, /agency/{id}, /feeds/{id}.ics, /metrics (listen address only) and
+  // /assets/style.css, reading the published state through `site`.
+  void add_routes(web::Router& router, State site);
+
+  // Frees the state connection's caches between requests.
+  void idle();
+
+ private:
+  struct BoardCache;
+
+  bool authorised(const web::Request& request, const web::LinkSubject& subject,
+                  date::year_month_day today) const;
+  web::Response board(const SiteState& site, const web::Request& request);
+  web::Response agency(const SiteState& site, const web::Request& request, const std::string& id);
+  web::Response feed(const SiteState& site, const web::Request& request, const std::string& id);
+  web::Response metrics(const SiteState& site);
+  const pages::BoardView& board_view(const SiteState& site, date::year_month_day today);
+  date::year_month_day today(const SiteState& site) const;
+
+  plan::WebSettings settings_;
+  web::LinkSecret secret_;
+  std::unique_ptr<store::StateStore> state_;
+  Now now_;
+  std::unique_ptr<BoardCache> board_cache_;
+};
+
+// The `page` query parameter: 1 when absent, nothing when it is not a page number.
+std::optional<int> requested_page(const web::Request& request);
+
+}  // namespace plan_reminder::service
