@@ -71,7 +71,7 @@ Result<std::size_t> read_secret_file(const std::string& path, std::string_view w
     return Error{"cannot read " + file + ": " + std::strerror(errno)};
   }
   if (S_ISDIR(status.st_mode)) {
-    return Error{file + " is a folder, not a file"};
+    return Error{file + " is not a regular file (a folder)"};
   }
   if (!S_ISREG(status.st_mode)) {
     return Error{file + " is not a regular file"};

@@ -274,7 +274,7 @@ TEST_F(LinkSecretFileTest, RefusesBadFiles) {
   expect_refused(LinkSecret::read(file_.string()), file_, "is too large");
 
   expect_refused(LinkSecret::read(folder_.path().string()), folder_.path(),
-                 "is a folder, not a file");
+                 "is not a regular file (a folder)");
 }
 
 // Tests that the secret can come from a systemd credential, and that without
