@@ -1,6 +1,6 @@
 #include "mail/curl_library.h"
 
-#include <dlfcn.h>
+#include "base/shared_library.h"
 
 #include <string>
 
@@ -15,44 +15,29 @@ struct Loaded {
   std::string error;  // empty when loaded
 };
 
-template <typename Function>
-bool resolve(void* handle, const char* name, Function& out, std::string& error) {
-  void* symbol = ::dlsym(handle, name);
-  if (symbol == nullptr) {
-    error = std::string("cannot use ") + kSoname + ": it has no " + name;
-    return false;
-  }
-  out = reinterpret_cast<Function>(symbol);
-  return true;
-}
-
 Loaded load() {
   Loaded loaded;
-  // RTLD_LOCAL: its symbols stay out of the global namespace; never dlclose'd (OpenSSL, which
-  // it loads, cannot be unloaded anyway).
-  void* handle = ::dlopen(kSoname, RTLD_NOW | RTLD_LOCAL);
-  if (handle == nullptr) {
-    const char* why = ::dlerror();
-    loaded.error = std::string("cannot load ") + kSoname + " for SMTP delivery (" +
-                   (why != nullptr ? why : "unknown error") + "); install the libcurl4 package";
+  auto library = base::SharedLibrary::open(kSoname, "SMTP delivery", "libcurl4");
+  if (!library) {
+    loaded.error = library.error().message;
     return loaded;
   }
   CurlLibrary& l = loaded.library;
   std::string& e = loaded.error;
-  bool ok = resolve(handle, "curl_global_init", l.global_init, e) &&
-            resolve(handle, "curl_easy_init", l.easy_init, e) &&
-            resolve(handle, "curl_easy_setopt", l.easy_setopt, e) &&
-            resolve(handle, "curl_easy_perform", l.easy_perform, e) &&
-            resolve(handle, "curl_easy_getinfo", l.easy_getinfo, e) &&
-            resolve(handle, "curl_easy_cleanup", l.easy_cleanup, e) &&
-            resolve(handle, "curl_easy_strerror", l.easy_strerror, e) &&
-            resolve(handle, "curl_slist_append", l.slist_append, e) &&
-            resolve(handle, "curl_slist_free_all", l.slist_free_all, e) &&
-            resolve(handle, "curl_url", l.url, e) &&
-            resolve(handle, "curl_url_cleanup", l.url_cleanup, e) &&
-            resolve(handle, "curl_url_set", l.url_set, e) &&
-            resolve(handle, "curl_url_get", l.url_get, e) &&
-            resolve(handle, "curl_free", l.free, e);
+  bool ok = library->resolve("curl_global_init", l.global_init, e) &&
+            library->resolve("curl_easy_init", l.easy_init, e) &&
+            library->resolve("curl_easy_setopt", l.easy_setopt, e) &&
+            library->resolve("curl_easy_perform", l.easy_perform, e) &&
+            library->resolve("curl_easy_getinfo", l.easy_getinfo, e) &&
+            library->resolve("curl_easy_cleanup", l.easy_cleanup, e) &&
+            library->resolve("curl_easy_strerror", l.easy_strerror, e) &&
+            library->resolve("curl_slist_append", l.slist_append, e) &&
+            library->resolve("curl_slist_free_all", l.slist_free_all, e) &&
+            library->resolve("curl_url", l.url, e) &&
+            library->resolve("curl_url_cleanup", l.url_cleanup, e) &&
+            library->resolve("curl_url_set", l.url_set, e) &&
+            library->resolve("curl_url_get", l.url_get, e) &&
+            library->resolve("curl_free", l.free, e);
   if (!ok) {
     return loaded;
   }

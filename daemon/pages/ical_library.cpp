@@ -1,6 +1,6 @@
 #include "pages/ical_library.h"
 
-#include <dlfcn.h>
+#include "base/shared_library.h"
 
 #include <stdexcept>
 #include <string>
@@ -16,58 +16,43 @@ struct Loaded {
   std::string error;  // empty when loaded
 };
 
-template <typename Function>
-bool resolve(void* handle, const char* name, Function& out, std::string& error) {
-  void* symbol = ::dlsym(handle, name);
-  if (symbol == nullptr) {
-    error = std::string("cannot use ") + kSoname + ": it has no " + name;
-    return false;
-  }
-  out = reinterpret_cast<Function>(symbol);  // NOLINT(*-reinterpret-cast): dlsym's contract
-  return true;
-}
-
 Loaded load() {
   Loaded loaded;
-  // RTLD_LOCAL: its symbols stay out of the global namespace. Never dlclose'd: ICU, which it
-  // loads, keeps caches for the process's life.
-  void* handle = ::dlopen(kSoname, RTLD_NOW | RTLD_LOCAL);
-  if (handle == nullptr) {
-    const char* why = ::dlerror();
-    loaded.error = std::string("cannot load ") + kSoname + " for the calendar feeds (" +
-                   (why != nullptr ? why : "unknown error") + "); install the libical3 package";
+  auto library = base::SharedLibrary::open(kSoname, "the calendar feeds", "libical3");
+  if (!library) {
+    loaded.error = library.error().message;
     return loaded;
   }
   IcalLibrary& l = loaded.library;
   std::string& e = loaded.error;
-  const bool ok = resolve(handle, "icalcomponent_new", l.component_new, e) &&
-                  resolve(handle, "icalcomponent_free", l.component_free, e) &&
-                  resolve(handle, "icalcomponent_add_property", l.add_property, e) &&
-                  resolve(handle, "icalcomponent_add_component", l.add_component, e) &&
-                  resolve(handle, "icalcomponent_as_ical_string_r", l.as_ical_string_r, e) &&
-                  resolve(handle, "icalproperty_free", l.property_free, e) &&
-                  resolve(handle, "icalproperty_new_x", l.new_x, e) &&
-                  resolve(handle, "icalproperty_set_x_name", l.set_x_name, e) &&
-                  resolve(handle, "icalproperty_new_prodid", l.new_prodid, e) &&
-                  resolve(handle, "icalproperty_new_version", l.new_version, e) &&
-                  resolve(handle, "icalproperty_new_method", l.new_method, e) &&
-                  resolve(handle, "icalproperty_new_calscale", l.new_calscale, e) &&
-                  resolve(handle, "icalproperty_new_refreshinterval", l.new_refreshinterval, e) &&
-                  resolve(handle, "icalproperty_new_uid", l.new_uid, e) &&
-                  resolve(handle, "icalproperty_new_dtstamp", l.new_dtstamp, e) &&
-                  resolve(handle, "icalproperty_new_sequence", l.new_sequence, e) &&
-                  resolve(handle, "icalproperty_new_dtstart", l.new_dtstart, e) &&
-                  resolve(handle, "icalproperty_new_dtend", l.new_dtend, e) &&
-                  resolve(handle, "icalproperty_new_summary", l.new_summary, e) &&
-                  resolve(handle, "icalproperty_new_description", l.new_description, e) &&
-                  resolve(handle, "icalproperty_new_transp", l.new_transp, e) &&
-                  resolve(handle, "icalproperty_new_url", l.new_url, e) &&
-                  resolve(handle, "icaltime_null_date", l.null_date, e) &&
-                  resolve(handle, "icaltime_set_timezone", l.set_timezone, e) &&
-                  resolve(handle, "icaltimezone_get_utc_timezone", l.utc_timezone, e) &&
-                  resolve(handle, "icaldurationtype_from_int", l.duration_from_int, e) &&
-                  resolve(handle, "icalerror_strerror", l.error_text, e) &&
-                  resolve(handle, "icalerrno_return", l.error_number, e);
+  const bool ok = library->resolve("icalcomponent_new", l.component_new, e) &&
+                  library->resolve("icalcomponent_free", l.component_free, e) &&
+                  library->resolve("icalcomponent_add_property", l.add_property, e) &&
+                  library->resolve("icalcomponent_add_component", l.add_component, e) &&
+                  library->resolve("icalcomponent_as_ical_string_r", l.as_ical_string_r, e) &&
+                  library->resolve("icalproperty_free", l.property_free, e) &&
+                  library->resolve("icalproperty_new_x", l.new_x, e) &&
+                  library->resolve("icalproperty_set_x_name", l.set_x_name, e) &&
+                  library->resolve("icalproperty_new_prodid", l.new_prodid, e) &&
+                  library->resolve("icalproperty_new_version", l.new_version, e) &&
+                  library->resolve("icalproperty_new_method", l.new_method, e) &&
+                  library->resolve("icalproperty_new_calscale", l.new_calscale, e) &&
+                  library->resolve("icalproperty_new_refreshinterval", l.new_refreshinterval, e) &&
+                  library->resolve("icalproperty_new_uid", l.new_uid, e) &&
+                  library->resolve("icalproperty_new_dtstamp", l.new_dtstamp, e) &&
+                  library->resolve("icalproperty_new_sequence", l.new_sequence, e) &&
+                  library->resolve("icalproperty_new_dtstart", l.new_dtstart, e) &&
+                  library->resolve("icalproperty_new_dtend", l.new_dtend, e) &&
+                  library->resolve("icalproperty_new_summary", l.new_summary, e) &&
+                  library->resolve("icalproperty_new_description", l.new_description, e) &&
+                  library->resolve("icalproperty_new_transp", l.new_transp, e) &&
+                  library->resolve("icalproperty_new_url", l.new_url, e) &&
+                  library->resolve("icaltime_null_date", l.null_date, e) &&
+                  library->resolve("icaltime_set_timezone", l.set_timezone, e) &&
+                  library->resolve("icaltimezone_get_utc_timezone", l.utc_timezone, e) &&
+                  library->resolve("icaldurationtype_from_int", l.duration_from_int, e) &&
+                  library->resolve("icalerror_strerror", l.error_text, e) &&
+                  library->resolve("icalerrno_return", l.error_number, e);
   if (!ok) {
     loaded.library = IcalLibrary{};
   }
