@@ -1,6 +1,7 @@
 #include "cli/common.h"
 
 #include "calendar/time_zone.h"
+#include "plan/loaders.h"
 
 #include <charconv>
 #include <chrono>
@@ -137,6 +138,17 @@ std::optional<date::sys_seconds> parse_moment(std::string_view text, const polic
     return std::nullopt;
   }
   return moment_in_zone(*day, *time, clock);
+}
+
+int with_config(const std::string& config_file,
+                const std::function<int(const plan::Config&)>& command) {
+  plan::Diagnostics diagnostics;
+  auto config = plan::load_config(config_file, diagnostics);
+  if (!config || !diagnostics.empty()) {
+    print_diagnostics(diagnostics, std::cerr);
+    return config_error;
+  }
+  return command(*config);
 }
 
 int with_deployment(const std::string& config_file, std::string_view command_name,

@@ -47,6 +47,10 @@ using base::parse_iso_day;
 std::optional<date::sys_seconds> parse_moment(std::string_view text, const policy::Clock& clock,
                                               std::chrono::minutes send_time);
 
+// Loads the config file alone and runs `command` on it, returning its exit code; when the file
+// is invalid, prints every problem to stderr and returns 78 instead.
+int with_config(const std::string& config_file,
+                const std::function<int(const plan::Config&)>& command);
 // Loads config, directory, plans and templates and runs `command` on them, returning its exit
 // code; when any file is invalid, prints every problem to stderr and returns 78 or 65 instead.
 int with_deployment(const std::string& config_file, std::string_view command_name,

@@ -117,13 +117,9 @@ Command add_url_command(CLI::App& app) {
                       "The link secret, instead of web.secret_file or web.credential (e.g. the "
                       "credential's file in /etc/credstore/ outside systemd)");
   return [args]() -> int {
-    plan::Diagnostics diagnostics;
-    auto config = plan::load_config(args->config, diagnostics);
-    if (!config || !diagnostics.empty()) {
-      print_diagnostics(diagnostics, std::cerr);
-      return config_error;
-    }
-    return print_link(*args, *config, std::cout, std::cerr);
+    return with_config(args->config, [&args](const plan::Config& config) {
+      return print_link(*args, config, std::cout, std::cerr);
+    });
   };
 }
 
