@@ -126,6 +126,14 @@ std::optional<Directory> parse_directory(std::string_view text, const std::strin
         continue;
       }
       Entry agency_entry{&key, &value, child_path(agencies.path, *id)};
+      if (*id == kBoardLinkId) {
+        // /feeds/board.ics is every agency's calendar: an agency of that id could not have its
+        // own feed.
+        context.error(key.mark, agency_entry.path,
+                      "the agency id 'board' is reserved for the partnership's own links "
+                      "(the board page and feed): choose another id");
+        continue;
+      }
       auto [first, inserted] = seen.emplace(*id, key.mark.line);
       if (!inserted) {
         context.error(key.mark, agency_entry.path,

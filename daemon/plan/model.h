@@ -106,6 +106,10 @@ struct Agency {
   Mailbox mailbox;
 };
 
+// The id the partnership's own web links use (the board page and the feed of every agency's
+// milestones), so no agency may have it.
+inline constexpr std::string_view kBoardLinkId = "board";
+
 struct Directory {
   std::string file;
   std::string partnership;

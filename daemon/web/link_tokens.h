@@ -9,6 +9,7 @@
 
 #include "base/result.h"
 #include "plan/config.h"
+#include "plan/model.h"
 #include "store/state_store.h"
 
 #include <date/date.h>
@@ -31,7 +32,7 @@ enum class LinkPurpose { board, agency, feed };
 std::string_view purpose_name(LinkPurpose purpose);
 
 // The id of the partnership-wide links (the board page and the board feed).
-inline constexpr std::string_view kBoardId = "board";
+inline constexpr std::string_view kBoardId = plan::kBoardLinkId;
 
 // What one link opens: a purpose and the agency id, or kBoardId.
 struct LinkSubject {

@@ -1290,6 +1290,24 @@ agencies:
                           "email address is needed"));
 }
 
+// Tests that no agency may take the id of the partnership's own links (/feeds/board.ics).
+TEST(DirectoryLoader, AgencyIdBoardIsReserved) {
+  EXPECT_THAT(DirectoryProblems(R"(
+partnership:
+  name: Safer Sunderland Partnership
+  chair: {name: Chair, to: [chair@partnership.example.org]}
+  coordinator: {name: DHR coordinator, to: [dhr-coordinator@council.example.org]}
+  digest: {to: [partnership-board@partnership.example.org], list: true}
+agencies:
+  board:
+    name: Safeguarding Adults Board
+    to: [sab@council.example.org]
+)"),
+              ElementsAre("agencies.yaml:7:3: agencies.board: the agency id 'board' is reserved "
+                          "for the partnership's own links (the board page and feed): choose "
+                          "another id"));
+}
+
 // Tests that an address without an '@' is refused, quoting it.
 TEST(DirectoryLoader, AddressWithoutAtSignIsRefused) {
   EXPECT_THAT(DirectoryProblems(R"(
