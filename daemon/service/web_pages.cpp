@@ -105,7 +105,7 @@ bool WebPages::authorised(const web::Request& request, const web::LinkSubject& s
   return true;
 }
 
-void WebPages::add_routes(web::Router& router, State site) {
+void WebPages::add_routes(web::Router& router, const State& site) {
   // Every route reads the published state once, so that one response comes from one state.
   auto with_site = [site](auto handler) {
     return [site, handler](const web::Request& request, const std::string& id) {

@@ -38,7 +38,7 @@ class WebPages {
 
   // GET /board, /agency/{id}, /feeds/{id}.ics, /metrics (listen address only) and
   // /assets/style.css, reading the published state through `site`.
-  void add_routes(web::Router& router, State site);
+  void add_routes(web::Router& router, const State& site);
 
   // Frees the state connection's caches between requests.
   void idle();

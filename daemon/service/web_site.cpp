@@ -52,6 +52,9 @@ void WebSite::add_routes() {
   }
 }
 
+WebSite::WebSite(boost::asio::io_context& io, plan::WebSettings settings, web::Limits limits)
+    : WebSite(io, std::move(settings), limits, nullptr) {}
+
 WebSite::~WebSite() = default;
 
 web::Response WebSite::respond(const web::Request& request) const {

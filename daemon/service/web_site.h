@@ -47,8 +47,9 @@ class WebSite {
  public:
   // `pages` serves the board, agency pages, feeds and metrics; without it only /healthz
   // answers (tests of the shell).
-  WebSite(boost::asio::io_context& io, plan::WebSettings settings, web::Limits limits = {},
-          std::unique_ptr<WebPages> pages = nullptr);
+  WebSite(boost::asio::io_context& io, plan::WebSettings settings, web::Limits limits,
+          std::unique_ptr<WebPages> pages);
+  WebSite(boost::asio::io_context& io, plan::WebSettings settings, web::Limits limits = {});
   ~WebSite();
 
   // Listens on the sockets systemd passed (plan-reminder.socket) when there are any, else on

@@ -26,8 +26,8 @@ namespace plan_reminder::web {
 
 // Every bound in one place, so that tests can make them small and short.
 struct Limits {
-  std::size_t header_bytes = 8 * 1024;  // request line and headers
-  std::size_t body_bytes = 16 * 1024;
+  std::size_t header_bytes = std::size_t{8} * 1024;  // request line and headers
+  std::size_t body_bytes = std::size_t{16} * 1024;
   std::size_t connections = 64;  // the next one is closed at once
   // From the connection (or the first byte of a kept-alive request) to the whole request read:
   // a client sending one byte a second is cut off.
