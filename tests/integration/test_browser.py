@@ -8,26 +8,22 @@ test artefacts (build/test-artifacts/browser, or PR_ARTIFACTS).
 import unittest
 
 import browser
-import harness
-from test_web_surface import AGENCY, AS_OF, WebDeployment, dated_open
+from test_web_surface import AGENCY, AS_OF, RunningWebDeployment, dated_open
 
 OPEN_STATES = ("overdue", "due", "upcoming", "later", "undated", "pending", "ongoing", "on hold")
 
 
 @unittest.skipIf(browser.missing(), browser.missing() or "")
-class WebPagesInBrowser(unittest.TestCase):
+class WebPagesInBrowser(RunningWebDeployment):
     @classmethod
     def setUpClass(cls):
-        cls.folder = harness.TestFolder("browser")
-        cls.deployment = WebDeployment(cls.folder.path)
-        cls.deployment.start()
+        super().setUpClass()
         cls.browser = browser.Browser()
 
     @classmethod
     def tearDownClass(cls):
         cls.browser.close()
-        cls.deployment.stop()
-        cls.folder.cleanup()
+        super().tearDownClass()
 
     def look_at(self, name, url):
         """Opens `url` at each width: a screenshot, no sideways scrolling, no axe violation.

@@ -156,7 +156,9 @@ def dated_open(items):
             if item.get("due") and item["state"] in ("overdue", "due", "upcoming", "later")]
 
 
-class WebSurface(unittest.TestCase):
+class RunningWebDeployment(unittest.TestCase):
+    """A test class with one daemon serving the example for all its tests."""
+
     @classmethod
     def setUpClass(cls):
         cls.folder = harness.TestFolder("web")
@@ -167,6 +169,9 @@ class WebSurface(unittest.TestCase):
     def tearDownClass(cls):
         cls.deployment.stop()
         cls.folder.cleanup()
+
+
+class WebSurface(RunningWebDeployment):
 
     def routes(self):
         d = self.deployment
@@ -277,19 +282,8 @@ class WebSurface(unittest.TestCase):
                 self.assertEqual(get(base + path, {"X-Forwarded-For": "192.0.2.1"}).status, 404)
 
 
-class RevisedTarget(unittest.TestCase):
+class RevisedTarget(RunningWebDeployment):
     """A revised target reloaded by the daemon: same UID, higher SEQUENCE."""
-
-    @classmethod
-    def setUpClass(cls):
-        cls.folder = harness.TestFolder("web-seq")
-        cls.deployment = WebDeployment(cls.folder.path)
-        cls.deployment.start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.deployment.stop()
-        cls.folder.cleanup()
 
     def events(self, url):
         reply = get(url)

@@ -2,6 +2,7 @@
 // (tests/integration/smtp_sink.py on python3-aiosmtpd) with a self-signed certificate made for
 // the run; rate limiting with an injected clock that records waits instead of sleeping.
 #include "mail/transport.h"
+#include "support/scoped_environment.h"
 #include "support/temp_dir.h"
 
 #include "mail/file_descriptor.h"
@@ -53,29 +54,7 @@ void write_file(const fs::path& path, const std::string& bytes, fs::perms mode) 
   fs::permissions(path, mode);
 }
 
-// Sets an environment variable for one test and restores it afterwards.
-class ScopedEnvironment {
- public:
-  ScopedEnvironment(const char* name, const std::string& value) : name_(name) {
-    if (const char* old = std::getenv(name)) {
-      old_ = old;
-    }
-    ::setenv(name, value.c_str(), 1);
-  }
-  ScopedEnvironment(const ScopedEnvironment&) = delete;
-  ScopedEnvironment& operator=(const ScopedEnvironment&) = delete;
-  ~ScopedEnvironment() {
-    if (old_) {
-      ::setenv(name_, old_->c_str(), 1);
-    } else {
-      ::unsetenv(name_);
-    }
-  }
-
- private:
-  const char* name_;
-  std::optional<std::string> old_;
-};
+using plan_reminder::test_support::ScopedEnvironment;
 
 // Starts a program with its standard output (and, when `quiet`, its errors) sent to
 // /dev/null. Returns the child's pid, or -1.
