@@ -80,10 +80,6 @@ WebPages::WebPages(plan::WebSettings settings, web::LinkSecret secret,
 
 WebPages::~WebPages() = default;
 
-void WebPages::idle() {
-  state_->idle();
-}
-
 date::year_month_day WebPages::today(const SiteState& site) const {
   const policy::Clock clock = policy::clock_for(site.deployment.snapshot->config);
   return date::year_month_day{clock.zone.day_of(now_())};

@@ -40,9 +40,6 @@ class WebPages {
   // /assets/style.css, reading the published state through `site`.
   void add_routes(web::Router& router, const State& site);
 
-  // Frees the state connection's caches between requests.
-  void idle();
-
  private:
   struct BoardCache;
 
