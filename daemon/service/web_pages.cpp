@@ -7,11 +7,14 @@
 #include "pages/metrics.h"
 #include "policy/agenda.h"
 #include "service/audit_rows.h"
+#include "web/http_server.h"
 
 #include <spdlog/spdlog.h>
 
 #include <charconv>
 #include <chrono>
+#include <map>
+#include <string_view>
 
 namespace plan_reminder::service {
 
@@ -29,6 +32,13 @@ web::Response not_found(const SiteState& site) {
     response.content_type = "text/html; charset=utf-8";
   }
   return response;
+}
+
+// Whether `kept` is still `current` (compared by owner, so that a new deployment made at the
+// address of a freed one is still new).
+bool same_deployment(const std::weak_ptr<const plan::Snapshot>& kept,
+                     const std::shared_ptr<const plan::Snapshot>& current) {
+  return !kept.expired() && !kept.owner_before(current) && !current.owner_before(kept);
 }
 
 web::Response html(std::string body) {
@@ -62,13 +72,55 @@ std::optional<int> requested_page(const web::Request& request) {
   return page;
 }
 
-// The board walks every milestone: it is made once per deployment, day and pass, and kept.
-struct WebPages::BoardCache {
-  const plan::Snapshot* snapshot = nullptr;
+// What the pages and feeds show changes only with the deployment, the day or a pass, while
+// rendering them for the national corpus takes tens of milliseconds (the board walks every
+// milestone) and a calendar polls every few minutes. So the board's view, the milestone counts
+// for /metrics and every response are made once per deployment, day and pass, and kept; the
+// token is checked on every request before a kept response is given.
+struct WebPages::Rendered {
+  std::weak_ptr<const plan::Snapshot> snapshot;
   date::year_month_day today{};
   std::optional<sys_seconds> pass_finished;
-  std::optional<pages::BoardView> view;
+  std::optional<pages::BoardView> board;
+  std::optional<std::map<policy::MilestoneState, std::int64_t>> milestone_counts;
+  // By route, id, page and token (a page's links carry its token).
+  std::map<std::string, web::Response, std::less<>> responses;
+
+  // Forgets everything when the deployment, day or pass has changed since it was made.
+  void refresh(const SiteState& site, date::year_month_day day) {
+    if (same_deployment(snapshot, site.deployment.snapshot) && today == day &&
+        pass_finished == site.pass_finished) {
+      return;
+    }
+    snapshot = site.deployment.snapshot;
+    today = day;
+    pass_finished = site.pass_finished;
+    board.reset();
+    milestone_counts.reset();
+    responses.clear();
+  }
 };
+
+namespace {
+
+// How many responses are kept at most (pages of the board, agencies' pages and feeds, each per
+// token): beyond it, the kept ones are dropped and made again as they are asked for.
+constexpr std::size_t kKeptResponses = 512;
+
+std::string response_key(std::string_view route, std::string_view id, const web::Request& request) {
+  std::string key(route);
+  key += '\n';
+  key += id;
+  for (const char* name : {"page", "t"}) {
+    key += '\n';
+    if (auto found = request.query.find(name); found != request.query.end()) {
+      key += found->second;
+    }
+  }
+  return key;
+}
+
+}  // namespace
 
 WebPages::WebPages(plan::WebSettings settings, web::LinkSecret secret,
                    std::unique_ptr<store::StateStore> state, Now now)
@@ -76,13 +128,18 @@ WebPages::WebPages(plan::WebSettings settings, web::LinkSecret secret,
       secret_(std::move(secret)),
       state_(std::move(state)),
       now_(std::move(now)),
-      board_cache_(std::make_unique<BoardCache>()) {}
+      rendered_(std::make_unique<Rendered>()) {}
 
 WebPages::~WebPages() = default;
 
-date::year_month_day WebPages::today(const SiteState& site) const {
-  const policy::Clock clock = policy::clock_for(site.deployment.snapshot->config);
-  return date::year_month_day{clock.zone.day_of(now_())};
+date::year_month_day WebPages::today(const SiteState& site) {
+  // The deployment's clock (its zone and business calendar) is made once per deployment.
+  const std::shared_ptr<const plan::Snapshot>& current = site.deployment.snapshot;
+  if (!clock_ || !same_deployment(clock_snapshot_, current)) {
+    clock_ = policy::clock_for(current->config);
+    clock_snapshot_ = current;
+  }
+  return date::year_month_day{clock_->zone.day_of(now_())};
 }
 
 bool WebPages::authorised(const web::Request& request, const web::LinkSubject& subject,
@@ -138,24 +195,44 @@ void WebPages::add_routes(web::Router& router, const State& site) {
              }));
 }
 
+web::Response WebPages::kept(const SiteState& site, date::year_month_day today, std::string key,
+                             const std::function<web::Response()>& make) {
+  Rendered& rendered = *rendered_;
+  rendered.refresh(site, today);
+  if (auto found = rendered.responses.find(key); found != rendered.responses.end()) {
+    return found->second;
+  }
+  web::Response response = make();
+  if (response.status == 200) {
+    if (!response.shared_body) {
+      response.shared_body = std::make_shared<const std::string>(std::move(response.body));
+      response.body.clear();
+    }
+    if (response.etag.empty()) {
+      response.etag = web::etag_of(*response.shared_body);
+    }
+    if (rendered.responses.size() >= kKeptResponses) {
+      rendered.responses.clear();
+    }
+    rendered.responses.emplace(std::move(key), response);
+  }
+  return response;
+}
+
 const pages::BoardView& WebPages::board_view(const SiteState& site, date::year_month_day today) {
-  BoardCache& cache = *board_cache_;
-  const plan::Snapshot* snapshot = site.deployment.snapshot.get();
-  if (cache.view && cache.snapshot == snapshot && cache.today == today &&
-      cache.pass_finished == site.pass_finished) {
-    return *cache.view;
+  Rendered& rendered = *rendered_;
+  rendered.refresh(site, today);
+  if (rendered.board) {
+    return *rendered.board;
   }
   const plan::Snapshot& plans = *site.deployment.snapshot;
   const policy::Clock clock = policy::clock_for(plans.config);
   const sys_seconds now = now_();
   const sys_seconds since = state_->previous_digest(now).value_or(now - kChangesWithoutDigest);
-  cache.view =
+  rendered.board =
       pages::board_view(plans, today, audit_rows(*state_, clock, since), state_->handled_keys());
-  cache.snapshot = snapshot;
-  cache.today = today;
-  cache.pass_finished = site.pass_finished;
   state_->idle();
-  return *cache.view;
+  return *rendered.board;
 }
 
 web::Response WebPages::board(const SiteState& site, const web::Request& request) {
@@ -165,9 +242,11 @@ web::Response WebPages::board(const SiteState& site, const web::Request& request
   if (!page || !authorised(request, subject, day)) {
     return not_found(site);
   }
-  const pages::PageRequest wanted{*page, own_link(settings_, subject, request)};
-  auto body = pages::render_board(*site.deployment.web_templates, board_view(site, day), wanted);
-  return body ? html(std::move(*body)) : not_found(site);
+  return kept(site, day, response_key("board", "", request), [&] {
+    const pages::PageRequest wanted{*page, own_link(settings_, subject, request)};
+    auto body = pages::render_board(*site.deployment.web_templates, board_view(site, day), wanted);
+    return body ? html(std::move(*body)) : not_found(site);
+  });
 }
 
 web::Response WebPages::agency(const SiteState& site, const web::Request& request,
@@ -178,13 +257,15 @@ web::Response WebPages::agency(const SiteState& site, const web::Request& reques
   if (!page || !authorised(request, subject, day)) {
     return not_found(site);
   }
-  auto view = pages::agency_view(*site.deployment.snapshot, id, day);
-  if (!view) {
-    return not_found(site);
-  }
-  const pages::PageRequest wanted{*page, own_link(settings_, subject, request)};
-  auto body = pages::render_agency(*site.deployment.web_templates, *view, wanted);
-  return body ? html(std::move(*body)) : not_found(site);
+  return kept(site, day, response_key("agency", id, request), [&] {
+    auto view = pages::agency_view(*site.deployment.snapshot, id, day);
+    if (!view) {
+      return not_found(site);
+    }
+    const pages::PageRequest wanted{*page, own_link(settings_, subject, request)};
+    auto body = pages::render_agency(*site.deployment.web_templates, *view, wanted);
+    return body ? html(std::move(*body)) : not_found(site);
+  });
 }
 
 web::Response WebPages::feed(const SiteState& site, const web::Request& request,
@@ -194,38 +275,47 @@ web::Response WebPages::feed(const SiteState& site, const web::Request& request,
   if (!authorised(request, subject, day)) {
     return not_found(site);
   }
-  const plan::Snapshot& snapshot = *site.deployment.snapshot;
-  pages::CalendarFeed calendar;
-  if (id == web::kBoardId) {
-    calendar = pages::board_feed(snapshot.plans, snapshot.directory, day);
-  } else if (const plan::Agency* agency = snapshot.directory.find(id)) {
-    calendar = pages::agency_feed(snapshot.plans, *agency, day);
-  } else {
-    return not_found(site);
-  }
-  const std::string host = pages::feed_host(settings_.base_url);
-  pages::set_sequences(calendar,
-                       state_->calendar_sequences(pages::calendar_entries(calendar, host)));
-  // DTSTAMP: when the plans the feed shows were last looked at by a pass, so that the same
-  // feed gives the same bytes (and ETag) until something changes.
-  const sys_seconds stamp = site.pass_started.value_or(now_());
-  web::Response response;
-  response.content_type = "text/calendar; charset=utf-8";
-  response.body =
-      pages::render_calendar(calendar, snapshot.directory, pages::CalendarOptions{host, stamp});
-  response.headers.push_back({"Cache-Control", std::string(feed_cache_control)});
-  state_->idle();
-  return response;
+  return kept(site, day, response_key("feed", id, request), [&] {
+    const plan::Snapshot& snapshot = *site.deployment.snapshot;
+    pages::CalendarFeed calendar;
+    if (id == web::kBoardId) {
+      calendar = pages::board_feed(snapshot.plans, snapshot.directory, day);
+    } else if (const plan::Agency* agency = snapshot.directory.find(id)) {
+      calendar = pages::agency_feed(snapshot.plans, *agency, day);
+    } else {
+      return not_found(site);
+    }
+    const std::string host = pages::feed_host(settings_.base_url);
+    pages::set_sequences(calendar,
+                         state_->calendar_sequences(pages::calendar_entries(calendar, host)));
+    // DTSTAMP: when the plans the feed shows were last looked at by a pass, so that the same
+    // feed gives the same bytes (and ETag) until something changes.
+    const sys_seconds stamp = site.pass_started.value_or(now_());
+    web::Response response;
+    response.content_type = "text/calendar; charset=utf-8";
+    response.body =
+        pages::render_calendar(calendar, snapshot.directory, pages::CalendarOptions{host, stamp});
+    response.headers.push_back({"Cache-Control", std::string(feed_cache_control)});
+    state_->idle();
+    return response;
+  });
 }
 
 web::Response WebPages::metrics(const SiteState& site) {
   const plan::Snapshot& snapshot = *site.deployment.snapshot;
   pages::MetricsView view;
   view.version = std::string(base::kVersion);
-  policy::AgendaOptions options;
-  options.as_of = today(site);
-  options.horizon_days = snapshot.config.policy.digest_horizon_days;
-  view.milestones = pages::count_by_state(policy::build_agenda(snapshot.plans, options));
+  const date::year_month_day day = today(site);
+  Rendered& rendered = *rendered_;
+  rendered.refresh(site, day);
+  if (!rendered.milestone_counts) {
+    policy::AgendaOptions options;
+    options.as_of = day;
+    options.horizon_days = snapshot.config.policy.digest_horizon_days;
+    rendered.milestone_counts =
+        pages::count_by_state(policy::build_agenda(snapshot.plans, options));
+  }
+  view.milestones = *rendered.milestone_counts;
   view.deliveries = state_->delivery_counts();
   view.outbox_length = static_cast<std::int64_t>(state_->queued_count());
   view.last_pass = site.pass_started;

@@ -9,6 +9,7 @@
 
 #include "pages/board_page.h"
 #include "plan/config.h"
+#include "policy/schedule.h"
 #include "service/web_site.h"
 #include "store/state_store.h"
 #include "web/link_tokens.h"
@@ -41,7 +42,7 @@ class WebPages {
   void add_routes(web::Router& router, const State& site);
 
  private:
-  struct BoardCache;
+  struct Rendered;
 
   bool authorised(const web::Request& request, const web::LinkSubject& subject,
                   date::year_month_day today) const;
@@ -50,13 +51,19 @@ class WebPages {
   web::Response feed(const SiteState& site, const web::Request& request, const std::string& id);
   web::Response metrics(const SiteState& site);
   const pages::BoardView& board_view(const SiteState& site, date::year_month_day today);
-  date::year_month_day today(const SiteState& site) const;
+  // The response kept under `key` for this deployment, day and pass; else `make`'s, kept when
+  // it is a 200.
+  web::Response kept(const SiteState& site, date::year_month_day today, std::string key,
+                     const std::function<web::Response()>& make);
+  date::year_month_day today(const SiteState& site);
 
   plan::WebSettings settings_;
   web::LinkSecret secret_;
   std::unique_ptr<store::StateStore> state_;
   Now now_;
-  std::unique_ptr<BoardCache> board_cache_;
+  std::unique_ptr<Rendered> rendered_;
+  std::weak_ptr<const plan::Snapshot> clock_snapshot_;
+  std::optional<policy::Clock> clock_;
 };
 
 // The `page` query parameter: 1 when absent, nothing when it is not a page number.

@@ -128,13 +128,22 @@ std::string_view logged_path(std::string_view target) {
   return target.substr(0, target.find('?'));
 }
 
-using HttpResponse = http::response<http::string_body>;
+// The body is a view of a string the session holds until the response is written: a kept
+// response's body is shared, not copied.
+using HttpResponse = http::response<http::span_body<const char>>;
+struct Outgoing {
+  HttpResponse message;
+  std::shared_ptr<const std::string> body;
+};
 
 // The Beast response for `response`: security headers, ETag and 304, HEAD without a body.
-HttpResponse to_http(Response response, const Request* request, unsigned version) {
+Outgoing to_http(Response response, const Request* request, unsigned version) {
+  std::shared_ptr<const std::string> body =
+      response.shared_body ? std::move(response.shared_body)
+                           : std::make_shared<const std::string>(std::move(response.body));
   bool read_only = request != nullptr && (request->method == "GET" || request->method == "HEAD");
   if (read_only && response.status == 200 && response.etag.empty()) {
-    response.etag = etag_of(response.body);
+    response.etag = etag_of(*body);
   }
   HttpResponse message;
   message.version(version);
@@ -151,15 +160,16 @@ HttpResponse to_http(Response response, const Request* request, unsigned version
   if (read_only && response.status == 200 && !response.etag.empty() &&
       etag_matches(request->if_none_match, response.etag)) {
     message.result(http::status::not_modified);
-    return message;
+    return {std::move(message), nullptr};
   }
   message.result(static_cast<unsigned>(response.status));
   message.set(http::field::content_type, response.content_type);
-  message.content_length(response.body.size());
+  message.content_length(body->size());
   if (request == nullptr || request->method != "HEAD") {
-    message.body() = std::move(response.body);
+    message.body() = {body->data(), body->size()};
+    return {std::move(message), std::move(body)};
   }
-  return message;
+  return {std::move(message), nullptr};
 }
 
 class Session : public std::enable_shared_from_this<Session> {
@@ -253,9 +263,10 @@ class Session : public std::enable_shared_from_this<Session> {
     write(to_http(std::move(response), &*request, message.version()));
   }
 
-  void write(HttpResponse message) {
-    message.keep_alive(keep_alive_);
-    response_ = std::move(message);
+  void write(Outgoing outgoing) {
+    outgoing.message.keep_alive(keep_alive_);
+    response_ = std::move(outgoing.message);
+    response_body_ = std::move(outgoing.body);
     stream_.expires_after(shared_->limits.write_deadline);
     http::async_write(stream_, response_,
                       [self = shared_from_this()](beast::error_code error, std::size_t bytes) {
@@ -324,6 +335,7 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   HttpResponse response_;
+  std::shared_ptr<const std::string> response_body_;  // what response_'s body views
   std::string log_line_;
   bool keep_alive_ = false;
   std::chrono::steady_clock::time_point started_;

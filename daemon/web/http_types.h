@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,9 @@ struct Response {
   int status = 200;
   std::string content_type = "text/html; charset=utf-8";
   std::string body;
+  // Instead of `body`, when set: a body the caller keeps and gives again (a kept page or feed),
+  // sent without a copy.
+  std::shared_ptr<const std::string> shared_body;
   // Added after the server's own (security headers, Content-Type, Content-Length, ETag); a
   // header named here replaces the server's default of the same name (e.g. Cache-Control).
   std::vector<Header> headers;

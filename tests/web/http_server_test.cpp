@@ -350,6 +350,26 @@ TEST_F(HttpServerTest, HandlerEtagIsUsed) {
   EXPECT_EQ(get("/feeds/police.ics", "If-None-Match: \"v42\"\r\n").status, 304);
 }
 
+// Tests that a body the handler keeps and shares (a kept page) is sent whole to every client,
+// with the ETag of its bytes and its length, and that HEAD still sends none of it.
+TEST_F(HttpServerTest, SharedBodyIsSentWhole) {
+  auto kept = std::make_shared<const std::string>(std::string(300000, 'p') + "end");
+  start({}, [kept](const Request&) {
+    Response response;
+    response.shared_body = kept;
+    return response;
+  });
+  for (int i = 0; i < 2; ++i) {
+    auto reply = get("/board");
+    EXPECT_EQ(reply.status, 200);
+    EXPECT_EQ(reply.body, *kept);
+    EXPECT_EQ(reply.header("etag"), "\"" + etag_of(*kept) + "\"");
+  }
+  auto head = exchange("HEAD /board HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(head.header("content-length"), std::to_string(kept->size()));
+  EXPECT_EQ(head.body, "");
+}
+
 // Tests that HEAD gets GET's headers and length, and no body.
 TEST_F(HttpServerTest, HeadHasNoBody) {
   start();
