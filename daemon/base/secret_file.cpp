@@ -1,5 +1,7 @@
 #include "base/secret_file.h"
 
+#include "base/write_all.h"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -102,6 +104,32 @@ Result<std::size_t> read_secret_file(const std::string& path, std::string_view w
     }
     size += static_cast<std::size_t>(count);
   }
+}
+
+Result<bool> create_secret_file(const std::string& path, std::span<const char> bytes) {
+  const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+  if (std::error_code error; !parent.empty() && !std::filesystem::is_directory(parent, error)) {
+    // Like the state's folder: made when missing, for the service's user alone.
+    std::filesystem::create_directories(parent, error);
+    if (error) {
+      return Error{"cannot make the folder of the secret file " + path + ": " + error.message()};
+    }
+    std::filesystem::permissions(parent, std::filesystem::perms::owner_all, error);
+  }
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) {
+    if (errno == EEXIST) {
+      return false;
+    }
+    return Error{"cannot make the secret file " + path + ": " + std::strerror(errno)};
+  }
+  OpenFile opened(fd);
+  if (!write_all(fd, std::string_view(bytes.data(), bytes.size())) || ::fsync(fd) != 0) {
+    const int error = errno;
+    ::unlink(path.c_str());
+    return Error{"cannot write the secret file " + path + ": " + std::strerror(error)};
+  }
+  return true;
 }
 
 }  // namespace plan_reminder::base

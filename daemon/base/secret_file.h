@@ -27,4 +27,10 @@ Result<std::string> secret_file_path(const std::string& file, const std::string&
 Result<std::size_t> read_secret_file(const std::string& path, std::string_view what,
                                      std::span<char> into);
 
+// Makes the secret file at `path` holding `bytes`, readable by its owner alone (0600), unless a
+// file is already there: true when it made it, false when one was there (it is then left as
+// it is). Never follows a symbolic link; a missing folder is made (0700). A file half written
+// (a full disk) is removed.
+Result<bool> create_secret_file(const std::string& path, std::span<const char> bytes);
+
 }  // namespace plan_reminder::base

@@ -79,6 +79,16 @@ int print_link(const UrlArguments& args, const plan::Config& config, std::ostrea
       return code;
     }
   }
+  if (args.secret_file.empty()) {
+    auto created = web::LinkSecret::create_if_missing(web_settings);
+    if (!created) {
+      err << "plan-reminder url: " << created.error().message << '\n';
+      return config_error;
+    }
+    if (*created) {
+      err << "Made a new link secret in " << web_settings.secret_file << " (no file was there).\n";
+    }
+  }
   auto secret = args.secret_file.empty() ? web::LinkSecret::load(web_settings)
                                          : web::LinkSecret::read(args.secret_file);
   if (!secret) {

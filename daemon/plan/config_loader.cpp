@@ -379,7 +379,11 @@ std::optional<WebSettings> read_web(FileContext& context, const Entry& entry) {
   }
   if (secret_file) {
     web.secret_file = read_path(context, secret_file);
-    if (!web.secret_file.empty()) {
+    // A missing file is no problem: the service (or `url`) makes one at first use.
+    std::error_code missing;
+    if (!web.secret_file.empty() &&
+        std::filesystem::symlink_status(web.secret_file, missing).type() !=
+            std::filesystem::file_type::not_found) {
       if (std::string problem = password_file_problem(web.secret_file, "link secret file");
           !problem.empty()) {
         context.error(secret_file.mark(), secret_file.path, problem);

@@ -81,6 +81,11 @@ void Daemon::start_web() {
     return;
   }
   site_.deployment = deployment_;
+  if (auto created = web::LinkSecret::create_if_missing(*settings); !created) {
+    throw std::runtime_error("web: " + created.error().message);
+  } else if (*created) {
+    spdlog::info("web: made a new link secret in {} (no file was there)", settings->secret_file);
+  }
   auto secret = web::LinkSecret::load(*settings);
   if (!secret) {
     throw std::runtime_error("web: " + secret.error().message);

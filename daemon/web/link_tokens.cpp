@@ -157,6 +157,18 @@ base::Result<LinkSecret> LinkSecret::load(const plan::WebSettings& web) {
   return read(*path);
 }
 
+base::Result<bool> LinkSecret::create_if_missing(const plan::WebSettings& web) {
+  if (web.secret_file.empty()) {
+    return false;  // a systemd credential: systemd provides it
+  }
+  ensure_sodium();
+  GuardedBytes bytes(kMinBytes);
+  randombytes_buf(bytes.get(), kMinBytes);
+  return base::create_secret_file(
+      web.secret_file,
+      std::span<const char>(reinterpret_cast<const char*>(bytes.get()), kMinBytes));
+}
+
 base::Result<LinkSecret> LinkSecret::read(const std::string& path) {
   ensure_sodium();
   GuardedBytes bytes(kMaxBytes);

@@ -56,6 +56,10 @@ class LinkSecret {
   // $CREDENTIALS_DIRECTORY. The error names the file and what is wrong (missing, a folder,
   // readable by every user, too short, too long), never its content.
   static base::Result<LinkSecret> load(const plan::WebSettings& web);
+  // Makes `web.secret_file` with kMinBytes random bytes (mode 0600) when there is no file there
+  // yet, so that a new deployment needs no step before its first links: true when it made one.
+  // Nothing for a credential (false), or when the file exists.
+  static base::Result<bool> create_if_missing(const plan::WebSettings& web);
   // From the file at `path`, with the same checks.
   static base::Result<LinkSecret> read(const std::string& path);
   // From bytes at hand (tests, fuzzing); throws std::invalid_argument when there are fewer

@@ -6,8 +6,8 @@
 #   IDLE_SECONDS=60 tests/bench/idle_bench.sh     # a shorter measurement (default 600 s)
 #   TRANSPORT=smtp tests/bench/idle_bench.sh       # delivering over SMTP instead (see below)
 #
-# The example (config/) is copied to a temporary folder, with its state database and Maildir
-# there. The daemon starts with --now just after a send time (default Tuesday 3 March 2020
+# The example (config/) is copied to a temporary folder, with its state database, Maildir and
+# link secret there; its web surface listens on a free loopback port (WEB=off: without it). The daemon starts with --now just after a send time (default Tuesday 3 March 2020
 # 09:01, NOW=... to change it): its first pass catches up on what the example plan has due
 # (written to the Maildir), then the next send time is the next business day's 08:30, so no
 # sends fall in the measurement. Once the first pass is done and the process is quiet, the
@@ -67,6 +67,9 @@ trap cleanup EXIT
 cp -r "$source_dir/config" "$work/config"
 sed -i "s#^templates: .*#templates: $source_dir/templates#" "$work/config/plan-reminder.yaml"
 config="$work/config/plan-reminder.yaml"
+# The web surface is on, as in the example, on a free loopback port.
+web_port="$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+sed -i -e "s#^  listen: .*#  listen: 127.0.0.1:$web_port#" -e "s#^  base_url: .*#  base_url: http://127.0.0.1:$web_port#" "$config"
 transport="${TRANSPORT:-maildir}"
 case "$transport" in
   maildir) ;;
@@ -79,6 +82,9 @@ case "$transport" in
     ;;
   *) echo "idle_bench: TRANSPORT is maildir or smtp" >&2; exit 64 ;;
 esac
+if [ "${WEB:-on}" = off ]; then
+  sed -i '/^web:/,$d' "$config"
+fi
 "$binary" check --config "$config" >/dev/null
 
 # systemd's notification socket, read and discarded (the daemon only needs it to exist).

@@ -142,12 +142,15 @@ TEST_F(UrlCommandTest, RefusesAnUnknownAgency) {
 // Tests that a config without `web:` and a secret that cannot be used are refused with exit 78
 // and a message that names what to fix, never the secret.
 TEST_F(UrlCommandTest, RefusesWithoutWebOrSecret) {
-  config_.web->secret_file = (folder_.path() / "missing-secret").string();
-  Printed missing = url("board");
-  EXPECT_EQ(missing.code, 78);
-  EXPECT_NE(missing.err.find("cannot read the link secret file " + config_.web->secret_file),
-            std::string::npos)
-      << missing.err;
+  // A secret file whose folder cannot be made (a file is in the way).
+  config_.web->secret_file = (folder_.path() / "link-secret" / "secret").string();
+  Printed blocked = url("board");
+  EXPECT_EQ(blocked.code, 78);
+  EXPECT_EQ(blocked.out, "");
+  EXPECT_NE(
+      blocked.err.find("cannot make the folder of the secret file " + config_.web->secret_file),
+      std::string::npos)
+      << blocked.err;
   fs::permissions(folder_.path() / "link-secret", fs::perms::others_read, fs::perm_options::add);
   config_.web->secret_file = (folder_.path() / "link-secret").string();
   Printed readable = url("board");
@@ -164,22 +167,44 @@ TEST_F(UrlCommandTest, RefusesWithoutWebOrSecret) {
 
 // Tests that the real command refuses the example deployment, which has no `web:` section, with
 // exit 78, and an unknown kind of link with a usage error.
-TEST(UrlCommandLineTest, ExampleWithoutWebIsRefused) {
-  const std::string config = std::string(PR_SOURCE_DIR) + "/config/plan-reminder.yaml";
-  auto run = [](const std::string& command, std::string& err) {
+// Tests the example deployment through the binary: its first `url board` makes the link
+// secret (private to its owner) and prints a link, the next prints the same link, and a
+// wrong kind of link is a usage error.
+TEST(UrlCommandLineTest, ExampleMakesItsSecretAndPrintsLinks) {
+  test_support::TempDir root{"plan-reminder-url-example"};
+  fs::copy(fs::path(PR_SOURCE_DIR) / "config", root.path() / "config", fs::copy_options::recursive);
+  const std::string errors = (root.path() / "errors").string();
+  // Runs `plan-reminder url ARGS` on the copy: its exit code and standard output (the standard
+  // error goes to `errors`).
+  auto url = [&](const std::string& args) {
+    const std::string command = std::string(PR_BINARY) + " url " + args + " -c " +
+                                (root.path() / "config" / "plan-reminder.yaml").string() + " 2>" +
+                                errors;
+    std::string out;
     std::array<char, 4096> buffer{};
-    FILE* pipe = ::popen((command + " 2>&1 >/dev/null").c_str(), "r");
+    FILE* pipe = ::popen(command.c_str(), "r");
     while (pipe != nullptr && std::fgets(buffer.data(), buffer.size(), pipe) != nullptr) {
-      err += buffer.data();
+      out += buffer.data();
     }
     int status = pipe != nullptr ? ::pclose(pipe) : -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return std::make_pair(WIFEXITED(status) ? WEXITSTATUS(status) : -1, out);
   };
-  std::string err;
-  EXPECT_EQ(run(std::string(PR_BINARY) + " url board -c " + config, err), 78);
-  EXPECT_NE(err.find("has no web: section"), std::string::npos) << err;
-  err.clear();
-  EXPECT_EQ(run(std::string(PR_BINARY) + " url page -c " + config, err), 64);
+  auto said = [&] {
+    std::ifstream file(errors);
+    std::stringstream text;
+    text << file.rdbuf();
+    return text.str();
+  };
+  const fs::path secret = root.path() / "var" / "link-secret";
+  auto [code, first] = url("board");
+  EXPECT_EQ(code, 0) << said();
+  EXPECT_TRUE(first.starts_with("http://127.0.0.1:8025/board?t=")) << first;
+  EXPECT_NE(said().find("Made a new link secret in"), std::string::npos) << said();
+  ASSERT_TRUE(fs::exists(secret));
+  EXPECT_EQ(fs::status(secret).permissions(), fs::perms::owner_read | fs::perms::owner_write);
+  EXPECT_EQ(url("board"), std::make_pair(0, first));
+  EXPECT_EQ(said(), "");
+  EXPECT_EQ(url("page").first, 64);
 }
 
 }  // namespace

@@ -297,6 +297,43 @@ TEST_F(LinkSecretFileTest, ReadsASystemdCredential) {
       std::string::npos)
       << secret.error().message;
 }
+// Tests that a secret file not made yet is made once, private to its owner (in a folder made
+// for it), that the next call keeps it (links stay valid), and that a credential is left to
+// systemd.
+TEST_F(LinkSecretFileTest, MakesAMissingSecretOnce) {
+  plan::WebSettings web;
+  web.secret_file = (folder_.path() / "var" / "link-secret").string();
+  auto created = LinkSecret::create_if_missing(web);
+  ASSERT_TRUE(created.ok()) << created.error().message;
+  EXPECT_TRUE(*created);
+  EXPECT_EQ(fs::status(web.secret_file).permissions(),
+            fs::perms::owner_read | fs::perms::owner_write);
+  EXPECT_EQ(fs::file_size(web.secret_file), LinkSecret::kMinBytes);
+  auto first = LinkSecret::load(web);
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  const std::string token = sign(*first, kAgency, 0);
+
+  created = LinkSecret::create_if_missing(web);
+  ASSERT_TRUE(created.ok()) << created.error().message;
+  EXPECT_FALSE(*created);
+  auto again = LinkSecret::load(web);
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_EQ(sign(*again, kAgency, 0), token);
+
+  // Two new deployments get different secrets.
+  plan::WebSettings other;
+  other.secret_file = (folder_.path() / "other-secret").string();
+  ASSERT_TRUE(LinkSecret::create_if_missing(other).ok());
+  auto second = LinkSecret::load(other);
+  ASSERT_TRUE(second.ok()) << second.error().message;
+  EXPECT_NE(sign(*second, kAgency, 0), token);
+
+  plan::WebSettings credential;
+  credential.credential = "link-secret";
+  created = LinkSecret::create_if_missing(credential);
+  ASSERT_TRUE(created.ok());
+  EXPECT_FALSE(*created);
+}
 
 }  // namespace
 }  // namespace plan_reminder::web
