@@ -1,6 +1,6 @@
 #include "service/systemd_notify.h"
 
-#include <systemd/sd-daemon.h>
+#include "service/systemd_protocol.h"
 
 #include <ctime>
 
@@ -8,7 +8,7 @@ namespace plan_reminder::service {
 namespace {
 
 void notify(const std::string& state) {
-  sd_notify(0, state.c_str());
+  systemd_notify(state);
 }
 
 std::string monotonic_usec() {
@@ -43,9 +43,8 @@ void SystemdNotifier::watchdog() const {
 }
 
 std::optional<std::chrono::microseconds> SystemdNotifier::watchdog_interval() const {
-  uint64_t usec = 0;
-  if (sd_watchdog_enabled(0, &usec) > 0 && usec > 0) {
-    return std::chrono::microseconds(usec / 2);
+  if (auto usec = systemd_watchdog_usec()) {
+    return *usec / 2;
   }
   return std::nullopt;
 }

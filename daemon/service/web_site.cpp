@@ -1,10 +1,10 @@
 // The daemon's web surface (service/web_site.h): routes, health, and where it listens.
 #include "service/web_site.h"
 
+#include "service/systemd_protocol.h"
 #include "service/web_pages.h"
 
 #include <spdlog/spdlog.h>
-#include <systemd/sd-daemon.h>
 
 #include <sys/socket.h>
 
@@ -130,12 +130,11 @@ std::vector<boost::asio::ip::tcp::endpoint> WebSite::endpoints() const {
 }
 
 std::vector<int> systemd_listen_sockets() {
-  // Unset LISTEN_FDS: nothing the daemon starts (the SMTP relay) should think them its own.
-  int count = sd_listen_fds(1);
+  // The variables are unset: nothing the daemon starts (the SMTP relay) should think them its
+  // own.
   std::vector<int> sockets;
-  for (int i = 0; i < count; ++i) {
-    int fd = SD_LISTEN_FDS_START + i;
-    if (sd_is_socket(fd, AF_UNSPEC, SOCK_STREAM, 1) > 0) {
+  for (int fd : systemd_listen_fds()) {
+    if (is_listening_stream_socket(fd)) {
       sockets.push_back(fd);
     } else {
       spdlog::warn("web: systemd passed descriptor {}, which is not a listening stream socket", fd);

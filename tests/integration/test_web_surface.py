@@ -18,6 +18,7 @@ import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 import time
 import unittest
@@ -90,10 +91,19 @@ web:
         out = self.command("agenda", "--as-of", AS_OF, "--format", "json", *extra).stdout
         return json.loads(out)["items"]
 
-    def start(self):
+    def start(self, listening=None):
+        """Starts `run`; with `listening` (a listening socket), as systemd's socket activation
+        does: the socket as descriptor 3, LISTEN_FDS=1 and LISTEN_PID the daemon's own."""
+        command = [harness.BINARY, "--verbose", "run", "--now", NOW, "--config", self.config]
+        passed = ()
+        if listening is not None:
+            passed = (listening.fileno(),)
+            command = ["/bin/sh", "-c",
+                       f'exec 3<&{listening.fileno()}; LISTEN_PID=$$ LISTEN_FDS=1 exec "$@"',
+                       "sh", *command]
         with open(self.log, "w") as log:
-            self.process = subprocess.Popen(
-                [harness.BINARY, "--verbose", "run", "--now", NOW, "--config", self.config], stdout=log, stderr=log, stdin=subprocess.DEVNULL)
+            self.process = subprocess.Popen(command, stdout=log, stderr=log,
+                                            stdin=subprocess.DEVNULL, pass_fds=passed)
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -319,6 +329,33 @@ class RevisedTarget(RunningWebDeployment):
             if other != uid:
                 self.assertEqual(int(after[other].get("SEQUENCE", 0)),
                                  int(before[other].get("SEQUENCE", 0)), other)
+
+
+class SocketActivation(unittest.TestCase):
+    """The daemon started as by plan-reminder.socket: it serves on the socket systemd passed,
+    not on web.listen."""
+
+    # Tests that the passed socket answers with the board and health, that the configured
+    # listen address stays closed, and that the pass still runs.
+    def test_serves_the_socket_systemd_passed(self):
+        folder = harness.TestFolder("web-socket")
+        self.addCleanup(folder.cleanup)
+        deployment = WebDeployment(folder.path)
+        listening = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.addCleanup(listening.close)
+        listening.bind(("127.0.0.1", 0))
+        listening.listen(16)
+        configured = deployment.base
+        deployment.base = "http://127.0.0.1:%d" % listening.getsockname()[1]
+        deployment.start(listening)
+        self.addCleanup(deployment.stop)
+        board = urllib.parse.urlsplit(deployment.url("board"))
+        reply = get(deployment.base + board.path + "?" + board.query)
+        self.assertEqual(reply.status, 200)
+        self.assertIn("Action plan status", reply.text())
+        with self.assertRaises(OSError):
+            get(configured + "/healthz")
+        self.assertIn("pass", deployment.log_text())
 
 
 if __name__ == "__main__":
