@@ -1,5 +1,6 @@
 #include "base/secret_file.h"
 
+#include "base/file_descriptor.h"
 #include "base/write_all.h"
 
 #include <fcntl.h>
@@ -20,23 +21,6 @@ std::string mode_text(mode_t mode) {
   std::snprintf(text, sizeof text, "%04o", static_cast<unsigned>(mode & 07777));
   return text;
 }
-
-// Closes the descriptor on every way out of read_secret_file.
-class OpenFile {
- public:
-  explicit OpenFile(int fd) : fd_(fd) {}
-  OpenFile(const OpenFile&) = delete;
-  OpenFile& operator=(const OpenFile&) = delete;
-  ~OpenFile() {
-    if (fd_ >= 0) {
-      ::close(fd_);
-    }
-  }
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
 
 }  // namespace
 
@@ -64,7 +48,7 @@ Result<std::size_t> read_secret_file(const std::string& path, std::string_view w
                                      std::span<char> into) {
   const std::string file = std::string(what) + " " + path;
   // O_NONBLOCK: opening a FIFO must not hang the reader; fstat() then refuses it.
-  OpenFile opened(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
+  FileDescriptor opened(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
   if (opened.get() < 0) {
     return Error{"cannot read " + file + ": " + std::strerror(errno)};
   }
@@ -123,7 +107,7 @@ Result<bool> create_secret_file(const std::string& path, std::span<const char> b
     }
     return Error{"cannot make the secret file " + path + ": " + std::strerror(errno)};
   }
-  OpenFile opened(fd);
+  FileDescriptor opened(fd);
   if (!write_all(fd, std::string_view(bytes.data(), bytes.size())) || ::fsync(fd) != 0) {
     const int error = errno;
     ::unlink(path.c_str());

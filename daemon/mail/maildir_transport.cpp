@@ -1,7 +1,7 @@
 // Delivery into a Maildir folder: each message is written to tmp/, flushed to disk, renamed
 // into new/ and the folder flushed, so that a crash leaves either no message or a whole one.
+#include "base/file_descriptor.h"
 #include "base/write_all.h"
-#include "mail/file_descriptor.h"
 #include "mail/transports.h"
 
 #include <fcntl.h>
@@ -19,6 +19,8 @@
 
 namespace plan_reminder::mail {
 namespace {
+
+using base::FileDescriptor;
 
 // Distinguishes messages written by this process within one microsecond.
 std::atomic<unsigned long> delivery_counter{0};

@@ -1,7 +1,7 @@
 #include "mail/smtp_relay.h"
 
 #include "base/exit_codes.h"
-#include "mail/file_descriptor.h"
+#include "base/file_descriptor.h"
 #include "mail/relay_protocol.h"
 #include "mail/transports.h"
 
@@ -29,6 +29,8 @@ extern char** environ;
 
 namespace plan_reminder::mail {
 namespace {
+
+using base::FileDescriptor;
 
 std::string milliseconds_text(std::chrono::milliseconds duration) {
   return std::to_string(duration.count());

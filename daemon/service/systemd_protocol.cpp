@@ -1,5 +1,7 @@
 #include "service/systemd_protocol.h"
 
+#include "base/file_descriptor.h"
+
 #include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -35,22 +37,6 @@ bool names_this_process(const char* variable) {
   return pid && *pid == static_cast<unsigned long long>(::getpid());
 }
 
-class Descriptor {
- public:
-  explicit Descriptor(int fd) : fd_(fd) {}
-  Descriptor(const Descriptor&) = delete;
-  Descriptor& operator=(const Descriptor&) = delete;
-  ~Descriptor() {
-    if (fd_ >= 0) {
-      ::close(fd_);
-    }
-  }
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
-
 }  // namespace
 
 bool systemd_notify(std::string_view state) {
@@ -71,7 +57,7 @@ bool systemd_notify(std::string_view state) {
   } else {
     address_length += 1;
   }
-  Descriptor fd(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+  base::FileDescriptor fd(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
   if (fd.get() < 0) {
     return false;
   }

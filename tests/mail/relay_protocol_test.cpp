@@ -2,7 +2,7 @@
 // real socketpair: a frame survives however its bytes arrive, and whatever is not a frame (too
 // big, cut short, garbled) is refused rather than believed.
 #include "mail/relay_protocol.h"
-#include "mail/file_descriptor.h"
+#include "base/file_descriptor.h"
 
 #include <gtest/gtest.h>
 
@@ -15,6 +15,8 @@
 
 namespace plan_reminder::mail {
 namespace {
+
+using base::FileDescriptor;
 
 struct Sockets {
   FileDescriptor daemon;

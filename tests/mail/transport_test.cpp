@@ -5,7 +5,7 @@
 #include "support/scoped_environment.h"
 #include "support/temp_dir.h"
 
-#include "mail/file_descriptor.h"
+#include "base/file_descriptor.h"
 #include "mail/smtp_relay.h"
 
 #include <gtest/gtest.h>
@@ -33,6 +33,8 @@
 
 namespace plan_reminder::mail {
 namespace {
+
+using base::FileDescriptor;
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;

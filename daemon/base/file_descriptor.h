@@ -1,12 +1,12 @@
-// An owned POSIX file descriptor, closed when it goes out of scope (RAII for the C handle the
-// transports open: the Maildir's files and folders, the SMTP password file).
+// An owned POSIX file descriptor, closed when it goes out of scope (RAII for the C handle:
+// the Maildir's files and folders, secret files, the systemd notification socket).
 #pragma once
 
 #include <unistd.h>
 
 #include <utility>
 
-namespace plan_reminder::mail {
+namespace plan_reminder::base {
 
 class FileDescriptor {
  public:
@@ -46,4 +46,4 @@ class FileDescriptor {
   int fd_ = -1;
 };
 
-}  // namespace plan_reminder::mail
+}  // namespace plan_reminder::base
