@@ -83,8 +83,9 @@ struct WebPages::Rendered {
   std::optional<sys_seconds> pass_finished;
   std::optional<pages::BoardView> board;
   std::optional<std::map<policy::MilestoneState, std::int64_t>> milestone_counts;
-  // By route, id, page and token (a page's links carry its token).
+  // By route, id, page and (for pages, whose links carry it) token.
   std::map<std::string, web::Response, std::less<>> responses;
+  std::size_t kept_bytes = 0;  // the bodies of `responses`
 
   // Forgets everything when the deployment, day or pass has changed since it was made.
   void refresh(const SiteState& site, date::year_month_day day) {
@@ -98,21 +99,30 @@ struct WebPages::Rendered {
     board.reset();
     milestone_counts.reset();
     responses.clear();
+    kept_bytes = 0;
   }
 };
 
 namespace {
 
-// How many responses are kept at most (pages of the board, agencies' pages and feeds, each per
-// token): beyond it, the kept ones are dropped and made again as they are asked for.
-constexpr std::size_t kKeptResponses = 512;
+// How much is kept at most (the board's pages, agencies' pages and feeds): beyond it, the kept
+// responses are dropped and made again as they are asked for. Every agency's feed of the
+// national corpus (1,500) fits.
+constexpr std::size_t kKeptResponses = 4096;
+constexpr std::size_t kKeptBytes = std::size_t{64} << 20U;  // 64 MB
 
-std::string response_key(std::string_view route, std::string_view id, const web::Request& request) {
+// The key of a kept response. `with_token`: the body carries the visitor's token (a page's
+// previous and next links), so each token has its own; a feed's body does not.
+std::string response_key(std::string_view route, std::string_view id, const web::Request& request,
+                         bool with_token = true) {
   std::string key(route);
   key += '\n';
   key += id;
   for (const char* name : {"page", "t"}) {
     key += '\n';
+    if (std::string_view(name) == "t" && !with_token) {
+      continue;
+    }
     if (auto found = request.query.find(name); found != request.query.end()) {
       key += found->second;
     }
@@ -211,9 +221,12 @@ web::Response WebPages::kept(const SiteState& site, date::year_month_day today, 
     if (response.etag.empty()) {
       response.etag = web::etag_of(*response.shared_body);
     }
-    if (rendered.responses.size() >= kKeptResponses) {
+    const std::size_t size = response.shared_body->size();
+    if (rendered.responses.size() >= kKeptResponses || rendered.kept_bytes + size > kKeptBytes) {
       rendered.responses.clear();
+      rendered.kept_bytes = 0;
     }
+    rendered.kept_bytes += size;
     rendered.responses.emplace(std::move(key), response);
   }
   return response;
@@ -275,7 +288,7 @@ web::Response WebPages::feed(const SiteState& site, const web::Request& request,
   if (!authorised(request, subject, day)) {
     return not_found(site);
   }
-  return kept(site, day, response_key("feed", id, request), [&] {
+  return kept(site, day, response_key("feed", id, request, false), [&] {
     const plan::Snapshot& snapshot = *site.deployment.snapshot;
     pages::CalendarFeed calendar;
     if (id == web::kBoardId) {
