@@ -7,6 +7,7 @@
 
 #include "base/result.h"
 #include "store/email_kind.h"
+#include "store/update_kind.h"
 
 #include <date/date.h>
 
@@ -57,6 +58,25 @@ struct OutboxMessage {
 struct CalendarEntry {
   std::string uid;
   date::year_month_day due;
+};
+
+// One submission through an agency's update link (SPEC §9), kept for ever: never deleted, its
+// fields never changed; only its decision is added, once.
+struct UpdateRecord {
+  std::int64_t id = 0;  // given by the store
+  std::string review;
+  std::string action;
+  std::string milestone;
+  std::string agency;  // the agency whose link sent it
+  UpdateKind kind = UpdateKind::progress;
+  std::optional<date::year_month_day> done_on;  // completed only
+  std::string target;                           // new_target only: the wording asked for
+  std::string note;                             // the note, or the reason
+  Instant submitted{};
+  std::string token_id;  // which link sent it (web::token_id: never the token itself)
+  UpdateState state = UpdateState::waiting;
+  std::optional<Instant> decided;  // when accepted, rejected or superseded
+  std::string decision_note;       // the coordinator's note (required for a rejection)
 };
 
 // How many notices or messages of one kind are in one delivery state.
@@ -167,6 +187,19 @@ class StateStore {
   // The daemon is going to sleep until its next pass: free caches; what is needed again is read
   // back from the store.
   virtual void idle() = 0;
+
+  // Stores an agency's submission as waiting and returns its id. A waiting update the same
+  // agency sent earlier for the same milestone becomes superseded (decided at `submitted`).
+  // One transaction.
+  virtual std::int64_t add_update(const UpdateRecord& update) = 0;
+  // The updates in one of `states` (every update when empty), oldest first.
+  virtual std::vector<UpdateRecord> updates(const std::vector<UpdateState>& states) = 0;
+  virtual std::optional<UpdateRecord> update(std::int64_t id) = 0;
+  // Accepts or rejects (`decision`) the waiting update `id`, with the coordinator's note: false,
+  // and nothing changed, when it is not waiting (unknown, decided or superseded). Throws
+  // std::invalid_argument for a decision other than accepted or rejected.
+  virtual bool decide_update(std::int64_t id, UpdateState decision, Instant at,
+                             const std::string& note) = 0;
 
   // When the latest digest scheduled before `before` was scheduled (that is, composed), if
   // any digest was sent or is still queued: the digest's audit trail starts there.

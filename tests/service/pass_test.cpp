@@ -116,6 +116,19 @@ class BrokenStore final : public store::StateStore {
   std::optional<Instant> previous_digest(Instant before) override {
     return inner_.previous_digest(before);
   }
+  std::int64_t add_update(const store::UpdateRecord& update) override {
+    check();
+    return inner_.add_update(update);
+  }
+  std::vector<store::UpdateRecord> updates(const std::vector<store::UpdateState>& states) override {
+    return inner_.updates(states);
+  }
+  std::optional<store::UpdateRecord> update(std::int64_t id) override { return inner_.update(id); }
+  bool decide_update(std::int64_t id, store::UpdateState decision, Instant at,
+                     const std::string& note) override {
+    check();
+    return inner_.decide_update(id, decision, at, note);
+  }
   std::vector<int> calendar_sequences(const std::vector<store::CalendarEntry>& entries) override {
     check();
     return inner_.calendar_sequences(entries);

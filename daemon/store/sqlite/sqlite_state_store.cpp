@@ -93,6 +93,30 @@ CREATE TABLE calendar_events (
   sequence INTEGER NOT NULL DEFAULT 0
 ) WITHOUT ROWID;
 )sql"},
+    // Agencies' updates (SPEC §9): each submission kept for ever; only its decision (state,
+    // decided, decision_note) is added, once, while it is waiting.
+    {4, R"sql(
+CREATE TABLE updates (
+  id            INTEGER PRIMARY KEY,
+  review        TEXT    NOT NULL,
+  action        TEXT    NOT NULL,
+  milestone     TEXT    NOT NULL,
+  agency        TEXT    NOT NULL,
+  kind          TEXT    NOT NULL
+                CHECK (kind IN ('completed', 'progress', 'new_target', 'not_implemented')),
+  done_on       TEXT    NOT NULL DEFAULT '',
+  target        TEXT    NOT NULL DEFAULT '',
+  note          TEXT    NOT NULL DEFAULT '',
+  submitted     INTEGER NOT NULL,
+  token_id      TEXT    NOT NULL,
+  state         TEXT    NOT NULL DEFAULT 'waiting'
+                CHECK (state IN ('waiting', 'accepted', 'rejected', 'superseded')),
+  decided       INTEGER,
+  decision_note TEXT    NOT NULL DEFAULT ''
+);
+CREATE INDEX updates_by_state ON updates (state);
+CREATE INDEX updates_by_milestone ON updates (review, action, milestone);
+)sql"},
 };
 
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
@@ -179,6 +203,47 @@ std::optional<date::year_month_day> due_column(const SQLite::Column& column) {
                              "\"");
   }
   return day;
+}
+
+UpdateKind update_kind_column(const SQLite::Column& column) {
+  const std::string token = text(column);
+  if (auto kind = update_kind_from_token(token)) {
+    return *kind;
+  }
+  throw std::runtime_error("unknown kind of update in the state database: \"" + token + "\"");
+}
+
+UpdateState update_state_column(const SQLite::Column& column) {
+  const std::string token = text(column);
+  if (auto state = update_state_from_token(token)) {
+    return *state;
+  }
+  throw std::runtime_error("unknown update state in the state database: \"" + token + "\"");
+}
+
+constexpr const char* kUpdateColumns =
+    "id, review, action, milestone, agency, kind, done_on, target, note, submitted, token_id, "
+    "state, decided, decision_note";
+
+UpdateRecord read_update(const SQLite::Statement& row) {
+  UpdateRecord update;
+  update.id = row.getColumn(0).getInt64();
+  update.review = text(row.getColumn(1));
+  update.action = text(row.getColumn(2));
+  update.milestone = text(row.getColumn(3));
+  update.agency = text(row.getColumn(4));
+  update.kind = update_kind_column(row.getColumn(5));
+  update.done_on = due_column(row.getColumn(6));
+  update.target = text(row.getColumn(7));
+  update.note = text(row.getColumn(8));
+  update.submitted = from_unix(row.getColumn(9).getInt64());
+  update.token_id = text(row.getColumn(10));
+  update.state = update_state_column(row.getColumn(11));
+  if (!row.getColumn(12).isNull()) {
+    update.decided = from_unix(row.getColumn(12).getInt64());
+  }
+  update.decision_note = text(row.getColumn(13));
+  return update;
 }
 
 constexpr const char* kMessageColumns =
@@ -744,6 +809,93 @@ class SqliteStateStore final : public StateStore {
       counts.messages = count_by_kind_and_state("messages");
       transaction.commit();
       return counts;
+    });
+  }
+
+  std::int64_t add_update(const UpdateRecord& update) override {
+    return guarded("storing an agency's update", [&] {
+      SQLite::Transaction transaction(db_, SQLite::TransactionBehavior::IMMEDIATE);
+      SQLite::Statement supersede(
+          db_,
+          "UPDATE updates SET state = 'superseded', decided = ?5 WHERE state = 'waiting' AND "
+          "review = ?1 AND action = ?2 AND milestone = ?3 AND agency = ?4");
+      supersede.bind(1, update.review);
+      supersede.bind(2, update.action);
+      supersede.bind(3, update.milestone);
+      supersede.bind(4, update.agency);
+      supersede.bind(5, to_unix(update.submitted));
+      supersede.exec();
+      SQLite::Statement insert(
+          db_,
+          "INSERT INTO updates (review, action, milestone, agency, kind, done_on, target, note, "
+          "submitted, token_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+      insert.bind(1, update.review);
+      insert.bind(2, update.action);
+      insert.bind(3, update.milestone);
+      insert.bind(4, update.agency);
+      insert.bind(5, std::string(token(update.kind)));
+      insert.bind(6, update.done_on ? day_text(*update.done_on) : std::string());
+      insert.bind(7, update.target);
+      insert.bind(8, update.note);
+      insert.bind(9, to_unix(update.submitted));
+      insert.bind(10, update.token_id);
+      insert.exec();
+      const std::int64_t id = db_.getLastInsertRowid();
+      transaction.commit();
+      return id;
+    });
+  }
+
+  std::vector<UpdateRecord> updates(const std::vector<UpdateState>& states) override {
+    return guarded("reading agencies' updates", [&] {
+      std::string sql = std::string("SELECT ") + kUpdateColumns + " FROM updates";
+      if (!states.empty()) {
+        sql += " WHERE state IN (";
+        for (std::size_t i = 0; i < states.size(); ++i) {
+          sql += i == 0 ? "?" : ", ?";
+        }
+        sql += ")";
+      }
+      sql += " ORDER BY id";
+      SQLite::Statement select(db_, sql);
+      for (std::size_t i = 0; i < states.size(); ++i) {
+        select.bind(static_cast<int>(i + 1), std::string(token(states[i])));
+      }
+      std::vector<UpdateRecord> found;
+      while (select.executeStep()) {
+        found.push_back(read_update(select));
+      }
+      return found;
+    });
+  }
+
+  std::optional<UpdateRecord> update(std::int64_t id) override {
+    return guarded("reading an agency's update", [&]() -> std::optional<UpdateRecord> {
+      SQLite::Statement select(
+          db_, std::string("SELECT ") + kUpdateColumns + " FROM updates WHERE id = ?1");
+      select.bind(1, id);
+      if (!select.executeStep()) {
+        return std::nullopt;
+      }
+      return read_update(select);
+    });
+  }
+
+  bool decide_update(std::int64_t id, UpdateState decision, Instant at,
+                     const std::string& note) override {
+    if (decision != UpdateState::accepted && decision != UpdateState::rejected) {
+      throw std::invalid_argument("an update is decided by accepting or rejecting it, not as " +
+                                  std::string(token(decision)));
+    }
+    return guarded("deciding an agency's update", [&] {
+      SQLite::Statement decide(db_,
+                               "UPDATE updates SET state = ?2, decided = ?3, decision_note = ?4 "
+                               "WHERE id = ?1 AND state = 'waiting'");
+      decide.bind(1, id);
+      decide.bind(2, std::string(token(decision)));
+      decide.bind(3, to_unix(at));
+      decide.bind(4, note);
+      return decide.exec() == 1;
     });
   }
 

@@ -155,7 +155,7 @@ TEST_F(StateStoreTest, SchemaVersionTooNewFails) {
     FAIL() << "opened a database with a newer schema";
   } catch (const std::runtime_error& e) {
     EXPECT_THAT(e.what(), HasSubstr("state database " + DatabasePath() +
-                                    " has schema version 99; this plan-reminder knows up to 3: "
+                                    " has schema version 99; this plan-reminder knows up to 4: "
                                     "upgrade plan-reminder"));
   }
   SQLite::Database db(DatabasePath(), SQLite::OPEN_READONLY);
@@ -819,4 +819,110 @@ TEST_F(StateStoreTest, DeliveryCountsByKindAndState) {
 }
 
 }  // namespace
+// An agency's update of the example's 1.1 scoping milestone, submitted at `at`.
+UpdateRecord Update(UpdateKind kind, Instant at, std::string agency = "wwin") {
+  UpdateRecord update;
+  update.review = "dhr-david";
+  update.action = "1.1";
+  update.milestone = "scoping";
+  update.agency = std::move(agency);
+  update.kind = kind;
+  update.note = "Scoping document agreed by the steering group";
+  update.submitted = at;
+  update.token_id = "tok-1";
+  return update;
+}
+
+// Tests that a submission is stored as waiting with every field as sent, survives a reopen,
+// and is listed by state in the order it came.
+TEST_F(StateStoreTest, UpdatesAreKeptAsSubmitted) {
+  using namespace date::literals;
+  const Instant at = date::sys_days{2020_y / 4 / 2} + std::chrono::hours{10};
+  UpdateRecord completed = Update(UpdateKind::completed, at);
+  completed.done_on = 2020_y / 3 / 30;
+  UpdateRecord asked = Update(UpdateKind::new_target, at + std::chrono::minutes{1}, "police");
+  asked.milestone = "training";
+  asked.target = "September 2020";
+  asked.note = "The trainer left; a new one starts in July";
+  std::int64_t first = 0;
+  std::int64_t second = 0;
+  {
+    auto store = Open();
+    first = store->add_update(completed);
+    second = store->add_update(asked);
+    EXPECT_LT(first, second);
+  }
+  auto store = Open();
+  auto stored = store->update(first);
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(stored->id, first);
+  EXPECT_EQ(stored->review, "dhr-david");
+  EXPECT_EQ(stored->action, "1.1");
+  EXPECT_EQ(stored->milestone, "scoping");
+  EXPECT_EQ(stored->agency, "wwin");
+  EXPECT_EQ(stored->kind, UpdateKind::completed);
+  EXPECT_EQ(stored->done_on, 2020_y / 3 / 30);
+  EXPECT_EQ(stored->note, completed.note);
+  EXPECT_EQ(stored->submitted, at);
+  EXPECT_EQ(stored->token_id, "tok-1");
+  EXPECT_EQ(stored->state, UpdateState::waiting);
+  EXPECT_FALSE(stored->decided);
+  auto other = store->update(second);
+  ASSERT_TRUE(other);
+  EXPECT_EQ(other->kind, UpdateKind::new_target);
+  EXPECT_EQ(other->target, "September 2020");
+  EXPECT_FALSE(other->done_on);
+  auto waiting = store->updates({UpdateState::waiting});
+  ASSERT_EQ(waiting.size(), 2U);
+  EXPECT_EQ(waiting[0].id, first);
+  EXPECT_EQ(waiting[1].id, second);
+  EXPECT_THAT(store->updates({UpdateState::accepted}), IsEmpty());
+  EXPECT_FALSE(store->update(second + 1));
+}
+
+// Tests that a newer update from the same agency for the same milestone supersedes the one
+// still waiting, while another agency's update of that milestone and decided ones stay.
+TEST_F(StateStoreTest, NewerUpdateSupersedesTheWaitingOne) {
+  using namespace date::literals;
+  const Instant at = date::sys_days{2020_y / 4 / 2};
+  auto store = Open();
+  const auto decided = store->add_update(Update(UpdateKind::progress, at));
+  ASSERT_TRUE(store->decide_update(decided, UpdateState::accepted, at, ""));
+  const auto old = store->add_update(Update(UpdateKind::progress, at + std::chrono::hours{1}));
+  const auto police =
+      store->add_update(Update(UpdateKind::progress, at + std::chrono::hours{1}, "police"));
+  const Instant later = at + std::chrono::hours{2};
+  const auto newer = store->add_update(Update(UpdateKind::completed, later));
+  EXPECT_EQ(store->update(old)->state, UpdateState::superseded);
+  EXPECT_EQ(store->update(old)->decided, later);
+  EXPECT_EQ(store->update(decided)->state, UpdateState::accepted);
+  EXPECT_EQ(store->update(police)->state, UpdateState::waiting);
+  EXPECT_EQ(store->update(newer)->state, UpdateState::waiting);
+  EXPECT_FALSE(store->decide_update(old, UpdateState::accepted, later, ""))
+      << "a superseded update cannot be accepted";
+}
+
+// Tests that a waiting update is decided once, with its time and note, and that deciding it
+// again, or an unknown one, changes nothing.
+TEST_F(StateStoreTest, AnUpdateIsDecidedOnce) {
+  using namespace date::literals;
+  const Instant at = date::sys_days{2020_y / 4 / 2};
+  auto store = Open();
+  const auto id = store->add_update(Update(UpdateKind::not_implemented, at));
+  const Instant decided_at = at + std::chrono::hours{26};
+  EXPECT_TRUE(store->decide_update(id, UpdateState::rejected, decided_at,
+                                   "The panel's recommendation stands: please propose a date"));
+  EXPECT_FALSE(store->decide_update(id, UpdateState::accepted, decided_at, "changed my mind"));
+  EXPECT_FALSE(store->decide_update(id + 1, UpdateState::accepted, decided_at, ""));
+  auto stored = store->update(id);
+  EXPECT_EQ(stored->state, UpdateState::rejected);
+  EXPECT_EQ(stored->decided, decided_at);
+  EXPECT_EQ(stored->decision_note, "The panel's recommendation stands: please propose a date");
+  EXPECT_THAT(store->updates({UpdateState::waiting}), IsEmpty());
+  EXPECT_EQ(store->updates({UpdateState::rejected, UpdateState::accepted}).size(), 1U);
+  EXPECT_EQ(store->updates({}).size(), 1U);
+  EXPECT_THROW(static_cast<void>(store->decide_update(id, UpdateState::superseded, decided_at, "")),
+               std::invalid_argument);
+}
+
 }  // namespace plan_reminder::store
