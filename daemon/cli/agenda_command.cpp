@@ -68,6 +68,16 @@ void write_json(const std::vector<policy::AgendaItem>& items, date::year_month_d
     if (item.milestone->revised_target) {
       entry["revised_target"] = item.milestone->revised_target->wording;
     }
+    if (item.milestone->done) {
+      entry["done"] = iso_day(item.milestone->done);
+    }
+    // What accepted updates add (SPEC §9).
+    if (item.milestone->not_implemented) {
+      entry["not_implemented"] = *item.milestone->not_implemented;
+    }
+    for (const auto& note : item.milestone->progress_notes) {
+      entry["progress_notes"].push_back({{"on", iso_day(note.on)}, {"text", note.text}});
+    }
     root["items"].push_back(std::move(entry));
   }
   out << root.dump(2) << '\n';
@@ -123,6 +133,9 @@ std::string days_phrase(const policy::AgendaItem& item) {
   if (standing.state == MilestoneState::complete) {
     return item.milestone->done ? "done " + iso_day(item.milestone->done) : "done";
   }
+  if (standing.state == MilestoneState::not_implemented) {
+    return "closed";
+  }
   if (!standing.days || standing.state == MilestoneState::on_hold) {
     return "-";
   }
@@ -156,6 +169,8 @@ std::string_view heading(policy::MilestoneState state) {
       return "COMPLETE";
     case MilestoneState::on_hold:
       return "ON HOLD";
+    case MilestoneState::not_implemented:
+      return "WILL NOT BE IMPLEMENTED";
   }
   return "";
 }
@@ -337,7 +352,9 @@ Command add_agenda_command(CLI::App& app) {
     if (!options) {
       return usage;
     }
-    write_agenda(policy::build_agenda(result.snapshot->plans, *options), *options, args->format);
+    const auto applied = in_effect(result.snapshot);
+    print_update_standings(applied, std::cerr);
+    write_agenda(policy::build_agenda(applied.snapshot->plans, *options), *options, args->format);
     std::cout.flush();
     return std::cout ? ok : io_error;
   };

@@ -38,6 +38,8 @@ Command add_check_command(CLI::App& app) {
               << (snapshot.plans.size() == 1 ? " plan, " : " plans, ") << actions << " actions, "
               << milestones << " milestones, " << snapshot.directory.agencies.size()
               << " agencies\n";
+    // Accepted updates are in effect without the files; say which the files do not say yet.
+    print_update_standings(in_effect(result.deployment->snapshot), std::cout);
     if (snapshot.plans.empty()) {
       std::cout << "no plan yet: add one .yaml file per review where `plans:` in " << *config
                 << " points; until then nothing is sent\n";

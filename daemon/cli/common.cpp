@@ -171,4 +171,28 @@ date::year_month_day today_in(const std::string& time_zone) {
   return date::year_month_day{zone.day_of(now)};
 }
 
+progress::AppliedUpdates in_effect(const std::shared_ptr<const plan::Snapshot>& snapshot,
+                                   store::StateStore* store) {
+  std::unique_ptr<store::StateStore> opened;
+  if (store == nullptr) {
+    // A state not made yet has no updates: the commands that only read create none.
+    auto existing = store::StateStore::open_existing(snapshot->config.state);
+    if (!existing) {
+      return progress::AppliedUpdates{snapshot, {}};
+    }
+    opened = std::move(*existing);
+    store = opened.get();
+  }
+  return progress::apply_accepted(snapshot, store->updates({store::UpdateState::accepted}),
+                                  calendar::TimeZone::named(snapshot->config.timezone));
+}
+
+void print_update_standings(const progress::AppliedUpdates& applied, std::ostream& out) {
+  for (const auto& standing : applied.standings) {
+    if (auto line = progress::describe(standing); !line.empty()) {
+      out << "note: " << line << '\n';
+    }
+  }
+}
+
 }  // namespace plan_reminder::cli

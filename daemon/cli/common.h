@@ -6,7 +6,9 @@
 #include "base/iso_day.h"
 #include "plan/snapshot.h"
 #include "policy/schedule.h"
+#include "progress/effects.h"
 #include "service/deployment.h"
+#include "store/state_store.h"
 
 #include <date/date.h>
 #include <CLI/CLI.hpp>
@@ -55,6 +57,13 @@ int with_config(const std::string& config_file,
 // code; when any file is invalid, prints every problem to stderr and returns 78 or 65 instead.
 int with_deployment(const std::string& config_file, std::string_view command_name,
                     const std::function<int(const service::Deployment&)>& command);
+
+// The plans with the accepted updates of the state in effect (SPEC §9): `store`, or the state
+// the config names when null; the plans as the files say them when there is no state yet.
+progress::AppliedUpdates in_effect(const std::shared_ptr<const plan::Snapshot>& snapshot,
+                                   store::StateStore* store = nullptr);
+// Prints a line for each accepted update the files do not say yet or disagree with.
+void print_update_standings(const progress::AppliedUpdates& applied, std::ostream& out);
 
 // Today in the given IANA time zone, from the system clock: the shell's one reading of it. The
 // zone was checked at load; an unknown one throws std::invalid_argument, never London.

@@ -161,15 +161,18 @@ void print_email(PreviewOutput& output, const service::ComposedEmail& email,
 // Runs the passes `run` would run at each send time of the window, printing what they send.
 void preview_window(const service::Deployment& deployment, const Window& window,
                     PreviewOutput& output) {
-  const plan::Snapshot& snapshot = *deployment.snapshot;
   const policy::Clock& clock = output.clock;
-  // What has been sent already counts, so the preview continues from the real state.
+  // What has been sent already counts, so the preview continues from the real state, with the
+  // accepted updates in effect.
   std::unordered_set<std::string> handled;
   std::optional<date::sys_seconds> last_pass;
+  progress::AppliedUpdates applied{deployment.snapshot, {}};
   // A state not made yet means nothing was sent: the preview creates none.
-  if (auto store = store::StateStore::open_existing(snapshot.config.state)) {
+  if (auto store = store::StateStore::open_existing(deployment.snapshot->config.state)) {
     handled = (*store)->handled_keys();
+    applied = in_effect(deployment.snapshot, store->get());
   }
+  const plan::Snapshot& snapshot = *applied.snapshot;
   const plan::Policy& policy = snapshot.config.policy;
   date::sys_seconds end =
       clock.zone.at(date::local_days(window.to) + date::days(1), std::chrono::minutes(0));

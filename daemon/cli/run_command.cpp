@@ -105,7 +105,8 @@ int run_once(const RunArguments& args, const service::Deployment& deployment) {
       spdlog::error("{}; nothing done, try again once it has finished", lock.error().message);
       return temp_fail;
     }
-    service::PassRunner runner(*deployment.snapshot, *deployment.templates, *service.store,
+    const auto applied = in_effect(deployment.snapshot, service.store.get());
+    service::PassRunner runner(*applied.snapshot, *deployment.templates, *service.store,
                                *service.transport);
     report = runner.run(now);
   } catch (const std::exception& error) {

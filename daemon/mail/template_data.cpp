@@ -365,6 +365,7 @@ mustache::data digest_data(const DigestView& view) {
   set_milestones(out, "due_soon", view.due_soon);
   set_milestones(out, "completed", view.completed);
   set_milestones(out, "undated", view.undated);
+  set_milestones(out, "not_implemented", view.not_implemented);
   set_rag_rows(out, "recommendations", view.recommendations, "recommendation", "recommendations");
   set_rag_rows(out, "agencies", view.agencies, "agency", "agencies");
   set_audit_rows(out, "audit", view.audit);

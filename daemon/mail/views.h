@@ -99,8 +99,9 @@ struct DigestView {
   int horizon_days = 28;
   std::vector<MilestoneView> overdue;
   std::vector<MilestoneView> due_soon;
-  std::vector<MilestoneView> completed;  // done in the last 7 days
-  std::vector<MilestoneView> undated;    // undated and pending
+  std::vector<MilestoneView> completed;        // done in the last 7 days
+  std::vector<MilestoneView> undated;          // undated and pending
+  std::vector<MilestoneView> not_implemented;  // closed with a reason (SPEC §9)
   std::vector<RagRow> recommendations;
   std::vector<RagRow> agencies;
   std::vector<AuditRow> audit;     // every notice since the previous digest

@@ -53,7 +53,8 @@ std::optional<AgencyView> agency_view(const plan::Snapshot& snapshot, std::strin
   options.horizon_days = snapshot.config.policy.digest_horizon_days;
   options.agency = std::string(agency_id);
   for (const policy::AgendaItem& item : policy::build_agenda(snapshot.plans, options)) {
-    if (item.standing.state == MilestoneState::complete) {
+    if (item.standing.state == MilestoneState::complete ||
+        item.standing.state == MilestoneState::not_implemented) {
       continue;
     }
     AgencyMilestone entry;

@@ -109,7 +109,7 @@ BoardView board_view(const plan::Snapshot& snapshot, date::year_month_day today,
   view.changes = std::move(digest.audit);
 
   std::unordered_map<std::string, std::vector<mail::MilestoneView>> attention;
-  for (auto* list : {&digest.overdue, &digest.due_soon, &digest.undated}) {
+  for (auto* list : {&digest.overdue, &digest.due_soon, &digest.undated, &digest.not_implemented}) {
     for (mail::MilestoneView& milestone : *list) {
       attention[milestone.review_id].push_back(std::move(milestone));
     }

@@ -104,6 +104,7 @@ std::vector<FeedEvent> dated_open(const std::vector<std::shared_ptr<const plan::
       case policy::MilestoneState::ongoing:
       case policy::MilestoneState::complete:
       case policy::MilestoneState::on_hold:
+      case policy::MilestoneState::not_implemented:
         break;
     }
   }

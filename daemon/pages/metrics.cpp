@@ -93,7 +93,7 @@ class Family {
 };
 
 // The enums' values in order: each ends with the value named here.
-constexpr auto kLastState = policy::MilestoneState::on_hold;
+constexpr auto kLastState = policy::MilestoneState::not_implemented;
 constexpr auto kLastKind = EmailKind::test;
 constexpr auto kLastDelivery = DeliveryState::dropped;
 

@@ -36,12 +36,24 @@ struct DueDate {
   std::optional<date::year_month_day> day;  // set when dated
 };
 
+// A progress note from the milestone's lead agency that the coordinator accepted (SPEC §9).
+struct ProgressNote {
+  date::year_month_day on;  // the day the agency sent it
+  std::string text;
+};
+
 struct Milestone {
   std::string id;  // as given, or the 1-based position
   std::string text;
   Target target;
   std::optional<Target> revised_target;  // replaces target for scheduling
   std::optional<date::year_month_day> done;
+  // What accepted updates (SPEC §9) add to the milestone the file describes
+  // (progress/effects.h); the plan loader leaves them empty.
+  std::vector<ProgressNote> progress_notes;    // newest first
+  std::optional<std::string> not_implemented;  // why not: closed, no notices
+  // Overdue repeats are quiet through this day: an update was accepted (SPEC §4).
+  std::optional<date::year_month_day> quiet_until;
 
   const Target& scheduling_target() const { return revised_target ? *revised_target : target; }
   // "March 2020", or "March 2020 (revised: June 2020)".

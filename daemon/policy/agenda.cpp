@@ -25,6 +25,8 @@ std::string_view to_string(MilestoneState state) {
       return "complete";
     case MilestoneState::on_hold:
       return "on_hold";
+    case MilestoneState::not_implemented:
+      return "not_implemented";
   }
   return "undated";
 }
@@ -42,6 +44,11 @@ MilestoneStanding standing(const plan::Milestone& milestone, const plan::Action&
   if ((milestone.done && *milestone.done <= as_of) ||
       action.status == plan::ActionStatus::complete) {
     result.state = MilestoneState::complete;
+    result.rag = Rag::green;
+    return result;
+  }
+  if (milestone.not_implemented) {
+    result.state = MilestoneState::not_implemented;
     result.rag = Rag::green;
     return result;
   }

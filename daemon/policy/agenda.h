@@ -24,7 +24,8 @@ enum class MilestoneState {
   pending,
   ongoing,
   complete,
-  on_hold
+  on_hold,
+  not_implemented  // closed by an accepted update (SPEC §9)
 };
 // The rating travels to the emails as it is (mail/views.h says its words).
 using mail::Rag;
@@ -33,7 +34,8 @@ using mail::to_string;
 std::string_view to_string(MilestoneState state);
 
 // Red: overdue. Amber: due within 14 days (today included), undated, pending or on hold.
-// Green: on track, ongoing or complete.
+// Green: on track, ongoing, complete, or closed as not to be implemented (nothing left to chase;
+// the state says which).
 inline constexpr int amber_window_days = 14;
 
 struct MilestoneStanding {

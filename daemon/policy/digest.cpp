@@ -133,6 +133,10 @@ void list_milestone(mail::DigestView& view, mail::MilestoneView milestone, const
       milestone.when = "waits for the review's publication date";
       view.undated.push_back(std::move(milestone));
       break;
+    case MilestoneState::not_implemented:
+      milestone.when = "will not be implemented: " + item.milestone->not_implemented.value_or("");
+      view.not_implemented.push_back(std::move(milestone));
+      break;
     case MilestoneState::complete:
       if (item.milestone->done && local_days(*item.milestone->done) > today_day - days(8) &&
           local_days(*item.milestone->done) <= today_day) {

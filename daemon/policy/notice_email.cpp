@@ -107,7 +107,16 @@ mail::MilestoneView milestone_view(const plan::Directory& directory, const plan:
     view.due_day = standing.due;
     view.days = (local_days(*standing.due) - today).count();
   }
-  view.progress = action.progress;
+  // The latest accepted progress note (SPEC §9), dated, above what the plan says.
+  if (!milestone.progress_notes.empty()) {
+    const plan::ProgressNote& note = milestone.progress_notes.front();
+    view.progress = mail::plain_day(note.on) + ": " + note.text;
+    if (!action.progress.empty()) {
+      view.progress += "\n" + action.progress;
+    }
+  } else {
+    view.progress = action.progress;
+  }
   view.rag = standing.rag;
   return view;
 }

@@ -80,6 +80,10 @@ class NoticeCollector {
     if (milestone.done && *milestone.done <= date::year_month_day{today_}) {
       return;
     }
+    // Closed by the partnership: it will not be implemented (SPEC §9).
+    if (milestone.not_implemented) {
+      return;
+    }
     plan::DueDate due = plan::due_date(milestone, plan.review);
     if (due.kind != plan::DueDate::Kind::dated) {
       return;
@@ -105,6 +109,13 @@ class NoticeCollector {
     if (inputs_.handled->count(notice.key) != 0) {
       return;
     }
+    if (quiet(*dated.milestone, *latest, recipient)) {
+      // Recorded as dropped, so that the audit trail says why the agency heard nothing.
+      notice.dropped_because = "quiet until " + date::format("%F", *dated.milestone->quiet_until) +
+                               ": the coordinator accepted an update on this milestone";
+      dropped_.push_back(std::move(notice));
+      return;
+    }
     for (const auto& stale :
          occurrences_between(timeline, clock_.business_days, due_day, stale_from_, today_)) {
       if (stale.stage == latest->stage && stale.occurrence == latest->occurrence) {
@@ -121,6 +132,15 @@ class NoticeCollector {
     PlannedEmail& email = emails_[recipient];
     email.recipient = recipient;
     email.notices.push_back(std::move(notice));
+  }
+
+  // An accepted update quiets the milestone's overdue repeats to its lead agencies (SPEC §4);
+  // the first overdue notice and the escalations to the chair still go.
+  bool quiet(const plan::Milestone& milestone, const Occurrence& occurrence,
+             const Recipient& recipient) const {
+    return milestone.quiet_until && recipient.kind == Recipient::Kind::agency &&
+           occurrence.stage == mail::EmailKind::overdue && occurrence.occurrence > 0 &&
+           occurrence.day <= local_days{*milestone.quiet_until};
   }
 
   Notice make_notice(const DatedMilestone& dated, const Occurrence& occurrence,

@@ -1,5 +1,6 @@
 #include "service/daemon.h"
 
+#include "progress/effects.h"
 #include "service/local_time.h"
 #include "service/problem_notice.h"
 #include "service/web_pages.h"
@@ -151,7 +152,7 @@ void Daemon::start_pass() {
   timer_.cancel();
   date::sys_seconds now = this->now();
   Deployment deployment = deployment_;
-  site_.deployment = deployment;
+  site_.deployment = in_effect(deployment);
   site_.pass_started = now;
   publish_site();
   auto guard = std::make_shared<asio::executor_work_guard<asio::io_context::executor_type>>(
@@ -159,6 +160,7 @@ void Daemon::start_pass() {
   asio::post(worker_, [this, deployment, now, guard] {
     PassReport report;
     bool failed = false;
+    std::optional<std::vector<store::UpdateRecord>> accepted;
     try {
       // One pass at a time on one state: a `run --once` (a timer, or by hand) may be running.
       auto lock = store_->lock_passes(lock_wait);
@@ -166,7 +168,11 @@ void Daemon::start_pass() {
         report.warnings.push_back(lock.error().message + "; this pass waits a minute");
         report.next_retry = now + std::chrono::minutes(1);
       } else {
-        PassRunner runner(*deployment.snapshot, *deployment.templates, *store_, *transport_);
+        accepted = store_->updates({store::UpdateState::accepted});
+        const auto applied = progress::apply_accepted(
+            deployment.snapshot, *accepted,
+            calendar::TimeZone::named(deployment.snapshot->config.timezone));
+        PassRunner runner(*applied.snapshot, *deployment.templates, *store_, *transport_);
         runner.set_stop_check([this] { return stop_requested_.load(); });
         report = runner.run(now);
         queued_ = store_->queued_count();
@@ -176,12 +182,30 @@ void Daemon::start_pass() {
       report.next_retry = now + std::chrono::minutes(1);
       failed = true;
     }
-    asio::post(io_, [this, report, now, guard, failed] { pass_finished(report, now, failed); });
+    asio::post(io_, [this, report, now, guard, failed, accepted = std::move(accepted)]() mutable {
+      pass_finished(report, now, failed, std::move(accepted));
+    });
   });
 }
 
-void Daemon::pass_finished(PassReport report, date::sys_seconds now, bool failed) {
+Deployment Daemon::in_effect(const Deployment& deployment) const {
+  Deployment out = deployment;
+  if (!accepted_.empty()) {
+    out.snapshot =
+        progress::apply_accepted(deployment.snapshot, accepted_,
+                                 calendar::TimeZone::named(deployment.snapshot->config.timezone))
+            .snapshot;
+  }
+  return out;
+}
+
+void Daemon::pass_finished(PassReport report, date::sys_seconds now, bool failed,
+                           std::optional<std::vector<store::UpdateRecord>> accepted) {
   pass_running_ = false;
+  if (accepted) {
+    accepted_ = std::move(*accepted);
+    site_.deployment = in_effect(deployment_);
+  }
   site_.pass_finished = this->now();
   site_.pass_report = report;
   site_.pass_failed = failed;

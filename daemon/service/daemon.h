@@ -69,7 +69,11 @@ class Daemon {
   void wait_for_signal();
   void schedule(date::sys_seconds at);
   void start_pass();
-  void pass_finished(PassReport report, date::sys_seconds now, bool failed);
+  // `accepted`: the accepted updates the pass read (none when it failed before reading them).
+  void pass_finished(PassReport report, date::sys_seconds now, bool failed,
+                     std::optional<std::vector<store::UpdateRecord>> accepted);
+  // The deployment with the accepted updates last read in effect, for the web pages.
+  Deployment in_effect(const Deployment& deployment) const;
   void start_web();
   void publish_site();
   void reload(const std::string& why);
@@ -80,6 +84,9 @@ class Daemon {
   WakeTimer& timer_;
   Options options_;
   Deployment deployment_;
+  // Read by each pass (a decision may come from another process); applied to the plans the
+  // pages show, on a reload as well.
+  std::vector<store::UpdateRecord> accepted_;
   DeploymentLoader loader_;
   std::unique_ptr<store::StateStore> store_;
   std::unique_ptr<mail::Transport> transport_;

@@ -1,0 +1,216 @@
+// Accepted updates applied to copies of the plans they touch (see effects.h).
+#include "progress/effects.h"
+
+#include "base/iso_day.h"
+
+#include <algorithm>
+#include <map>
+#include <numeric>
+#include <set>
+#include <tuple>
+#include <unordered_map>
+
+namespace plan_reminder::progress {
+namespace {
+
+using Kind = UpdateStanding::Kind;
+using store::UpdateKind;
+using store::UpdateRecord;
+
+std::string about(const UpdateRecord& update) {
+  return update.review + " " + update.action + " " + update.milestone;
+}
+
+// The plans of a snapshot, copied on first write.
+class PlanCopies {
+ public:
+  explicit PlanCopies(const plan::Snapshot& snapshot) : snapshot_(snapshot) {
+    for (std::size_t i = 0; i < snapshot.plans.size(); ++i) {
+      by_review_.emplace(snapshot.plans[i]->review.id, i);
+    }
+  }
+
+  // The plan of `review`, as loaded; null when no plan has that review.
+  const plan::Plan* find(const std::string& review) const {
+    auto found = by_review_.find(review);
+    return found == by_review_.end() ? nullptr : snapshot_.plans[found->second].get();
+  }
+
+  // The milestone in the plan's copy, made now if this is the plan's first change.
+  plan::Milestone* milestone(const UpdateRecord& update) {
+    auto found = by_review_.find(update.review);
+    if (found == by_review_.end()) {
+      return nullptr;
+    }
+    auto& copy = copies_[found->second];
+    if (!copy) {
+      copy = std::make_shared<plan::Plan>(*snapshot_.plans[found->second]);
+    }
+    for (auto& recommendation : copy->recommendations) {
+      for (auto& action : recommendation.actions) {
+        if (action.id != update.action) {
+          continue;
+        }
+        for (auto& milestone : action.milestones) {
+          if (milestone.id == update.milestone) {
+            return &milestone;
+          }
+        }
+      }
+    }
+    return nullptr;
+  }
+
+  std::shared_ptr<const plan::Snapshot> result(const std::shared_ptr<const plan::Snapshot>& in) {
+    if (copies_.empty()) {
+      return in;
+    }
+    auto out = std::make_shared<plan::Snapshot>(*in);
+    for (auto& [index, copy] : copies_) {
+      out->plans[index] = std::move(copy);
+    }
+    return out;
+  }
+
+ private:
+  const plan::Snapshot& snapshot_;
+  std::unordered_map<std::string, std::size_t> by_review_;
+  std::map<std::size_t, std::shared_ptr<plan::Plan>> copies_;
+};
+
+// The milestone as the file gave it, for comparing with an update (the copy may already carry
+// earlier updates).
+const plan::Milestone* in_file(const plan::Plan& plan, const UpdateRecord& update) {
+  for (const auto& recommendation : plan.recommendations) {
+    for (const auto& action : recommendation.actions) {
+      if (action.id != update.action) {
+        continue;
+      }
+      for (const auto& milestone : action.milestones) {
+        if (milestone.id == update.milestone) {
+          return &milestone;
+        }
+      }
+    }
+  }
+  return nullptr;
+}
+
+// Applies one update to `milestone` and says how it stands against `file`.
+Kind apply(const UpdateRecord& update, const plan::Milestone& file, plan::Milestone& milestone,
+           plan::QuarterStyle quarters, const calendar::TimeZone& zone, std::string& detail) {
+  switch (update.kind) {
+    case UpdateKind::completed:
+      if (file.done) {
+        if (*file.done == update.done_on) {
+          return Kind::in_file;
+        }
+        detail = "the file says done " + base::iso_day(*file.done);
+        return Kind::file_disagrees;
+      }
+      milestone.done = update.done_on;
+      return Kind::not_in_file;
+    case UpdateKind::new_target: {
+      auto meaning = plan::read_target(update.target, quarters);
+      if (!meaning) {
+        detail = meaning.error().message;
+        return Kind::target_unreadable;
+      }
+      milestone.revised_target = plan::Target{update.target, *meaning};
+      return file.revised_target && file.revised_target->wording == update.target
+                 ? Kind::in_file
+                 : Kind::not_in_file;
+    }
+    case UpdateKind::progress:
+      milestone.progress_notes.insert(
+          milestone.progress_notes.begin(),
+          plan::ProgressNote{date::year_month_day{zone.day_of(update.submitted)}, update.note});
+      return Kind::not_in_file;
+    case UpdateKind::not_implemented:
+      milestone.not_implemented = update.note;
+      return Kind::not_in_file;
+  }
+  return Kind::not_in_file;
+}
+
+}  // namespace
+
+AppliedUpdates apply_accepted(const std::shared_ptr<const plan::Snapshot>& snapshot,
+                              const std::vector<UpdateRecord>& accepted,
+                              const calendar::TimeZone& zone) {
+  AppliedUpdates out;
+  PlanCopies copies(*snapshot);
+  // In the order they were decided: a later accepted update of the same kind replaces an
+  // earlier one (progress notes add up).
+  std::vector<std::size_t> order(accepted.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return std::tie(accepted[a].decided, accepted[a].id) <
+           std::tie(accepted[b].decided, accepted[b].id);
+  });
+  std::set<std::tuple<std::string, std::string, std::string, UpdateKind>> later;
+  std::vector<bool> replaced(accepted.size(), false);
+  for (auto it = order.rbegin(); it != order.rend(); ++it) {
+    const UpdateRecord& update = accepted[*it];
+    if (update.state != store::UpdateState::accepted) {
+      continue;
+    }
+    const std::size_t i = *it;
+    if (update.kind != UpdateKind::progress &&
+        !later.emplace(update.review, update.action, update.milestone, update.kind).second) {
+      replaced[i] = true;
+    }
+  }
+  const plan::QuarterStyle quarters = snapshot->config.quarters;
+  for (std::size_t i : order) {
+    const UpdateRecord& update = accepted[i];
+    if (update.state != store::UpdateState::accepted) {
+      continue;
+    }
+    UpdateStanding standing;
+    standing.id = update.id;
+    standing.about = about(update);
+    const plan::Plan* plan = copies.find(update.review);
+    const plan::Milestone* file = plan != nullptr ? in_file(*plan, update) : nullptr;
+    if (plan != nullptr) {
+      standing.file = plan->file;
+    }
+    if (file == nullptr) {
+      standing.kind = Kind::no_milestone;
+    } else if (replaced[i]) {
+      standing.kind = Kind::replaced;
+    } else {
+      plan::Milestone& milestone = *copies.milestone(update);
+      standing.kind = apply(update, *file, milestone, quarters, zone, standing.detail);
+      if (update.decided) {
+        const date::year_month_day quiet{zone.day_of(*update.decided) + date::days(quiet_days)};
+        milestone.quiet_until = std::max(milestone.quiet_until.value_or(quiet), quiet);
+      }
+    }
+    out.standings.push_back(std::move(standing));
+  }
+  out.snapshot = copies.result(snapshot);
+  return out;
+}
+
+std::string describe(const UpdateStanding& standing) {
+  const std::string update =
+      "accepted update " + std::to_string(standing.id) + " (" + standing.about + ")";
+  switch (standing.kind) {
+    case Kind::not_in_file:
+      return update + " is in effect but not in " + standing.file +
+             " yet: `plan-reminder updates export` writes it there";
+    case Kind::in_file:
+    case Kind::replaced:
+      return "";
+    case Kind::file_disagrees:
+      return update + " disagrees with " + standing.file + ", which wins: " + standing.detail;
+    case Kind::no_milestone:
+      return update + " has no milestone to apply to: the plans no longer have it";
+    case Kind::target_unreadable:
+      return update + " is not applied: " + standing.detail;
+  }
+  return "";
+}
+
+}  // namespace plan_reminder::progress
