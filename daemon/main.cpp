@@ -31,6 +31,7 @@ int run_command_line(int argc, char** argv) {
   Command history = add_history_command(app);
   Command send_test = add_send_test_command(app);
   Command url = add_url_command(app);
+  Command updates = add_updates_command(app);
   Command smtp_relay = add_smtp_relay_command(app);
   try {
     app.parse(argc, argv);
@@ -60,6 +61,9 @@ int run_command_line(int argc, char** argv) {
     }
     if (app.got_subcommand("url")) {
       return url();
+    }
+    if (app.got_subcommand("updates")) {
+      return updates();
     }
     if (app.got_subcommand("smtp-relay")) {
       return smtp_relay();

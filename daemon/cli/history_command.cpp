@@ -1,12 +1,15 @@
-// `plan-reminder history`: the audit trail of every notice: when, to whom, about what, and
-// what became of it.
+// `plan-reminder history`: the audit trail of every notice (when, to whom, about what, and what
+// became of it) and of every agency's update submitted and decided.
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "service/local_time.h"
 #include "store/state_store.h"
 
+#include <algorithm>
 #include <iostream>
 #include <memory>
+#include <string_view>
+#include <vector>
 
 namespace plan_reminder::cli {
 namespace {
@@ -17,7 +20,50 @@ struct HistoryArguments {
   std::string format = "text";
 };
 
-// The audit trail since --since, as text or CSV.
+// One event of an agency's update (SPEC §9): its submission, or the decision on it.
+struct UpdateEvent {
+  date::sys_seconds at;
+  std::string_view what;  // "submitted", or the state it was decided into
+  const store::UpdateRecord* update = nullptr;
+};
+
+// Every submission and decision at or after `since`, in order.
+std::vector<UpdateEvent> update_events(const std::vector<store::UpdateRecord>& updates,
+                                       date::sys_seconds since) {
+  std::vector<UpdateEvent> events;
+  for (const auto& update : updates) {
+    if (update.submitted >= since) {
+      events.push_back(UpdateEvent{update.submitted, "submitted", &update});
+    }
+    if (update.decided && *update.decided >= since) {
+      events.push_back(UpdateEvent{*update.decided, store::token(update.state), &update});
+    }
+  }
+  std::stable_sort(events.begin(), events.end(),
+                   [](const UpdateEvent& a, const UpdateEvent& b) { return a.at < b.at; });
+  return events;
+}
+
+// What the event says: the update's request and note, or the coordinator's note.
+std::string event_detail(const UpdateEvent& event) {
+  const store::UpdateRecord& update = *event.update;
+  std::string detail =
+      "update " + std::to_string(update.id) + ": " + std::string(store::token(update.kind));
+  if (update.done_on) {
+    detail += " on " + iso_day(update.done_on);
+  }
+  if (!update.target.empty()) {
+    detail += " \"" + update.target + "\"";
+  }
+  const std::string& note = event.what == "submitted" ? update.note : update.decision_note;
+  if (!note.empty()) {
+    detail += ": " + note;
+  }
+  return detail;
+}
+
+// The audit trail since --since, as text or CSV: every notice, and every agency's update
+// submitted or decided (kind "update", the agency as recipient).
 int print_history(const HistoryArguments& args, const plan::Config& config) {
   policy::Clock clock = policy::clock_for(config);
   date::sys_seconds since{};
@@ -35,18 +81,34 @@ int print_history(const HistoryArguments& args, const plan::Config& config) {
     return ok;
   }
   auto notices = (*store)->notices_since(since);
-  if (args.format == "csv") {
+  const auto updates = (*store)->updates({});
+  const auto events = update_events(updates, since);
+  const bool csv = args.format == "csv";
+  if (csv) {
     std::cout << "recorded,kind,recipient,review,action,milestone,due,state,message_id,detail\r\n";
-    for (const auto& n : notices) {
+  }
+  auto print_event = [&](const UpdateEvent& event) {
+    const store::UpdateRecord& u = *event.update;
+    if (csv) {
+      std::cout << date::format("%FT%TZ", event.at) << ",update," << csv_field(u.agency) << ','
+                << csv_field(u.review) << ',' << csv_field(u.action) << ','
+                << csv_field(u.milestone) << ",," << event.what << ",,"
+                << csv_field(event_detail(event)) << "\r\n";
+      return;
+    }
+    std::cout << service::short_local_time(clock, event.at) << "  " << event.what
+              << "  update  from " << u.agency << "  " << u.review << " " << u.action << " ("
+              << u.milestone << ")  — " << event_detail(event) << '\n';
+  };
+  auto print_notice = [&](const store::NoticeRecord& n) {
+    if (csv) {
       std::cout << date::format("%FT%TZ", n.recorded) << ',' << csv_field(store::token(n.kind))
                 << ',' << csv_field(n.recipient) << ',' << csv_field(n.review) << ','
                 << csv_field(n.action) << ',' << csv_field(n.milestone) << ',' << iso_day(n.due)
                 << ',' << store::token(n.state) << ',' << csv_field(n.message_id) << ','
                 << csv_field(n.detail) << "\r\n";
+      return;
     }
-    return ok;
-  }
-  for (const auto& n : notices) {
     std::cout << service::short_local_time(clock, n.recorded) << "  " << store::token(n.state)
               << "  " << store::token(n.kind) << "  to " << n.recipient;
     if (!n.review.empty()) {
@@ -57,8 +119,24 @@ int print_history(const HistoryArguments& args, const plan::Config& config) {
       std::cout << "  — " << n.detail;
     }
     std::cout << '\n';
+  };
+  // Both are in time order: merge them.
+  auto event = events.begin();
+  for (const auto& notice : notices) {
+    for (; event != events.end() && event->at <= notice.recorded; ++event) {
+      print_event(*event);
+    }
+    print_notice(notice);
   }
-  std::cout << notices.size() << (notices.size() == 1 ? " notice\n" : " notices\n");
+  std::for_each(event, events.end(), print_event);
+  if (csv) {
+    return ok;
+  }
+  std::cout << notices.size() << (notices.size() == 1 ? " notice" : " notices");
+  if (!events.empty()) {
+    std::cout << ", " << events.size() << (events.size() == 1 ? " update event" : " update events");
+  }
+  std::cout << '\n';
   return ok;
 }
 

@@ -1,0 +1,121 @@
+"""Issue 11: agencies' updates decided by the coordinator on the command line (`updates list`,
+`accept`, `reject`) and their effect at the next pass, without touching the plan file.
+
+The updates are put in the state as the agency's update page stores them (a waiting row of the
+`updates` table), because this test is about what happens after they arrive."""
+
+import json
+import os
+import sqlite3
+import unittest
+
+import harness
+
+COMPLETED = ("1.1", "scoping")        # led by wwin, due 31 March 2020
+NEW_TARGET = ("1.4", "ppit-in-training")  # led by wwin, due 31 March 2020
+REJECTED = ("1.2", "pathway")         # led by wwin and police, due 31 March 2020
+
+
+class CoordinatorDecides(unittest.TestCase):
+
+    def setUp(self):
+        self.folder = harness.TestFolder("updates")
+        self.addCleanup(self.folder.cleanup)
+        cert, key = harness.make_certificate(self.folder.path)
+        self.sink = harness.Sink(os.path.join(self.folder.path, "sink"), cert, key)
+        self.addCleanup(self.sink.stop)
+        self.deployment = harness.Deployment(os.path.join(self.folder.path, "deployment"),
+                                             self.sink.port, cert)
+        # Wednesday 1 April 2020: the first overdue notices of the end-of-March milestones.
+        self.deployment.run("2020-04-01T09:00")
+        self.ids = {COMPLETED: self.submit(COMPLETED, "completed", done_on="2020-04-02",
+                                           note="Scoping document signed off"),
+                    NEW_TARGET: self.submit(NEW_TARGET, "new_target", target="June 2020",
+                                            note="Trainer unavailable until May"),
+                    REJECTED: self.submit(REJECTED, "completed", done_on="2020-04-02",
+                                          note="Pathway agreed")}
+
+    def submit(self, milestone, kind, done_on="", target="", note=""):
+        with sqlite3.connect(self.deployment.state) as db:
+            cursor = db.execute(
+                "INSERT INTO updates (review, action, milestone, agency, kind, done_on, target,"
+                " note, submitted, token_id) VALUES ('dhr-david', ?, ?, 'wwin', ?, ?, ?, ?,"
+                " strftime('%s', '2020-04-02 10:00:00'), 'test-link')",
+                (milestone[0], milestone[1], kind, done_on, target, note))
+            return cursor.lastrowid
+
+    def updates(self, state="waiting"):
+        out = self.deployment.command("updates", "list", "--state", state, "--format", "json")
+        return {(u["action"], u["milestone"]): u for u in json.loads(out.stdout)["updates"]}
+
+    def notices_after(self, moment):
+        return [row for row in self.deployment.history()
+                if row["recorded"] > moment and row["kind"] != "update"]
+
+    def test_accepted_updates_take_effect_at_the_next_pass(self):
+        """The coordinator lists three waiting updates, accepts a completion and a new target and
+        rejects the third with a note. At the next overdue repeat (Tuesday 14 April, after
+        Easter Monday) nothing more goes about the completed milestone or the re-targeted one,
+        while the rejected one is still chased; the agenda shows the effects, `check` says the
+        file does not say them yet, and the new target's reminders start on 2 June."""
+        waiting = self.updates()
+        self.assertEqual(set(waiting), {COMPLETED, NEW_TARGET, REJECTED})
+        self.assertEqual(waiting[NEW_TARGET]["target"], "June 2020")
+        self.assertEqual(waiting[COMPLETED]["done_on"], "2020-04-02")
+
+        out = self.deployment.command("updates", "accept", str(self.ids[COMPLETED])).stdout
+        self.assertIn(f"accepted update {self.ids[COMPLETED]}: wwin, dhr-david 1.1 scoping", out)
+        self.deployment.command("updates", "accept", str(self.ids[NEW_TARGET]), "--note", "Agreed")
+        no_note = self.deployment.command("updates", "reject", str(self.ids[REJECTED]),
+                                          check=False)
+        self.assertEqual(no_note.returncode, 64, no_note.stderr)
+        self.deployment.command("updates", "reject", str(self.ids[REJECTED]), "--note",
+                                "The pathway is not yet agreed by the police")
+        twice = self.deployment.command("updates", "accept", str(self.ids[COMPLETED]), check=False)
+        self.assertEqual(twice.returncode, 65)
+        self.assertIn("already accepted; nothing changed", twice.stderr)
+        self.assertEqual(self.updates(), {})
+        self.assertEqual(self.updates("rejected")[REJECTED]["decision_note"],
+                         "The pathway is not yet agreed by the police")
+
+        self.deployment.run("2020-04-14T09:00")
+        chased = {(n["action"], n["milestone"]) for n in self.notices_after("2020-04-02")}
+        self.assertIn(REJECTED, chased)
+        self.assertNotIn(COMPLETED, chased)
+        self.assertNotIn(NEW_TARGET, chased)
+
+        agenda = {(i["action"], i["milestone"]): i
+                  for i in self.deployment.agenda("2020-04-14")["items"]}
+        self.assertEqual(agenda[COMPLETED]["state"], "complete")
+        self.assertEqual(agenda[NEW_TARGET]["due"], "2020-06-30")
+        self.assertEqual(agenda[COMPLETED]["done"], "2020-04-02")
+        self.assertEqual(agenda[NEW_TARGET]["revised_target"], "June 2020")
+        self.assertEqual(agenda[REJECTED]["state"], "overdue")
+
+        check = self.deployment.command("check").stdout
+        self.assertIn(f"accepted update {self.ids[COMPLETED]} (dhr-david 1.1 scoping) is in "
+                      "effect but not in", check)
+        self.assertIn(f"accepted update {self.ids[NEW_TARGET]} (dhr-david 1.4 ppit-in-training)",
+                      check)
+
+        # The audit trail: each submission and each decision, with its note.
+        events = [(r["state"], r["recipient"], r["action"], r["milestone"])
+                  for r in self.deployment.history() if r["kind"] == "update"]
+        for milestone in (COMPLETED, NEW_TARGET, REJECTED):
+            self.assertIn(("submitted", "wwin") + milestone, events)
+        self.assertIn(("accepted", "wwin") + COMPLETED, events)
+        self.assertIn(("accepted", "wwin") + NEW_TARGET, events)
+        self.assertIn(("rejected", "wwin") + REJECTED, events)
+        text = self.deployment.command("history").stdout
+        self.assertIn(f"update {self.ids[REJECTED]}: completed on 2020-04-02: The pathway is not "
+                      "yet agreed by the police", text)
+
+        self.deployment.run("2020-06-02T09:00")
+        june = [n for n in self.notices_after("2020-06-01")
+                if (n["action"], n["milestone"]) == NEW_TARGET]
+        self.assertEqual([(n["kind"], n["recipient"], n["due"]) for n in june],
+                         [("reminder", "wwin", "2020-06-30")])
+
+
+if __name__ == "__main__":
+    unittest.main()
