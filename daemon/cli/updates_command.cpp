@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <iostream>
 #include <memory>
 
@@ -99,24 +100,10 @@ int list_updates(const UpdatesArguments& args, const plan::Config& config) {
 }
 
 bool has_milestone(const plan::Snapshot& snapshot, const store::UpdateRecord& update) {
-  for (const auto& plan : snapshot.plans) {
-    if (plan->review.id != update.review) {
-      continue;
-    }
-    for (const auto& recommendation : plan->recommendations) {
-      for (const auto& action : recommendation.actions) {
-        if (action.id != update.action) {
-          continue;
-        }
-        for (const auto& milestone : action.milestones) {
-          if (milestone.id == update.milestone) {
-            return true;
-          }
-        }
-      }
-    }
-  }
-  return false;
+  return std::any_of(snapshot.plans.begin(), snapshot.plans.end(), [&](const auto& plan) {
+    return plan->review.id == update.review &&
+           plan::find_milestone(*plan, update.action, update.milestone) != nullptr;
+  });
 }
 
 // Accepts or rejects one waiting update; the milestone it is about must still be in the plans.

@@ -11,6 +11,23 @@ std::string Milestone::target_display() const {
   return target.wording + " (revised: " + revised_target->wording + ")";
 }
 
+const Milestone* find_milestone(const Plan& plan, std::string_view action_id,
+                                std::string_view milestone_id) {
+  for (const auto& recommendation : plan.recommendations) {
+    for (const auto& action : recommendation.actions) {
+      if (action.id != action_id) {
+        continue;
+      }
+      for (const auto& milestone : action.milestones) {
+        if (milestone.id == milestone_id) {
+          return &milestone;
+        }
+      }
+    }
+  }
+  return nullptr;
+}
+
 bool Action::is_complete() const {
   if (status == ActionStatus::complete) {
     return true;

@@ -11,6 +11,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace plan_reminder::plan {
@@ -100,6 +101,10 @@ struct Plan {
 };
 
 DueDate due_date(const Milestone& milestone, const Review& review);
+
+// The milestone `milestone_id` of action `action_id` in `plan`, or null.
+const Milestone* find_milestone(const Plan& plan, std::string_view action_id,
+                                std::string_view milestone_id);
 
 std::string_view to_string(ActionStatus status);
 std::string_view to_string(Scope scope);

@@ -46,19 +46,9 @@ class PlanCopies {
     if (!copy) {
       copy = std::make_shared<plan::Plan>(*snapshot_.plans[found->second]);
     }
-    for (auto& recommendation : copy->recommendations) {
-      for (auto& action : recommendation.actions) {
-        if (action.id != update.action) {
-          continue;
-        }
-        for (auto& milestone : action.milestones) {
-          if (milestone.id == update.milestone) {
-            return &milestone;
-          }
-        }
-      }
-    }
-    return nullptr;
+    // The copy is this class's own: its milestones may change.
+    return const_cast<plan::Milestone*>(
+        plan::find_milestone(*copy, update.action, update.milestone));
   }
 
   std::shared_ptr<const plan::Snapshot> result(const std::shared_ptr<const plan::Snapshot>& in) {
@@ -77,24 +67,6 @@ class PlanCopies {
   std::unordered_map<std::string, std::size_t> by_review_;
   std::map<std::size_t, std::shared_ptr<plan::Plan>> copies_;
 };
-
-// The milestone as the file gave it, for comparing with an update (the copy may already carry
-// earlier updates).
-const plan::Milestone* in_file(const plan::Plan& plan, const UpdateRecord& update) {
-  for (const auto& recommendation : plan.recommendations) {
-    for (const auto& action : recommendation.actions) {
-      if (action.id != update.action) {
-        continue;
-      }
-      for (const auto& milestone : action.milestones) {
-        if (milestone.id == update.milestone) {
-          return &milestone;
-        }
-      }
-    }
-  }
-  return nullptr;
-}
 
 // Applies one update to `milestone` and says how it stands against `file`.
 Kind apply(const UpdateRecord& update, const plan::Milestone& file, plan::Milestone& milestone,
@@ -171,7 +143,10 @@ AppliedUpdates apply_accepted(const std::shared_ptr<const plan::Snapshot>& snaps
     standing.id = update.id;
     standing.about = about(update);
     const plan::Plan* plan = copies.find(update.review);
-    const plan::Milestone* file = plan != nullptr ? in_file(*plan, update) : nullptr;
+    // The milestone as the file gave it, for comparing with the update (the copy may already
+    // carry earlier updates).
+    const plan::Milestone* file =
+        plan != nullptr ? plan::find_milestone(*plan, update.action, update.milestone) : nullptr;
     if (plan != nullptr) {
       standing.file = plan->file;
     }

@@ -173,22 +173,34 @@ std::vector<std::string> split_recipients(std::string_view joined) {
   return recipients;
 }
 
-// The log stores kinds and states as their tokens (store/email_kind.h): they become enums here,
-// where they are read. A token no version wrote means the database was damaged or edited.
-EmailKind kind_column(const SQLite::Column& column) {
+// The state stores kinds and states as their tokens (store/email_kind.h, store/update_kind.h):
+// they become enums here, where they are read. A token no version wrote means the database was
+// damaged or edited.
+template <typename Enum>
+Enum token_column(const SQLite::Column& column, std::optional<Enum> (*from_token)(std::string_view),
+                  const char* what) {
   const std::string token = text(column);
-  if (auto kind = email_kind_from_token(token)) {
-    return *kind;
+  if (auto value = from_token(token)) {
+    return *value;
   }
-  throw std::runtime_error("unknown kind of email in the state database: \"" + token + "\"");
+  throw std::runtime_error(std::string("unknown ") + what + " in the state database: \"" + token +
+                           "\"");
+}
+
+EmailKind kind_column(const SQLite::Column& column) {
+  return token_column<EmailKind>(column, email_kind_from_token, "kind of email");
 }
 
 DeliveryState state_column(const SQLite::Column& column) {
-  const std::string token = text(column);
-  if (auto state = delivery_state_from_token(token)) {
-    return *state;
-  }
-  throw std::runtime_error("unknown delivery state in the state database: \"" + token + "\"");
+  return token_column<DeliveryState>(column, delivery_state_from_token, "delivery state");
+}
+
+UpdateKind update_kind_column(const SQLite::Column& column) {
+  return token_column<UpdateKind>(column, update_kind_from_token, "kind of update");
+}
+
+UpdateState update_state_column(const SQLite::Column& column) {
+  return token_column<UpdateState>(column, update_state_from_token, "update state");
 }
 
 // The due date is stored as "YYYY-MM-DD", or "" when there is none.
@@ -203,22 +215,6 @@ std::optional<date::year_month_day> due_column(const SQLite::Column& column) {
                              "\"");
   }
   return day;
-}
-
-UpdateKind update_kind_column(const SQLite::Column& column) {
-  const std::string token = text(column);
-  if (auto kind = update_kind_from_token(token)) {
-    return *kind;
-  }
-  throw std::runtime_error("unknown kind of update in the state database: \"" + token + "\"");
-}
-
-UpdateState update_state_column(const SQLite::Column& column) {
-  const std::string token = text(column);
-  if (auto state = update_state_from_token(token)) {
-    return *state;
-  }
-  throw std::runtime_error("unknown update state in the state database: \"" + token + "\"");
 }
 
 constexpr const char* kUpdateColumns =
