@@ -144,8 +144,7 @@ int decide(const UpdatesArguments& args, store::UpdateState decision,
             << args.id << ": " << update->agency << ", " << about(*update) << ", "
             << request(*update) << '\n';
   if (decision == store::UpdateState::accepted) {
-    std::cout << "it takes effect at the next pass; `plan-reminder updates export` writes it "
-                 "into the plan file\n";
+    std::cout << "it takes effect at the next pass, without changing the plan file\n";
   }
   return ok;
 }

@@ -174,7 +174,7 @@ std::string describe(const UpdateStanding& standing) {
   switch (standing.kind) {
     case Kind::not_in_file:
       return update + " is in effect but not in " + standing.file +
-             " yet: `plan-reminder updates export` writes it there";
+             " yet: record it in the milestone there";
     case Kind::in_file:
     case Kind::replaced:
       return "";

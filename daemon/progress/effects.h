@@ -23,7 +23,7 @@ inline constexpr int quiet_days = 28;
 // Where an accepted update stands against the plan file its milestone is in.
 struct UpdateStanding {
   enum class Kind {
-    not_in_file,       // in effect, but the file does not say it yet (`updates export` writes it)
+    not_in_file,       // in effect, but the file does not say it yet
     in_file,           // the file already says the same
     file_disagrees,    // the file says otherwise: the file wins
     replaced,          // a later accepted update of the same kind for the milestone replaced it

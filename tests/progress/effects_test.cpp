@@ -185,7 +185,7 @@ TEST_F(Overdue, UpdateNotInTheFileSaysSo) {
   EXPECT_EQ(applied.standings[0].kind, UpdateStanding::Kind::not_in_file);
   EXPECT_EQ(describe(applied.standings[0]),
             "accepted update 3 (dhr-test 1.1 m) is in effect but not in plans/test.yaml yet: "
-            "`plan-reminder updates export` writes it there");
+            "record it in the milestone there");
 }
 
 // Tests that of two accepted new targets the one decided later is in effect, whatever the
