@@ -108,6 +108,14 @@ int run_once(const RunArguments& args, const service::Deployment& deployment) {
     const auto applied = in_effect(deployment.snapshot, service.store.get());
     service::PassRunner runner(*applied.snapshot, *deployment.templates, *service.store,
                                *service.transport);
+    // A secret that cannot be read must not stop the reminders: they go without their links.
+    auto links = service::UpdateLinks::for_config(deployment.snapshot->config);
+    if (!links) {
+      spdlog::error("web: {}; the emails of this pass go without their update links",
+                    links.error().message);
+    } else {
+      runner.set_update_links(links->get());
+    }
     report = runner.run(now);
   } catch (const std::exception& error) {
     spdlog::error("pass at {} failed: {}", service::short_local_time(clock, now), error.what());

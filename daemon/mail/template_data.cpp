@@ -350,6 +350,17 @@ mustache::data notice_data(const NoticeEmailView& view) {
   out.set("group_when_dated", group_when(view.items, DueWording::with_date));
   out.set("min_days_overdue", std::to_string(min_days_overdue));
   out.set("min_days_overdue_text", plural(min_days_overdue, "day", "days"));
+  // The update links (SPEC §9): `named` when there are several, one per lead agency.
+  mustache::data links{mustache::data::type::list};
+  for (const UpdateLink& link : view.update_links) {
+    mustache::data entry;
+    entry.set("agency_name", link.agency_name);
+    entry.set("url", link.url);
+    entry.set("named", view.update_links.size() > 1);
+    links.push_back(entry);
+  }
+  out.set("update_links", links);
+  out.set("has_update_links", !view.update_links.empty());
   return out;
 }
 

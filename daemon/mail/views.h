@@ -64,6 +64,12 @@ struct MilestoneView {
   bool escalated = false;  // digests: an escalation has been sent (or queued) to the chair
 };
 
+// Where a lead agency reports on the milestones of an email (SPEC §9): no account needed.
+struct UpdateLink {
+  std::string agency_name;
+  std::string url;
+};
+
 struct NoticeEmailView {
   EmailKind kind = EmailKind::reminder;  // the most urgent stage among the items
   std::string partnership;
@@ -72,6 +78,8 @@ struct NoticeEmailView {
   std::string coordinator_address;
   date::year_month_day today{};
   std::vector<MilestoneView> items;  // sorted by due date
+  // One for an agency's email; one per lead agency in an escalation; none without `web:`.
+  std::vector<UpdateLink> update_links;
 };
 
 struct RagRow {

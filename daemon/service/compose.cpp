@@ -3,6 +3,7 @@
 
 #include "service/outbox_entry.h"
 
+#include <algorithm>
 #include <utility>
 #include <variant>
 
@@ -20,11 +21,45 @@ std::vector<std::string> keys_of(const policy::PlannedEmail& planned) {
   return keys;
 }
 
+// The lead agencies an email's update links are for: its own agency, or, for the chair's
+// escalation, every lead agency of its milestones, in the order they first appear.
+std::vector<std::string> link_agencies(const policy::PlannedEmail& planned) {
+  if (planned.recipient.kind == policy::Recipient::Kind::agency) {
+    return {planned.recipient.id};
+  }
+  std::vector<std::string> agencies;
+  if (planned.recipient.kind != policy::Recipient::Kind::chair) {
+    return agencies;
+  }
+  for (const auto& notice : planned.notices) {
+    for (const auto& lead : notice.action->lead) {
+      if (std::find(agencies.begin(), agencies.end(), lead.id) == agencies.end()) {
+        agencies.push_back(lead.id);
+      }
+    }
+  }
+  return agencies;
+}
+
+void add_update_links(policy::PlannedEmail& planned, const plan::Snapshot& snapshot,
+                      const UpdateLinkMaker& update_links) {
+  auto* view = std::get_if<mail::NoticeEmailView>(&planned.view);
+  if (view == nullptr || !update_links) {
+    return;
+  }
+  const std::string message_id = message_id_of(snapshot.config, keys_of(planned));
+  for (const auto& agency : link_agencies(planned)) {
+    const plan::Agency* known = snapshot.directory.find(agency);
+    view->update_links.push_back(mail::UpdateLink{known != nullptr ? known->mailbox.name : agency,
+                                                  update_links(agency, message_id)});
+  }
+}
+
 }  // namespace
 
 ComposedPass compose_pass(const policy::PassInputs& inputs, const mail::Templates& templates,
-                          date::sys_seconds now,
-                          const std::function<void(ComposedEmail)>& on_email) {
+                          date::sys_seconds now, const std::function<void(ComposedEmail)>& on_email,
+                          const UpdateLinkMaker& update_links) {
   const plan::Snapshot& snapshot = *inputs.snapshot;
   policy::PassPlan plan = policy::plan_pass(inputs, now);
 
@@ -32,6 +67,7 @@ ComposedPass compose_pass(const policy::PassInputs& inputs, const mail::Template
   result.notice_window = plan.notice_window;
   for (auto& planned : plan.emails) {
     ComposedEmail email;
+    add_update_links(planned, snapshot, update_links);
     mail::RenderedEmail rendered =
         std::visit([&](const auto& view) { return templates.render(view); }, planned.view);
     mail::Message& message = email.message;

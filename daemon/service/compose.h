@@ -28,10 +28,17 @@ struct ComposedPass {
   std::vector<store::NoticeRecord> dropped;
 };
 
+// The "Update these actions" link of one notice email for one lead agency (SPEC §9), given the
+// agency's id and the email's Message-ID; without a `web:` section there is none.
+using UpdateLinkMaker =
+    std::function<std::string(const std::string& agency, const std::string& message_id)>;
+
 // What a pass at `now` would send, given the inputs of its planning: each email is composed
-// and handed to `on_email` in turn, so that only one is held in memory at a time.
+// and handed to `on_email` in turn, so that only one is held in memory at a time. With
+// `update_links`, each notice email carries the update link of its agency, or an escalation
+// one for each lead agency of its milestones.
 ComposedPass compose_pass(const policy::PassInputs& inputs, const mail::Templates& templates,
-                          date::sys_seconds now,
-                          const std::function<void(ComposedEmail)>& on_email);
+                          date::sys_seconds now, const std::function<void(ComposedEmail)>& on_email,
+                          const UpdateLinkMaker& update_links = {});
 
 }  // namespace plan_reminder::service

@@ -91,6 +91,13 @@ void Daemon::start_web() {
   if (!secret) {
     throw std::runtime_error("web: " + secret.error().message);
   }
+  // The passes sign the update links of their emails with a key of their own (the pages have
+  // theirs, on the io thread).
+  auto links_secret = web::LinkSecret::load(*settings);
+  if (!links_secret) {
+    throw std::runtime_error("web: " + links_secret.error().message);
+  }
+  update_links_ = std::make_unique<UpdateLinks>(*settings, std::move(*links_secret));
   // The pages read the state on this thread through a connection of their own; the pass has
   // the daemon's, on the worker thread.
   auto pages = std::make_unique<WebPages>(
@@ -174,6 +181,7 @@ void Daemon::start_pass() {
             calendar::TimeZone::named(deployment.snapshot->config.timezone));
         PassRunner runner(*applied.snapshot, *deployment.templates, *store_, *transport_);
         runner.set_stop_check([this] { return stop_requested_.load(); });
+        runner.set_update_links(update_links_.get());
         report = runner.run(now);
         queued_ = store_->queued_count();
       }

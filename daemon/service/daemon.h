@@ -87,6 +87,8 @@ class Daemon {
   // Read by each pass (a decision may come from another process); applied to the plans the
   // pages show, on a reload as well.
   std::vector<store::UpdateRecord> accepted_;
+  // With the web surface: the update links of the passes' emails.
+  std::unique_ptr<UpdateLinks> update_links_;
   DeploymentLoader loader_;
   std::unique_ptr<store::StateStore> store_;
   std::unique_ptr<mail::Transport> transport_;

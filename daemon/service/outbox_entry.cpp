@@ -55,10 +55,14 @@ mail::Message message_for(const plan::Config& config, const policy::Clock& clock
   message.subject = rendered.subject;
   message.text = rendered.text;
   message.html = rendered.html;
-  message.message_id = mail::message_id_for(keys, domain_of(message.from));
+  message.message_id = message_id_of(config, keys);
   message.date = now;
   message.utc_offset = utc_offset(clock, now);
   return message;
+}
+
+std::string message_id_of(const plan::Config& config, const std::vector<std::string>& keys) {
+  return mail::message_id_for(keys, domain_of(sender(config)));
 }
 
 std::optional<mail::Address> coordinator_of(const plan::Directory& directory) {

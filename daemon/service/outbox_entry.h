@@ -28,6 +28,10 @@ mail::Message message_for(const plan::Config& config, const policy::Clock& clock
                           const mail::RenderedEmail& rendered, std::vector<mail::Address> to,
                           const std::vector<std::string>& keys, date::sys_seconds now);
 
+// The Message-ID of the email that carries the notices (or digest) of `keys`: the same for
+// the same keys, whenever it is composed.
+std::string message_id_of(const plan::Config& config, const std::vector<std::string>& keys);
+
 // The coordinator's first address, where replies go; none when the directory has none.
 std::optional<mail::Address> coordinator_of(const plan::Directory& directory);
 

@@ -134,13 +134,21 @@ PassReport PassRunner::run(Instant now) {
   inputs.last_pass = last_pass;
   inputs.audit = [&] { return audit_rows(store_, clock_, since_previous_digest()); };
   inputs.failures = [&] { return failure_rows(store_, clock_, since_previous_digest()); };
+  const UpdateLinkMaker links =
+      update_links_ != nullptr
+          ? update_links_->maker(store_, date::year_month_day{clock_.zone.day_of(now)})
+          : UpdateLinkMaker{};
   // Each email is stored as soon as it is composed, so a pass holds one email at a time.
-  ComposedPass pass = compose_pass(inputs, templates_, now, [&](ComposedEmail email) {
-    if (store_.enqueue(outbox_message(email.message, std::move(email.raw), email.planned.kind, now),
-                       email.notices)) {
-      ++report.queued;
-    }
-  });
+  ComposedPass pass = compose_pass(
+      inputs, templates_, now,
+      [&](ComposedEmail email) {
+        if (store_.enqueue(
+                outbox_message(email.message, std::move(email.raw), email.planned.kind, now),
+                email.notices)) {
+          ++report.queued;
+        }
+      },
+      links);
   store_.record_dropped(pass.dropped);
   report.dropped = pass.dropped.size();
   // Only a pass inside the send window moves the mark from which stale notices are counted.

@@ -7,6 +7,7 @@
 #include "mail/transport.h"
 #include "plan/snapshot.h"
 #include "policy/schedule.h"
+#include "service/update_links.h"
 #include "store/state_store.h"
 
 #include <functional>
@@ -57,6 +58,10 @@ class PassRunner {
   void set_stop_check(std::function<bool()> stop_requested) {
     stop_requested_ = std::move(stop_requested);
   }
+
+  // With links, every notice email carries its update link (SPEC §9); `links` outlives the
+  // runner.
+  void set_update_links(const UpdateLinks* links) { update_links_ = links; }
 
   // Plans, stores and delivers everything due at `now`.
   PassReport run(Instant now);
@@ -109,6 +114,7 @@ class PassRunner {
   mail::Transport& transport_;
   policy::Clock clock_;
   std::function<bool()> stop_requested_;
+  const UpdateLinks* update_links_ = nullptr;
   std::optional<std::string> settings_problem_;  // as recorded, read once per delivery
 };
 

@@ -145,6 +145,8 @@ std::string_view purpose_name(LinkPurpose purpose) {
       return "agency";
     case LinkPurpose::feed:
       return "feed";
+    case LinkPurpose::update:
+      return "update";
   }
   return "unknown";
 }
@@ -378,6 +380,10 @@ std::string link_url(std::string_view base_url, const LinkSubject& subject,
     case LinkPurpose::feed:
       url += "/feeds/" + percent_encoded(subject.id) + ".ics";
       break;
+    case LinkPurpose::update:
+      url += "/update/" + percent_encoded(subject.id) +
+             "?m=" + percent_encoded(subject.scope.empty() ? std::string() : subject.scope.front());
+      return url + "&t=" + std::string(token);
   }
   return url + "?t=" + std::string(token);
 }

@@ -24,11 +24,12 @@
 namespace plan_reminder::web {
 
 // What a link opens. A token made for one purpose opens nothing of another: a feed's token
-// never opens a page. Issue 11's `update` and `review` links get a row each here and in
-// purpose_name().
-enum class LinkPurpose { board, agency, feed };
+// never opens a page. An `update` link opens an agency's update page for the milestones of one
+// email (SPEC §9): its scope is that email's Message-ID.
+enum class LinkPurpose { board, agency, feed, update };
 
-// "board", "agency", "feed": the word in the state's epoch keys and in the signed message.
+// "board", "agency", "feed", "update": the word in the state's epoch keys and in the signed
+// message.
 std::string_view purpose_name(LinkPurpose purpose);
 
 // The id of the partnership-wide links (the board page and the board feed).
@@ -122,8 +123,9 @@ std::uint64_t current_epoch(store::StateStore& state, const LinkSubject& subject
 // daemon reads the epoch at each request), and returns the new one.
 std::uint64_t revoke(store::StateStore& state, const LinkSubject& subject);
 
-// The URL of a link: {base_url}/board?t=T, {base_url}/agency/ID?t=T, {base_url}/feeds/ID.ics?t=T
-// or {base_url}/feeds/board.ics?t=T, the id percent-encoded where it needs to be.
+// The URL of a link: {base_url}/board?t=T, {base_url}/agency/ID?t=T, {base_url}/feeds/ID.ics?t=T,
+// {base_url}/feeds/board.ics?t=T or {base_url}/update/ID?m=MESSAGE-ID&t=T, the id and the
+// Message-ID percent-encoded where they need to be.
 std::string link_url(std::string_view base_url, const LinkSubject& subject, std::string_view token);
 
 }  // namespace plan_reminder::web
