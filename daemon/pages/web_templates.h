@@ -14,7 +14,8 @@
 namespace plan_reminder::pages {
 
 // The pages there are, each `<name>.html.mustache` in the web folder.
-inline constexpr std::array<const char*, 4> kPageNames = {"board", "agency", "not_found", "error"};
+inline constexpr std::array<const char*, 5> kPageNames = {"board", "agency", "update", "not_found",
+                                                          "error"};
 inline constexpr const char* kWebFolder = "web";
 inline constexpr const char* kStylesheet = "style.css";
 

@@ -188,6 +188,12 @@ void WebPages::add_routes(web::Router& router, const State& site) {
   router.add("GET", "/feeds/{id}.ics",
              with_site([this](const SiteState& state, const web::Request& request,
                               const std::string& id) { return feed(state, request, id); }));
+  // The agency's update page (SPEC §9): the form and its submission.
+  for (const char* method : {"GET", "POST"}) {
+    router.add(method, "/update/{id}",
+               with_site([this](const SiteState& state, const web::Request& request,
+                                const std::string& id) { return update(state, request, id); }));
+  }
   router.add(
       "GET", "/metrics",
       with_site([this](const SiteState& state, const web::Request& request, const std::string&) {

@@ -13,6 +13,7 @@
 #include "service/web_site.h"
 #include "store/state_store.h"
 #include "web/link_tokens.h"
+#include "web/rate_limit.h"
 #include "web/router.h"
 
 #include <date/date.h>
@@ -50,6 +51,14 @@ class WebPages {
   web::Response agency(const SiteState& site, const web::Request& request, const std::string& id);
   web::Response feed(const SiteState& site, const web::Request& request, const std::string& id);
   web::Response metrics(const SiteState& site);
+  // GET and POST /update/{id}?m=MESSAGE-ID&t=TOKEN (service/update_routes.cpp).
+  web::Response update(const SiteState& site, const web::Request& request, const std::string& id);
+  // Why a submission is refused before it is read (not a form, no form token, too many), if it
+  // is.
+  std::optional<web::Response> refuse_submission(const web::Request& request,
+                                                 const std::string& token);
+  web::LinkCheck check_link(const web::Request& request, const web::LinkSubject& subject,
+                            date::year_month_day today) const;
   const pages::BoardView& board_view(const SiteState& site, date::year_month_day today);
   // The response kept under `key` for this deployment, day and pass; else `make`'s, kept when
   // it is a 200.
@@ -64,6 +73,8 @@ class WebPages {
   std::unique_ptr<Rendered> rendered_;
   std::weak_ptr<const plan::Snapshot> clock_snapshot_;
   std::optional<policy::Clock> clock_;
+  // Submissions through one update link: at most 10 in 10 minutes (SPEC §9), for 10,000 links.
+  web::RateLimit submissions_{10, std::chrono::minutes(10), 10000};
 };
 
 // The `page` query parameter: 1 when absent, nothing when it is not a page number.

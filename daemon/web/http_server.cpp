@@ -119,6 +119,7 @@ std::optional<Request> to_request(const http::request<http::string_body>& messag
   request.forwarded = message.find(http::field::forwarded) != message.end() ||
                       message.find("X-Forwarded-For") != message.end() ||
                       message.find("X-Real-IP") != message.end();
+  request.content_type = std::string(message[http::field::content_type]);
   request.body = message.body();
   return request;
 }
@@ -484,6 +485,15 @@ void HttpServer::close() {
 
 std::size_t HttpServer::open_connections() const {
   return shared_->sessions.size();
+}
+
+base::Result<std::map<std::string, std::string>> decode_form(std::string_view text) {
+  bool ok = true;
+  auto fields = decode_query(text, ok);
+  if (!ok) {
+    return base::Error{"not a form: a broken %-escape or a NUL"};
+  }
+  return fields;
 }
 
 base::Result<std::string> percent_decode(std::string_view text, bool plus_is_space) {

@@ -17,6 +17,7 @@
 #include <chrono>
 #include <cstddef>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -77,6 +78,9 @@ class HttpServer {
 // Percent-decodes a path or query component; `plus_is_space` for query strings. Fails on a
 // broken escape or a decoded NUL.
 base::Result<std::string> percent_decode(std::string_view text, bool plus_is_space);
+// The names and values of a query string or an application/x-www-form-urlencoded body, decoded
+// (the last of a repeated name); an error on a broken escape or a decoded NUL.
+base::Result<std::map<std::string, std::string>> decode_form(std::string_view text);
 // Whether an If-None-Match value ("\"a\", W/\"b\"" or "*") matches the entity tag `etag`
 // (without quotes), by the weak comparison RFC 9110 §13.1.2 asks for.
 bool etag_matches(std::string_view if_none_match, std::string_view etag);

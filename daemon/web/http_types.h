@@ -18,6 +18,7 @@ struct Request {
   // Forwarded, X-Forwarded-For or X-Real-IP present: the request came through a reverse proxy,
   // so /healthz and /metrics (listen address only, SPEC §8) do not answer it.
   bool forwarded = false;
+  std::string content_type;  // the Content-Type header as sent (a POST's body)
   std::string body;
 };
 

@@ -307,6 +307,42 @@ date::year_month_day emailed_link_last_day(date::year_month_day sent, int link_d
   return date::year_month_day{date::sys_days(sent) + date::days(link_days)};
 }
 
+namespace {
+
+constexpr std::string_view kFormTag = "plan-reminder form token v1";
+
+void form_mac(const LinkSecret& secret, std::string_view link_token,
+              std::span<unsigned char, kMacBytes> out) noexcept {
+  LinkMac mac(secret);
+  mac.field(kFormTag);
+  mac.field(link_token);
+  mac.final(out);
+}
+
+}  // namespace
+
+std::string form_token(const LinkSecret& secret, std::string_view link_token) {
+  ensure_sodium();
+  std::array<unsigned char, kMacBytes> mac{};
+  form_mac(secret, link_token, mac);
+  return encode_base64(mac);
+}
+
+bool form_token_matches(const LinkSecret& secret, std::string_view link_token,
+                        std::string_view sent) noexcept {
+  std::array<unsigned char, kMacBytes> mac{};
+  form_mac(secret, link_token, mac);
+  std::array<unsigned char, kMacBytes> given{};
+  std::size_t length = 0;
+  if (sent.size() > kMaxTokenChars ||
+      sodium_base642bin(given.data(), given.size(), sent.data(), sent.size(), nullptr, &length,
+                        nullptr, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+      length != kMacBytes) {
+    return false;
+  }
+  return sodium_memcmp(mac.data(), given.data(), kMacBytes) == 0;
+}
+
 std::string token_id(std::string_view token) {
   ensure_sodium();
   std::array<unsigned char, 16> hash{};

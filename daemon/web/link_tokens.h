@@ -114,6 +114,14 @@ date::year_month_day emailed_link_last_day(date::year_month_day sent, int link_d
 // records as the link it came through, and what a rate limit counts by (issue 11).
 std::string token_id(std::string_view token);
 
+// The form token of the pages a link opens (CSRF, SPEC §9): an HMAC of the link's token, so
+// that a form is accepted only with the link it was served through, and no other site can make
+// one. A hidden field of every form; never in a URL.
+std::string form_token(const LinkSecret& secret, std::string_view link_token);
+// Whether `sent` is the form token of `link_token`; constant time, never throws.
+bool form_token_matches(const LinkSecret& secret, std::string_view link_token,
+                        std::string_view sent) noexcept;
+
 // The state's name of the epoch of `subject`: "link-epoch/<purpose>/<id>".
 std::string epoch_setting(const LinkSubject& subject);
 // The epoch links of `subject` are signed at now: 0 until revoked. Throws std::runtime_error

@@ -1,0 +1,199 @@
+// The agency's update page (SPEC §9): GET shows the milestones of an email's update link with
+// the form; POST checks a submission and stores its updates as waiting, or shows the page again
+// with what was wrong. Members of WebPages (web_pages.h), beside the other pages.
+#include "pages/update_page.h"
+#include "policy/agenda.h"
+#include "policy/notice_email.h"
+#include "progress/update_form.h"
+#include "service/update_links.h"
+#include "service/web_pages.h"
+#include "web/http_server.h"
+
+#include <spdlog/spdlog.h>
+
+namespace plan_reminder::service {
+namespace {
+
+// What a visitor is told when an update link does not open: plainly, and that nothing changed.
+web::Response link_refused(web::LinkCheck check) {
+  web::Response response = web::plain_error(
+      403, check == web::LinkCheck::expired
+               ? "This update link has expired. Nothing has been changed. Reply to the email, or "
+                 "ask the DHR coordinator for a new link."
+               : "This update link does not work: it is incomplete, was changed, or has been "
+                 "withdrawn. Nothing has been changed. Open the link from your email again, or "
+                 "ask the DHR coordinator for a new one.");
+  response.headers.push_back({"Cache-Control", "no-store"});
+  return response;
+}
+
+web::Response page(std::string body, int status = 200) {
+  web::Response response;
+  response.status = status;
+  response.body = std::move(body);
+  // It shows what is waiting now, and what was typed: never kept by a browser or a proxy.
+  response.headers.push_back({"Cache-Control", "no-store"});
+  return response;
+}
+
+// "Completed on 27 November 2026", "Progress update", ...: what an update asks for.
+std::string request_words(const store::UpdateRecord& update) {
+  switch (update.kind) {
+    case store::UpdateKind::completed:
+      return "Completed on " + mail::plain_day(*update.done_on);
+    case store::UpdateKind::progress:
+      return "Progress update";
+    case store::UpdateKind::new_target:
+      return "New target date: " + update.target;
+    case store::UpdateKind::not_implemented:
+      return "Will not be implemented";
+  }
+  return "";
+}
+
+std::string sent_line(const progress::LinkedMilestone& linked, const store::UpdateRecord& update) {
+  std::string line =
+      linked.action->id + " " +
+      (linked.milestone->text.empty() ? linked.action->text : linked.milestone->text) + ": " +
+      request_words(update);
+  if (!update.note.empty()) {
+    line += " (" + update.note + ")";
+  }
+  return line;
+}
+
+}  // namespace
+
+web::LinkCheck WebPages::check_link(const web::Request& request, const web::LinkSubject& subject,
+                                    date::year_month_day today) const {
+  auto token = request.query.find("t");
+  if (token == request.query.end()) {
+    return web::LinkCheck::malformed;
+  }
+  const auto epoch = web::current_epoch(*state_, subject);
+  return web::verify(secret_, subject, epoch, token->second, today);
+}
+
+web::Response WebPages::update(const SiteState& site, const web::Request& request,
+                               const std::string& id) {
+  auto message = request.query.find("m");
+  const std::string message_id = message == request.query.end() ? "" : message->second;
+  const web::LinkSubject subject = update_link_subject(id, message_id);
+  const date::year_month_day day = today(site);
+  const web::LinkCheck check = check_link(request, subject, day);
+  if (check != web::LinkCheck::valid || message_id.empty()) {
+    spdlog::debug("web: update link for {} refused: {}", id, web::describe(check));
+    return link_refused(check);
+  }
+  const plan::Snapshot& snapshot = *site.deployment.snapshot;
+  const auto linked =
+      progress::linked_milestones(snapshot, state_->notices_of_message("<" + message_id + ">"), id);
+  const std::string& token = request.query.at("t");
+
+  pages::UpdatePageView view;
+  view.partnership = snapshot.directory.partnership;
+  const plan::Agency* agency = snapshot.directory.find(id);
+  view.agency_name = agency != nullptr ? agency->mailbox.name : id;
+  view.today = day;
+  view.form_action = web::link_url(settings_.base_url, subject, token);
+  view.form_token = web::form_token(secret_, token);
+
+  progress::Submission submission;
+  if (request.method == "POST") {
+    if (auto refused = refuse_submission(request, token)) {
+      return *refused;
+    }
+    auto form = web::decode_form(request.body);
+    if (!form) {
+      return web::plain_error(400, "The form could not be read. Nothing has been changed.");
+    }
+    const date::sys_seconds now = now_();
+    submission = progress::read_submission(
+        *form, linked,
+        progress::SubmissionContext{id, day, now, snapshot.config.quarters, web::token_id(token)});
+    if (submission.problems.empty()) {
+      for (std::size_t i = 0; i < submission.updates.size(); ++i) {
+        const store::UpdateRecord& update = submission.updates[i];
+        const std::int64_t stored = state_->add_update(update);
+        spdlog::info("web: update {} from {}: {} {} {} {}", stored, id, update.review,
+                     update.action, update.milestone, store::token(update.kind));
+        for (const auto& one : linked) {
+          if (one.plan->review.id == update.review && one.action->id == update.action &&
+              one.milestone->id == update.milestone) {
+            view.sent.push_back(sent_line(one, update));
+          }
+        }
+      }
+      return page(pages::render_update(*site.deployment.web_templates, view));
+    }
+    view.problems = submission.problems;
+  }
+
+  // What is waiting for the coordinator, per milestone: the newest waiting update of this agency.
+  const auto waiting = state_->updates({store::UpdateState::waiting});
+  for (std::size_t i = 0; i < linked.size(); ++i) {
+    const progress::LinkedMilestone& one = linked[i];
+    pages::UpdatePageMilestone item;
+    const policy::MilestoneStanding standing =
+        policy::standing(*one.milestone, *one.action, one.plan->review, day,
+                         snapshot.config.policy.digest_horizon_days);
+    item.milestone =
+        policy::milestone_view(snapshot.directory, *one.plan, *one.recommendation, *one.action,
+                               *one.milestone, standing, date::local_days(day));
+    for (const auto& update : waiting) {
+      if (update.agency == id && update.review == one.plan->review.id &&
+          update.action == one.action->id && update.milestone == one.milestone->id) {
+        item.waiting =
+            "Waiting for the coordinator: " + request_words(update) + ", sent " +
+            mail::plain_day(date::year_month_day{clock_->zone.day_of(update.submitted)}) + ".";
+      }
+    }
+    if (i < submission.entries.size()) {
+      item.entry = submission.entries[i];
+    }
+    for (const auto& problem : submission.problems) {
+      if (problem.index == i) {
+        item.errors.emplace(problem.field, problem.message);
+      }
+    }
+    view.milestones.push_back(std::move(item));
+  }
+  state_->idle();
+  return page(pages::render_update(*site.deployment.web_templates, view),
+              view.problems.empty() ? 200 : 400);
+}
+
+std::optional<web::Response> WebPages::refuse_submission(const web::Request& request,
+                                                         const std::string& token) {
+  // Only a form as a browser sends it.
+  const std::string_view type = request.content_type;
+  if (type.substr(0, type.find(';')) != "application/x-www-form-urlencoded") {
+    return web::plain_error(415, "Send the form from the update page. Nothing has been changed.");
+  }
+  // The form token is an HMAC of this link's token: another site cannot make one.
+  bool genuine = false;
+  if (auto form = web::decode_form(request.body)) {
+    auto sent = form->find("form_token");
+    genuine = sent != form->end() && web::form_token_matches(secret_, token, sent->second);
+  }
+  if (!genuine) {
+    spdlog::info("web: an update form without its form token was refused");
+    return web::plain_error(
+        403,
+        "This form did not come from your update page, or the page is too old. Nothing has "
+        "been changed. Open the link from your email again.");
+  }
+  if (auto wait = submissions_.attempt(web::token_id(token), now_())) {
+    spdlog::info("web: update link {} sends too often; refused for {} s", web::token_id(token),
+                 wait->count());
+    web::Response response = web::plain_error(
+        429,
+        "Too many updates in a short time through this link. Nothing has been changed. "
+        "Wait a few minutes and try again.");
+    response.headers.push_back({"Retry-After", std::to_string(wait->count())});
+    return response;
+  }
+  return std::nullopt;
+}
+
+}  // namespace plan_reminder::service
