@@ -7,7 +7,11 @@ test artefacts (build/test-artifacts/browser, or PR_ARTIFACTS).
 
 import unittest
 
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
 import browser
+from test_update_page import update_link
 from test_web_surface import AGENCY, AS_OF, RunningWebDeployment, dated_open
 
 OPEN_STATES = ("overdue", "due", "upcoming", "later", "undated", "pending", "ongoing", "on hold")
@@ -66,6 +70,31 @@ class WebPagesInBrowser(RunningWebDeployment):
             item["text"] for item in self.deployment.agenda("--agency", AGENCY)}
         for other in theirs:
             self.assertNotIn(other, text)
+
+    # Tests the agency's update page from its email link (issue 11): it reads at both widths and
+    # passes axe as it opens, with a mistake shown (the error summary and the message by the
+    # field) and after a good submission (the confirmation), with no JavaScript of ours.
+    def test_update_page(self):
+        link = update_link(self.deployment.folder, AGENCY)
+        self.look_at("update", link)
+        driver = self.browser.driver
+        self.browser.open(link, browser.WIDTHS[0])
+        driver.find_element(By.ID, "kind-1-1").click()  # Completed, with no date
+        driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        WebDriverWait(driver, 30).until(
+            lambda d: d.find_elements(By.CLASS_NAME, "error-summary"))
+        self.assertIn("Enter the date the milestone was completed",
+                      driver.find_element(By.ID, "done-1").find_element(By.XPATH, "..").text)
+        self.browser.screenshot("update-error")
+        violations = self.browser.axe_violations()
+        self.assertEqual(violations, [], browser.describe(violations))
+        driver.find_element(By.ID, "done-1").send_keys("02/03/2020")
+        driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        WebDriverWait(driver, 30).until(lambda d: "Update sent" in d.title + self.browser.text())
+        self.browser.screenshot("update-sent")
+        self.assertEqual(self.browser.axe_violations(), [])
+        waiting = self.deployment.command("updates", "list", "--format", "json").stdout
+        self.assertIn('"done_on": "2020-03-02"', waiting)
 
 
 if __name__ == "__main__":

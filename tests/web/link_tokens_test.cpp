@@ -186,6 +186,43 @@ TEST(LinkUrlTest, UrlPerPurpose) {
             "https://example.org/dhr/agency/ok-1_x.y~z?t=T");
 }
 
+// Tests the update link's URL: the agency's page with the email's Message-ID, then the token.
+TEST(LinkUrlTest, UpdateLinkCarriesTheMessageId) {
+  EXPECT_EQ(link_url("https://dhr.example.org",
+                     {LinkPurpose::update, "wwin", {"0a1b@partnership.example.org"}}, "TOK"),
+            "https://dhr.example.org/update/wwin?m=0a1b%40partnership.example.org&t=TOK");
+}
+
+// Tests that a link's token opens the update link of its own email only: another email's
+// Message-ID (the scope), or another agency, shuts it.
+TEST_F(LinkTokensTest, UpdateTokenIsBoundToItsEmail) {
+  const LinkSubject mine{LinkPurpose::update, "wwin", {"aa@example.org"}};
+  const std::string token = sign(secret_, mine, 0, 2027_y / date::January / 29);
+  EXPECT_EQ(verify(secret_, mine, 0, token, kToday), LinkCheck::valid);
+  EXPECT_EQ(verify(secret_, {LinkPurpose::update, "wwin", {"bb@example.org"}}, 0, token, kToday),
+            LinkCheck::not_signed);
+  EXPECT_EQ(verify(secret_, {LinkPurpose::update, "police", {"aa@example.org"}}, 0, token, kToday),
+            LinkCheck::not_signed);
+  EXPECT_EQ(verify(secret_, {LinkPurpose::agency, "wwin", {}}, 0, token, kToday),
+            LinkCheck::not_signed);
+}
+
+// Tests the form token (CSRF): it matches only the link token it was made for, under this
+// secret; anything else, empty or oversized, does not match.
+TEST_F(LinkTokensTest, FormTokenIsBoundToTheLink) {
+  const std::string link = sign(secret_, kAgency, 0);
+  const std::string form = form_token(secret_, link);
+  EXPECT_TRUE(form_token_matches(secret_, link, form));
+  EXPECT_FALSE(form_token_matches(secret_, sign(secret_, kAgency, 1), form));
+  EXPECT_FALSE(form_token_matches(LinkSecret::from_bytes(std::string(32, 'z')), link, form));
+  std::string changed = form;
+  changed[3] = changed[3] == 'A' ? 'B' : 'A';
+  EXPECT_FALSE(form_token_matches(secret_, link, changed));
+  EXPECT_FALSE(form_token_matches(secret_, link, ""));
+  EXPECT_FALSE(form_token_matches(secret_, link, std::string(5000, 'A')));
+  EXPECT_EQ(form.find(link.substr(0, 8)), std::string::npos);
+}
+
 // A state in a temporary folder, as the daemon and `url` open it.
 class LinkEpochTest : public ::testing::Test {
  protected:
