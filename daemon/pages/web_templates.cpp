@@ -55,8 +55,15 @@ std::optional<WebTemplates> load_web_templates(const std::string& templates_fold
   std::vector<mail::TemplateFile> files;
   for (const char* name : kPageNames) {
     const std::string key = page_key(name);
-    files.push_back(mail::TemplateFile{key, root / (key + mail::kExtension),
-                                       std::string("missing template: the ") + name + " page"});
+    fs::path file = root / (key + mail::kExtension);
+    // A page added after a copy of web/ was made (the update page came with agencies' updates):
+    // the copy must still load after an upgrade, so the page comes from the installed
+    // templates until the copy has its own.
+    if (std::string_view(name) == kLaterPage && !fs::exists(fs::symlink_status(file, error))) {
+      file = fs::path(mail::Templates::default_folder()) / kWebFolder / (key + mail::kExtension);
+    }
+    files.push_back(
+        mail::TemplateFile{key, file, std::string("missing template: the ") + name + " page"});
   }
   std::optional<mail::TemplateSet> set = mail::load_template_set(root, files, out);
   const fs::path stylesheet_file = root / kStylesheet;

@@ -91,6 +91,20 @@ TEST(WebTemplates, CopyWithoutPagesTakesTheInstalledOnes) {
       << messages_of(diagnostics);
 }
 
+// Tests that a copy of web/ made before the update page existed still loads after an upgrade,
+// taking that page from the installed templates, while its own pages stay its own.
+TEST(WebTemplates, CopyWithoutTheUpdatePageTakesTheInstalledOne) {
+  TemplateCopy copy;
+  copy.remove("web/update.html.mustache");
+  copy.write("web/not_found.html.mustache", "{{> layout_head}}\nOur own 404\n{{> layout_foot}}\n");
+  plan::Diagnostics diagnostics;
+  auto templates = load_web_templates(copy.folder(), diagnostics);
+  ASSERT_TRUE(templates.has_value()) << messages_of(diagnostics);
+  EXPECT_THAT(templates->not_found_page(), HasSubstr("Our own 404"));
+  EXPECT_THAT(templates->render("update", mail::mustache::data()),
+              HasSubstr("Update your actions"));
+}
+
 // Tests that a templates folder that does not exist is reported, not replaced by another.
 TEST(WebTemplates, MissingFolderIsReported) {
   plan::Diagnostics diagnostics;
