@@ -109,13 +109,6 @@ class NoticeCollector {
     if (inputs_.handled->count(notice.key) != 0) {
       return;
     }
-    if (quiet(*dated.milestone, *latest, recipient)) {
-      // Recorded as dropped, so that the audit trail says why the agency heard nothing.
-      notice.dropped_because = "quiet until " + date::format("%F", *dated.milestone->quiet_until) +
-                               ": the coordinator accepted an update on this milestone";
-      dropped_.push_back(std::move(notice));
-      return;
-    }
     for (const auto& stale :
          occurrences_between(timeline, clock_.business_days, due_day, stale_from_, today_)) {
       if (stale.stage == latest->stage && stale.occurrence == latest->occurrence) {
@@ -128,6 +121,13 @@ class NoticeCollector {
                                   date::format("%F", date::year_month_day{latest->day});
         dropped_.push_back(std::move(dropped));
       }
+    }
+    if (quiet(*dated.milestone, *latest, recipient)) {
+      // Recorded as dropped, so that the audit trail says why the agency heard nothing.
+      notice.dropped_because = "quiet until " + date::format("%F", *dated.milestone->quiet_until) +
+                               ": the coordinator accepted an update on this milestone";
+      dropped_.push_back(std::move(notice));
+      return;
     }
     PlannedEmail& email = emails_[recipient];
     email.recipient = recipient;

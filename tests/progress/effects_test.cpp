@@ -116,6 +116,28 @@ TEST_F(Overdue, AcceptedUpdateQuietsOverdueRepeatsFor28Days) {
   EXPECT_EQ(after({progress}), expected);
 }
 
+// Tests that after downtime in the quiet period every repeat that did not go is recorded: the
+// pass of 27 April, the first since 2 April, drops the repeats of 14 and 20 April as stale and
+// that of 27 April as quiet, and sends the agency nothing.
+TEST_F(Overdue, QuietRepeatsMissedInDowntimeAreAllRecorded) {
+  auto applied = apply({accepted(1, UpdateKind::progress, 2020_y / 4 / 2)});
+  policy::PassInputs inputs{
+      applied.snapshot.get(), &deployment.clock, &handled, at(2020_y / 4 / 2, 9), {}, {}};
+  policy::PassPlan pass = policy::plan_pass(inputs, at(2020_y / 4 / 27, 9));
+  std::vector<std::pair<int, bool>> dropped;  // (occurrence, quiet) of the agency's repeats
+  for (const auto& notice : pass.dropped) {
+    if (notice.recipient.id == "wwin") {
+      dropped.emplace_back(notice.occurrence,
+                           notice.dropped_because.find("quiet until") != std::string::npos);
+    }
+  }
+  EXPECT_THAT(dropped, ::testing::UnorderedElementsAre(std::pair{1, false}, std::pair{2, false},
+                                                       std::pair{3, true}));
+  for (const auto& email : pass.emails) {
+    EXPECT_NE(email.recipient.id, "wwin");
+  }
+}
+
 // Tests that "will not be implemented" closes the milestone: no notices, its own state in the
 // agenda, and its reason in the digest's list of its own.
 TEST_F(Overdue, NotImplementedClosesTheMilestone) {
