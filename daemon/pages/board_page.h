@@ -48,7 +48,7 @@ struct BoardView {
   int horizon_days = 28;                // "due soon": within this many days
   std::vector<BoardReview> reviews;     // in plan file order
   std::vector<mail::AuditRow> changes;  // the digest's log rows since the last digest
-  int updates_waiting = 0;              // agencies' updates (issue 11); 0 until they exist
+  int updates_waiting = 0;              // agencies' updates for the coordinator (SPEC §9)
   int overdue = 0;
   int due_soon = 0;
   int undated = 0;

@@ -124,6 +124,9 @@ web::Response WebPages::update(const SiteState& site, const web::Request& reques
           }
         }
       }
+      if (!submission.updates.empty()) {
+        forget_kept();  // the board counts the updates waiting
+      }
       return page(pages::render_update(*site.deployment.web_templates, view));
     }
     view.problems = submission.problems;

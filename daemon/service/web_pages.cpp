@@ -142,6 +142,10 @@ WebPages::WebPages(plan::WebSettings settings, web::LinkSecret secret,
 
 WebPages::~WebPages() = default;
 
+void WebPages::forget_kept() {
+  *rendered_ = Rendered{};
+}
+
 date::year_month_day WebPages::today(const SiteState& site) {
   // The deployment's clock (its zone and business calendar) is made once per deployment.
   const std::shared_ptr<const plan::Snapshot>& current = site.deployment.snapshot;
@@ -250,6 +254,9 @@ const pages::BoardView& WebPages::board_view(const SiteState& site, date::year_m
   const sys_seconds since = state_->previous_digest(now).value_or(now - kChangesWithoutDigest);
   rendered.board =
       pages::board_view(plans, today, audit_rows(*state_, clock, since), state_->handled_keys());
+  // What the coordinator has still to decide (SPEC §9): `plan-reminder updates list`.
+  rendered.board->updates_waiting =
+      static_cast<int>(state_->updates({store::UpdateState::waiting}).size());
   state_->idle();
   return *rendered.board;
 }
@@ -337,6 +344,8 @@ web::Response WebPages::metrics(const SiteState& site) {
   view.milestones = *rendered.milestone_counts;
   view.deliveries = state_->delivery_counts();
   view.outbox_length = static_cast<std::int64_t>(state_->queued_count());
+  view.updates_waiting =
+      static_cast<std::int64_t>(state_->updates({store::UpdateState::waiting}).size());
   view.last_pass = site.pass_started;
   if (site.pass_started && site.pass_finished) {
     view.last_pass_duration = std::chrono::duration_cast<std::chrono::milliseconds>(

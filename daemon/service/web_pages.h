@@ -65,6 +65,8 @@ class WebPages {
   web::Response kept(const SiteState& site, date::year_month_day today, std::string key,
                      const std::function<web::Response()>& make);
   date::year_month_day today(const SiteState& site);
+  // Forgets every kept page: what they show has changed (an update was stored).
+  void forget_kept();
 
   plan::WebSettings settings_;
   web::LinkSecret secret_;

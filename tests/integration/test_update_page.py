@@ -132,6 +132,11 @@ class UpdatePage(RunningWebDeployment):
         self.assertIn("Signed off &lt;b&gt;today&lt;/b&gt;", page)
         stored = [u for u in self.updates() if u["agency"] == "police"]
         self.assertEqual(len(stored), 1)
+        # The coordinator sees it waiting on the board and in the metrics at once.
+        self.assertIn("1 update waits for the coordinator",
+                      get(self.deployment.url("board")).text())
+        self.assertIn("plan_reminder_updates_waiting 1",
+                      get(self.deployment.base + "/metrics").text())
         self.assertEqual(stored[0]["state"], "waiting")
         self.assertEqual(stored[0]["done_on"], "2020-03-02")
         statuses = [post(link, {"form_token": token_field, "kind-1": "progress",
