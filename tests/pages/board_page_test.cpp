@@ -195,8 +195,9 @@ TEST(BoardPage, UpdatesWaitingShownOnlyWhenThereAreSome) {
   EXPECT_THAT(*render_board(shipped_templates(), view, {1, kBoardLink}),
               Not(HasSubstr("Updates waiting")));
   view.updates_waiting = 3;
-  EXPECT_THAT(*render_board(shipped_templates(), view, {1, kBoardLink}),
-              HasSubstr("3 updates wait for the coordinator."));
+  EXPECT_THAT(
+      *render_board(shipped_templates(), view, {1, kBoardLink}),
+      HasSubstr("3 updates wait for the coordinator: <code>plan-reminder updates list</code>"));
 }
 
 // Tests that a review with more milestones needing attention than a page lists counts the rest.
