@@ -5,6 +5,7 @@
 #include "plan/target_date.h"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 #include <tuple>
 
@@ -121,7 +122,7 @@ class Checker {
   }
 
   std::string new_target(std::size_t index, const plan::Review& review, const std::string& typed) {
-    const std::string text = trimmed(typed);
+    std::string text = trimmed(typed);
     if (text.empty()) {
       problem(index, "target", "Enter the new target date");
       return "";
@@ -176,6 +177,27 @@ class Checker {
   Submission& out_;
 };
 
+// The milestone of `notice` in `plan`, when its action is one `agency` leads.
+std::optional<LinkedMilestone> linked_milestone(const plan::Plan& plan,
+                                                const store::NoticeRecord& notice,
+                                                std::string_view agency) {
+  for (const auto& recommendation : plan.recommendations) {
+    for (const auto& action : recommendation.actions) {
+      const bool leads = std::any_of(action.lead.begin(), action.lead.end(),
+                                     [&](const plan::AgencyRef& ref) { return ref.id == agency; });
+      if (action.id != notice.action || !leads) {
+        continue;
+      }
+      for (const auto& milestone : action.milestones) {
+        if (milestone.id == notice.milestone) {
+          return LinkedMilestone{&plan, &recommendation, &action, &milestone};
+        }
+      }
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::vector<LinkedMilestone> linked_milestones(const plan::Snapshot& snapshot,
@@ -188,22 +210,9 @@ std::vector<LinkedMilestone> linked_milestones(const plan::Snapshot& snapshot,
       continue;
     }
     for (const auto& plan : snapshot.plans) {
-      if (plan->review.id != notice.review) {
-        continue;
-      }
-      for (const auto& recommendation : plan->recommendations) {
-        for (const auto& action : recommendation.actions) {
-          const bool leads =
-              std::any_of(action.lead.begin(), action.lead.end(),
-                          [&](const plan::AgencyRef& ref) { return ref.id == agency; });
-          if (action.id != notice.action || !leads) {
-            continue;
-          }
-          for (const auto& milestone : action.milestones) {
-            if (milestone.id == notice.milestone) {
-              out.push_back(LinkedMilestone{plan.get(), &recommendation, &action, &milestone});
-            }
-          }
+      if (plan->review.id == notice.review) {
+        if (auto linked = linked_milestone(*plan, notice, agency)) {
+          out.push_back(*linked);
         }
       }
     }

@@ -62,6 +62,51 @@ std::string sent_line(const progress::LinkedMilestone& linked, const store::Upda
   return line;
 }
 
+bool same_milestone(const progress::LinkedMilestone& linked, const store::UpdateRecord& update) {
+  return linked.plan->review.id == update.review && linked.action->id == update.action &&
+         linked.milestone->id == update.milestone;
+}
+
+// Stores a good submission's updates as waiting; what the confirmation lists.
+std::vector<std::string> store_updates(store::StateStore& state, const std::string& agency,
+                                       const std::vector<store::UpdateRecord>& updates,
+                                       const std::vector<progress::LinkedMilestone>& linked) {
+  std::vector<std::string> sent;
+  for (const store::UpdateRecord& update : updates) {
+    const std::int64_t stored = state.add_update(update);
+    spdlog::info("web: update {} from {}: {} {} {} {}", stored, agency, update.review,
+                 update.action, update.milestone, store::token(update.kind));
+    for (const auto& one : linked) {
+      if (same_milestone(one, update)) {
+        sent.push_back(sent_line(one, update));
+      }
+    }
+  }
+  return sent;
+}
+
+// One milestone of the page: what the plans say of it, and the agency's update waiting, if any.
+pages::UpdatePageMilestone page_milestone(const plan::Snapshot& snapshot,
+                                          const progress::LinkedMilestone& linked,
+                                          date::year_month_day day, const calendar::TimeZone& zone,
+                                          const std::string& agency,
+                                          const std::vector<store::UpdateRecord>& waiting) {
+  pages::UpdatePageMilestone item;
+  const policy::MilestoneStanding standing =
+      policy::standing(*linked.milestone, *linked.action, linked.plan->review, day,
+                       snapshot.config.policy.digest_horizon_days);
+  item.milestone =
+      policy::milestone_view(snapshot.directory, *linked.plan, *linked.recommendation,
+                             *linked.action, *linked.milestone, standing, date::local_days(day));
+  for (const auto& update : waiting) {
+    if (update.agency == agency && same_milestone(linked, update)) {
+      item.waiting = "Waiting for the coordinator: " + request_words(update) + ", sent " +
+                     mail::plain_day(date::year_month_day{zone.day_of(update.submitted)}) + ".";
+    }
+  }
+  return item;
+}
+
 }  // namespace
 
 web::LinkCheck WebPages::check_link(const web::Request& request, const web::LinkSubject& subject,
@@ -112,18 +157,7 @@ web::Response WebPages::update(const SiteState& site, const web::Request& reques
         *form, linked,
         progress::SubmissionContext{id, day, now, snapshot.config.quarters, web::token_id(token)});
     if (submission.problems.empty()) {
-      for (std::size_t i = 0; i < submission.updates.size(); ++i) {
-        const store::UpdateRecord& update = submission.updates[i];
-        const std::int64_t stored = state_->add_update(update);
-        spdlog::info("web: update {} from {}: {} {} {} {}", stored, id, update.review,
-                     update.action, update.milestone, store::token(update.kind));
-        for (const auto& one : linked) {
-          if (one.plan->review.id == update.review && one.action->id == update.action &&
-              one.milestone->id == update.milestone) {
-            view.sent.push_back(sent_line(one, update));
-          }
-        }
-      }
+      view.sent = store_updates(*state_, id, submission.updates, linked);
       if (!submission.updates.empty()) {
         forget_kept();  // the board counts the updates waiting
       }
@@ -135,22 +169,8 @@ web::Response WebPages::update(const SiteState& site, const web::Request& reques
   // What is waiting for the coordinator, per milestone: the newest waiting update of this agency.
   const auto waiting = state_->updates({store::UpdateState::waiting});
   for (std::size_t i = 0; i < linked.size(); ++i) {
-    const progress::LinkedMilestone& one = linked[i];
-    pages::UpdatePageMilestone item;
-    const policy::MilestoneStanding standing =
-        policy::standing(*one.milestone, *one.action, one.plan->review, day,
-                         snapshot.config.policy.digest_horizon_days);
-    item.milestone =
-        policy::milestone_view(snapshot.directory, *one.plan, *one.recommendation, *one.action,
-                               *one.milestone, standing, date::local_days(day));
-    for (const auto& update : waiting) {
-      if (update.agency == id && update.review == one.plan->review.id &&
-          update.action == one.action->id && update.milestone == one.milestone->id) {
-        item.waiting =
-            "Waiting for the coordinator: " + request_words(update) + ", sent " +
-            mail::plain_day(date::year_month_day{clock_->zone.day_of(update.submitted)}) + ".";
-      }
-    }
+    pages::UpdatePageMilestone item =
+        page_milestone(snapshot, linked[i], day, clock_->zone, id, waiting);
     if (i < submission.entries.size()) {
       item.entry = submission.entries[i];
     }
