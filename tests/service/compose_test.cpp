@@ -48,7 +48,8 @@ struct Composed {
   ComposedPass pass;
 };
 
-Composed compose_at(const plan::Snapshot& snapshot, date::sys_seconds now) {
+Composed compose_at(const plan::Snapshot& snapshot, date::sys_seconds now,
+                    const UpdateLinkMaker& links = {}) {
   static const mail::Templates templates = testing::shipped_templates();
   const policy::Clock clock = policy::clock_for(snapshot.config);
   const std::unordered_set<std::string> handled;
@@ -57,8 +58,9 @@ Composed compose_at(const plan::Snapshot& snapshot, date::sys_seconds now) {
   inputs.clock = &clock;
   inputs.handled = &handled;
   Composed out;
-  out.pass = compose_pass(inputs, templates, now,
-                          [&](ComposedEmail email) { out.emails.push_back(std::move(email)); });
+  out.pass = compose_pass(
+      inputs, templates, now, [&](ComposedEmail email) { out.emails.push_back(std::move(email)); },
+      links);
   return out;
 }
 
@@ -91,6 +93,30 @@ TEST(ComposeTest, ReferencesAreCappedAtTwenty) {
   ASSERT_THAT(composed.emails, SizeIs(1));
   EXPECT_THAT(composed.emails[0].notices, SizeIs(25));
   EXPECT_THAT(composed.emails[0].message.references, SizeIs(20));
+}
+
+// Tests SPEC §9: with update links, the agency's email carries one "Update these actions" link
+// in its text and HTML parts, made for that agency and that email's own Message-ID; without
+// them (no `web:`), the email says nothing of it.
+TEST(ComposeTest, AgencyEmailCarriesItsUpdateLink) {
+  plan::Snapshot snapshot = testing::make_snapshot();
+  snapshot.plans.push_back(plan_due_today(2));
+  std::vector<std::pair<std::string, std::string>> asked;
+  Composed composed =
+      compose_at(snapshot, kNow, [&](const std::string& agency, const std::string& message_id) {
+        asked.emplace_back(agency, message_id);
+        return "https://dhr.example.org/update/" + agency + "?m=M&t=T";
+      });
+  ASSERT_THAT(composed.emails, SizeIs(1));
+  const mail::Message& message = composed.emails[0].message;
+  EXPECT_THAT(asked, ::testing::ElementsAre(std::pair{std::string("wwin"), message.message_id}));
+  EXPECT_THAT(message.text, HasSubstr("Update these actions"));
+  EXPECT_THAT(message.text, HasSubstr("https://dhr.example.org/update/wwin?m=M&t=T"));
+  EXPECT_THAT(message.html, HasSubstr("href=\"https://dhr.example.org/update/wwin?m=M&amp;t=T\""));
+
+  Composed without = compose_at(snapshot, kNow);
+  EXPECT_THAT(without.emails[0].message.text, ::testing::Not(HasSubstr("Update these actions")));
+  EXPECT_EQ(without.emails[0].message.message_id, message.message_id);
 }
 
 }  // namespace
