@@ -19,7 +19,7 @@ import unittest
 import urllib.parse
 
 import harness
-from test_web_surface import RunningWebDeployment, get
+from test_web_surface import RunningWebDeployment, WebDeployment, get
 
 LINK = re.compile(r"(http://127\.0\.0\.1:\d+/update/[^\s?]+\?m=\S+&t=\S+)")
 
@@ -148,6 +148,32 @@ class UpdatePage(RunningWebDeployment):
         self.assertEqual([u["state"] for u in police].count("waiting"), 1)
         self.assertNotIn(urllib.parse.parse_qs(urllib.parse.urlsplit(link).query)["t"][0],
                          json.dumps(police))
+
+
+class ExpiredLink(unittest.TestCase):
+    """The emails of 3 March 2020 carry links that work for 60 days (`link_days`); the daemon
+    started again on 1 June 2020 refuses them, saying they expired, and stores nothing."""
+
+    def setUp(self):
+        self.folder = harness.TestFolder("update-expired")
+        self.addCleanup(self.folder.cleanup)
+        self.deployment = WebDeployment(self.folder.path)
+        self.deployment.start()
+        self.addCleanup(self.deployment.stop)
+
+    def test_an_expired_link_changes_nothing(self):
+        link = update_link(self.deployment.folder, "wwin")
+        page = get(link).text()
+        form_token = re.search(r'name="form_token" value="([^"]+)"', page).group(1)
+        self.deployment.stop()
+        self.deployment.start(now="2020-06-01T10:00")
+        reply = get(link)
+        self.assertEqual(reply.status, 403)
+        self.assertIn("This update link has expired", reply.text())
+        status, _ = post(link, {"form_token": form_token, "kind-1": "progress", "note-1": "Late"})
+        self.assertEqual(status, 403)
+        out = self.deployment.command("updates", "list", "--state", "all", "--format", "json")
+        self.assertEqual(json.loads(out.stdout)["updates"], [])
 
 
 if __name__ == "__main__":

@@ -91,10 +91,11 @@ web:
         out = self.command("agenda", "--as-of", AS_OF, "--format", "json", *extra).stdout
         return json.loads(out)["items"]
 
-    def start(self, listening=None):
-        """Starts `run`; with `listening` (a listening socket), as systemd's socket activation
-        does: the socket as descriptor 3, LISTEN_FDS=1 and LISTEN_PID the daemon's own."""
-        command = [harness.BINARY, "--verbose", "run", "--now", NOW, "--config", self.config]
+    def start(self, listening=None, now=NOW):
+        """Starts `run` with its clock at `now`; with `listening` (a listening socket), as
+        systemd's socket activation does: the socket as descriptor 3, LISTEN_FDS=1 and
+        LISTEN_PID the daemon's own."""
+        command = [harness.BINARY, "--verbose", "run", "--now", now, "--config", self.config]
         passed = ()
         if listening is not None:
             passed = (listening.fileno(),)
