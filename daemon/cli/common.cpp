@@ -183,8 +183,7 @@ progress::AppliedUpdates in_effect(const std::shared_ptr<const plan::Snapshot>& 
     opened = std::move(*existing);
     store = opened.get();
   }
-  return progress::apply_accepted(snapshot, store->updates({store::UpdateState::accepted}),
-                                  calendar::TimeZone::named(snapshot->config.timezone));
+  return progress::apply_accepted(snapshot, store->updates({store::UpdateState::accepted}));
 }
 
 void print_update_standings(const progress::AppliedUpdates& applied, std::ostream& out) {

@@ -108,9 +108,14 @@ Kind apply(const UpdateRecord& update, const plan::Milestone& file, plan::Milest
 }  // namespace
 
 AppliedUpdates apply_accepted(const std::shared_ptr<const plan::Snapshot>& snapshot,
-                              const std::vector<UpdateRecord>& accepted,
-                              const calendar::TimeZone& zone) {
+                              const std::vector<UpdateRecord>& accepted) {
   AppliedUpdates out;
+  if (accepted.empty()) {
+    out.snapshot = snapshot;
+    return out;
+  }
+  // The zone was checked when the config was loaded.
+  const calendar::TimeZone zone = calendar::TimeZone::named(snapshot->config.timezone);
   PlanCopies copies(*snapshot);
   // In the order they were decided: a later accepted update of the same kind replaces an
   // earlier one (progress notes add up).

@@ -45,10 +45,10 @@ struct AppliedUpdates {
 };
 
 // Applies `accepted` (accepted updates, applied in the order decided; others are ignored) to
-// `snapshot`. Where the file already says the milestone was done, the file wins.
+// `snapshot`; the day of a decision is taken in the snapshot's time zone. Where the file
+// already says the milestone was done, the file wins.
 AppliedUpdates apply_accepted(const std::shared_ptr<const plan::Snapshot>& snapshot,
-                              const std::vector<store::UpdateRecord>& accepted,
-                              const calendar::TimeZone& zone);
+                              const std::vector<store::UpdateRecord>& accepted);
 
 // "accepted update 7 (dhr-david 1.1 scoping) is not in plans/david.yaml yet", for `check`,
 // `agenda` and the log; "" for an update the file already says.

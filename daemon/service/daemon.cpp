@@ -167,7 +167,7 @@ void Daemon::start_pass() {
   asio::post(worker_, [this, deployment, now, guard] {
     PassReport report;
     bool failed = false;
-    std::optional<std::vector<store::UpdateRecord>> accepted;
+    std::optional<UpdatesRead> updates;
     try {
       // One pass at a time on one state: a `run --once` (a timer, or by hand) may be running.
       auto lock = store_->lock_passes(lock_wait);
@@ -175,11 +175,10 @@ void Daemon::start_pass() {
         report.warnings.push_back(lock.error().message + "; this pass waits a minute");
         report.next_retry = now + std::chrono::minutes(1);
       } else {
-        accepted = store_->updates({store::UpdateState::accepted});
-        const auto applied = progress::apply_accepted(
-            deployment.snapshot, *accepted,
-            calendar::TimeZone::named(deployment.snapshot->config.timezone));
-        PassRunner runner(*applied.snapshot, *deployment.templates, *store_, *transport_);
+        auto accepted = store_->updates({store::UpdateState::accepted});
+        auto applied = progress::apply_accepted(deployment.snapshot, accepted);
+        updates = UpdatesRead{std::move(accepted), std::move(applied.snapshot)};
+        PassRunner runner(*updates->snapshot, *deployment.templates, *store_, *transport_);
         runner.set_stop_check([this] { return stop_requested_.load(); });
         runner.set_update_links(update_links_.get());
         report = runner.run(now);
@@ -190,8 +189,8 @@ void Daemon::start_pass() {
       report.next_retry = now + std::chrono::minutes(1);
       failed = true;
     }
-    asio::post(io_, [this, report, now, guard, failed, accepted = std::move(accepted)]() mutable {
-      pass_finished(report, now, failed, std::move(accepted));
+    asio::post(io_, [this, report, now, guard, failed, updates = std::move(updates)]() mutable {
+      pass_finished(report, now, failed, std::move(updates));
     });
   });
 }
@@ -199,20 +198,19 @@ void Daemon::start_pass() {
 Deployment Daemon::in_effect(const Deployment& deployment) const {
   Deployment out = deployment;
   if (!accepted_.empty()) {
-    out.snapshot =
-        progress::apply_accepted(deployment.snapshot, accepted_,
-                                 calendar::TimeZone::named(deployment.snapshot->config.timezone))
-            .snapshot;
+    out.snapshot = progress::apply_accepted(deployment.snapshot, accepted_).snapshot;
   }
   return out;
 }
 
 void Daemon::pass_finished(PassReport report, date::sys_seconds now, bool failed,
-                           std::optional<std::vector<store::UpdateRecord>> accepted) {
+                           std::optional<UpdatesRead> updates) {
   pass_running_ = false;
-  if (accepted) {
-    accepted_ = std::move(*accepted);
-    site_.deployment = in_effect(deployment_);
+  if (updates) {
+    // A reload waits for the pass: the pass's plans are still the deployment's.
+    accepted_ = std::move(updates->accepted);
+    site_.deployment = deployment_;
+    site_.deployment.snapshot = std::move(updates->snapshot);
   }
   site_.pass_finished = this->now();
   site_.pass_report = report;

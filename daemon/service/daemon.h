@@ -69,9 +69,14 @@ class Daemon {
   void wait_for_signal();
   void schedule(date::sys_seconds at);
   void start_pass();
-  // `accepted`: the accepted updates the pass read (none when it failed before reading them).
+  // What a pass read of the accepted updates, and the plans it worked from with them in effect.
+  struct UpdatesRead {
+    std::vector<store::UpdateRecord> accepted;
+    std::shared_ptr<const plan::Snapshot> snapshot;
+  };
+  // `updates`: none when the pass failed before reading them.
   void pass_finished(PassReport report, date::sys_seconds now, bool failed,
-                     std::optional<std::vector<store::UpdateRecord>> accepted);
+                     std::optional<UpdatesRead> updates);
   // The deployment with the accepted updates last read in effect, for the web pages.
   Deployment in_effect(const Deployment& deployment) const;
   void start_web();

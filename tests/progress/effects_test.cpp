@@ -23,11 +23,6 @@ using store::UpdateRecord;
 using store::UpdateState;
 using Sent = std::map<std::string, std::vector<std::string>>;
 
-const calendar::TimeZone& london() {
-  static const calendar::TimeZone zone = calendar::TimeZone::london();
-  return zone;
-}
-
 // An update from wwin about milestone "m" of action 1.1, accepted at 10:00 on `decided`.
 UpdateRecord accepted(std::int64_t id, UpdateKind kind, year_month_day decided) {
   UpdateRecord update;
@@ -58,8 +53,7 @@ struct Overdue : ::testing::Test {
   }
 
   AppliedUpdates apply(const std::vector<UpdateRecord>& updates) {
-    return apply_accepted(std::make_shared<const plan::Snapshot>(deployment.snapshot), updates,
-                          london());
+    return apply_accepted(std::make_shared<const plan::Snapshot>(deployment.snapshot), updates);
   }
 
   // What goes from 2 April to 10 July with the updates in effect.
@@ -235,7 +229,7 @@ TEST_F(Overdue, UnknownMilestoneAndUndecidedUpdatesChangeNothing) {
   waiting.done_on = 2020_y / 4 / 2;
   waiting.state = UpdateState::waiting;
   auto input = std::make_shared<const plan::Snapshot>(deployment.snapshot);
-  auto applied = apply_accepted(input, {gone, waiting}, london());
+  auto applied = apply_accepted(input, {gone, waiting});
   EXPECT_EQ(applied.snapshot, input);
   ASSERT_EQ(applied.standings.size(), 1U);
   EXPECT_EQ(applied.standings[0].kind, UpdateStanding::Kind::no_milestone);
@@ -250,7 +244,7 @@ TEST_F(Overdue, OnlyTouchedPlansAreCopied) {
   auto input = std::make_shared<const plan::Snapshot>(deployment.snapshot);
   UpdateRecord done = accepted(1, UpdateKind::completed, 2020_y / 4 / 2);
   done.done_on = 2020_y / 4 / 2;
-  auto applied = apply_accepted(input, {done}, london());
+  auto applied = apply_accepted(input, {done});
   EXPECT_NE(applied.snapshot->plans[0], input->plans[0]);
   EXPECT_EQ(applied.snapshot->plans[1], input->plans[1]);
   EXPECT_FALSE(input->plans[0]->recommendations[0].actions[0].milestones[0].done);
