@@ -2,12 +2,12 @@
 // the coordinator's decisions: `list`, `accept ID [--note TEXT]`, `reject ID --note TEXT`.
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "progress/decisions.h"
 #include "service/local_time.h"
 #include "store/state_store.h"
 
 #include <nlohmann/json.hpp>
 
-#include <algorithm>
 #include <iostream>
 #include <memory>
 
@@ -22,24 +22,8 @@ struct UpdatesArguments {
   std::string note;
 };
 
-std::string about(const store::UpdateRecord& update) {
-  return update.review + " " + update.action + " " + update.milestone;
-}
-
-// What the agency asked for, in a few words.
-std::string request(const store::UpdateRecord& update) {
-  switch (update.kind) {
-    case store::UpdateKind::completed:
-      return "completed on " + iso_day(update.done_on);
-    case store::UpdateKind::progress:
-      return "progress";
-    case store::UpdateKind::new_target:
-      return "new target \"" + update.target + "\"";
-    case store::UpdateKind::not_implemented:
-      return "will not be implemented";
-  }
-  return "";
-}
+using progress::about;
+using progress::request;
 
 nlohmann::json to_json(const store::UpdateRecord& update) {
   auto instant = [](const std::optional<date::sys_seconds>& at) {
@@ -99,13 +83,6 @@ int list_updates(const UpdatesArguments& args, const plan::Config& config) {
   return ok;
 }
 
-bool has_milestone(const plan::Snapshot& snapshot, const store::UpdateRecord& update) {
-  return std::any_of(snapshot.plans.begin(), snapshot.plans.end(), [&](const auto& plan) {
-    return plan->review.id == update.review &&
-           plan::find_milestone(*plan, update.action, update.milestone) != nullptr;
-  });
-}
-
 // Accepts or rejects one waiting update; the milestone it is about must still be in the plans.
 int decide(const UpdatesArguments& args, store::UpdateState decision,
            const service::Deployment& deployment) {
@@ -117,32 +94,21 @@ int decide(const UpdatesArguments& args, store::UpdateState decision,
               << ")\n";
     return data_error;
   }
-  store::StateStore& state = **opened;
-  auto update = state.update(args.id);
-  if (!update) {
-    std::cerr << "plan-reminder updates " << verb << ": there is no update " << args.id
-              << " (`plan-reminder updates list --state all` lists them)\n";
-    return data_error;
-  }
-  if (update->state != store::UpdateState::waiting) {
-    std::cerr << "plan-reminder updates " << verb << ": update " << args.id << " is already "
-              << store::token(update->state) << "; nothing changed\n";
-    return data_error;
-  }
-  if (decision == store::UpdateState::accepted && !has_milestone(*deployment.snapshot, *update)) {
-    std::cerr << "plan-reminder updates accept: the plans no longer have " << about(*update)
-              << "; reject update " << args.id << " with a note instead\n";
-    return data_error;
-  }
   const auto now = date::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-  if (!state.decide_update(args.id, decision, now, args.note)) {
-    std::cerr << "plan-reminder updates " << verb << ": update " << args.id
-              << " was decided meanwhile; nothing changed\n";
+  const progress::Decision decided =
+      progress::decide(**opened, *deployment.snapshot, args.id, decision, now, args.note);
+  if (decided.outcome != progress::Decision::Outcome::decided) {
+    std::cerr << "plan-reminder updates " << verb << ": " << progress::explain(decided, args.id)
+              << (decided.outcome == progress::Decision::Outcome::no_update
+                      ? " (`plan-reminder updates list --state all` lists them)"
+                      : "")
+              << '\n';
     return data_error;
   }
+  const store::UpdateRecord& update = decided.update;
   std::cout << (decision == store::UpdateState::accepted ? "accepted" : "rejected") << " update "
-            << args.id << ": " << update->agency << ", " << about(*update) << ", "
-            << request(*update) << '\n';
+            << args.id << ": " << update.agency << ", " << about(update) << ", " << request(update)
+            << '\n';
   if (decision == store::UpdateState::accepted) {
     std::cout << "it takes effect at the next pass, without changing the plan file\n";
   }
