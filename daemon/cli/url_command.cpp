@@ -1,6 +1,7 @@
-// `plan-reminder url board|agency ID|feed ID|feed board [--revoke]`: prints a lasting link of
-// the web surface, signed with the link secret at the epoch the state holds; --revoke first
-// raises the epoch, so that the old link stops working at the daemon's next request.
+// `plan-reminder url board|coordinator|agency ID|feed ID|feed board [--revoke]`: prints a
+// lasting link of the web surface, signed with the link secret at the epoch the state holds;
+// --revoke first raises the epoch, so that the old link stops working at the daemon's next
+// request. `url update ID --revoke` withdraws every update link an agency was emailed.
 #include "cli/url_command.h"
 
 #include "cli/commands.h"
@@ -18,15 +19,27 @@ namespace {
 
 // What the command line names, or a message saying what it lacks.
 base::Result<web::LinkSubject> subject_of(const UrlArguments& args) {
-  if (args.kind == "board") {
+  if (args.kind == "board" || args.kind == "coordinator") {
     if (!args.id.empty()) {
-      return base::Error{"'url board' takes no id (for the board's feed: url feed board)"};
+      return base::Error{"'url " + args.kind + "' takes no id" +
+                         (args.kind == "board" ? " (for the board's feed: url feed board)" : "")};
     }
-    return web::LinkSubject{web::LinkPurpose::board, std::string(web::kBoardId), {}};
+    return web::LinkSubject{
+        args.kind == "board" ? web::LinkPurpose::board : web::LinkPurpose::coordinator,
+        std::string(web::kBoardId),
+        {}};
   }
   if (args.id.empty()) {
     return base::Error{"'url " + args.kind + "' needs an agency id" +
                        (args.kind == "feed" ? " (or board)" : "")};
+  }
+  if (args.kind == "update") {
+    if (!args.revoke) {
+      return base::Error{"update links are made for each email, not printed; 'url update " +
+                         args.id + " --revoke' withdraws every update link " + args.id +
+                         " was emailed"};
+    }
+    return web::LinkSubject{web::LinkPurpose::update, args.id, {}};
   }
   return web::LinkSubject{
       args.kind == "agency" ? web::LinkPurpose::agency : web::LinkPurpose::feed, args.id, {}};
@@ -95,6 +108,13 @@ int print_link(const UrlArguments& args, const plan::Config& config, std::ostrea
     err << "plan-reminder url: " << secret.error().message << '\n';
     return config_error;
   }
+  if (subject->purpose == web::LinkPurpose::update) {
+    web::revoke(*store::StateStore::open(config.state), *subject);
+    err << "The update links emailed to " << subject->id
+        << " until now no longer work (the running service checks at every request). Its "
+           "next emails carry new ones.\n";
+    return ok;
+  }
   std::uint64_t epoch = 0;
   if (args.revoke) {
     epoch = web::revoke(*store::StateStore::open(config.state), *subject);
@@ -113,15 +133,19 @@ int print_link(const UrlArguments& args, const plan::Config& config, std::ostrea
 Command add_url_command(CLI::App& app) {
   auto* command = app.add_subcommand(
       "url",
-      "Print the link to the board page (url board), an agency's page (url agency ID) or a "
-      "calendar feed (url feed ID, url feed board); --revoke replaces it");
+      "Print the link to the board page (url board), the coordinator's page of agencies' "
+      "updates (url coordinator), an agency's page (url agency ID) or a calendar feed (url feed "
+      "ID, url feed board); --revoke replaces it; url update ID --revoke withdraws an agency's "
+      "emailed update links");
   auto args = std::make_shared<UrlArguments>();
   args->config = std::string(default_config_path);
   add_config_option(command, args->config);
-  command->add_option("what", args->kind, "board, agency or feed")
+  command->add_option("what", args->kind, "board, coordinator, agency, feed or update")
       ->required()
-      ->check(CLI::IsMember({"board", "agency", "feed"}));
-  command->add_option("id", args->id, "The agency id (for a feed: an agency id, or board)");
+      ->check(CLI::IsMember({"board", "coordinator", "agency", "feed", "update"}));
+  command->add_option("id", args->id,
+                      "The agency id (for a feed: an agency id, or board; for update: the "
+                      "agency whose update links to withdraw)");
   command->add_flag("--revoke", args->revoke, "Make a new link; the old one stops working at once");
   command->add_option("--secret-file", args->secret_file,
                       "The link secret, instead of web.secret_file or web.credential (e.g. the "

@@ -11,7 +11,7 @@ namespace plan_reminder::cli {
 
 struct UrlArguments {
   std::string config;
-  std::string kind;         // "board", "agency" or "feed"
+  std::string kind;         // "board", "coordinator", "agency", "feed" or "update"
   std::string id;           // the agency id; for a feed, or "board"
   std::string secret_file;  // instead of the config's web.secret_file / web.credential
   bool revoke = false;

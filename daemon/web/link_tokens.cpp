@@ -147,6 +147,8 @@ std::string_view purpose_name(LinkPurpose purpose) {
       return "feed";
     case LinkPurpose::update:
       return "update";
+    case LinkPurpose::coordinator:
+      return "coordinator";
   }
   return "unknown";
 }
@@ -420,6 +422,9 @@ std::string link_url(std::string_view base_url, const LinkSubject& subject,
       url += "/update/" + percent_encoded(subject.id) +
              "?m=" + percent_encoded(subject.scope.empty() ? std::string() : subject.scope.front());
       return url + "&t=" + std::string(token);
+    case LinkPurpose::coordinator:
+      url += "/updates";
+      break;
   }
   return url + "?t=" + std::string(token);
 }

@@ -25,11 +25,12 @@ namespace plan_reminder::web {
 
 // What a link opens. A token made for one purpose opens nothing of another: a feed's token
 // never opens a page. An `update` link opens an agency's update page for the milestones of one
-// email (SPEC §9): its scope is that email's Message-ID.
-enum class LinkPurpose { board, agency, feed, update };
+// email (SPEC §9): its scope is that email's Message-ID. A `coordinator` link (id kBoardId)
+// opens the page where the coordinator accepts or rejects the agencies' updates.
+enum class LinkPurpose { board, agency, feed, update, coordinator };
 
-// "board", "agency", "feed", "update": the word in the state's epoch keys and in the signed
-// message.
+// "board", "agency", "feed", "update", "coordinator": the word in the state's epoch keys and in
+// the signed message.
 std::string_view purpose_name(LinkPurpose purpose);
 
 // The id of the partnership-wide links (the board page and the board feed).
@@ -132,7 +133,8 @@ std::uint64_t current_epoch(store::StateStore& state, const LinkSubject& subject
 std::uint64_t revoke(store::StateStore& state, const LinkSubject& subject);
 
 // The URL of a link: {base_url}/board?t=T, {base_url}/agency/ID?t=T, {base_url}/feeds/ID.ics?t=T,
-// {base_url}/feeds/board.ics?t=T or {base_url}/update/ID?m=MESSAGE-ID&t=T, the id and the
+// {base_url}/feeds/board.ics?t=T, {base_url}/update/ID?m=MESSAGE-ID&t=T or
+// {base_url}/updates?t=T (the coordinator's page), the id and the
 // Message-ID percent-encoded where they need to be.
 std::string link_url(std::string_view base_url, const LinkSubject& subject, std::string_view token);
 

@@ -124,6 +124,54 @@ TEST_F(UrlCommandTest, RevokeReplacesTheLink) {
   EXPECT_EQ(url("agency", "police").out, revoked.out);
 }
 
+// Tests that the coordinator's link opens the coordinator's page only, and that --revoke
+// replaces it without touching the board's.
+TEST_F(UrlCommandTest, CoordinatorLinkOpensOnlyTheCoordinatorsPage) {
+  Printed coordinator = url("coordinator");
+  EXPECT_EQ(coordinator.code, 0) << coordinator.err;
+  EXPECT_EQ(coordinator.out.rfind("https://dhr.example.org/updates?t=", 0), 0U) << coordinator.out;
+  const web::LinkSubject subject{web::LinkPurpose::coordinator, "board", {}};
+  EXPECT_TRUE(opens(coordinator.out, subject));
+  EXPECT_FALSE(opens(coordinator.out, {web::LinkPurpose::board, "board", {}}));
+  Printed board = url("board");
+  EXPECT_FALSE(opens(board.out, subject));
+
+  Printed revoked = url("coordinator", "", true);
+  EXPECT_EQ(revoked.code, 0) << revoked.err;
+  EXPECT_FALSE(opens(coordinator.out, subject));
+  EXPECT_TRUE(opens(revoked.out, subject));
+  EXPECT_TRUE(opens(board.out, {web::LinkPurpose::board, "board", {}}));
+  EXPECT_EQ(url("coordinator", "police").code, 64);
+}
+
+// Tests that `url update ID --revoke` withdraws the update links an agency was emailed (they are
+// signed at its epoch) and prints no link, and that without --revoke it explains itself.
+TEST_F(UrlCommandTest, RevokingUpdateLinksStopsThoseAlreadyEmailed) {
+  const web::LinkSubject emailed{web::LinkPurpose::update, "police", {"n1@dhr.example.org"}};
+  const auto secret = web::LinkSecret::from_bytes(kSecretBytes);
+  const std::string token = web::sign(secret, emailed, 0, kToday);
+  const auto check = [&](const web::LinkSubject& subject, const std::string& sent) {
+    auto state = store::StateStore::open(config_.state);
+    return web::verify(secret, subject, web::current_epoch(*state, subject), sent, kToday);
+  };
+  ASSERT_EQ(check(emailed, token), web::LinkCheck::valid);
+
+  Printed refused = url("update", "police");
+  EXPECT_EQ(refused.code, 64);
+  EXPECT_NE(refused.err.find("url update police --revoke"), std::string::npos) << refused.err;
+  EXPECT_EQ(check(emailed, token), web::LinkCheck::valid);
+
+  Printed revoked = url("update", "police", true);
+  EXPECT_EQ(revoked.code, 0) << revoked.err;
+  EXPECT_EQ(revoked.out, "");
+  EXPECT_NE(revoked.err.find("no longer work"), std::string::npos) << revoked.err;
+  EXPECT_EQ(check(emailed, token), web::LinkCheck::not_signed);
+  // Another agency's update links still work.
+  const web::LinkSubject council{web::LinkPurpose::update, "council", {"n1@dhr.example.org"}};
+  EXPECT_EQ(check(council, web::sign(secret, council, 0, kToday)), web::LinkCheck::valid);
+  EXPECT_EQ(url("update", "polise", true).code, 64);
+}
+
 // Tests that an unknown agency is refused, naming the directory and the agencies it has.
 TEST_F(UrlCommandTest, RefusesAnUnknownAgency) {
   Printed printed = url("agency", "polise");
