@@ -5,6 +5,7 @@
 #include "mail/templates.h"
 #include "plan/loaders.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <vector>
 
@@ -56,10 +57,12 @@ std::optional<WebTemplates> load_web_templates(const std::string& templates_fold
   for (const char* name : kPageNames) {
     const std::string key = page_key(name);
     fs::path file = root / (key + mail::kExtension);
-    // A page added after a copy of web/ was made (the update page came with agencies' updates):
-    // the copy must still load after an upgrade, so the page comes from the installed
-    // templates until the copy has its own.
-    if (std::string_view(name) == kLaterPage && !fs::exists(fs::symlink_status(file, error))) {
+    // A page added after a copy of web/ was made (the update and coordinator's pages came with
+    // agencies' updates): the copy must still load after an upgrade, so the page comes from
+    // the installed templates until the copy has its own.
+    if (std::find(kLaterPages.begin(), kLaterPages.end(), std::string_view(name)) !=
+            kLaterPages.end() &&
+        !fs::exists(fs::symlink_status(file, error))) {
       file = fs::path(mail::Templates::default_folder()) / kWebFolder / (key + mail::kExtension);
     }
     files.push_back(

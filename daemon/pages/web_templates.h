@@ -15,10 +15,10 @@
 namespace plan_reminder::pages {
 
 // The pages there are, each `<name>.html.mustache` in the web folder.
-inline constexpr std::array<const char*, 5> kPageNames = {"board", "agency", "update", "not_found",
-                                                          "error"};
-// A page a copy of web/ made before it existed takes from the installed templates.
-inline constexpr std::string_view kLaterPage = "update";
+inline constexpr std::array<const char*, 6> kPageNames = {"board",   "agency",    "update",
+                                                          "updates", "not_found", "error"};
+// Pages a copy of web/ made before they existed takes from the installed templates.
+inline constexpr std::array<std::string_view, 2> kLaterPages = {"update", "updates"};
 inline constexpr const char* kWebFolder = "web";
 inline constexpr const char* kStylesheet = "style.css";
 

@@ -1,15 +1,23 @@
 // The agency's update page (SPEC §9): GET shows the milestones of an email's update link with
 // the form; POST checks a submission and stores its updates as waiting, or shows the page again
 // with what was wrong. Members of WebPages (web_pages.h), beside the other pages.
+#include "pages/coordinator_page.h"
 #include "pages/update_page.h"
 #include "policy/agenda.h"
 #include "policy/notice_email.h"
+#include "progress/decisions.h"
 #include "progress/update_form.h"
+#include "service/local_time.h"
 #include "service/update_links.h"
 #include "service/web_pages.h"
 #include "web/http_server.h"
 
 #include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <tuple>
 
 namespace plan_reminder::service {
 namespace {
@@ -107,6 +115,77 @@ pages::UpdatePageMilestone page_milestone(const plan::Snapshot& snapshot,
   return item;
 }
 
+// What the coordinator is told when the coordinator's link does not open.
+web::Response coordinator_link_refused(web::LinkCheck check) {
+  web::Response response = web::plain_error(
+      403, check == web::LinkCheck::expired
+               ? "This link to the updates from agencies has expired. Nothing has been changed. "
+                 "The next digest has a new one; `plan-reminder url coordinator` prints one."
+               : "This link to the updates from agencies does not work: it is incomplete, was "
+                 "changed, or has been withdrawn. Nothing has been changed. `plan-reminder url "
+                 "coordinator` prints the current one.");
+  response.headers.push_back({"Cache-Control", "no-store"});
+  return response;
+}
+
+// The milestone an update is about, as the plans say it now; nothing when they no longer have
+// it.
+std::optional<progress::LinkedMilestone> find_in_plans(const plan::Snapshot& snapshot,
+                                                       const store::UpdateRecord& update) {
+  for (const auto& plan : snapshot.plans) {
+    if (plan->review.id != update.review) {
+      continue;
+    }
+    for (const auto& recommendation : plan->recommendations) {
+      for (const auto& action : recommendation.actions) {
+        if (action.id != update.action) {
+          continue;
+        }
+        for (const auto& milestone : action.milestones) {
+          if (milestone.id == update.milestone) {
+            return progress::LinkedMilestone{plan.get(), &recommendation, &action, &milestone};
+          }
+        }
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+pages::WaitingUpdate waiting_update(const plan::Snapshot& snapshot,
+                                    const store::UpdateRecord& update, date::year_month_day day,
+                                    const policy::Clock& clock) {
+  pages::WaitingUpdate item;
+  item.id = update.id;
+  const plan::Agency* agency = snapshot.directory.find(update.agency);
+  item.agency_name = agency != nullptr ? agency->mailbox.name : update.agency;
+  item.about = progress::about(update);
+  item.request = request_words(update);
+  item.note = update.note;
+  item.submitted = short_local_time(clock, update.submitted);
+  if (auto linked = find_in_plans(snapshot, update)) {
+    const policy::MilestoneStanding standing =
+        policy::standing(*linked->milestone, *linked->action, linked->plan->review, day,
+                         snapshot.config.policy.digest_horizon_days);
+    item.milestone = policy::milestone_view(snapshot.directory, *linked->plan,
+                                            *linked->recommendation, *linked->action,
+                                            *linked->milestone, standing, date::local_days(day));
+  }
+  return item;
+}
+
+// What a decision did, for the page's status message.
+std::string decided_words(const progress::Decision& decision, store::UpdateState state,
+                          const std::string& agency_name) {
+  const store::UpdateRecord& update = decision.update;
+  std::string words = (state == store::UpdateState::accepted ? "Accepted" : "Rejected") +
+                      std::string(" update ") + std::to_string(update.id) + " from " + agency_name +
+                      " (" + progress::about(update) + "): " + request_words(update) + ". ";
+  return words + (state == store::UpdateState::accepted
+                      ? "It takes effect at the next pass; the agency is told in its next email."
+                      : "The agency is told why in its next email.");
+}
+
 }  // namespace
 
 web::LinkCheck WebPages::check_link(const web::Request& request, const web::LinkSubject& subject,
@@ -145,7 +224,7 @@ web::Response WebPages::update(const SiteState& site, const web::Request& reques
 
   progress::Submission submission;
   if (request.method == "POST") {
-    if (auto refused = refuse_submission(request, token)) {
+    if (auto refused = refuse_submission(request, token, submissions_)) {
       return *refused;
     }
     auto form = web::decode_form(request.body);
@@ -186,12 +265,91 @@ web::Response WebPages::update(const SiteState& site, const web::Request& reques
               view.problems.empty() ? 200 : 400);
 }
 
+web::Response WebPages::coordinator(const SiteState& site, const web::Request& request) {
+  const web::LinkSubject subject{web::LinkPurpose::coordinator, std::string(web::kBoardId), {}};
+  const date::year_month_day day = today(site);
+  const web::LinkCheck check = check_link(request, subject, day);
+  if (check != web::LinkCheck::valid) {
+    spdlog::debug("web: coordinator link refused: {}", web::describe(check));
+    return coordinator_link_refused(check);
+  }
+  const plan::Snapshot& snapshot = *site.deployment.snapshot;
+  const std::string& token = request.query.at("t");
+  pages::CoordinatorPageView view;
+  view.partnership = snapshot.directory.partnership;
+  view.today = day;
+  view.form_action = web::link_url(settings_.base_url, subject, token);
+  view.form_token = web::form_token(secret_, token);
+
+  int status = 200;
+  std::int64_t refused_id = 0;  // the update whose note needs a reason
+  std::string typed_note;
+  if (request.method == "POST") {
+    if (auto refused = refuse_submission(request, token, decisions_)) {
+      return *refused;
+    }
+    auto form = web::decode_form(request.body);
+    const auto field = [&form](const char* name) {
+      auto found = form->find(name);
+      return found == form->end() ? std::string() : found->second;
+    };
+    std::int64_t id = 0;
+    const std::string id_text = form ? field("id") : std::string();
+    const auto [end, error] = std::from_chars(id_text.data(), id_text.data() + id_text.size(), id);
+    const std::string verb = form ? field("decision") : std::string();
+    if (!form || error != std::errc() || end != id_text.data() + id_text.size() ||
+        (verb != "accept" && verb != "reject")) {
+      return web::plain_error(400, "The form could not be read. Nothing has been changed.");
+    }
+    const store::UpdateState decision =
+        verb == "accept" ? store::UpdateState::accepted : store::UpdateState::rejected;
+    typed_note = field("note");
+    const progress::Decision decided =
+        progress::decide(*state_, snapshot, id, decision, now_(), typed_note);
+    if (decided.outcome == progress::Decision::Outcome::decided) {
+      spdlog::info("web: the coordinator {} update {} from {}", store::token(decision), id,
+                   decided.update.agency);
+      const plan::Agency* agency = snapshot.directory.find(decided.update.agency);
+      view.outcome = decided_words(
+          decided, decision, agency != nullptr ? agency->mailbox.name : decided.update.agency);
+      typed_note.clear();
+      forget_kept();  // the board counts the updates waiting
+    } else if (decided.outcome == progress::Decision::Outcome::no_reason) {
+      refused_id = id;
+      view.problem = "Say why you reject update " + std::to_string(id) + ": the agency is told.";
+      view.problem_anchor = "note-" + std::to_string(id);
+      status = 400;
+    } else {
+      std::string problem = progress::explain(decided, id);
+      problem[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(problem[0])));
+      view.problem = problem + ".";
+      view.problem_anchor = "updates";
+      status = decided.outcome == progress::Decision::Outcome::already_decided ? 409 : 400;
+    }
+  }
+  std::vector<store::UpdateRecord> waiting = state_->updates({store::UpdateState::waiting});
+  std::stable_sort(waiting.begin(), waiting.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.submitted, a.id) < std::tie(b.submitted, b.id);
+  });
+  for (const auto& update : waiting) {
+    pages::WaitingUpdate item = waiting_update(snapshot, update, day, *clock_);
+    if (update.id == refused_id) {
+      item.note_value = typed_note;
+      item.note_error = view.problem;
+    }
+    view.waiting.push_back(std::move(item));
+  }
+  state_->idle();
+  return page(pages::render_coordinator(*site.deployment.web_templates, view), status);
+}
+
 std::optional<web::Response> WebPages::refuse_submission(const web::Request& request,
-                                                         const std::string& token) {
+                                                         const std::string& token,
+                                                         web::RateLimit& limit) {
   // Only a form as a browser sends it.
   const std::string_view type = request.content_type;
   if (type.substr(0, type.find(';')) != "application/x-www-form-urlencoded") {
-    return web::plain_error(415, "Send the form from the update page. Nothing has been changed.");
+    return web::plain_error(415, "Send the form from its page. Nothing has been changed.");
   }
   // The form token is an HMAC of this link's token: another site cannot make one.
   bool genuine = false;
@@ -200,19 +358,19 @@ std::optional<web::Response> WebPages::refuse_submission(const web::Request& req
     genuine = sent != form->end() && web::form_token_matches(secret_, token, sent->second);
   }
   if (!genuine) {
-    spdlog::info("web: an update form without its form token was refused");
+    spdlog::info("web: a form without its form token was refused");
     return web::plain_error(
         403,
-        "This form did not come from your update page, or the page is too old. Nothing has "
-        "been changed. Open the link from your email again.");
+        "This form did not come from its page, or the page is too old. Nothing has been "
+        "changed. Open the link again.");
   }
-  if (auto wait = submissions_.attempt(web::token_id(token), now_())) {
-    spdlog::info("web: update link {} sends too often; refused for {} s", web::token_id(token),
+  if (auto wait = limit.attempt(web::token_id(token), now_())) {
+    spdlog::info("web: link {} sends too often; refused for {} s", web::token_id(token),
                  wait->count());
     web::Response response = web::plain_error(
         429,
-        "Too many updates in a short time through this link. Nothing has been changed. "
-        "Wait a few minutes and try again.");
+        "Too many in a short time through this link. Nothing has been changed. Wait a few "
+        "minutes and try again.");
     response.headers.push_back({"Retry-After", std::to_string(wait->count())});
     return response;
   }

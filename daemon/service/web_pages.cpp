@@ -198,6 +198,12 @@ void WebPages::add_routes(web::Router& router, const State& site) {
                with_site([this](const SiteState& state, const web::Request& request,
                                 const std::string& id) { return update(state, request, id); }));
   }
+  // The coordinator's page (SPEC §9): the updates waiting, accepted or rejected one by one.
+  for (const char* method : {"GET", "POST"}) {
+    router.add(method, "/updates",
+               with_site([this](const SiteState& state, const web::Request& request,
+                                const std::string&) { return coordinator(state, request); }));
+  }
   router.add(
       "GET", "/metrics",
       with_site([this](const SiteState& state, const web::Request& request, const std::string&) {

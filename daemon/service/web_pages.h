@@ -53,10 +53,12 @@ class WebPages {
   web::Response metrics(const SiteState& site);
   // GET and POST /update/{id}?m=MESSAGE-ID&t=TOKEN (service/update_routes.cpp).
   web::Response update(const SiteState& site, const web::Request& request, const std::string& id);
-  // Why a submission is refused before it is read (not a form, no form token, too many), if it
-  // is.
+  // GET and POST /updates?t=TOKEN: the coordinator's decisions (service/update_routes.cpp).
+  web::Response coordinator(const SiteState& site, const web::Request& request);
+  // Why a submission is refused before it is read (not a form, no form token, more than
+  // `limit` allows), if it is.
   std::optional<web::Response> refuse_submission(const web::Request& request,
-                                                 const std::string& token);
+                                                 const std::string& token, web::RateLimit& limit);
   web::LinkCheck check_link(const web::Request& request, const web::LinkSubject& subject,
                             date::year_month_day today) const;
   const pages::BoardView& board_view(const SiteState& site, date::year_month_day today);
@@ -77,6 +79,8 @@ class WebPages {
   std::optional<policy::Clock> clock_;
   // Submissions through one update link: at most 10 in 10 minutes (SPEC §9), for 10,000 links.
   web::RateLimit submissions_{10, std::chrono::minutes(10), 10000};
+  // Decisions through one coordinator link: a morning's work, not a script's.
+  web::RateLimit decisions_{120, std::chrono::minutes(10), 100};
 };
 
 // The `page` query parameter: 1 when absent, nothing when it is not a page number.

@@ -1,0 +1,114 @@
+"""Issue 11: the coordinator's page, end to end over HTTP on the example plan.
+
+Agencies send updates through the links in the daemon's first emails (3 March 2020); the
+coordinator opens the link `url coordinator` prints, sees each update waiting with the milestone
+it is about, accepts one in one click and rejects another with a note (a rejection without one
+comes back with a message next to the note). Forged and foreign links and forms without their
+form token decide nothing.
+"""
+
+import json
+import re
+import unittest
+import urllib.parse
+
+from test_update_page import post, update_link
+from test_web_surface import RunningWebDeployment, get
+
+
+def form_token(page):
+    return re.search(r'name="form_token" value="([^"]+)"', page).group(1)
+
+
+class CoordinatorPage(RunningWebDeployment):
+
+    def updates(self):
+        out = self.deployment.command("updates", "list", "--state", "all", "--format", "json")
+        return {u["id"]: u for u in json.loads(out.stdout)["updates"]}
+
+    def send(self, agency, fields):
+        """Sends `fields` through the update link of `agency`'s first email; the new update."""
+        before = set(self.updates())
+        link = update_link(self.deployment.folder, agency)
+        status, page = post(link, {"form_token": form_token(get(link).text()), **fields})
+        self.assertEqual(status, 200, page[:2000])
+        new = [u for i, u in self.updates().items() if i not in before]
+        self.assertEqual(len(new), 1)
+        return new[0]
+
+    def test_the_coordinator_accepts_and_rejects(self):
+        done = self.send("police", {"kind-1": "completed", "done-1": "02/03/2020",
+                                    "note-1": "Signed off <b>today</b>"})
+        later = self.send("wwin", {"kind-1": "new_target", "target-1": "June 2021",
+                                   "note-1": "Funding came late"})
+        link = self.deployment.url("coordinator")
+        self.assertRegex(link, r"/updates\?t=")
+        reply = get(link)
+        self.assertEqual(reply.status, 200)
+        self.assertEqual(reply.headers["cache-control"], "no-store")
+        page = reply.text()
+        self.assertIn("Completed on 2 March 2020", page)
+        self.assertIn("Signed off &lt;b&gt;today&lt;/b&gt;", page)
+        self.assertIn("New target date: June 2021", page)
+        self.assertIn("Northumbria Police", page)
+        token = form_token(page)
+
+        # A rejection must say why: it comes back, with the message next to the note.
+        status, page = post(link, {"form_token": token, "id": later["id"], "decision": "reject",
+                                   "note": "  "})
+        self.assertEqual(status, 400)
+        self.assertIn(f'id="note-{later["id"]}-error"', page)
+        self.assertEqual(self.updates()[later["id"]]["state"], "waiting")
+
+        status, page = post(link, {"form_token": token, "id": done["id"], "decision": "accept"})
+        self.assertEqual(status, 200, page[:2000])
+        self.assertIn(f'Accepted update {done["id"]} from Northumbria Police', page)
+        status, page = post(link, {"form_token": token, "id": later["id"], "decision": "reject",
+                                   "note": "Agree the date at the <board> first"})
+        self.assertEqual(status, 200, page[:2000])
+        self.assertIn(f'Rejected update {later["id"]}', page)
+        for decided in (done, later):
+            self.assertNotIn(f'name="id" value="{decided["id"]}"', page)
+        stored = self.updates()
+        self.assertEqual(stored[done["id"]]["state"], "accepted")
+        self.assertEqual(stored[later["id"]]["state"], "rejected")
+        self.assertEqual(stored[later["id"]]["decision_note"], "Agree the date at the <board> first")
+
+        # Deciding again changes nothing.
+        status, page = post(link, {"form_token": token, "id": done["id"], "decision": "reject",
+                                   "note": "Changed my mind"})
+        self.assertEqual(status, 409)
+        self.assertIn("already accepted", page)
+        self.assertEqual(self.updates()[done["id"]]["state"], "accepted")
+        # Every decision is in the audit trail.
+        history = self.deployment.command("history", "--format", "csv").stdout
+        self.assertIn("accepted", history)
+        self.assertIn("Agree the date at the <board> first", history)
+
+    def test_other_links_and_forged_forms_decide_nothing(self):
+        waiting = self.send("council", {"kind-1": "progress", "note-1": "Halfway there"})
+        link = self.deployment.url("coordinator")
+        token = form_token(get(link).text())
+        t = urllib.parse.parse_qs(urllib.parse.urlsplit(link).query)["t"][0]
+        changed = link.replace("t=" + t, "t=" + t[:-1] + ("A" if t[-1] != "A" else "B"))
+        board = self.deployment.url("board")
+        on_board_token = link.split("?")[0] + "?" + urllib.parse.urlsplit(board).query
+        agency_link = update_link(self.deployment.folder, "council")
+        agency_form = form_token(get(agency_link).text())
+        fields = {"form_token": token, "id": waiting["id"], "decision": "accept"}
+        for url in (changed, on_board_token, link.split("?")[0]):
+            with self.subTest(url=url):
+                reply = get(url)
+                self.assertEqual(reply.status, 403)
+                self.assertIn("Nothing has been changed", reply.text())
+                self.assertEqual(post(url, fields)[0], 403)
+        self.assertEqual(post(link, {**fields, "form_token": agency_form})[0], 403)
+        self.assertEqual(post(link, {"id": waiting["id"], "decision": "accept"})[0], 403)
+        self.assertEqual(post(link, {**fields, "id": "7 OR 1=1"})[0], 400)
+        self.assertEqual(post(link, {**fields, "decision": "approve"})[0], 400)
+        self.assertEqual(post(link, fields, content_type="text/plain")[0], 415)
+        self.assertEqual(self.updates()[waiting["id"]]["state"], "waiting")
+
+
+if __name__ == "__main__":
+    unittest.main()
