@@ -7,6 +7,7 @@
 #include "cli/common.h"
 #include "service/compose.h"
 #include "service/local_time.h"
+#include "service/update_links.h"
 
 #include <array>
 #include <cstdio>
@@ -167,10 +168,13 @@ void preview_window(const service::Deployment& deployment, const Window& window,
   std::unordered_set<std::string> handled;
   std::optional<date::sys_seconds> last_pass;
   progress::AppliedUpdates applied{deployment.snapshot, {}};
+  std::vector<mail::WaitingUpdateRow> waiting;  // the digests list those waiting now
   // A state not made yet means nothing was sent: the preview creates none.
   if (auto store = store::StateStore::open_existing(deployment.snapshot->config.state)) {
     handled = (*store)->handled_keys();
     applied = in_effect(deployment.snapshot, store->get());
+    waiting = service::waiting_update_rows((*store)->updates({store::UpdateState::waiting}),
+                                           *deployment.snapshot, clock);
   }
   const plan::Snapshot& snapshot = *applied.snapshot;
   const plan::Policy& policy = snapshot.config.policy;
@@ -187,13 +191,15 @@ void preview_window(const service::Deployment& deployment, const Window& window,
     inputs.clock = &clock;
     inputs.handled = &handled;
     inputs.last_pass = last_pass;
-    service::ComposedPass pass = service::compose_pass(inputs, *deployment.templates, now,
-                                                       [&](const service::ComposedEmail& email) {
-                                                         for (const auto& notice : email.notices) {
-                                                           handled.insert(notice.key);
-                                                         }
-                                                         print_email(output, email, now);
-                                                       });
+    service::ComposedPass pass = service::compose_pass(
+        inputs, *deployment.templates, now,
+        [&](const service::ComposedEmail& email) {
+          for (const auto& notice : email.notices) {
+            handled.insert(notice.key);
+          }
+          print_email(output, email, now);
+        },
+        {}, [&waiting](mail::DigestView& digest) { digest.updates_waiting = waiting; });
     for (const auto& dropped : pass.dropped) {
       handled.insert(dropped.key);
     }

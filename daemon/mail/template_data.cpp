@@ -381,6 +381,22 @@ mustache::data digest_data(const DigestView& view) {
   set_rag_rows(out, "agencies", view.agencies, "agency", "agencies");
   set_audit_rows(out, "audit", view.audit);
   set_audit_rows(out, "failures", view.failures);
+  const int waiting = static_cast<int>(view.updates_waiting.size());
+  mustache::data updates{mustache::data::type::list};
+  for (std::size_t i = 0; i < view.updates_waiting.size() && i < kMaxListed; ++i) {
+    const WaitingUpdateRow& row = view.updates_waiting[i];
+    mustache::data entry;
+    set_text(entry, "agency", row.agency);
+    set_text(entry, "milestone", row.milestone);
+    set_text(entry, "request", row.request);
+    entry.set("submitted", row.submitted);
+    updates.push_back(entry);
+  }
+  out.set("updates_waiting", updates);
+  out.set("has_updates_waiting", waiting > 0);
+  out.set("updates_waiting_count", std::to_string(waiting));
+  set_more(out, "updates_waiting", view.updates_waiting.size(), "update", "updates");
+  set_text(out, "updates_link", view.updates_link);
   return out;
 }
 

@@ -101,6 +101,14 @@ struct AuditRow {
   std::string detail;
 };
 
+// An agency's update waiting for the coordinator's decision (SPEC §9), as the digest lists it.
+struct WaitingUpdateRow {
+  std::string agency;     // the agency's name
+  std::string milestone;  // "1.1 Research scoping document produced"
+  std::string request;    // "Completed on 2 March 2020"
+  std::string submitted;  // "Tue 3 Mar 2020 10:00"
+};
+
 struct DigestView {
   std::string partnership;
   date::year_month_day today{};
@@ -115,6 +123,8 @@ struct DigestView {
   std::vector<AuditRow> audit;     // every notice since the previous digest
   std::vector<AuditRow> failures;  // deliveries that failed
   int total = 0;
+  std::vector<WaitingUpdateRow> updates_waiting;  // oldest first
+  std::string updates_link;  // the coordinator's page, when the web surface is on; or ""
 };
 
 struct FailedMessageView {

@@ -59,7 +59,8 @@ void add_update_links(policy::PlannedEmail& planned, const plan::Snapshot& snaps
 
 ComposedPass compose_pass(const policy::PassInputs& inputs, const mail::Templates& templates,
                           date::sys_seconds now, const std::function<void(ComposedEmail)>& on_email,
-                          const UpdateLinkMaker& update_links) {
+                          const UpdateLinkMaker& update_links,
+                          const DigestAdditions& digest_additions) {
   const plan::Snapshot& snapshot = *inputs.snapshot;
   policy::PassPlan plan = policy::plan_pass(inputs, now);
 
@@ -68,6 +69,9 @@ ComposedPass compose_pass(const policy::PassInputs& inputs, const mail::Template
   for (auto& planned : plan.emails) {
     ComposedEmail email;
     add_update_links(planned, snapshot, update_links);
+    if (auto* digest = std::get_if<mail::DigestView>(&planned.view); digest && digest_additions) {
+      digest_additions(*digest);
+    }
     mail::RenderedEmail rendered =
         std::visit([&](const auto& view) { return templates.render(view); }, planned.view);
     mail::Message& message = email.message;

@@ -33,12 +33,17 @@ struct ComposedPass {
 using UpdateLinkMaker =
     std::function<std::string(const std::string& agency, const std::string& message_id)>;
 
+// Adds to a digest what the state holds beyond the plans: the agencies' updates waiting for
+// the coordinator, and the link to decide them (SPEC §9).
+using DigestAdditions = std::function<void(mail::DigestView&)>;
+
 // What a pass at `now` would send, given the inputs of its planning: each email is composed
 // and handed to `on_email` in turn, so that only one is held in memory at a time. With
 // `update_links`, each notice email carries the update link of its agency, or an escalation
 // one for each lead agency of its milestones.
 ComposedPass compose_pass(const policy::PassInputs& inputs, const mail::Templates& templates,
                           date::sys_seconds now, const std::function<void(ComposedEmail)>& on_email,
-                          const UpdateLinkMaker& update_links = {});
+                          const UpdateLinkMaker& update_links = {},
+                          const DigestAdditions& digest_additions = {});
 
 }  // namespace plan_reminder::service

@@ -138,6 +138,19 @@ PassReport PassRunner::run(Instant now) {
       update_links_ != nullptr
           ? update_links_->maker(store_, date::year_month_day{clock_.zone.day_of(now)})
           : UpdateLinkMaker{};
+  // The digest lists the updates waiting for the coordinator, read once for all its copies.
+  std::optional<std::vector<mail::WaitingUpdateRow>> waiting;
+  const DigestAdditions digest_additions = [&](mail::DigestView& digest) {
+    if (!waiting) {
+      waiting =
+          waiting_update_rows(store_.updates({store::UpdateState::waiting}), snapshot_, clock_);
+    }
+    digest.updates_waiting = *waiting;
+    if (update_links_ != nullptr && !waiting->empty()) {
+      digest.updates_link =
+          update_links_->coordinator_link(store_, date::year_month_day{clock_.zone.day_of(now)});
+    }
+  };
   // Each email is stored as soon as it is composed, so a pass holds one email at a time.
   ComposedPass pass = compose_pass(
       inputs, templates_, now,
@@ -148,7 +161,7 @@ PassReport PassRunner::run(Instant now) {
           ++report.queued;
         }
       },
-      links);
+      links, digest_additions);
   store_.record_dropped(pass.dropped);
   report.dropped = pass.dropped.size();
   // Only a pass inside the send window moves the mark from which stale notices are counted.

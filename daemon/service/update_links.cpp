@@ -1,6 +1,11 @@
 // Signing the update links of a pass (see update_links.h).
 #include "service/update_links.h"
 
+#include "progress/decisions.h"
+#include "service/local_time.h"
+
+#include <algorithm>
+#include <tuple>
 #include <utility>
 
 namespace plan_reminder::service {
@@ -10,6 +15,48 @@ web::LinkSubject update_link_subject(std::string_view agency, std::string_view m
     message_id = message_id.substr(1, message_id.size() - 2);
   }
   return web::LinkSubject{web::LinkPurpose::update, std::string(agency), {std::string(message_id)}};
+}
+
+std::string request_words(const store::UpdateRecord& update) {
+  switch (update.kind) {
+    case store::UpdateKind::completed:
+      return update.done_on ? "Completed on " + mail::plain_day(*update.done_on) : "Completed";
+    case store::UpdateKind::progress:
+      return "Progress update";
+    case store::UpdateKind::new_target:
+      return "New target date: " + update.target;
+    case store::UpdateKind::not_implemented:
+      return "Will not be implemented";
+  }
+  return "";
+}
+
+std::vector<mail::WaitingUpdateRow> waiting_update_rows(std::vector<store::UpdateRecord> waiting,
+                                                        const plan::Snapshot& snapshot,
+                                                        const policy::Clock& clock) {
+  std::stable_sort(waiting.begin(), waiting.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.submitted, a.id) < std::tie(b.submitted, b.id);
+  });
+  std::vector<mail::WaitingUpdateRow> rows;
+  for (const store::UpdateRecord& update : waiting) {
+    mail::WaitingUpdateRow row;
+    const plan::Agency* agency = snapshot.directory.find(update.agency);
+    row.agency = agency != nullptr ? agency->mailbox.name : update.agency;
+    row.milestone = progress::about(update);
+    for (const auto& plan : snapshot.plans) {
+      if (plan->review.id != update.review) {
+        continue;
+      }
+      if (const plan::Milestone* milestone =
+              plan::find_milestone(*plan, update.action, update.milestone)) {
+        row.milestone = update.action + " " + milestone->text;
+      }
+    }
+    row.request = request_words(update);
+    row.submitted = short_local_time(clock, update.submitted);
+    rows.push_back(std::move(row));
+  }
+  return rows;
 }
 
 base::Result<std::unique_ptr<UpdateLinks>> UpdateLinks::for_config(const plan::Config& config) {
@@ -33,6 +80,14 @@ UpdateLinkMaker UpdateLinks::maker(store::StateStore& state, date::year_month_da
     const std::uint64_t epoch = web::current_epoch(state, subject);
     return web::link_url(settings_.base_url, subject, web::sign(secret_, subject, epoch, last_day));
   };
+}
+
+std::string UpdateLinks::coordinator_link(store::StateStore& state,
+                                          date::year_month_day today) const {
+  const web::LinkSubject subject{web::LinkPurpose::coordinator, std::string(web::kBoardId), {}};
+  return web::link_url(settings_.base_url, subject,
+                       web::sign(secret_, subject, web::current_epoch(state, subject),
+                                 web::emailed_link_last_day(today, settings_.link_days)));
 }
 
 }  // namespace plan_reminder::service

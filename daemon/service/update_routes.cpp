@@ -44,21 +44,6 @@ web::Response page(std::string body, int status = 200) {
   return response;
 }
 
-// "Completed on 27 November 2026", "Progress update", ...: what an update asks for.
-std::string request_words(const store::UpdateRecord& update) {
-  switch (update.kind) {
-    case store::UpdateKind::completed:
-      return "Completed on " + mail::plain_day(*update.done_on);
-    case store::UpdateKind::progress:
-      return "Progress update";
-    case store::UpdateKind::new_target:
-      return "New target date: " + update.target;
-    case store::UpdateKind::not_implemented:
-      return "Will not be implemented";
-  }
-  return "";
-}
-
 std::string sent_line(const progress::LinkedMilestone& linked, const store::UpdateRecord& update) {
   std::string line =
       linked.action->id + " " +

@@ -7,13 +7,19 @@ comes back with a message next to the note). Forged and foreign links and forms 
 form token decide nothing.
 """
 
+import email
+import email.policy
 import json
+import os
 import re
 import unittest
 import urllib.parse
 
+import harness
 from test_update_page import post, update_link
-from test_web_surface import RunningWebDeployment, get
+from test_web_surface import RunningWebDeployment, WebDeployment, get
+
+COORDINATOR_LINK = re.compile(r"(http://127\.0\.0\.1:\d+/updates\?t=\S+)")
 
 
 def form_token(page):
@@ -108,6 +114,51 @@ class CoordinatorPage(RunningWebDeployment):
         self.assertEqual(post(link, {**fields, "decision": "approve"})[0], 400)
         self.assertEqual(post(link, fields, content_type="text/plain")[0], 415)
         self.assertEqual(self.updates()[waiting["id"]]["state"], "waiting")
+
+
+class DigestLink(unittest.TestCase):
+    """The Monday digest after an agency sent an update lists it, waiting, with a link to the
+    coordinator's page; the coordinator accepts it through that link."""
+
+    def setUp(self):
+        self.folder = harness.TestFolder("coordinator-digest")
+        self.addCleanup(self.folder.cleanup)
+        self.deployment = WebDeployment(self.folder.path)
+        self.deployment.start()
+        self.addCleanup(self.deployment.stop)
+
+    def digest_text(self):
+        new = os.path.join(self.deployment.folder, "Maildir", "new")
+        for name in sorted(os.listdir(new)):
+            with open(os.path.join(new, name), "rb") as f:
+                message = email.message_from_binary_file(f, policy=email.policy.default)
+            if "Weekly DHR action plan digest, w/c 9 March 2020" in message["Subject"]:
+                return message.get_body(("plain",)).get_content()
+        raise AssertionError("no digest in the Maildir")
+
+    def test_the_digest_links_to_the_waiting_updates(self):
+        link = update_link(self.deployment.folder, "police")
+        status, _ = post(link, {"form_token": form_token(get(link).text()),
+                                "kind-1": "progress", "note-1": "Pathway drafted"})
+        self.assertEqual(status, 200)
+        self.deployment.stop()
+        self.deployment.command("run", "--once", "--now", "2020-03-09T08:45")
+        text = self.digest_text()
+        self.assertIn("UPDATES FROM AGENCIES WAITING FOR A DECISION (1)", text)
+        self.assertIn("Northumbria Police", text)
+        links = COORDINATOR_LINK.findall(text)
+        self.assertEqual(len(links), 1, text)
+
+        self.deployment.start(now="2020-03-09T09:30")
+        page = get(links[0])
+        self.assertEqual(page.status, 200)
+        self.assertIn("Pathway drafted", page.text())
+        waiting = re.search(r'name="id" value="(\d+)"', page.text()).group(1)
+        status, page = post(links[0], {"form_token": form_token(page.text()), "id": waiting,
+                                       "decision": "accept"})
+        self.assertEqual(status, 200, page[:2000])
+        out = self.deployment.command("updates", "list", "--state", "accepted", "--format", "json")
+        self.assertEqual([u["id"] for u in json.loads(out.stdout)["updates"]], [int(waiting)])
 
 
 if __name__ == "__main__":

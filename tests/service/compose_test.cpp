@@ -7,6 +7,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <memory>
 #include <string>
 #include <vector>
@@ -49,7 +51,7 @@ struct Composed {
 };
 
 Composed compose_at(const plan::Snapshot& snapshot, date::sys_seconds now,
-                    const UpdateLinkMaker& links = {}) {
+                    const UpdateLinkMaker& links = {}, const DigestAdditions& digest = {}) {
   static const mail::Templates templates = testing::shipped_templates();
   const policy::Clock clock = policy::clock_for(snapshot.config);
   const std::unordered_set<std::string> handled;
@@ -60,7 +62,7 @@ Composed compose_at(const plan::Snapshot& snapshot, date::sys_seconds now,
   Composed out;
   out.pass = compose_pass(
       inputs, templates, now, [&](ComposedEmail email) { out.emails.push_back(std::move(email)); },
-      links);
+      links, digest);
   return out;
 }
 
@@ -117,6 +119,48 @@ TEST(ComposeTest, AgencyEmailCarriesItsUpdateLink) {
   Composed without = compose_at(snapshot, kNow);
   EXPECT_THAT(without.emails[0].message.text, ::testing::Not(HasSubstr("Update these actions")));
   EXPECT_EQ(without.emails[0].message.message_id, message.message_id);
+}
+
+// Tests SPEC §9: the weekly digest lists the agencies' updates waiting for the coordinator with
+// the link to decide them, in both parts, escaped in HTML; without any waiting, it has no such
+// section.
+TEST(ComposeTest, DigestListsUpdatesWaitingWithTheCoordinatorsLink) {
+  plan::Snapshot snapshot = testing::make_snapshot();
+  snapshot.directory.digest = testing::box("Board", "board@partnership.example.org");
+  snapshot.directory.digest_is_list = true;
+  snapshot.plans.push_back(plan_due_today(1));
+  // Monday 30 March 2020, 08:30 in London (BST): the digest's time.
+  const date::sys_seconds monday = date::sys_days{date::year{2020} / date::March / 30} +
+                                   std::chrono::hours(7) + std::chrono::minutes(30);
+  int asked = 0;
+  const DigestAdditions additions = [&](mail::DigestView& digest) {
+    ++asked;
+    digest.updates_waiting.push_back(
+        mail::WaitingUpdateRow{"Women & Children First", "1.1 Milestone m1",
+                               "Completed on 27 March 2020", "Fri 27 Mar 2020 10:42"});
+    digest.updates_link = "https://dhr.example.org/updates?t=T&x=1";
+  };
+  Composed composed = compose_at(snapshot, monday, {}, additions);
+  const auto digest =
+      std::find_if(composed.emails.begin(), composed.emails.end(),
+                   [](const auto& e) { return e.planned.kind == mail::EmailKind::digest; });
+  ASSERT_NE(digest, composed.emails.end());
+  EXPECT_EQ(asked, 1);
+  const mail::Message& message = digest->message;
+  EXPECT_THAT(message.text, HasSubstr("UPDATES FROM AGENCIES WAITING FOR A DECISION (1)\n- Women & "
+                                      "Children First, Fri 27 Mar 2020 10:42: 1.1 Milestone m1: "
+                                      "Completed on 27 March 2020\n"));
+  EXPECT_THAT(message.text, HasSubstr("https://dhr.example.org/updates?t=T&x=1"));
+  EXPECT_THAT(message.html, HasSubstr("Women &amp; Children First"));
+  EXPECT_THAT(message.html, HasSubstr("href=\"https://dhr.example.org/updates?t=T&amp;x=1\""));
+
+  Composed without = compose_at(snapshot, monday);
+  const auto plain = std::find_if(without.emails.begin(), without.emails.end(), [](const auto& e) {
+    return e.planned.kind == mail::EmailKind::digest;
+  });
+  ASSERT_NE(plain, without.emails.end());
+  EXPECT_THAT(plain->message.text, ::testing::Not(HasSubstr("WAITING FOR A DECISION")));
+  EXPECT_THAT(plain->message.html, ::testing::Not(HasSubstr("waiting for a decision")));
 }
 
 }  // namespace
