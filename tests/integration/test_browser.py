@@ -5,13 +5,16 @@ axe-core finds no accessibility violation. Whole-page screenshots at both widths
 test artefacts (build/test-artifacts/browser, or PR_ARTIFACTS).
 """
 
+import json
 import unittest
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 import browser
-from test_update_page import update_link
+from test_coordinator_page import form_token
+from test_update_page import post, update_link
+from test_web_surface import get
 from test_web_surface import AGENCY, AS_OF, RunningWebDeployment, dated_open
 
 OPEN_STATES = ("overdue", "due", "upcoming", "later", "undated", "pending", "ongoing", "on hold")
@@ -95,6 +98,42 @@ class WebPagesInBrowser(RunningWebDeployment):
         self.assertEqual(self.browser.axe_violations(), [])
         waiting = self.deployment.command("updates", "list", "--format", "json").stdout
         self.assertIn('"done_on": "2020-03-02"', waiting)
+
+    # Tests the coordinator's page (issue 11) with an update waiting: it reads at both widths
+    # and passes axe; a rejection without a note comes back with the message by the note (axe
+    # again); the update is then accepted in one click and the page says so.
+    def test_coordinator_page(self):
+        link = update_link(self.deployment.folder, "council")
+        status, _ = post(link, {"form_token": form_token(get(link).text()),
+                                "kind-1": "completed", "done-1": "01/03/2020",
+                                "note-1": "Signed off by the board"})
+        self.assertEqual(status, 200)
+        waiting = [u for u in json.loads(self.deployment.command(
+            "updates", "list", "--format", "json").stdout)["updates"] if u["agency"] == "council"]
+        self.assertEqual(len(waiting), 1)
+        number = waiting[0]["id"]
+        coordinator = self.deployment.url("coordinator")
+        text = self.look_at("coordinator", coordinator)
+        self.assertIn("Completed on 1 March 2020", text)
+        driver = self.browser.driver
+        self.browser.open(coordinator, browser.WIDTHS[0])
+        form = driver.find_element(By.ID, f"note-{number}").find_element(By.XPATH, "ancestor::form")
+        form.find_element(By.CSS_SELECTOR, "button[value=reject]").click()
+        WebDriverWait(driver, 30).until(
+            lambda d: d.find_elements(By.CLASS_NAME, "error-summary"))
+        self.assertIn("Say why you reject",
+                      driver.find_element(By.ID, f"note-{number}").find_element(By.XPATH, "..").text)
+        self.browser.screenshot("coordinator-error")
+        violations = self.browser.axe_violations()
+        self.assertEqual(violations, [], browser.describe(violations))
+        form = driver.find_element(By.ID, f"note-{number}").find_element(By.XPATH, "ancestor::form")
+        form.find_element(By.CSS_SELECTOR, "button[value=accept]").click()
+        WebDriverWait(driver, 30).until(lambda d: f"Accepted update {number}" in self.browser.text())
+        self.browser.screenshot("coordinator-accepted")
+        self.assertEqual(self.browser.axe_violations(), [])
+        decided = self.deployment.command("updates", "list", "--state", "accepted",
+                                          "--format", "json").stdout
+        self.assertIn(f'"id": {number}', decided)
 
 
 if __name__ == "__main__":
