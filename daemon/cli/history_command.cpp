@@ -23,7 +23,7 @@ struct HistoryArguments {
 // One event of an agency's update (SPEC §9): its submission, or the decision on it.
 struct UpdateEvent {
   date::sys_seconds at;
-  std::string_view what;  // "submitted", or the state it was decided into
+  std::string_view what;  // "submitted", the state it was decided into, or "told"
   const store::UpdateRecord* update = nullptr;
 };
 
@@ -37,6 +37,9 @@ std::vector<UpdateEvent> update_events(const std::vector<store::UpdateRecord>& u
     }
     if (update.decided && *update.decided >= since) {
       events.push_back(UpdateEvent{*update.decided, store::token(update.state), &update});
+    }
+    if (update.told && *update.told >= since) {
+      events.push_back(UpdateEvent{*update.told, "told", &update});
     }
   }
   std::stable_sort(events.begin(), events.end(),
@@ -54,6 +57,10 @@ std::string event_detail(const UpdateEvent& event) {
   }
   if (!update.target.empty()) {
     detail += " \"" + update.target + "\"";
+  }
+  if (event.what == "told") {
+    return detail + ": the agency was told it was " + std::string(store::token(update.state)) +
+           " in " + update.told_message;
   }
   const std::string& note = event.what == "submitted" ? update.note : update.decision_note;
   if (!note.empty()) {
@@ -92,7 +99,8 @@ int print_history(const HistoryArguments& args, const plan::Config& config) {
     if (csv) {
       std::cout << date::format("%FT%TZ", event.at) << ",update," << csv_field(u.agency) << ','
                 << csv_field(u.review) << ',' << csv_field(u.action) << ','
-                << csv_field(u.milestone) << ",," << event.what << ",,"
+                << csv_field(u.milestone) << ",," << event.what << ','
+                << csv_field(event.what == "told" ? u.told_message : std::string()) << ','
                 << csv_field(event_detail(event)) << "\r\n";
       return;
     }

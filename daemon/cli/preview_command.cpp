@@ -169,13 +169,20 @@ void preview_window(const service::Deployment& deployment, const Window& window,
   std::optional<date::sys_seconds> last_pass;
   progress::AppliedUpdates applied{deployment.snapshot, {}};
   std::vector<mail::WaitingUpdateRow> waiting;  // the digests list those waiting now
+  std::vector<store::UpdateRecord> decided;     // decisions the agencies are not told yet
   // A state not made yet means nothing was sent: the preview creates none.
   if (auto store = store::StateStore::open_existing(deployment.snapshot->config.state)) {
     handled = (*store)->handled_keys();
     applied = in_effect(deployment.snapshot, store->get());
     waiting = service::waiting_update_rows((*store)->updates({store::UpdateState::waiting}),
                                            *deployment.snapshot, clock);
+    decided = (*store)->decisions_to_tell();
   }
+  // As `run` would: the digests list the updates waiting now, and each agency's first email
+  // of the window tells it the decisions on its updates.
+  service::PassAdditions additions;
+  additions.digest = [&waiting](mail::DigestView& digest) { digest.updates_waiting = waiting; };
+  additions.decisions = service::decisions_to_tell(std::move(decided), *deployment.snapshot);
   const plan::Snapshot& snapshot = *applied.snapshot;
   const plan::Policy& policy = snapshot.config.policy;
   date::sys_seconds end =
@@ -199,7 +206,7 @@ void preview_window(const service::Deployment& deployment, const Window& window,
           }
           print_email(output, email, now);
         },
-        {}, [&waiting](mail::DigestView& digest) { digest.updates_waiting = waiting; });
+        additions);
     for (const auto& dropped : pass.dropped) {
       handled.insert(dropped.key);
     }

@@ -361,6 +361,17 @@ mustache::data notice_data(const NoticeEmailView& view) {
   }
   out.set("update_links", links);
   out.set("has_update_links", !view.update_links.empty());
+  mustache::data decisions{mustache::data::type::list};
+  for (const DecisionView& decision : view.decisions) {
+    mustache::data entry;
+    set_text(entry, "milestone", decision.milestone);
+    set_text(entry, "request", decision.request);
+    entry.set("accepted", decision.accepted);
+    set_text(entry, "decision_note", decision.note);
+    decisions.push_back(entry);
+  }
+  out.set("decisions", decisions);
+  out.set("has_decisions", !view.decisions.empty());
   return out;
 }
 

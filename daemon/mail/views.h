@@ -70,6 +70,14 @@ struct UpdateLink {
   std::string url;
 };
 
+// The coordinator's decision on one of the agency's updates (SPEC §9), told in its next email.
+struct DecisionView {
+  std::string milestone;  // "1.1 Research scoping document produced"
+  std::string request;    // "Completed on 2 March 2020"
+  bool accepted = false;
+  std::string note;  // the coordinator's note (always, for a rejection)
+};
+
 struct NoticeEmailView {
   EmailKind kind = EmailKind::reminder;  // the most urgent stage among the items
   std::string partnership;
@@ -80,6 +88,8 @@ struct NoticeEmailView {
   std::vector<MilestoneView> items;  // sorted by due date
   // One for an agency's email; one per lead agency in an escalation; none without `web:`.
   std::vector<UpdateLink> update_links;
+  // An agency's email: the decisions on its updates not told yet, in the order decided.
+  std::vector<DecisionView> decisions;
 };
 
 struct RagRow {

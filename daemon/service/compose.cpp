@@ -59,8 +59,7 @@ void add_update_links(policy::PlannedEmail& planned, const plan::Snapshot& snaps
 
 ComposedPass compose_pass(const policy::PassInputs& inputs, const mail::Templates& templates,
                           date::sys_seconds now, const std::function<void(ComposedEmail)>& on_email,
-                          const UpdateLinkMaker& update_links,
-                          const DigestAdditions& digest_additions) {
+                          const PassAdditions& additions) {
   const plan::Snapshot& snapshot = *inputs.snapshot;
   policy::PassPlan plan = policy::plan_pass(inputs, now);
 
@@ -68,9 +67,16 @@ ComposedPass compose_pass(const policy::PassInputs& inputs, const mail::Template
   result.notice_window = plan.notice_window;
   for (auto& planned : plan.emails) {
     ComposedEmail email;
-    add_update_links(planned, snapshot, update_links);
-    if (auto* digest = std::get_if<mail::DigestView>(&planned.view); digest && digest_additions) {
-      digest_additions(*digest);
+    add_update_links(planned, snapshot, additions.update_links);
+    if (auto* digest = std::get_if<mail::DigestView>(&planned.view); digest && additions.digest) {
+      additions.digest(*digest);
+    }
+    if (auto* view = std::get_if<mail::NoticeEmailView>(&planned.view);
+        view != nullptr && additions.decisions &&
+        planned.recipient.kind == policy::Recipient::Kind::agency) {
+      AgencyDecisions decisions = additions.decisions(planned.recipient.id);
+      view->decisions = std::move(decisions.views);
+      email.tells = std::move(decisions.ids);
     }
     mail::RenderedEmail rendered =
         std::visit([&](const auto& view) { return templates.render(view); }, planned.view);

@@ -10,6 +10,7 @@
 
 #include <date/date.h>
 
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
@@ -21,6 +22,7 @@ struct ComposedEmail {
   mail::Message message;
   std::string raw;
   std::vector<store::NoticeRecord> notices;
+  std::vector<std::int64_t> tells;  // the updates whose decision it tells its agency
 };
 
 struct ComposedPass {
@@ -37,13 +39,28 @@ using UpdateLinkMaker =
 // the coordinator, and the link to decide them (SPEC §9).
 using DigestAdditions = std::function<void(mail::DigestView&)>;
 
+// The coordinator's decisions an agency has not been told yet (SPEC §9), and their updates' ids.
+struct AgencyDecisions {
+  std::vector<mail::DecisionView> views;
+  std::vector<std::int64_t> ids;
+};
+using DecisionsToTell = std::function<AgencyDecisions(const std::string& agency)>;
+
+// What a pass's emails carry beyond the plans, from the state and the web surface; an empty
+// member adds nothing (so `preview` and tests choose what they need).
+struct PassAdditions {
+  // Each notice email carries the update link of its agency, or an escalation one for each
+  // lead agency of its milestones.
+  UpdateLinkMaker update_links;
+  DigestAdditions digest;
+  // An agency's notice email tells it the decisions on its updates (ComposedEmail::tells).
+  DecisionsToTell decisions;
+};
+
 // What a pass at `now` would send, given the inputs of its planning: each email is composed
-// and handed to `on_email` in turn, so that only one is held in memory at a time. With
-// `update_links`, each notice email carries the update link of its agency, or an escalation
-// one for each lead agency of its milestones.
+// and handed to `on_email` in turn, so that only one is held in memory at a time.
 ComposedPass compose_pass(const policy::PassInputs& inputs, const mail::Templates& templates,
                           date::sys_seconds now, const std::function<void(ComposedEmail)>& on_email,
-                          const UpdateLinkMaker& update_links = {},
-                          const DigestAdditions& digest_additions = {});
+                          const PassAdditions& additions = {});
 
 }  // namespace plan_reminder::service

@@ -134,13 +134,16 @@ PassReport PassRunner::run(Instant now) {
   inputs.last_pass = last_pass;
   inputs.audit = [&] { return audit_rows(store_, clock_, since_previous_digest()); };
   inputs.failures = [&] { return failure_rows(store_, clock_, since_previous_digest()); };
-  const UpdateLinkMaker links =
-      update_links_ != nullptr
-          ? update_links_->maker(store_, date::year_month_day{clock_.zone.day_of(now)})
-          : UpdateLinkMaker{};
+  PassAdditions additions;
+  if (update_links_ != nullptr) {
+    additions.update_links =
+        update_links_->maker(store_, date::year_month_day{clock_.zone.day_of(now)});
+  }
+  // Each agency's next notice email tells it the coordinator's decisions on its updates.
+  additions.decisions = decisions_to_tell(store_.decisions_to_tell(), snapshot_);
   // The digest lists the updates waiting for the coordinator, read once for all its copies.
   std::optional<std::vector<mail::WaitingUpdateRow>> waiting;
-  const DigestAdditions digest_additions = [&](mail::DigestView& digest) {
+  additions.digest = [&](mail::DigestView& digest) {
     if (!waiting) {
       waiting =
           waiting_update_rows(store_.updates({store::UpdateState::waiting}), snapshot_, clock_);
@@ -155,13 +158,14 @@ PassReport PassRunner::run(Instant now) {
   ComposedPass pass = compose_pass(
       inputs, templates_, now,
       [&](ComposedEmail email) {
-        if (store_.enqueue(
-                outbox_message(email.message, std::move(email.raw), email.planned.kind, now),
-                email.notices)) {
+        store::OutboxMessage message =
+            outbox_message(email.message, std::move(email.raw), email.planned.kind, now);
+        message.tells_updates = std::move(email.tells);
+        if (store_.enqueue(std::move(message), email.notices)) {
           ++report.queued;
         }
       },
-      links, digest_additions);
+      additions);
   store_.record_dropped(pass.dropped);
   report.dropped = pass.dropped.size();
   // Only a pass inside the send window moves the mark from which stale notices are counted.

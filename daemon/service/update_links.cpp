@@ -5,6 +5,8 @@
 #include "service/local_time.h"
 
 #include <algorithm>
+#include <map>
+#include <memory>
 #include <tuple>
 #include <utility>
 
@@ -31,6 +33,24 @@ std::string request_words(const store::UpdateRecord& update) {
   return "";
 }
 
+namespace {
+
+// "1.1 Research scoping document produced", or the ids for a milestone no longer in the plans.
+std::string milestone_words(const store::UpdateRecord& update, const plan::Snapshot& snapshot) {
+  for (const auto& plan : snapshot.plans) {
+    if (plan->review.id != update.review) {
+      continue;
+    }
+    if (const plan::Milestone* milestone =
+            plan::find_milestone(*plan, update.action, update.milestone)) {
+      return update.action + " " + milestone->text;
+    }
+  }
+  return progress::about(update);
+}
+
+}  // namespace
+
 std::vector<mail::WaitingUpdateRow> waiting_update_rows(std::vector<store::UpdateRecord> waiting,
                                                         const plan::Snapshot& snapshot,
                                                         const policy::Clock& clock) {
@@ -42,21 +62,32 @@ std::vector<mail::WaitingUpdateRow> waiting_update_rows(std::vector<store::Updat
     mail::WaitingUpdateRow row;
     const plan::Agency* agency = snapshot.directory.find(update.agency);
     row.agency = agency != nullptr ? agency->mailbox.name : update.agency;
-    row.milestone = progress::about(update);
-    for (const auto& plan : snapshot.plans) {
-      if (plan->review.id != update.review) {
-        continue;
-      }
-      if (const plan::Milestone* milestone =
-              plan::find_milestone(*plan, update.action, update.milestone)) {
-        row.milestone = update.action + " " + milestone->text;
-      }
-    }
+    row.milestone = milestone_words(update, snapshot);
     row.request = request_words(update);
     row.submitted = short_local_time(clock, update.submitted);
     rows.push_back(std::move(row));
   }
   return rows;
+}
+
+DecisionsToTell decisions_to_tell(std::vector<store::UpdateRecord> decided,
+                                  const plan::Snapshot& snapshot) {
+  auto by_agency = std::make_shared<std::map<std::string, AgencyDecisions>>();
+  for (const store::UpdateRecord& update : decided) {
+    AgencyDecisions& decisions = (*by_agency)[update.agency];
+    decisions.views.push_back(
+        mail::DecisionView{milestone_words(update, snapshot), request_words(update),
+                           update.state == store::UpdateState::accepted, update.decision_note});
+    decisions.ids.push_back(update.id);
+  }
+  return [by_agency](const std::string& agency) {
+    AgencyDecisions out;
+    if (auto found = by_agency->find(agency); found != by_agency->end()) {
+      out = std::move(found->second);
+      by_agency->erase(found);
+    }
+    return out;
+  };
 }
 
 base::Result<std::unique_ptr<UpdateLinks>> UpdateLinks::for_config(const plan::Config& config) {

@@ -35,6 +35,12 @@ std::vector<mail::WaitingUpdateRow> waiting_update_rows(std::vector<store::Updat
                                                         const plan::Snapshot& snapshot,
                                                         const policy::Clock& clock);
 
+// The decisions each agency is to be told, from `decided` (the state's decisions_to_tell()),
+// with the milestones' words from `snapshot`. The function it returns gives each agency its
+// decisions once: a second email of the same pass to the same agency repeats none.
+DecisionsToTell decisions_to_tell(std::vector<store::UpdateRecord> decided,
+                                  const plan::Snapshot& snapshot);
+
 class UpdateLinks {
  public:
   // For a config with a `web:` section: its link secret, made first when it is a file not made

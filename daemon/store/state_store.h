@@ -52,6 +52,9 @@ struct OutboxMessage {
   Instant created{};
   Instant next_attempt{};
   std::string last_error;
+  // The coordinator's decisions this message tells its agency (SPEC §9): marked told, with
+  // this message, in the transaction that stores it.
+  std::vector<std::int64_t> tells_updates;
 };
 
 // One event of a calendar feed (SPEC §8): its UID and the due date it shows today.
@@ -77,6 +80,9 @@ struct UpdateRecord {
   UpdateState state = UpdateState::waiting;
   std::optional<Instant> decided;  // when accepted, rejected or superseded
   std::string decision_note;       // the coordinator's note (required for a rejection)
+  // The email that told the agency the decision, and when it was queued; none until then.
+  std::string told_message;
+  std::optional<Instant> told;
 };
 
 // How many notices or messages of one kind are in one delivery state.
@@ -200,6 +206,8 @@ class StateStore {
   // std::invalid_argument for a decision other than accepted or rejected.
   virtual bool decide_update(std::int64_t id, UpdateState decision, Instant at,
                              const std::string& note) = 0;
+  // The accepted and rejected updates whose agency has not been told yet, in the order decided.
+  virtual std::vector<UpdateRecord> decisions_to_tell() = 0;
 
   // When the latest digest scheduled before `before` was scheduled (that is, composed), if
   // any digest was sent or is still queued: the digest's audit trail starts there.

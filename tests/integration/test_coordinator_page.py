@@ -127,14 +127,51 @@ class DigestLink(unittest.TestCase):
         self.deployment.start()
         self.addCleanup(self.deployment.stop)
 
-    def digest_text(self):
+    def messages(self):
         new = os.path.join(self.deployment.folder, "Maildir", "new")
         for name in sorted(os.listdir(new)):
             with open(os.path.join(new, name), "rb") as f:
-                message = email.message_from_binary_file(f, policy=email.policy.default)
+                yield email.message_from_binary_file(f, policy=email.policy.default)
+
+    def digest_text(self):
+        for message in self.messages():
             if "Weekly DHR action plan digest, w/c 9 March 2020" in message["Subject"]:
                 return message.get_body(("plain",)).get_content()
         raise AssertionError("no digest in the Maildir")
+
+    def police_emails_dated(self, day):
+        """The text parts of the emails to Northumbria Police dated `day` ("17 Mar 2020")."""
+        return [m.get_body(("plain",)).get_content() for m in self.messages()
+                if m["To"] == "Northumbria Police <dhr-lead@police.example.org>"
+                and day in m["Date"]]
+
+    def test_the_agency_is_told_each_decision_once(self):
+        """Police's next email after the coordinator decided says what was accepted and what
+        was rejected, with the note; the email after that says nothing of them."""
+        link = update_link(self.deployment.folder, "police")
+        status, _ = post(link, {"form_token": form_token(get(link).text()),
+                                "kind-1": "new_target", "target-1": "June 2020",
+                                "note-1": "Waiting for the MARAC review"})
+        self.assertEqual(status, 200)
+        self.deployment.stop()
+        waiting = json.loads(self.deployment.command(
+            "updates", "list", "--format", "json").stdout)["updates"]
+        self.assertEqual(len(waiting), 1)
+        self.deployment.command("updates", "reject", str(waiting[0]["id"]),
+                                "--note", "Keep March: the board meets on the 30th")
+        # The reminder of 17 March (14 days before 31 March) is police's next email.
+        self.deployment.command("run", "--once", "--now", "2020-03-17")
+        told = self.police_emails_dated("17 Mar 2020")
+        self.assertEqual(len(told), 1)
+        self.assertIn("Your updates", told[0])
+        self.assertIn("New target date: June 2020: not accepted. "
+                      "\"Keep March: the board meets on the 30th\"", told[0])
+        self.deployment.command("run", "--once", "--now", "2020-03-24")
+        later = self.police_emails_dated("24 Mar 2020")
+        self.assertEqual(len(later), 1)
+        self.assertNotIn("Your updates", later[0])
+        history = self.deployment.command("history", "--format", "csv").stdout
+        self.assertIn("told", history)
 
     def test_the_digest_links_to_the_waiting_updates(self):
         link = update_link(self.deployment.folder, "police")

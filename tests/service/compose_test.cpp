@@ -51,7 +51,8 @@ struct Composed {
 };
 
 Composed compose_at(const plan::Snapshot& snapshot, date::sys_seconds now,
-                    const UpdateLinkMaker& links = {}, const DigestAdditions& digest = {}) {
+                    const UpdateLinkMaker& links = {}, const DigestAdditions& digest = {},
+                    const DecisionsToTell& decisions = {}) {
   static const mail::Templates templates = testing::shipped_templates();
   const policy::Clock clock = policy::clock_for(snapshot.config);
   const std::unordered_set<std::string> handled;
@@ -60,9 +61,13 @@ Composed compose_at(const plan::Snapshot& snapshot, date::sys_seconds now,
   inputs.clock = &clock;
   inputs.handled = &handled;
   Composed out;
+  PassAdditions additions;
+  additions.update_links = links;
+  additions.digest = digest;
+  additions.decisions = decisions;
   out.pass = compose_pass(
       inputs, templates, now, [&](ComposedEmail email) { out.emails.push_back(std::move(email)); },
-      links, digest);
+      additions);
   return out;
 }
 
@@ -161,6 +166,38 @@ TEST(ComposeTest, DigestListsUpdatesWaitingWithTheCoordinatorsLink) {
   ASSERT_NE(plain, without.emails.end());
   EXPECT_THAT(plain->message.text, ::testing::Not(HasSubstr("WAITING FOR A DECISION")));
   EXPECT_THAT(plain->message.html, ::testing::Not(HasSubstr("waiting for a decision")));
+}
+
+// Tests SPEC §9: the agency's next email tells it the coordinator's decisions on its updates,
+// accepted and not, with the coordinator's note, in both parts, and names the updates it tells
+// (so that the state marks them told with it); an agency is asked for its decisions once.
+TEST(ComposeTest, AgencyEmailTellsTheDecisionsOnItsUpdates) {
+  plan::Snapshot snapshot = testing::make_snapshot();
+  snapshot.plans.push_back(plan_due_today(1));
+  std::vector<std::string> asked;
+  const DecisionsToTell decisions = [&](const std::string& agency) {
+    asked.push_back(agency);
+    AgencyDecisions out;
+    out.views.push_back(mail::DecisionView{"1.1 Milestone m1", "New target date: June 2020", false,
+                                           "Keep <March>"});
+    out.views.push_back(
+        mail::DecisionView{"1.2 Milestone m2", "Completed on 30 March 2020", true, ""});
+    out.ids = {7, 9};
+    return out;
+  };
+  Composed composed = compose_at(snapshot, kNow, {}, {}, decisions);
+  ASSERT_THAT(composed.emails, SizeIs(1));
+  EXPECT_THAT(asked, ::testing::ElementsAre("wwin"));
+  const ComposedEmail& email = composed.emails[0];
+  EXPECT_THAT(email.tells, ::testing::ElementsAre(7, 9));
+  EXPECT_THAT(email.message.text,
+              HasSubstr("- 1.1 Milestone m1: New target date: June 2020: not accepted. \"Keep "
+                        "<March>\"\n- 1.2 Milestone m2: Completed on 30 March 2020: accepted.\n"));
+  EXPECT_THAT(email.message.html, HasSubstr("&ldquo;Keep &lt;March&gt;&rdquo;"));
+
+  Composed without = compose_at(snapshot, kNow);
+  EXPECT_THAT(without.emails[0].tells, ::testing::IsEmpty());
+  EXPECT_THAT(without.emails[0].message.text, ::testing::Not(HasSubstr("Your updates")));
 }
 
 }  // namespace

@@ -129,6 +129,9 @@ class BrokenStore final : public store::StateStore {
     check();
     return inner_.decide_update(id, decision, at, note);
   }
+  std::vector<store::UpdateRecord> decisions_to_tell() override {
+    return inner_.decisions_to_tell();
+  }
   std::vector<int> calendar_sequences(const std::vector<store::CalendarEntry>& entries) override {
     check();
     return inner_.calendar_sequences(entries);

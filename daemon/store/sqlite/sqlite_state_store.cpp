@@ -117,6 +117,11 @@ CREATE TABLE updates (
 CREATE INDEX updates_by_state ON updates (state);
 CREATE INDEX updates_by_milestone ON updates (review, action, milestone);
 )sql"},
+    // The agency is told each decision in its next email: which email, and when it was queued.
+    {5, R"sql(
+ALTER TABLE updates ADD COLUMN told_message TEXT NOT NULL DEFAULT '';
+ALTER TABLE updates ADD COLUMN told INTEGER;
+)sql"},
 };
 
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
@@ -219,7 +224,7 @@ std::optional<date::year_month_day> due_column(const SQLite::Column& column) {
 
 constexpr const char* kUpdateColumns =
     "id, review, action, milestone, agency, kind, done_on, target, note, submitted, token_id, "
-    "state, decided, decision_note";
+    "state, decided, decision_note, told_message, told";
 
 UpdateRecord read_update(const SQLite::Statement& row) {
   UpdateRecord update;
@@ -239,6 +244,10 @@ UpdateRecord read_update(const SQLite::Statement& row) {
     update.decided = from_unix(row.getColumn(12).getInt64());
   }
   update.decision_note = text(row.getColumn(13));
+  update.told_message = text(row.getColumn(14));
+  if (!row.getColumn(15).isNull()) {
+    update.told = from_unix(row.getColumn(15).getInt64());
+  }
   return update;
 }
 
@@ -597,6 +606,16 @@ class SqliteStateStore final : public StateStore {
         }
         insert_notice.reset();
       }
+      SQLite::Statement tell(db_,
+                             "UPDATE updates SET told_message = ?2, told = ?3 WHERE id = ?1 AND "
+                             "told IS NULL AND state IN ('accepted', 'rejected')");
+      for (const std::int64_t id : message.tells_updates) {
+        tell.bind(1, id);
+        tell.bind(2, message.message_id);
+        tell.bind(3, to_unix(message.created));
+        tell.exec();
+        tell.reset();
+      }
       transaction.commit();
       return true;
     });
@@ -892,6 +911,19 @@ class SqliteStateStore final : public StateStore {
       decide.bind(3, to_unix(at));
       decide.bind(4, note);
       return decide.exec() == 1;
+    });
+  }
+
+  std::vector<UpdateRecord> decisions_to_tell() override {
+    return guarded("reading the decisions to tell agencies", [&] {
+      SQLite::Statement select(db_, std::string("SELECT ") + kUpdateColumns +
+                                        " FROM updates WHERE state IN ('accepted', 'rejected') "
+                                        "AND told IS NULL ORDER BY decided, id");
+      std::vector<UpdateRecord> found;
+      while (select.executeStep()) {
+        found.push_back(read_update(select));
+      }
+      return found;
     });
   }
 

@@ -155,7 +155,7 @@ TEST_F(StateStoreTest, SchemaVersionTooNewFails) {
     FAIL() << "opened a database with a newer schema";
   } catch (const std::runtime_error& e) {
     EXPECT_THAT(e.what(), HasSubstr("state database " + DatabasePath() +
-                                    " has schema version 99; this plan-reminder knows up to 4: "
+                                    " has schema version 99; this plan-reminder knows up to 5: "
                                     "upgrade plan-reminder"));
   }
   SQLite::Database db(DatabasePath(), SQLite::OPEN_READONLY);
@@ -923,6 +923,42 @@ TEST_F(StateStoreTest, AnUpdateIsDecidedOnce) {
   EXPECT_EQ(store->updates({}).size(), 1U);
   EXPECT_THROW(static_cast<void>(store->decide_update(id, UpdateState::superseded, decided_at, "")),
                std::invalid_argument);
+}
+
+// Tests that a decision is to be told until a message that tells it is stored, and then is
+// told once, with that message and its time; a waiting update is never marked told, and a
+// message that is not stored (already there) marks nothing.
+TEST_F(StateStoreTest, ADecisionIsToldWithTheMessageThatTellsIt) {
+  using namespace date::literals;
+  const Instant at = date::sys_days{2020_y / 4 / 2};
+  auto store = Open();
+  const auto accepted = store->add_update(Update(UpdateKind::progress, at));
+  const auto rejected = store->add_update(Update(UpdateKind::completed, at, "police"));
+  const auto waiting = store->add_update(Update(UpdateKind::progress, at, "council"));
+  ASSERT_TRUE(store->decide_update(rejected, UpdateState::rejected, at + std::chrono::hours{1},
+                                   "No evidence yet"));
+  ASSERT_TRUE(
+      store->decide_update(accepted, UpdateState::accepted, at + std::chrono::hours{2}, ""));
+  auto to_tell = store->decisions_to_tell();
+  ASSERT_EQ(to_tell.size(), 2U);
+  EXPECT_EQ(to_tell[0].id, rejected);  // in the order decided
+  EXPECT_EQ(to_tell[1].id, accepted);
+
+  OutboxMessage message = Message("<told@plan-reminder>", kMonday);
+  message.tells_updates = {rejected, waiting};
+  ASSERT_TRUE(store->enqueue(message, {Notice("k1")}));
+  to_tell = store->decisions_to_tell();
+  ASSERT_EQ(to_tell.size(), 1U);
+  EXPECT_EQ(to_tell[0].id, accepted);
+  const auto told = store->update(rejected);
+  EXPECT_EQ(told->told_message, "<told@plan-reminder>");
+  EXPECT_EQ(told->told, kMonday);
+  EXPECT_FALSE(store->update(waiting)->told);
+
+  OutboxMessage again = Message("<told@plan-reminder>", kMonday);
+  again.tells_updates = {accepted};
+  EXPECT_FALSE(store->enqueue(again, {}));
+  EXPECT_EQ(store->decisions_to_tell().size(), 1U);
 }
 
 }  // namespace plan_reminder::store
