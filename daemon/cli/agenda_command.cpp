@@ -75,6 +75,9 @@ void write_json(const std::vector<policy::AgendaItem>& items, date::year_month_d
     if (item.milestone->not_implemented) {
       entry["not_implemented"] = *item.milestone->not_implemented;
     }
+    if (!item.milestone->progress.empty()) {
+      entry["progress"] = item.milestone->progress;
+    }
     for (const auto& note : item.milestone->progress_notes) {
       entry["progress_notes"].push_back({{"on", iso_day(note.on)}, {"text", note.text}});
     }
@@ -100,7 +103,10 @@ void write_csv(const std::vector<policy::AgendaItem>& items, std::ostream& out) 
         << iso_day(item.standing.due) << ',' << policy::to_string(item.standing.state) << ','
         << (item.standing.days ? std::to_string(*item.standing.days) : std::string()) << ','
         << policy::to_string(item.standing.rag) << ',' << iso_day(milestone.done) << ','
-        << csv_field(item.action->progress) << "\r\n";
+        << csv_field(milestone.progress.empty() || item.action->progress.empty()
+                         ? milestone.progress + item.action->progress
+                         : milestone.progress + "\n" + item.action->progress)
+        << "\r\n";
   }
 }
 

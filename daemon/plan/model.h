@@ -49,10 +49,14 @@ struct Milestone {
   Target target;
   std::optional<Target> revised_target;  // replaces target for scheduling
   std::optional<date::year_month_day> done;
+  // The milestone's own `progress:` in the file (the single-target form has only the action's).
+  std::string progress;
   // What accepted updates (SPEC §9) add to the milestone the file describes
-  // (progress/effects.h); the plan loader leaves them empty.
-  std::vector<ProgressNote> progress_notes;    // newest first
-  std::optional<std::string> not_implemented;  // why not: closed, no notices
+  // (progress/effects.h); the plan loader leaves the notes empty.
+  std::vector<ProgressNote> progress_notes;  // newest first
+  // Why not: closed, no notices. From the file's `status: not_implemented` and `reason:`, or
+  // from an accepted update.
+  std::optional<std::string> not_implemented;
   // Overdue repeats are quiet through this day: an update was accepted (SPEC §4).
   std::optional<date::year_month_day> quiet_until;
 

@@ -67,11 +67,32 @@ std::vector<AgencyRef> read_agency_refs(FileContext& context, const Entry& entry
   return refs;
 }
 
+// `status: not_implemented` and its `reason:` (SPEC §9), on a milestone or beside an action's
+// single `target`: the milestone is closed, with the reason. `status` was read by the caller.
+void read_not_implemented(FileContext& context, const MappingReader& map, const Entry& status,
+                          bool not_implemented, Milestone& milestone) {
+  Entry reason = map.get("reason");
+  if (not_implemented) {
+    if (!reason) {
+      context.error(status.mark(), status.path,
+                    "'status: not_implemented' needs 'reason' beside it (why the milestone will "
+                    "not be implemented)");
+    } else if (auto text = read_text(context, reason, Lines::many)) {
+      milestone.not_implemented = *text;
+    }
+  } else if (reason) {
+    context.error(reason.key->mark, reason.path,
+                  "'reason' goes only with 'status: not_implemented'");
+  }
+}
+
 Milestone read_milestone(FileContext& context, const Entry& entry, std::size_t position,
                          FirstSeen& ids, QuarterStyle quarters) {
   Milestone milestone;
   milestone.id = std::to_string(position + 1);
-  MappingReader map(context, entry, {"id", "text", "target", "revised_target", "done"});
+  MappingReader map(
+      context, entry,
+      {"id", "text", "target", "revised_target", "done", "progress", "status", "reason"});
   if (!map.valid()) {
     return milestone;
   }
@@ -95,12 +116,17 @@ Milestone read_milestone(FileContext& context, const Entry& entry, std::size_t p
   if (Entry done = map.get("done")) {
     milestone.done = read_date(context, done);
   }
+  milestone.progress = read_text(context, map.get("progress"), Lines::many, true).value_or("");
+  Entry status = map.get("status");
+  auto state = read_choice(context, status, {"open", "not_implemented"});
+  read_not_implemented(context, map, status, state == "not_implemented", milestone);
   return milestone;
 }
 
 // One implicit milestone: the action itself, due by `target:` beside the action's text.
+// `not_implemented`: the action's `status` says so.
 Milestone read_only_milestone(FileContext& context, const MappingReader& map, const Entry& target,
-                              QuarterStyle quarters) {
+                              bool not_implemented, QuarterStyle quarters) {
   Milestone only;
   only.id = "1";
   if (auto value = read_target_entry(context, target, quarters)) {
@@ -112,20 +138,22 @@ Milestone read_only_milestone(FileContext& context, const MappingReader& map, co
   if (Entry done = map.get("done")) {
     only.done = read_date(context, done);
   }
+  read_not_implemented(context, map, map.get("status"), not_implemented, only);
   return only;
 }
 
 // An action's milestones: a `milestones:` list, or one `target:` (with its revised_target and
 // done) standing for a single milestone.
 void read_action_milestones(FileContext& context, const MappingReader& map, QuarterStyle quarters,
-                            Action& action) {
+                            bool not_implemented, Action& action) {
   Entry milestones = map.get("milestones");
   Entry target = map.get("target");
   if (milestones && target) {
     context.error(target.mark(), target.path,
                   "give either 'target' (one milestone) or 'milestones', not both");
   } else if (target) {
-    action.milestones.push_back(read_only_milestone(context, map, target, quarters));
+    action.milestones.push_back(
+        read_only_milestone(context, map, target, not_implemented, quarters));
   } else if (milestones) {
     FirstSeen milestone_ids;
     auto items = list_items(context, milestones);
@@ -140,7 +168,13 @@ void read_action_milestones(FileContext& context, const MappingReader& map, Quar
                   "missing required key 'milestones' (or 'target' for a single milestone)");
   }
   if (!target) {
-    for (std::string_view key : {"revised_target", "done"}) {
+    if (not_implemented) {
+      Entry status = map.get("status");
+      context.error(status.mark(), status.path,
+                    "'status: not_implemented' is allowed on an action only beside 'target' (a "
+                    "single milestone); give it to each milestone instead");
+    }
+    for (std::string_view key : {"revised_target", "done", "reason"}) {
       if (Entry misplaced = map.get(key)) {
         context.error(misplaced.key->mark, misplaced.path,
                       quote_value(std::string(key)) +
@@ -155,7 +189,7 @@ Action read_action(FileContext& context, const Entry& entry, FirstSeen& action_i
   Action action;
   MappingReader map(context, entry,
                     {"id", "text", "lead", "support", "outcome", "progress", "status", "milestones",
-                     "target", "revised_target", "done"});
+                     "target", "revised_target", "done", "reason"});
   if (!map.valid()) {
     return action;
   }
@@ -170,13 +204,16 @@ Action read_action(FileContext& context, const Entry& entry, FirstSeen& action_i
   action.support = read_agency_refs(context, map.get("support"), false);
   action.outcome = read_text(context, map.get("outcome"), Lines::many, true).value_or("");
   action.progress = read_text(context, map.get("progress"), Lines::many, true).value_or("");
-  if (auto status = read_choice(context, map.get("status"), {"open", "complete", "on_hold"})) {
+  // `not_implemented` closes the action's single milestone (its `target`); the action stays open.
+  auto status =
+      read_choice(context, map.get("status"), {"open", "complete", "on_hold", "not_implemented"});
+  if (status) {
     action.status = *status == "complete"  ? ActionStatus::complete
                     : *status == "on_hold" ? ActionStatus::on_hold
                                            : ActionStatus::open;
   }
 
-  read_action_milestones(context, map, quarters, action);
+  read_action_milestones(context, map, quarters, status == "not_implemented", action);
   return action;
 }
 

@@ -107,15 +107,16 @@ mail::MilestoneView milestone_view(const plan::Directory& directory, const plan:
     view.due_day = standing.due;
     view.days = (local_days(*standing.due) - today).count();
   }
-  // The latest accepted progress note (SPEC §9), dated, above what the plan says.
-  if (!milestone.progress_notes.empty()) {
-    const plan::ProgressNote& note = milestone.progress_notes.front();
-    view.progress = mail::plain_day(note.on) + ": " + note.text;
-    if (!action.progress.empty()) {
-      view.progress += "\n" + action.progress;
+  // The latest accepted progress note (SPEC §9), dated, above what the plan says: the
+  // milestone's own progress, then the action's.
+  for (const std::string& part :
+       {milestone.progress_notes.empty() ? std::string()
+                                         : mail::plain_day(milestone.progress_notes.front().on) +
+                                               ": " + milestone.progress_notes.front().text,
+        milestone.progress, action.progress}) {
+    if (!part.empty()) {
+      view.progress += (view.progress.empty() ? "" : "\n") + part;
     }
-  } else {
-    view.progress = action.progress;
   }
   view.rag = standing.rag;
   return view;

@@ -68,9 +68,35 @@ class PlanCopies {
   std::map<std::size_t, std::shared_ptr<plan::Plan>> copies_;
 };
 
-// Applies one update to `milestone` and says how it stands against `file`.
-Kind apply(const UpdateRecord& update, const plan::Milestone& file, plan::Milestone& milestone,
-           plan::QuarterStyle quarters, const calendar::TimeZone& zone, std::string& detail) {
+// The action `action_id` of `plan`, or null.
+const plan::Action* find_action(const plan::Plan& plan, std::string_view action_id) {
+  for (const auto& recommendation : plan.recommendations) {
+    for (const auto& action : recommendation.actions) {
+      if (action.id == action_id) {
+        return &action;
+      }
+    }
+  }
+  return nullptr;
+}
+
+// Whether the file already says the progress note of `update`: the milestone's `progress:`, or
+// its action's (the one an action with a single `target` has), contains the note.
+bool file_says_progress(const plan::Plan& plan, const UpdateRecord& update) {
+  const plan::Milestone* file = plan::find_milestone(plan, update.action, update.milestone);
+  const plan::Action* action = find_action(plan, update.action);
+  if (file == nullptr || action == nullptr) {
+    return false;
+  }
+  return file->progress.find(update.note) != std::string::npos ||
+         action->progress.find(update.note) != std::string::npos;
+}
+
+// Applies one update to `milestone` and says how it stands against `file` (the milestone as
+// the file gives it; `progress_in_file`: the file says this progress note). The file wins.
+Kind apply(const UpdateRecord& update, const plan::Milestone& file, bool progress_in_file,
+           plan::Milestone& milestone, plan::QuarterStyle quarters, const calendar::TimeZone& zone,
+           std::string& detail) {
   switch (update.kind) {
     case UpdateKind::completed:
       if (file.done) {
@@ -78,6 +104,10 @@ Kind apply(const UpdateRecord& update, const plan::Milestone& file, plan::Milest
           return Kind::in_file;
         }
         detail = "the file says done " + base::iso_day(*file.done);
+        return Kind::file_disagrees;
+      }
+      if (file.not_implemented) {
+        detail = "the file says it will not be implemented";
         return Kind::file_disagrees;
       }
       milestone.done = update.done_on;
@@ -94,11 +124,22 @@ Kind apply(const UpdateRecord& update, const plan::Milestone& file, plan::Milest
                  : Kind::not_in_file;
     }
     case UpdateKind::progress:
+      // The file shows the note itself (dated, as written back): not twice.
+      if (progress_in_file) {
+        return Kind::in_file;
+      }
       milestone.progress_notes.insert(
           milestone.progress_notes.begin(),
           plan::ProgressNote{date::year_month_day{zone.day_of(update.submitted)}, update.note});
       return Kind::not_in_file;
     case UpdateKind::not_implemented:
+      if (file.not_implemented) {
+        return Kind::in_file;
+      }
+      if (file.done) {
+        detail = "the file says done " + base::iso_day(*file.done);
+        return Kind::file_disagrees;
+      }
       milestone.not_implemented = update.note;
       return Kind::not_in_file;
   }
@@ -118,7 +159,8 @@ AppliedUpdates apply_accepted(const std::shared_ptr<const plan::Snapshot>& snaps
   const calendar::TimeZone zone = calendar::TimeZone::named(snapshot->config.timezone);
   PlanCopies copies(*snapshot);
   // In the order they were decided: a later accepted update of the same kind replaces an
-  // earlier one (progress notes add up).
+  // earlier one. Progress notes add up, until the file says one: the file keeps the latest
+  // note, so the notes before it are replaced.
   std::vector<std::size_t> order(accepted.size());
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
@@ -127,15 +169,22 @@ AppliedUpdates apply_accepted(const std::shared_ptr<const plan::Snapshot>& snaps
   });
   std::set<std::tuple<std::string, std::string, std::string, UpdateKind>> later;
   std::vector<bool> replaced(accepted.size(), false);
+  std::vector<bool> progress_in_file(accepted.size(), false);
   for (auto it = order.rbegin(); it != order.rend(); ++it) {
     const UpdateRecord& update = accepted[*it];
     if (update.state != store::UpdateState::accepted) {
       continue;
     }
     const std::size_t i = *it;
-    if (update.kind != UpdateKind::progress &&
-        !later.emplace(update.review, update.action, update.milestone, update.kind).second) {
+    if (update.kind != UpdateKind::progress) {
+      replaced[i] =
+          !later.emplace(update.review, update.action, update.milestone, update.kind).second;
+    } else if (later.contains({update.review, update.action, update.milestone, update.kind})) {
       replaced[i] = true;
+    } else if (const plan::Plan* plan = copies.find(update.review);
+               plan != nullptr && file_says_progress(*plan, update)) {
+      progress_in_file[i] = true;
+      later.emplace(update.review, update.action, update.milestone, update.kind);
     }
   }
   const plan::QuarterStyle quarters = snapshot->config.quarters;
@@ -161,7 +210,8 @@ AppliedUpdates apply_accepted(const std::shared_ptr<const plan::Snapshot>& snaps
       standing.kind = Kind::replaced;
     } else {
       plan::Milestone& milestone = *copies.milestone(update);
-      standing.kind = apply(update, *file, milestone, quarters, zone, standing.detail);
+      standing.kind =
+          apply(update, *file, progress_in_file[i], milestone, quarters, zone, standing.detail);
       if (update.decided) {
         const date::year_month_day quiet{zone.day_of(*update.decided) + date::days(quiet_days)};
         milestone.quiet_until = std::max(milestone.quiet_until.value_or(quiet), quiet);

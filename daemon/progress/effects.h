@@ -45,8 +45,10 @@ struct AppliedUpdates {
 };
 
 // Applies `accepted` (accepted updates, applied in the order decided; others are ignored) to
-// `snapshot`; the day of a decision is taken in the snapshot's time zone. Where the file
-// already says the milestone was done, the file wins.
+// `snapshot`; the day of a decision is taken in the snapshot's time zone. An update the file
+// already says (`done:`, `revised_target:`, a `progress:` containing the note, `status:
+// not_implemented`) is in_file; where the file says otherwise (done on another day, done
+// against "will not be implemented" and the reverse), the file wins.
 AppliedUpdates apply_accepted(const std::shared_ptr<const plan::Snapshot>& snapshot,
                               const std::vector<store::UpdateRecord>& accepted);
 

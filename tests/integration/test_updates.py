@@ -1,9 +1,11 @@
 """Issue 11: agencies' updates decided by the coordinator on the command line (`updates list`,
-`accept`, `reject`) and their effect at the next pass, without touching the plan file.
+`accept`, `reject`) and their effect at the next pass, without touching the plan file; then
+`updates export`, which writes them into it.
 
 The updates are put in the state as the agency's update page stores them (a waiting row of the
 `updates` table), because this test is about what happens after they arrive."""
 
+import difflib
 import json
 import os
 import sqlite3
@@ -115,6 +117,95 @@ class CoordinatorDecides(unittest.TestCase):
                 if (n["action"], n["milestone"]) == NEW_TARGET]
         self.assertEqual([(n["kind"], n["recipient"], n["due"]) for n in june],
                          [("reminder", "wwin", "2020-06-30")])
+
+
+PROGRESS = ("1.2", "pathway")
+NOT_IMPLEMENTED = ("5.2", "support-offer")
+
+
+class ExportWritesThePlan(unittest.TestCase):
+    """`updates export` after the coordinator accepted one update of each kind."""
+
+    def setUp(self):
+        self.folder = harness.TestFolder("export")
+        self.addCleanup(self.folder.cleanup)
+        cert, key = harness.make_certificate(self.folder.path)
+        self.sink = harness.Sink(os.path.join(self.folder.path, "sink"), cert, key)
+        self.addCleanup(self.sink.stop)
+        self.deployment = harness.Deployment(os.path.join(self.folder.path, "deployment"),
+                                             self.sink.port, cert)
+        self.plan = os.path.join(self.deployment.folder, "plans", "david.yaml")
+        self.deployment.run("2020-04-01T09:00")
+        submitted = [
+            (COMPLETED, "completed", "2020-04-02", "", "Scoping document signed off"),
+            (NEW_TARGET, "new_target", "", "June 2020", "Trainer unavailable until May"),
+            (PROGRESS, "progress", "", "", 'Agreed: "yes" # with police\n- id: x'),
+            (NOT_IMPLEMENTED, "not_implemented", "", "", "Funding withdrawn"),
+        ]
+        self.ids = []
+        with sqlite3.connect(self.deployment.state) as db:
+            for milestone, kind, done_on, target, note in submitted:
+                self.ids.append(db.execute(
+                    "INSERT INTO updates (review, action, milestone, agency, kind, done_on,"
+                    " target, note, submitted, token_id) VALUES ('dhr-david', ?, ?, 'wwin', ?, ?,"
+                    " ?, ?, strftime('%s', '2020-04-02 10:00:00'), 'test-link')",
+                    (milestone[0], milestone[1], kind, done_on, target, note)).lastrowid)
+        for update in self.ids:
+            self.deployment.command("updates", "accept", str(update))
+
+    def plan_bytes(self):
+        with open(self.plan, "rb") as f:
+            return f.read()
+
+    def states(self):
+        return {(i["action"], i["milestone"]): (i["state"], i["due"])
+                for i in self.deployment.agenda("2020-04-14")["items"]}
+
+    def test_export_writes_what_was_accepted(self):
+        """A dry run prints the diff and leaves the file byte for byte; the export writes the
+        four updates into their milestones (adding lines, changing no other), after which
+        `check` passes without naming them, the agenda shows the same states, and a second
+        export has nothing to do."""
+        original = self.plan_bytes()
+        before = self.states()
+        check = self.deployment.command("check")
+        self.assertIn("is in effect but not in", check.stdout)
+
+        dry = self.deployment.command("updates", "export", "--dry-run")
+        self.assertIn("--- a/", dry.stdout)
+        self.assertIn("+++ b/", dry.stdout)
+        self.assertIn("+            done: 2020-04-02\n", dry.stdout)
+        self.assertIn("would write 4 updates into", dry.stdout)
+        self.assertEqual(self.plan_bytes(), original)
+
+        out = self.deployment.command("updates", "export")
+        self.assertIn("wrote 4 updates into", out.stdout)
+        self.assertEqual(out.stdout.replace("wrote", "would write"), dry.stdout)
+        after = self.plan_bytes()
+        added = [line[0] + line[2:] for line in difflib.ndiff(original.decode().splitlines(),
+                                                              after.decode().splitlines())
+                 if line[:1] in "+-"]
+        self.assertEqual(added, [
+            "+            done: 2020-04-02",
+            '+            progress: "2 April 2020: Agreed: \\"yes\\" # with police\\n- id: x"',
+            '+            revised_target: "June 2020"',
+            "+            status: not_implemented",
+            '+            reason: "Funding withdrawn"',
+        ])
+
+        check = self.deployment.command("check")
+        self.assertEqual(check.returncode, 0)
+        self.assertNotIn("is in effect but not in", check.stdout + check.stderr)
+        self.assertEqual(self.states(), before)
+        self.assertEqual(before[NOT_IMPLEMENTED][0], "not_implemented")
+        agenda = {(i["action"], i["milestone"]): i
+                  for i in self.deployment.agenda("2020-04-14")["items"]}
+        self.assertEqual(agenda[PROGRESS]["progress"],
+                         '2 April 2020: Agreed: "yes" # with police\n- id: x')
+        again = self.deployment.command("updates", "export")
+        self.assertEqual(again.stdout,
+                         "nothing to export: every accepted update is in the plan files\n")
+        self.assertEqual(self.plan_bytes(), after)
 
 
 if __name__ == "__main__":

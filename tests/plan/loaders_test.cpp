@@ -479,8 +479,105 @@ recommendations:
 )"),
               ElementsAre("plan.yaml:13:9: recommendations[0].actions[0].colour: unknown key "
                           "'colour'; expected one of 'id', 'text', 'lead', 'support', 'outcome', "
-                          "'progress', 'status', 'milestones', 'target', 'revised_target' or "
-                          "'done'"));
+                          "'progress', 'status', 'milestones', 'target', 'revised_target', "
+                          "'done' or 'reason'"));
+}
+
+// Tests that what accepted updates write back (SPEC §9) is read: a milestone's own `progress`,
+// `status: not_implemented` with its `reason` on a milestone and beside an action's single
+// `target`; the action stays open.
+TEST(PlanLoaderKeys, ProgressAndNotImplementedAreRead) {
+  Plan plan = ParseClean(R"(
+review:
+  id: dhr-test
+  title: Test review
+recommendations:
+  - id: "1"
+    scope: local
+    text: Recommendation one
+    actions:
+      - id: "1.1"
+        text: Action one
+        lead: [wwin]
+        milestones:
+          - id: a
+            text: First
+            target: March 2020
+            progress: "1 December 2026: Pathway agreed"
+          - id: b
+            text: Second
+            target: March 2020
+            status: not_implemented
+            reason: "Superseded by the regional service"
+          - text: Third
+            target: March 2020
+            status: open
+      - id: "1.2"
+        text: Action two
+        lead: [wwin]
+        target: March 2020
+        status: not_implemented
+        reason: Funding withdrawn
+)");
+  const auto& actions = plan.recommendations.at(0).actions;
+  ASSERT_EQ(actions.size(), 2U);
+  EXPECT_EQ(actions[0].milestones.at(0).progress, "1 December 2026: Pathway agreed");
+  EXPECT_FALSE(actions[0].milestones.at(0).not_implemented);
+  EXPECT_EQ(actions[0].milestones.at(1).not_implemented, "Superseded by the regional service");
+  EXPECT_FALSE(actions[0].milestones.at(2).not_implemented);
+  EXPECT_EQ(actions[1].milestones.at(0).not_implemented, "Funding withdrawn");
+  EXPECT_EQ(actions[1].status, ActionStatus::open);
+}
+
+// Tests that `status: not_implemented` needs its reason, that a reason needs the status, and
+// that an action with a list of milestones cannot be not_implemented as a whole.
+TEST(PlanLoaderKeys, NotImplementedNeedsItsReason) {
+  EXPECT_THAT(PlanProblems(R"(
+review:
+  id: dhr-test
+  title: Test review
+recommendations:
+  - id: "1"
+    scope: local
+    text: Recommendation one
+    actions:
+      - id: "1.1"
+        text: Action one
+        lead: [wwin]
+        milestones:
+          - id: a
+            text: First
+            target: March 2020
+            status: not_implemented
+          - id: b
+            text: Second
+            target: March 2020
+            reason: Not needed
+          - id: c
+            text: Third
+            target: March 2020
+            status: closed
+      - id: "1.2"
+        text: Action two
+        lead: [wwin]
+        status: not_implemented
+        reason: Funding withdrawn
+        milestones:
+          - text: Only
+            target: March 2020
+)"),
+              ElementsAre("plan.yaml:16:21: recommendations[0].actions[0].milestones[0].status: "
+                          "'status: not_implemented' needs 'reason' beside it (why the milestone "
+                          "will not be implemented)",
+                          "plan.yaml:20:13: recommendations[0].actions[0].milestones[1].reason: "
+                          "'reason' goes only with 'status: not_implemented'",
+                          "plan.yaml:24:21: recommendations[0].actions[0].milestones[2].status: "
+                          "expected 'open' or 'not_implemented', found 'closed'",
+                          "plan.yaml:28:17: recommendations[0].actions[1].status: 'status: "
+                          "not_implemented' is allowed on an action only beside 'target' (a "
+                          "single milestone); give it to each milestone instead",
+                          "plan.yaml:29:9: recommendations[0].actions[1].reason: 'reason' "
+                          "belongs to a milestone; it is allowed here only beside 'target'"));
 }
 
 // Tests that a review without an id is reported at the review mapping, naming the key.
@@ -633,7 +730,7 @@ recommendations:
         target: March 2020
 )"),
               ElementsAre("plan.yaml:12:17: recommendations[0].actions[0].status: expected "
-                          "'open', 'complete' or 'on_hold', found 'done'"));
+                          "'open', 'complete', 'on_hold' or 'not_implemented', found 'done'"));
 }
 
 // Tests that a scope other than local, regional or national is reported.
@@ -1021,8 +1118,8 @@ recommendations:
       UnorderedElementsAre(
           "plan.yaml:2:7: review.id: expected a lowercase id of letters, digits and '-' (like "
           "'dhr-david'), found 'Dhr-Test'",
-          "plan.yaml:12:17: recommendations[0].actions[0].status: expected 'open', 'complete' or "
-          "'on_hold', found 'finished'",
+          "plan.yaml:12:17: recommendations[0].actions[0].status: expected 'open', 'complete', "
+          "'on_hold' or 'not_implemented', found 'finished'",
           "plan.yaml:13:17: recommendations[0].actions[0].target: " +
               TargetError("Spring 2020", "a season is not a date; give a month, as in June 2020")));
 }

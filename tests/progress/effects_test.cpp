@@ -190,6 +190,67 @@ TEST_F(Overdue, FileThatSaysDoneWins) {
   EXPECT_EQ(describe(apply({done}).standings[0]), "");
 }
 
+// Tests that a file that says the same as an update counts as saying it, for the kinds the
+// export writes: a milestone `progress:` that contains the note (shown once, from the file),
+// `status: not_implemented` (its own reason kept: the file wins), and that a completion
+// against a file that says "will not be implemented", and the reverse, is a disagreement.
+TEST_F(Overdue, FileThatSaysTheSameIsInTheFile) {
+  plan::Milestone& file = deployment.first_action().milestones[0];
+  file.progress = "2 April 2020: Draft with the board";
+  UpdateRecord progress = accepted(1, UpdateKind::progress, 2020_y / 4 / 2);
+  progress.note = "Draft with the board";
+  UpdateRecord earlier = accepted(2, UpdateKind::progress, 2020_y / 4 / 1);
+  earlier.note = "Draft written";
+  auto applied = apply({progress, earlier});
+  ASSERT_EQ(applied.standings.size(), 2U);
+  EXPECT_EQ(applied.standings[0].kind, UpdateStanding::Kind::replaced);  // the earlier note
+  EXPECT_EQ(applied.standings[1].kind, UpdateStanding::Kind::in_file);
+  const plan::Milestone& shown =
+      applied.snapshot->plans[0]->recommendations[0].actions[0].milestones[0];
+  EXPECT_TRUE(shown.progress_notes.empty());
+
+  file.progress.clear();
+  file.not_implemented = "Regional service instead";
+  UpdateRecord closed = accepted(3, UpdateKind::not_implemented, 2020_y / 4 / 2);
+  closed.note = "Superseded";
+  UpdateRecord done = accepted(4, UpdateKind::completed, 2020_y / 4 / 3);
+  done.done_on = 2020_y / 4 / 3;
+  applied = apply({closed, done});
+  ASSERT_EQ(applied.standings.size(), 2U);
+  EXPECT_EQ(applied.standings[0].kind, UpdateStanding::Kind::in_file);
+  EXPECT_EQ(applied.standings[1].kind, UpdateStanding::Kind::file_disagrees);
+  EXPECT_THAT(describe(applied.standings[1]),
+              ::testing::HasSubstr("the file says it will not be implemented"));
+  const plan::Milestone& kept =
+      applied.snapshot->plans[0]->recommendations[0].actions[0].milestones[0];
+  EXPECT_EQ(kept.not_implemented, "Regional service instead");
+  EXPECT_FALSE(kept.done);
+
+  file.not_implemented.reset();
+  file.done = 2020_y / 3 / 30;
+  EXPECT_EQ(apply({closed}).standings[0].kind, UpdateStanding::Kind::file_disagrees);
+}
+
+// Tests that a milestone's own progress in the file is shown between the latest accepted note
+// and the action's progress.
+TEST_F(Overdue, MilestoneProgressIsShownAboveTheActions) {
+  deployment.first_action().progress = "Research proposal produced.";
+  deployment.first_action().milestones[0].progress = "1 March 2020: Scoping started";
+  UpdateRecord note = accepted(1, UpdateKind::progress, 2020_y / 4 / 9);
+  note.note = "Board approved the draft";
+  auto applied = apply({note});
+  const plan::Plan& plan = *applied.snapshot->plans[0];
+  const plan::Action& action = plan.recommendations[0].actions[0];
+  policy::MilestoneStanding standing =
+      policy::standing(action.milestones[0], action, plan.review, 2020_y / 4 / 10, 28);
+  mail::MilestoneView view =
+      policy::milestone_view(applied.snapshot->directory, plan, plan.recommendations[0], action,
+                             action.milestones[0], standing, date::local_days(2020_y / 4 / 10));
+  EXPECT_EQ(view.progress,
+            "9 April 2020: Board approved the draft\n1 March 2020: Scoping started\n"
+            "Research proposal produced.");
+}
+
 // Tests that an update in effect but not yet in the file says so, naming the file and how to
 // write it there.
 TEST_F(Overdue, UpdateNotInTheFileSaysSo) {
