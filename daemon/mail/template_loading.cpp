@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <regex>
 #include <set>
 #include <vector>
 
@@ -625,6 +626,36 @@ std::optional<TemplateSet> load_template_set(const fs::path& root,
 }
 
 // Every kind's parts (mail/notice_kinds.h).
+namespace {
+
+// Whether template `key` opens a `decisions` section, itself or through the partials it uses.
+bool shows_decisions(const TemplateSet& set, const std::string& key) {
+  static const std::regex section(R"(\{\{\s*#\s*decisions\s*\}\})");
+  static const std::regex partial(R"(\{\{\s*>\s*([^}\s]+)\s*\}\})");
+  std::vector<const std::string*> pending;
+  if (auto found = set.sources.find(key); found != set.sources.end()) {
+    pending.push_back(&found->second);
+  }
+  std::set<std::string> seen;
+  while (!pending.empty()) {
+    const std::string& text = *pending.back();
+    pending.pop_back();
+    if (std::regex_search(text, section)) {
+      return true;
+    }
+    for (std::sregex_iterator it(text.begin(), text.end(), partial), end; it != end; ++it) {
+      const std::string name = (*it)[1].str();
+      auto used = set.partials.find(name);
+      if (used != set.partials.end() && seen.insert(name).second) {
+        pending.push_back(&used->second);
+      }
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
 std::optional<Templates> Templates::load(const std::string& folder, plan::Diagnostics& out) {
   const fs::path root(folder);
   std::error_code error;
@@ -653,7 +684,16 @@ std::optional<Templates> Templates::load(const std::string& folder, plan::Diagno
   }
   Templates templates;
   templates.set_ = std::move(*set);
+  for (const KindFacts& facts : kKindTable) {
+    if (shows_decisions(templates.set_, template_key(facts.kind, "text"))) {
+      templates.telling_decisions_.insert(facts.kind);
+    }
+  }
   return templates;
+}
+
+bool Templates::tells_decisions(EmailKind kind) const {
+  return telling_decisions_.count(kind) > 0;
 }
 
 }  // namespace plan_reminder::mail

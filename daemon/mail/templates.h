@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 
 namespace plan_reminder::mail {
@@ -34,8 +35,14 @@ class Templates {
   RenderedEmail render(const ProblemView& view) const;
   RenderedEmail render(const TestView& view) const;
 
+  // Whether the text part of `kind` shows the coordinator's decisions (`{{#decisions}}`, itself
+  // or through its partials): a copy of the templates made before there were decisions does
+  // not, and an agency is told a decision only by an email that shows it.
+  bool tells_decisions(EmailKind kind) const;
+
  private:
   TemplateSet set_;  // "reminder.subject" -> template text, and the partials
+  std::set<EmailKind> telling_decisions_;
 };
 
 }  // namespace plan_reminder::mail

@@ -73,7 +73,8 @@ ComposedPass compose_pass(const policy::PassInputs& inputs, const mail::Template
     }
     if (auto* view = std::get_if<mail::NoticeEmailView>(&planned.view);
         view != nullptr && additions.decisions &&
-        planned.recipient.kind == policy::Recipient::Kind::agency) {
+        planned.recipient.kind == policy::Recipient::Kind::agency &&
+        templates.tells_decisions(planned.kind)) {
       AgencyDecisions decisions = additions.decisions(planned.recipient.id);
       view->decisions = std::move(decisions.views);
       email.tells = std::move(decisions.ids);

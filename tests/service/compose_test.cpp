@@ -3,12 +3,16 @@
 #include "service/compose.h"
 
 #include "service/delivery_fixture.h"
+#include "support/temp_dir.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
 
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <vector>
@@ -45,6 +49,11 @@ std::shared_ptr<plan::Plan> plan_due_today(int count) {
   return plan;
 }
 
+const mail::Templates& shipped() {
+  static const mail::Templates templates = testing::shipped_templates();
+  return templates;
+}
+
 struct Composed {
   std::vector<ComposedEmail> emails;
   ComposedPass pass;
@@ -52,8 +61,8 @@ struct Composed {
 
 Composed compose_at(const plan::Snapshot& snapshot, date::sys_seconds now,
                     const UpdateLinkMaker& links = {}, const DigestAdditions& digest = {},
-                    const DecisionsToTell& decisions = {}) {
-  static const mail::Templates templates = testing::shipped_templates();
+                    const DecisionsToTell& decisions = {},
+                    const mail::Templates& templates = shipped()) {
   const policy::Clock clock = policy::clock_for(snapshot.config);
   const std::unordered_set<std::string> handled;
   policy::PassInputs inputs;
@@ -198,6 +207,29 @@ TEST(ComposeTest, AgencyEmailTellsTheDecisionsOnItsUpdates) {
   Composed without = compose_at(snapshot, kNow);
   EXPECT_THAT(without.emails[0].tells, ::testing::IsEmpty());
   EXPECT_THAT(without.emails[0].message.text, ::testing::Not(HasSubstr("Your updates")));
+
+  // A copy of the templates made before there were decisions shows none: they wait, untold.
+  test_support::TempDir copy{"plan-reminder-compose"};
+  std::filesystem::copy(std::string(PR_SOURCE_DIR) + "/templates", copy.path(),
+                        std::filesystem::copy_options::recursive);
+  for (const char* kind : {"reminder", "due", "overdue"}) {
+    const auto file = copy.path() / (std::string(kind) + ".text.mustache");
+    std::ifstream in(file);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string tag = "{{> decisions.text}}\n";
+    ASSERT_NE(text.find(tag), std::string::npos) << file;
+    text.erase(text.find(tag), tag.size());
+    std::ofstream(file, std::ios::trunc) << text;
+  }
+  plan::Diagnostics diagnostics;
+  auto old = mail::Templates::load(copy.path().string(), diagnostics);
+  ASSERT_TRUE(old) << diagnostics.size();
+  EXPECT_FALSE(old->tells_decisions(mail::EmailKind::reminder));
+  EXPECT_TRUE(shipped().tells_decisions(mail::EmailKind::overdue));
+  asked.clear();
+  Composed untold = compose_at(snapshot, kNow, {}, {}, decisions, *old);
+  EXPECT_THAT(untold.emails[0].tells, ::testing::IsEmpty());
+  EXPECT_THAT(asked, ::testing::IsEmpty());
 }
 
 }  // namespace
