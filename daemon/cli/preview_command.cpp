@@ -182,7 +182,7 @@ void preview_window(const service::Deployment& deployment, const Window& window,
   // of the window tells it the decisions on its updates.
   service::PassAdditions additions;
   additions.digest = [&waiting](mail::DigestView& digest) { digest.updates_waiting = waiting; };
-  additions.decisions = service::decisions_to_tell(std::move(decided), *deployment.snapshot);
+  additions.decisions = service::decisions_to_tell(decided, *deployment.snapshot);
   const plan::Snapshot& snapshot = *applied.snapshot;
   const plan::Policy& policy = snapshot.config.policy;
   date::sys_seconds end =

@@ -628,9 +628,10 @@ std::optional<TemplateSet> load_template_set(const fs::path& root,
 // Every kind's parts (mail/notice_kinds.h).
 namespace {
 
-// Whether template `key` opens a `decisions` section, itself or through the partials it uses.
-bool shows_decisions(const TemplateSet& set, const std::string& key) {
-  static const std::regex section(R"(\{\{\s*#\s*decisions\s*\}\})");
+// Whether template `key` opens a section `name` (a plain word), itself or through the partials
+// it uses.
+bool shows_section(const TemplateSet& set, const std::string& key, std::string_view name) {
+  const std::regex section(R"(\{\{\s*#\s*)" + std::string(name) + R"(\s*\}\})");
   static const std::regex partial(R"(\{\{\s*>\s*([^}\s]+)\s*\}\})");
   std::vector<const std::string*> pending;
   if (auto found = set.sources.find(key); found != set.sources.end()) {
@@ -685,7 +686,7 @@ std::optional<Templates> Templates::load(const std::string& folder, plan::Diagno
   Templates templates;
   templates.set_ = std::move(*set);
   for (const KindFacts& facts : kKindTable) {
-    if (shows_decisions(templates.set_, template_key(facts.kind, "text"))) {
+    if (shows_section(templates.set_, template_key(facts.kind, "text"), "decisions")) {
       templates.telling_decisions_.insert(facts.kind);
     }
   }
@@ -694,6 +695,10 @@ std::optional<Templates> Templates::load(const std::string& folder, plan::Diagno
 
 bool Templates::tells_decisions(EmailKind kind) const {
   return telling_decisions_.count(kind) > 0;
+}
+
+bool Templates::shows(EmailKind kind, std::string_view name) const {
+  return shows_section(set_, template_key(kind, "text"), name);
 }
 
 }  // namespace plan_reminder::mail

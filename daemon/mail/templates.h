@@ -12,6 +12,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 
 namespace plan_reminder::mail {
 
@@ -39,6 +40,9 @@ class Templates {
   // or through its partials): a copy of the templates made before there were decisions does
   // not, and an agency is told a decision only by an email that shows it.
   bool tells_decisions(EmailKind kind) const;
+  // Whether the text part of `kind` opens a section `name` (`{{#name}}`), itself or through its
+  // partials: what `check` asks of a copy of the templates made before a section existed.
+  bool shows(EmailKind kind, std::string_view name) const;
 
  private:
   TemplateSet set_;  // "reminder.subject" -> template text, and the partials

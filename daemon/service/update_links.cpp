@@ -70,7 +70,7 @@ std::vector<mail::WaitingUpdateRow> waiting_update_rows(std::vector<store::Updat
   return rows;
 }
 
-DecisionsToTell decisions_to_tell(std::vector<store::UpdateRecord> decided,
+DecisionsToTell decisions_to_tell(const std::vector<store::UpdateRecord>& decided,
                                   const plan::Snapshot& snapshot) {
   auto by_agency = std::make_shared<std::map<std::string, AgencyDecisions>>();
   for (const store::UpdateRecord& update : decided) {

@@ -38,7 +38,7 @@ std::vector<mail::WaitingUpdateRow> waiting_update_rows(std::vector<store::Updat
 // The decisions each agency is to be told, from `decided` (the state's decisions_to_tell()),
 // with the milestones' words from `snapshot`. The function it returns gives each agency its
 // decisions once: a second email of the same pass to the same agency repeats none.
-DecisionsToTell decisions_to_tell(std::vector<store::UpdateRecord> decided,
+DecisionsToTell decisions_to_tell(const std::vector<store::UpdateRecord>& decided,
                                   const plan::Snapshot& snapshot);
 
 class UpdateLinks {

@@ -171,6 +171,61 @@ std::string decided_words(const progress::Decision& decision, store::UpdateState
                       : "The agency is told why in its next email.");
 }
 
+// A decision as the coordinator's form sends it.
+struct DecisionForm {
+  std::int64_t id = 0;
+  store::UpdateState decision = store::UpdateState::accepted;
+  std::string note;
+};
+
+// The form's update number, decision and note; nothing when it is not such a form.
+std::optional<DecisionForm> read_decision_form(std::string_view body) {
+  auto form = web::decode_form(body);
+  if (!form) {
+    return std::nullopt;
+  }
+  const auto field = [&form](const char* name) {
+    auto found = form->find(name);
+    return found == form->end() ? std::string() : found->second;
+  };
+  DecisionForm out;
+  const std::string id = field("id");
+  const auto [end, error] = std::from_chars(id.data(), id.data() + id.size(), out.id);
+  const std::string verb = field("decision");
+  if (id.empty() || error != std::errc() || end != id.data() + id.size() ||
+      (verb != "accept" && verb != "reject")) {
+    return std::nullopt;
+  }
+  out.decision = verb == "accept" ? store::UpdateState::accepted : store::UpdateState::rejected;
+  out.note = field("note");
+  return out;
+}
+
+// Puts what a decision did, or why it was refused, on the page; the page's status.
+int show_decision(const progress::Decision& decided, const DecisionForm& form,
+                  const plan::Directory& directory, pages::CoordinatorPageView& view) {
+  switch (decided.outcome) {
+    case progress::Decision::Outcome::decided: {
+      const plan::Agency* agency = directory.find(decided.update.agency);
+      view.outcome = decided_words(
+          decided, form.decision, agency != nullptr ? agency->mailbox.name : decided.update.agency);
+      return 200;
+    }
+    case progress::Decision::Outcome::no_reason:
+      view.problem =
+          "Say why you reject update " + std::to_string(form.id) + ": the agency is told.";
+      view.problem_anchor = "note-" + std::to_string(form.id);
+      return 400;
+    default: {
+      std::string problem = progress::explain(decided, form.id);
+      problem[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(problem[0])));
+      view.problem = problem + ".";
+      view.problem_anchor = "updates";
+      return decided.outcome == progress::Decision::Outcome::already_decided ? 409 : 400;
+    }
+  }
+}
+
 }  // namespace
 
 web::LinkCheck WebPages::check_link(const web::Request& request, const web::LinkSubject& subject,
@@ -273,43 +328,20 @@ web::Response WebPages::coordinator(const SiteState& site, const web::Request& r
     if (auto refused = refuse_submission(request, token, decisions_)) {
       return *refused;
     }
-    auto form = web::decode_form(request.body);
-    const auto field = [&form](const char* name) {
-      auto found = form->find(name);
-      return found == form->end() ? std::string() : found->second;
-    };
-    std::int64_t id = 0;
-    const std::string id_text = form ? field("id") : std::string();
-    const auto [end, error] = std::from_chars(id_text.data(), id_text.data() + id_text.size(), id);
-    const std::string verb = form ? field("decision") : std::string();
-    if (!form || error != std::errc() || end != id_text.data() + id_text.size() ||
-        (verb != "accept" && verb != "reject")) {
+    const std::optional<DecisionForm> form = read_decision_form(request.body);
+    if (!form) {
       return web::plain_error(400, "The form could not be read. Nothing has been changed.");
     }
-    const store::UpdateState decision =
-        verb == "accept" ? store::UpdateState::accepted : store::UpdateState::rejected;
-    typed_note = field("note");
     const progress::Decision decided =
-        progress::decide(*state_, snapshot, id, decision, now_(), typed_note);
+        progress::decide(*state_, snapshot, form->id, form->decision, now_(), form->note);
+    status = show_decision(decided, *form, snapshot.directory, view);
     if (decided.outcome == progress::Decision::Outcome::decided) {
-      spdlog::info("web: the coordinator {} update {} from {}", store::token(decision), id,
-                   decided.update.agency);
-      const plan::Agency* agency = snapshot.directory.find(decided.update.agency);
-      view.outcome = decided_words(
-          decided, decision, agency != nullptr ? agency->mailbox.name : decided.update.agency);
-      typed_note.clear();
+      spdlog::info("web: the coordinator {} update {} from {}", store::token(form->decision),
+                   form->id, decided.update.agency);
       forget_kept();  // the board counts the updates waiting
     } else if (decided.outcome == progress::Decision::Outcome::no_reason) {
-      refused_id = id;
-      view.problem = "Say why you reject update " + std::to_string(id) + ": the agency is told.";
-      view.problem_anchor = "note-" + std::to_string(id);
-      status = 400;
-    } else {
-      std::string problem = progress::explain(decided, id);
-      problem[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(problem[0])));
-      view.problem = problem + ".";
-      view.problem_anchor = "updates";
-      status = decided.outcome == progress::Decision::Outcome::already_decided ? 409 : 400;
+      refused_id = form->id;
+      typed_note = form->note;
     }
   }
   std::vector<store::UpdateRecord> waiting = state_->updates({store::UpdateState::waiting});

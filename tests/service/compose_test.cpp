@@ -225,6 +225,11 @@ TEST(ComposeTest, AgencyEmailTellsTheDecisionsOnItsUpdates) {
   auto old = mail::Templates::load(copy.path().string(), diagnostics);
   ASSERT_TRUE(old) << diagnostics.size();
   EXPECT_FALSE(old->tells_decisions(mail::EmailKind::reminder));
+  // What `check` notes about such a copy: no decisions, the update links still there.
+  EXPECT_FALSE(old->shows(mail::EmailKind::due, "decisions"));
+  EXPECT_TRUE(old->shows(mail::EmailKind::due, "update_links"));
+  EXPECT_TRUE(shipped().shows(mail::EmailKind::escalation, "update_links"));
+  EXPECT_FALSE(shipped().shows(mail::EmailKind::escalation, "decisions"));
   EXPECT_TRUE(shipped().tells_decisions(mail::EmailKind::overdue));
   asked.clear();
   Composed untold = compose_at(snapshot, kNow, {}, {}, decisions, *old);
