@@ -22,17 +22,22 @@
 namespace plan_reminder::service {
 namespace {
 
-// What a visitor is told when an update link does not open: plainly, and that nothing changed.
-web::Response link_refused(web::LinkCheck check) {
-  web::Response response = web::plain_error(
-      403, check == web::LinkCheck::expired
-               ? "This update link has expired. Nothing has been changed. Reply to the email, or "
-                 "ask the DHR coordinator for a new link."
-               : "This update link does not work: it is incomplete, was changed, or has been "
-                 "withdrawn. Nothing has been changed. Open the link from your email again, or "
-                 "ask the DHR coordinator for a new one.");
+// A plain 403 page, never kept by a browser or a proxy.
+web::Response refused_page(const char* message) {
+  web::Response response = web::plain_error(403, message);
   response.headers.push_back({"Cache-Control", "no-store"});
   return response;
+}
+
+// What a visitor is told when an update link does not open: plainly, and that nothing changed.
+web::Response link_refused(web::LinkCheck check) {
+  return refused_page(
+      check == web::LinkCheck::expired
+          ? "This update link has expired. Nothing has been changed. Reply to the email, or ask "
+            "the DHR coordinator for a new link."
+          : "This update link does not work: it is incomplete, was changed, or has been "
+            "withdrawn. Nothing has been changed. Open the link from your email again, or ask "
+            "the DHR coordinator for a new one.");
 }
 
 web::Response page(std::string body, int status = 200) {
@@ -102,15 +107,13 @@ pages::UpdatePageMilestone page_milestone(const plan::Snapshot& snapshot,
 
 // What the coordinator is told when the coordinator's link does not open.
 web::Response coordinator_link_refused(web::LinkCheck check) {
-  web::Response response = web::plain_error(
-      403, check == web::LinkCheck::expired
-               ? "This link to the updates from agencies has expired. Nothing has been changed. "
-                 "The next digest has a new one; `plan-reminder url coordinator` prints one."
-               : "This link to the updates from agencies does not work: it is incomplete, was "
-                 "changed, or has been withdrawn. Nothing has been changed. `plan-reminder url "
-                 "coordinator` prints the current one.");
-  response.headers.push_back({"Cache-Control", "no-store"});
-  return response;
+  return refused_page(
+      check == web::LinkCheck::expired
+          ? "This link to the updates from agencies has expired. Nothing has been changed. The "
+            "next digest has a new one; `plan-reminder url coordinator` prints one."
+          : "This link to the updates from agencies does not work: it is incomplete, was "
+            "changed, or has been withdrawn. Nothing has been changed. `plan-reminder url "
+            "coordinator` prints the current one.");
 }
 
 // The milestone an update is about, as the plans say it now; nothing when they no longer have

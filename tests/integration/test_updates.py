@@ -18,16 +18,23 @@ NEW_TARGET = ("1.4", "ppit-in-training")  # led by wwin, due 31 March 2020
 REJECTED = ("1.2", "pathway")         # led by wwin and police, due 31 March 2020
 
 
-class CoordinatorDecides(unittest.TestCase):
+class WithDeployment(unittest.TestCase):
+    """A test with the example deployment in a folder of its own, sending to a local sink."""
 
-    def setUp(self):
-        self.folder = harness.TestFolder("updates")
+    def deploy(self, name):
+        self.folder = harness.TestFolder(name)
         self.addCleanup(self.folder.cleanup)
         cert, key = harness.make_certificate(self.folder.path)
         self.sink = harness.Sink(os.path.join(self.folder.path, "sink"), cert, key)
         self.addCleanup(self.sink.stop)
         self.deployment = harness.Deployment(os.path.join(self.folder.path, "deployment"),
                                              self.sink.port, cert)
+
+
+class CoordinatorDecides(WithDeployment):
+
+    def setUp(self):
+        self.deploy("updates")
         # Wednesday 1 April 2020: the first overdue notices of the end-of-March milestones.
         self.deployment.run("2020-04-01T09:00")
         self.ids = {COMPLETED: self.submit(COMPLETED, "completed", done_on="2020-04-02",
@@ -123,17 +130,11 @@ PROGRESS = ("1.2", "pathway")
 NOT_IMPLEMENTED = ("5.2", "support-offer")
 
 
-class ExportWritesThePlan(unittest.TestCase):
+class ExportWritesThePlan(WithDeployment):
     """`updates export` after the coordinator accepted one update of each kind."""
 
     def setUp(self):
-        self.folder = harness.TestFolder("export")
-        self.addCleanup(self.folder.cleanup)
-        cert, key = harness.make_certificate(self.folder.path)
-        self.sink = harness.Sink(os.path.join(self.folder.path, "sink"), cert, key)
-        self.addCleanup(self.sink.stop)
-        self.deployment = harness.Deployment(os.path.join(self.folder.path, "deployment"),
-                                             self.sink.port, cert)
+        self.deploy("export")
         self.plan = os.path.join(self.deployment.folder, "plans", "david.yaml")
         self.deployment.run("2020-04-01T09:00")
         submitted = [
