@@ -3,17 +3,8 @@
 
 #include "base/iso_day.h"
 
-#include <algorithm>
-
 namespace plan_reminder::progress {
 namespace {
-
-bool has_milestone(const plan::Snapshot& snapshot, const store::UpdateRecord& update) {
-  return std::any_of(snapshot.plans.begin(), snapshot.plans.end(), [&](const auto& plan) {
-    return plan->review.id == update.review &&
-           plan::find_milestone(*plan, update.action, update.milestone) != nullptr;
-  });
-}
 
 bool blank(std::string_view text) {
   return text.find_first_not_of(" \t\r\n") == std::string_view::npos;
@@ -34,7 +25,8 @@ Decision decide(store::StateStore& state, const plan::Snapshot& snapshot, std::i
     out.outcome = Decision::Outcome::already_decided;
   } else if (decision == store::UpdateState::rejected && blank(note)) {
     out.outcome = Decision::Outcome::no_reason;
-  } else if (decision == store::UpdateState::accepted && !has_milestone(snapshot, *update)) {
+  } else if (decision == store::UpdateState::accepted &&
+             find_milestone(snapshot, *update) == nullptr) {
     out.outcome = Decision::Outcome::no_milestone;
   } else if (!state.decide_update(id, decision, now, std::string(note))) {
     // Decided by someone else between reading and writing.
@@ -63,6 +55,16 @@ std::string explain(const Decision& decision, std::int64_t id) {
       return "a rejection must say why (the agency is told); nothing changed";
   }
   return "";
+}
+
+const plan::Milestone* find_milestone(const plan::Snapshot& snapshot,
+                                      const store::UpdateRecord& update) {
+  for (const auto& plan : snapshot.plans) {
+    if (plan->review.id == update.review) {
+      return plan::find_milestone(*plan, update.action, update.milestone);
+    }
+  }
+  return nullptr;
 }
 
 std::string about(const store::UpdateRecord& update) {

@@ -33,6 +33,10 @@ Decision decide(store::StateStore& state, const plan::Snapshot& snapshot, std::i
 // nothing changed". Empty for `decided`.
 std::string explain(const Decision& decision, std::int64_t id);
 
+// The milestone `update` is about, as `snapshot` has it; null when the plans no longer have it.
+const plan::Milestone* find_milestone(const plan::Snapshot& snapshot,
+                                      const store::UpdateRecord& update);
+
 // "dhr-david 1.1 scoping": the review, action and milestone an update is about.
 std::string about(const store::UpdateRecord& update);
 

@@ -37,16 +37,8 @@ namespace {
 
 // "1.1 Research scoping document produced", or the ids for a milestone no longer in the plans.
 std::string milestone_words(const store::UpdateRecord& update, const plan::Snapshot& snapshot) {
-  for (const auto& plan : snapshot.plans) {
-    if (plan->review.id != update.review) {
-      continue;
-    }
-    if (const plan::Milestone* milestone =
-            plan::find_milestone(*plan, update.action, update.milestone)) {
-      return update.action + " " + milestone->text;
-    }
-  }
-  return progress::about(update);
+  const plan::Milestone* milestone = progress::find_milestone(snapshot, update);
+  return milestone != nullptr ? update.action + " " + milestone->text : progress::about(update);
 }
 
 }  // namespace
