@@ -9,6 +9,7 @@ import base64
 import os
 
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -63,7 +64,12 @@ class Browser:
         self.driver.get(url)
 
     def text(self):
-        return self.driver.find_element("tag name", "body").text
+        """The page's visible text; "" while a form's submission replaces the page (its old body
+        goes stale between finding it and reading it), so that a wait simply asks again."""
+        try:
+            return self.driver.find_element("tag name", "body").text
+        except StaleElementReferenceException:
+            return ""
 
     def scroll_width(self):
         return self.driver.execute_script("return document.documentElement.scrollWidth")
