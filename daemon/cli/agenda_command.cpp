@@ -3,6 +3,7 @@
 #include "base/utf8.h"
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "plan/review_types.h"
 #include "policy/agenda.h"
 
 #include <unistd.h>
@@ -55,6 +56,7 @@ void write_json(const std::vector<policy::AgendaItem>& items, date::year_month_d
     }
     nlohmann::json entry{
         {"review", item.plan->review.id},
+        {"review_type", std::string(plan::facts(item.plan->review.type).id)},
         {"action", item.action->id},
         {"milestone", item.milestone->id},
         {"text", milestone_text(item)},

@@ -5,6 +5,7 @@
 // code, and sends nothing and stores no state.
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "mail/marking.h"
 #include "service/compose.h"
 #include "service/local_time.h"
 #include "service/update_links.h"
@@ -66,7 +67,11 @@ void print_readable(const mail::Message& message, const std::string& raw, std::o
     out << "Reply-To: " << readable(*message.reply_to) << '\n';
   }
   out << "Subject: " << message.subject << '\n';
-  out << "Message-ID: " << message.message_id << "\n\n";
+  out << "Message-ID: " << message.message_id << '\n';
+  if (!message.classification.empty()) {
+    out << mail::kMarkingHeader << ": " << message.classification << '\n';
+  }
+  out << '\n';
   out << message.text;
 }
 

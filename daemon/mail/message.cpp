@@ -5,6 +5,8 @@
 // (addresses and Message-IDs throw std::invalid_argument), so no field can start a new header.
 #include "mail/message.h"
 
+#include "mail/marking.h"
+
 #include "base/ascii.h"
 #include "base/utf8.h"
 
@@ -449,6 +451,17 @@ std::string boundary_for(const std::string& text_part, const std::string& html_p
   }
 }
 
+// Defence in depth: the config loader allows only a short line of plain ASCII; this refuses
+// anything that could end the header or start another.
+std::string marking_header(std::string_view marking) {
+  for (unsigned char c : marking) {
+    if (c < 0x20 || c >= 0x7f) {
+      throw std::invalid_argument("a protective marking must be printable ASCII");
+    }
+  }
+  return simple_header(kMarkingHeader, marking);
+}
+
 std::string body_part(std::string_view boundary, std::string_view subtype,
                       std::string_view encoded) {
   std::string part = "--";
@@ -500,6 +513,9 @@ std::string compose(const Message& message) {
   out += "MIME-Version: 1.0\r\n";
   out += "Auto-Submitted: auto-generated\r\n";
   out += "X-Auto-Response-Suppress: All\r\n";
+  if (!message.classification.empty()) {
+    out += marking_header(message.classification);
+  }
   HeaderField content_type("Content-Type");
   content_type.add_word("multipart/alternative;");
   content_type.add_word("boundary=\"" + boundary + "\"");

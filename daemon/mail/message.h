@@ -31,6 +31,9 @@ struct Message {
   std::chrono::minutes utc_offset{0};   // the local offset the Date header is written in
   std::string text;                     // UTF-8, '\n' line ends
   std::string html;                     // UTF-8, '\n' line ends
+  // The protective marking (plan::Config::classification), sent as the header kMarkingHeader
+  // (mail/marking.h); empty: none. apply_marking() also marks the subject and both bodies.
+  std::string classification;
 };
 
 // The message as bytes to send: headers and body with CRLF line ends, lines at most 78

@@ -4,6 +4,7 @@
 #include "mail/notice_kinds.h"
 #include "mail/template_text.h"
 
+#include <algorithm>
 #include <optional>
 #include <set>
 #include <sstream>
@@ -115,6 +116,7 @@ mustache::data milestone_data(const MilestoneView& milestone) {
   out.set("when_dated", when_from_days(milestone, DueWording::with_date));
   out.set("review_id", milestone.review_id);
   set_text(out, "review_title", milestone.review_title);
+  out.set("review_type_name", std::string(plan::facts(milestone.review_type).full_name));
   set_text(out, "recommendation_id", milestone.recommendation_id);
   out.set("action_id", milestone.action_id);
   set_text(out, "action_text", milestone.action_text);
@@ -315,10 +317,34 @@ mustache::data text_list(const std::vector<std::string>& lines, const std::strin
   return list;
 }
 
+// The full names of the kinds of review the items belong to, in the order met, for "a milestone
+// in a Safeguarding Adults Review action plan": "Domestic Homicide Review", or "Domestic
+// Homicide Review and Safeguarding Adults Review" when an email spans both.
+std::string review_types_text(const std::vector<MilestoneView>& items) {
+  std::vector<plan::ReviewType> types;
+  for (const MilestoneView& item : items) {
+    if (std::find(types.begin(), types.end(), item.review_type) == types.end()) {
+      types.push_back(item.review_type);
+    }
+  }
+  if (types.empty()) {
+    types.push_back(plan::ReviewType::dhr);
+  }
+  std::string out;
+  for (std::size_t i = 0; i < types.size(); ++i) {
+    if (i > 0) {
+      out += i + 1 == types.size() ? " and " : ", ";
+    }
+    out += plan::facts(types[i]).full_name;
+  }
+  return out;
+}
+
 }  // namespace
 
 mustache::data notice_data(const NoticeEmailView& view) {
   mustache::data out = email_data(view.kind, view.partnership);
+  out.set("review_types", review_types_text(view.items));
   const int count = static_cast<int>(view.items.size());
   std::set<std::pair<std::string, std::string>> actions;
   std::set<Standing> standings;

@@ -3,6 +3,7 @@
 // words for kinds, states, ratings and dates are made where the email is rendered.
 #pragma once
 
+#include "plan/review_types.h"
 #include "store/email_kind.h"
 
 #include <date/date.h>
@@ -49,7 +50,8 @@ struct MilestoneView {
   std::optional<EmailKind> stage;  // the notice's kind (none in digests)
   std::string when;                // words for an undated item; dated ones are worded from due_day
   std::string review_id;
-  std::string review_title;
+  std::string review_title;  // plan::review_display_name(): "Domestic Homicide Review: 'David'"
+  plan::ReviewType review_type = plan::ReviewType::dhr;  // named in emails by its full name
   std::string recommendation_id;
   std::string action_id;
   std::string action_text;

@@ -3,6 +3,7 @@
 
 #include "mail/template_data.h"
 #include "mail/template_text.h"
+#include "plan/review_types.h"
 #include "policy/agenda.h"
 #include "policy/digest.h"
 
@@ -119,7 +120,7 @@ BoardView board_view(const plan::Snapshot& snapshot, date::year_month_day today,
   for (const auto& plan : snapshot.plans) {
     BoardReview review;
     review.id = plan->review.id;
-    review.title = plan->review.title;
+    review.title = plan::review_display_name(plan->review);
     for (const plan::Recommendation& recommendation : plan->recommendations) {
       BoardRecommendation row;
       row.id = recommendation.id;

@@ -4,6 +4,7 @@
 #include "pages/calendar_feed.h"
 
 #include "base/version.h"
+#include "mail/marking.h"
 #include "pages/ical_library.h"
 #include "policy/notice_email.h"
 
@@ -112,8 +113,10 @@ std::vector<FeedEvent> dated_open(const std::vector<std::shared_ptr<const plan::
 }
 
 // The event's text: what the plan says about the milestone, as written.
-std::string description(const mail::MilestoneView& view, const std::string& update_link) {
-  std::string text = "Target in the plan: " + view.target + "\n";
+std::string description(const mail::MilestoneView& view, const std::string& update_link,
+                        const std::string& classification) {
+  std::string text = classification.empty() ? "" : classification + "\n";
+  text += "Target in the plan: " + view.target + "\n";
   text += "Lead: " + view.lead + "\n";
   text += "Action " + view.action_id + ": " + view.action_text + "\n";
   text += "Review: " + view.review_title;
@@ -136,9 +139,15 @@ Component vevent_of(const FeedEvent& event, const mail::MilestoneView& view,
   add(out, ical_library().new_dtend(all_day(date::sys_days{due} + date::days{1})));
   const std::string summary = "Due: " + view.action_id + " " + view.milestone_text;
   add(out, ical_library().new_summary(summary.c_str()));
-  add(out, ical_library().new_description(description(view, event.update_link).c_str()));
+  add(out, ical_library().new_description(
+               description(view, event.update_link, options.classification).c_str()));
   // A deadline, not a meeting: it does not make anyone look busy.
   add(out, ical_library().new_transp(ICAL_TRANSP_TRANSPARENT));
+  // RFC 5545's access classification: calendars that honour it (Outlook, Exchange) keep the
+  // event's details from those a calendar is shared with.
+  if (!options.classification.empty()) {
+    add(out, ical_library().new_class(ICAL_CLASS_CONFIDENTIAL));
+  }
   if (!event.update_link.empty()) {
     add(out, ical_library().new_url(event.update_link.c_str()));
   }
@@ -215,7 +224,7 @@ std::string render_calendar(const CalendarFeed& feed, const plan::Directory& dir
   add(out, ical_library().new_version("2.0"));
   add(out, ical_library().new_method(ICAL_METHOD_PUBLISH));
   add(out, ical_library().new_calscale("GREGORIAN"));
-  add_x(out, "X-WR-CALNAME", feed.name);
+  add_x(out, "X-WR-CALNAME", mail::marked_subject(feed.name, options.classification));
   // RFC 7986's refresh hint, and the older one Outlook reads.
   add(out, ical_library().new_refreshinterval(ical_library().duration_from_int(kRefreshSeconds)));
   add_x(out, "X-PUBLISHED-TTL", "PT12H");

@@ -60,6 +60,9 @@ void set_sequences(CalendarFeed& feed, const std::vector<int>& sequences);
 struct CalendarOptions {
   std::string host;         // names the UIDs (feed_host of web.base_url)
   date::sys_seconds stamp;  // DTSTAMP: when this copy of the feed was made
+  // The protective marking (`classification:`); empty: none. When set, every event is
+  // CLASS:CONFIDENTIAL and says the marking first, and the calendar's name starts with it.
+  std::string classification;
 };
 
 // The feed as an iCalendar text (CRLF line ends, lines folded at 75 octets), written with

@@ -47,6 +47,7 @@ Loaded load() {
                   library->resolve("icalproperty_new_description", l.new_description, e) &&
                   library->resolve("icalproperty_new_transp", l.new_transp, e) &&
                   library->resolve("icalproperty_new_url", l.new_url, e) &&
+                  library->resolve("icalproperty_new_class", l.new_class, e) &&
                   library->resolve("icaltime_null_date", l.null_date, e) &&
                   library->resolve("icaltime_set_timezone", l.set_timezone, e) &&
                   library->resolve("icaltimezone_get_utc_timezone", l.utc_timezone, e) &&

@@ -34,6 +34,7 @@ struct IcalLibrary {
   decltype(&::icalproperty_new_description) new_description;
   decltype(&::icalproperty_new_transp) new_transp;
   decltype(&::icalproperty_new_url) new_url;
+  decltype(&::icalproperty_new_class) new_class;
   decltype(&::icaltime_null_date) null_date;
   decltype(&::icaltime_set_timezone) set_timezone;
   decltype(&::icaltimezone_get_utc_timezone) utc_timezone;

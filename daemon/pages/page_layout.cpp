@@ -1,6 +1,7 @@
 // Page data shared by every web page, and pagination (see page_layout.h).
 #include "pages/page_layout.h"
 
+#include "mail/marking.h"
 #include "mail/views.h"
 
 namespace plan_reminder::pages {
@@ -34,6 +35,16 @@ mail::mustache::data page_data(const std::string& title, const std::string& part
   out.set("has_partnership", !partnership.empty());
   out.set("today", mail::long_day(today));
   return out;
+}
+
+std::string mark_page(std::string_view html, std::string_view marking) {
+  if (marking.empty()) {
+    return std::string(html);
+  }
+  // The marking holds no character HTML gives a meaning to (plan/config_loader.cpp).
+  const std::string banner =
+      "<div class=\"classification\" role=\"note\">" + std::string(marking) + "</div>\n";
+  return mail::insert_before_body_close(mail::insert_after_body_open(html, banner), banner);
 }
 
 void set_pagination(mail::mustache::data& out, const PageSlice& slice, const std::string& link) {

@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace plan_reminder::pages {
 
@@ -38,6 +39,11 @@ std::string page_link(const std::string& link, int page);
 // name for the header, and `today` worded as the pages say it.
 mail::mustache::data page_data(const std::string& title, const std::string& partnership,
                                date::year_month_day today);
+
+// `html`, a whole page, with the protective marking (`classification:`, SPEC §11) as a banner
+// at its top and bottom; unchanged when `marking` is empty. Placed by code rather than by the
+// layout, so that a copy of the templates made before there were markings shows it too.
+std::string mark_page(std::string_view html, std::string_view marking);
 
 // `has_pages` (false when there is one page) with `previous_link`, `next_link`, `page`,
 // `pages` and `page_text` ("Page 2 of 75").

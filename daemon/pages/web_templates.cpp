@@ -3,6 +3,7 @@
 
 #include "mail/template_text.h"
 #include "mail/templates.h"
+#include "pages/page_layout.h"
 #include "plan/loaders.h"
 
 #include <algorithm>
@@ -41,11 +42,14 @@ plan::Diagnostic stylesheet_problem(const fs::path& file, std::string message) {
 }  // namespace
 
 std::string WebTemplates::render(const std::string& name, mail::mustache::data data) const {
-  return mail::tidy_lines(mail::render_template(set_, name + ".html", std::move(data), true));
+  return mark_page(
+      mail::tidy_lines(mail::render_template(set_, name + ".html", std::move(data), true)),
+      classification_);
 }
 
 std::optional<WebTemplates> load_web_templates(const std::string& templates_folder,
-                                               plan::Diagnostics& out) {
+                                               plan::Diagnostics& out,
+                                               const std::string& classification) {
   std::error_code error;
   fs::path root = fs::path(templates_folder) / kWebFolder;
   // A copy of the templates made before there were web pages has emails only: the pages come
@@ -83,6 +87,7 @@ std::optional<WebTemplates> load_web_templates(const std::string& templates_fold
   }
   WebTemplates templates;
   templates.set_ = std::move(*set);
+  templates.classification_ = classification;
   templates.stylesheet_ = std::move(*stylesheet);
   // Rendered once: they show no data, so they never change until the next load.
   templates.not_found_ = templates.render("not_found", bare_page("Page not found"));

@@ -24,7 +24,8 @@ inline constexpr const char* kStylesheet = "style.css";
 
 class WebTemplates {
  public:
-  // Renders page `name` (one of kPageNames) with `data`, every value escaped.
+  // Renders page `name` (one of kPageNames) with `data`, every value escaped, marked at its top
+  // and bottom with the config's classification when there is one (pages/page_layout.h).
   std::string render(const std::string& name, mail::mustache::data data) const;
 
   // The plain "Page not found" page (404) and the error page (500): they show no data at all,
@@ -37,8 +38,10 @@ class WebTemplates {
 
  private:
   friend std::optional<WebTemplates> load_web_templates(const std::string& templates_folder,
-                                                        plan::Diagnostics& out);
+                                                        plan::Diagnostics& out,
+                                                        const std::string& classification);
   mail::TemplateSet set_;
+  std::string classification_;
   std::string not_found_;
   std::string error_;
   std::string stylesheet_;
@@ -48,8 +51,10 @@ class WebTemplates {
 // `templates:` folder or mail::Templates::default_folder(). A folder without web/ (a copy of
 // the email templates made before there were pages) takes the installed pages. Each missing or
 // malformed file is reported (kind FileKind::templates) with its line and column, so that
-// `check` and a reload refuse a broken page as they refuse a broken email.
+// `check` and a reload refuse a broken page as they refuse a broken email. `classification` is
+// the config's protective marking, shown on every page (empty: none).
 std::optional<WebTemplates> load_web_templates(const std::string& templates_folder,
-                                               plan::Diagnostics& out);
+                                               plan::Diagnostics& out,
+                                               const std::string& classification = "");
 
 }  // namespace plan_reminder::pages

@@ -11,6 +11,7 @@
 #include <date/date.h>
 
 #include <chrono>
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -111,6 +112,13 @@ struct Config {
   Transport transport;
   Policy policy;
   std::optional<WebSettings> web;
+  // The protective marking (`classification:`, SPEC §11) every email, page, feed and report
+  // carries, such as "OFFICIAL-SENSITIVE"; empty: none. Safe in a mail header and in a subject.
+  std::string classification;
 };
+
+// The longest `classification:` accepted: the Government Security Classifications' markings
+// with a descriptor ("OFFICIAL-SENSITIVE: PERSONAL") are far shorter.
+inline constexpr std::size_t kMaxClassificationLength = 64;
 
 }  // namespace plan_reminder::plan

@@ -1,4 +1,5 @@
 // Reads the daemon configuration (SPEC §2). Defaults live in model.h's structs, nowhere else.
+#include "base/ascii.h"
 #include "calendar/time_zone.h"
 #include "plan/address.h"
 #include "plan/loader_common.h"
@@ -485,6 +486,45 @@ void read_calendar(FileContext& context, const Entry& calendar, Config& config) 
   }
 }
 
+// Whether `c` may be part of a marking: what UK markings use ("OFFICIAL-SENSITIVE: PERSONAL",
+// "OFFICIAL SENSITIVE - COMMERCIAL"), and nothing that could end a header, close the subject
+// prefix's brackets or mean something in HTML.
+bool marking_character(char c) {
+  return base::is_ascii_alnum(c) || c == ' ' || c == '-' || c == '_' || c == ':' || c == '/' ||
+         c == '.';
+}
+
+// `classification:` the protective marking, such as OFFICIAL-SENSITIVE (SPEC §11). It goes
+// into a subject, a mail header and every page, so it is kept to a short line of plain ASCII.
+void read_classification(FileContext& context, const Entry& entry, Config& config) {
+  if (!entry) {
+    return;
+  }
+  auto text = read_text(context, entry, Lines::one);
+  if (!text) {
+    return;
+  }
+  const std::string expected =
+      " (expected a marking such as OFFICIAL-SENSITIVE: letters, digits, spaces and - _ : / . "
+      "only, at most " +
+      std::to_string(kMaxClassificationLength) + " characters)";
+  auto bad = std::find_if_not(text->begin(), text->end(), marking_character);
+  if (bad != text->end()) {
+    const auto byte = static_cast<unsigned char>(*bad);
+    std::string what = byte >= 0x20 && byte < 0x7f ? quote_value(std::string(1, *bad))
+                                                   : "a character outside plain ASCII";
+    context.error(entry.mark(), entry.path, "the marking contains " + what + expected);
+  } else if (text->size() > kMaxClassificationLength) {
+    context.error(entry.mark(), entry.path,
+                  "the marking is " + std::to_string(text->size()) + " characters long" + expected);
+  } else if (text->front() == ' ' || text->back() == ' ' || text->find("  ") != std::string::npos) {
+    context.error(entry.mark(), entry.path,
+                  "the marking has spaces at its ends or two together" + expected);
+  } else {
+    config.classification = *text;
+  }
+}
+
 }  // namespace
 
 std::optional<Config> parse_config(std::string_view text, const std::string& file,
@@ -499,7 +539,7 @@ std::optional<Config> parse_config(std::string_view text, const std::string& fil
   config.state = "/var/lib/plan-reminder/state.db";
   MappingReader top(context, Entry{nullptr, &*root, ""},
                     {"timezone", "plans", "directory", "templates", "state", "from", "calendar",
-                     "transport", "policy", "web"});
+                     "transport", "policy", "web", "classification"});
 
   if (Entry zone = top.get("timezone")) {
     read_timezone(context, zone, config);
@@ -525,6 +565,7 @@ std::optional<Config> parse_config(std::string_view text, const std::string& fil
   if (Entry web = top.get("web")) {
     config.web = read_web(context, web);
   }
+  read_classification(context, top.get("classification"), config);
   return config;
 }
 

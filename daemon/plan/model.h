@@ -3,6 +3,7 @@
 // plan/config.h.
 #pragma once
 
+#include "plan/review_types.h"
 #include "plan/target_date.h"
 
 #include <date/date.h>
@@ -96,6 +97,7 @@ struct Review {
   std::string title;
   std::string partnership;
   std::optional<date::year_month_day> published;
+  ReviewType type = ReviewType::dhr;  // `review.type`; how it is named: review_display_name()
 };
 
 struct Plan {

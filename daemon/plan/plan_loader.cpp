@@ -250,6 +250,20 @@ Recommendation read_recommendation(FileContext& context, const Entry& entry,
   return recommendation;
 }
 
+// `review.type:` one of the ids of kReviewTypeTable; absent: a Domestic Homicide Review.
+void read_review_type(FileContext& context, const Entry& entry, Review& review) {
+  if (!entry) {
+    return;
+  }
+  std::vector<std::string_view> ids;
+  for (const ReviewTypeFacts& row : kReviewTypeTable) {
+    ids.push_back(row.id);
+  }
+  if (auto id = read_choice(context, entry, ids)) {
+    review.type = review_type_from_id(*id).value_or(ReviewType::dhr);
+  }
+}
+
 }  // namespace
 
 std::optional<Plan> parse_plan(std::string_view text, const std::string& file,
@@ -264,7 +278,7 @@ std::optional<Plan> parse_plan(std::string_view text, const std::string& file,
   MappingReader top(context, Entry{nullptr, &*root, ""}, {"review", "recommendations"});
 
   MappingReader review(context, top.require("review", "the review's id and title"),
-                       {"id", "title", "partnership", "published"});
+                       {"id", "title", "partnership", "published", "type"});
   Entry id = review.require("id", "a unique lowercase id like \"dhr-david\"");
   if (auto value = read_slug(context, id)) {
     plan.review.id = *value;
@@ -279,6 +293,8 @@ std::optional<Plan> parse_plan(std::string_view text, const std::string& file,
       plan.review.published = read_date(context, published);
     }
   }
+
+  read_review_type(context, review.get("type"), plan.review);
 
   Entry recommendations = top.require("recommendations", "a list of recommendations");
   FirstSeen recommendation_ids;

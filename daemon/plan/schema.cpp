@@ -29,7 +29,8 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
-std::string list_of(std::initializer_list<std::string_view> words) {
+template <typename Words>
+std::string list_of(const Words& words) {
   std::string out;
   std::size_t i = 0;
   for (auto word : words) {
@@ -43,6 +44,22 @@ std::string list_of(std::initializer_list<std::string_view> words) {
 }
 
 // Reports a value that is not a scalar; true when it is one.
+// The word of `words` nearest to `text` when it is close enough to be a slip ("did you mean"),
+// or empty.
+template <typename Words>
+std::string_view nearest_of(std::string_view text, const Words& words) {
+  std::string_view nearest;
+  std::size_t best = 3;
+  for (std::string_view candidate : words) {
+    std::size_t distance = edit_distance(text, candidate);
+    if (distance < best && distance <= candidate.size() / 2) {
+      best = distance;
+      nearest = candidate;
+    }
+  }
+  return nearest;
+}
+
 bool expect_scalar(FileContext& context, const Entry& entry, std::string_view expected) {
   if (entry.value->is_scalar()) {
     return true;
@@ -117,16 +134,7 @@ MappingReader::MappingReader(FileContext& context, const Entry& entry,
       continue;
     }
     std::string message = "unknown key " + quote_value(key.scalar);
-    std::string_view nearest;
-    std::size_t best = 3;
-    for (auto candidate : allowed) {
-      std::size_t distance = edit_distance(key.scalar, candidate);
-      if (distance < best && distance <= candidate.size() / 2) {
-        best = distance;
-        nearest = candidate;
-      }
-    }
-    if (!nearest.empty()) {
+    if (std::string_view nearest = nearest_of(key.scalar, allowed); !nearest.empty()) {
       message += " (did you mean " + quote_value(nearest) + "?)";
     } else {
       message += "; expected one of " + list_of(allowed);
@@ -376,13 +384,21 @@ std::optional<date::weekday> read_weekday(FileContext& context, const Entry& ent
 
 std::optional<std::string> read_choice(FileContext& context, const Entry& entry,
                                        std::initializer_list<std::string_view> choices) {
+  return read_choice(context, entry, std::vector<std::string_view>(choices));
+}
+
+std::optional<std::string> read_choice(FileContext& context, const Entry& entry,
+                                       const std::vector<std::string_view>& choices) {
   if (!entry || !expect_scalar(context, entry, "one of " + list_of(choices))) {
     return std::nullopt;
   }
   const std::string& text = entry.value->scalar;
   if (std::find(choices.begin(), choices.end(), text) == choices.end()) {
-    context.error(entry.mark(), entry.path,
-                  "expected " + list_of(choices) + ", found " + quote_value(text));
+    std::string message = "expected " + list_of(choices) + ", found " + quote_value(text);
+    if (std::string_view nearest = nearest_of(text, choices); !nearest.empty()) {
+      message += " (did you mean " + quote_value(nearest) + "?)";
+    }
+    context.error(entry.mark(), entry.path, std::move(message));
     return std::nullopt;
   }
   return text;

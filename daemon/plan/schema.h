@@ -96,9 +96,11 @@ std::optional<date::year_month_day> read_date(FileContext& context, const Entry&
 std::optional<std::chrono::minutes> read_time_of_day(FileContext& context, const Entry& entry);
 // "monday" .. "sunday".
 std::optional<date::weekday> read_weekday(FileContext& context, const Entry& entry);
-// One of `choices`, written exactly.
+// One of `choices`, written exactly; an error lists them and suggests the nearest.
 std::optional<std::string> read_choice(FileContext& context, const Entry& entry,
                                        std::initializer_list<std::string_view> choices);
+std::optional<std::string> read_choice(FileContext& context, const Entry& entry,
+                                       const std::vector<std::string_view>& choices);
 
 // The first control character in `text` that `lines` does not allow, described for a message
 // ("a line break", "the control character U+0007"), or empty when there is none.

@@ -1,6 +1,7 @@
 // The weekly digest (see digest.h): its occurrences, recipients and content.
 #include "policy/digest.h"
 
+#include "plan/review_types.h"
 #include "policy/agenda.h"
 #include "policy/notice_email.h"
 #include "policy/timelines.h"
@@ -232,7 +233,8 @@ mail::DigestView digest_view(const plan::Snapshot& snapshot, date::year_month_da
                                   *item.milestone, item.standing, local_days(today)),
                    item, policy, log, today);
     mail::RagRow& row = recommendations[item.plan->review.id + "\n" + item.recommendation->id];
-    row.name = item.plan->review.title + " — recommendation " + item.recommendation->id;
+    row.name = plan::review_display_name(item.plan->review) + " — recommendation " +
+               item.recommendation->id;
     tally(row, item.standing);
     for (const auto& ref : item.action->lead) {
       mail::RagRow& agency = agencies[ref.id];

@@ -3,6 +3,7 @@
 
 #include "mail/notice_kinds.h"
 #include "plan/address.h"
+#include "plan/review_types.h"
 
 #include <algorithm>
 #include <set>
@@ -94,7 +95,8 @@ mail::MilestoneView milestone_view(const plan::Directory& directory, const plan:
                                    const MilestoneStanding& standing, local_days today) {
   mail::MilestoneView view;
   view.review_id = plan.review.id;
-  view.review_title = plan.review.title;
+  view.review_title = plan::review_display_name(plan.review);
+  view.review_type = plan.review.type;
   view.recommendation_id = recommendation.id;
   view.action_id = action.id;
   view.action_text = action.text;

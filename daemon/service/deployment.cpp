@@ -61,9 +61,11 @@ DeploymentLoad DeploymentLoader::load(const std::string& config_file) {
   // without a readable config there is no way to know which folder to check.
   std::string folder;
   bool web = false;
+  std::string classification;
   if (plans.snapshot) {
     folder = plans.snapshot->config.templates;
     web = plans.snapshot->config.web.has_value();
+    classification = plans.snapshot->config.classification;
   } else {
     plan::Diagnostics ignored;
     auto config = plan::load_config(config_file, ignored);
@@ -72,6 +74,7 @@ DeploymentLoad DeploymentLoader::load(const std::string& config_file) {
     }
     folder = config->templates;
     web = config->web.has_value();
+    classification = config->classification;
   }
   if (folder.empty()) {
     folder = mail::Templates::default_folder();
@@ -80,7 +83,7 @@ DeploymentLoad DeploymentLoader::load(const std::string& config_file) {
   auto templates = mail::Templates::load(folder, template_problems);
   std::optional<pages::WebTemplates> web_templates;
   if (web) {
-    web_templates = pages::load_web_templates(folder, template_problems);
+    web_templates = pages::load_web_templates(folder, template_problems, classification);
   }
   result.diagnostics.append(template_problems);
   result.diagnostics.sort();

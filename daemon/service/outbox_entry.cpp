@@ -1,6 +1,7 @@
 // Emails as outbox entries (see outbox_entry.h).
 #include "service/outbox_entry.h"
 
+#include "mail/marking.h"
 #include "plan/address.h"
 #include "service/local_time.h"
 
@@ -58,6 +59,7 @@ mail::Message message_for(const plan::Config& config, const policy::Clock& clock
   message.message_id = message_id_of(config, keys);
   message.date = now;
   message.utc_offset = utc_offset(clock, now);
+  mail::apply_marking(message, config.classification);
   return message;
 }
 

@@ -22,8 +22,9 @@ namespace plan_reminder::service {
 inline constexpr std::size_t max_references = 20;
 
 // A message from the configured sender to `to`, with the rendered text, dated `now` in the
-// partnership's time zone, its Message-ID made from the keys of the notices it carries. The
-// caller adds copies, Reply-To and References.
+// partnership's time zone, its Message-ID made from the keys of the notices it carries, marked
+// with the config's classification (mail/marking.h). The caller adds copies, Reply-To and
+// References.
 mail::Message message_for(const plan::Config& config, const policy::Clock& clock,
                           const mail::RenderedEmail& rendered, std::vector<mail::Address> to,
                           const std::vector<std::string>& keys, date::sys_seconds now);

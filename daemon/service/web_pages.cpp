@@ -326,7 +326,8 @@ web::Response WebPages::feed(const SiteState& site, const web::Request& request,
     web::Response response;
     response.content_type = "text/calendar; charset=utf-8";
     response.body =
-        pages::render_calendar(calendar, snapshot.directory, pages::CalendarOptions{host, stamp});
+        pages::render_calendar(calendar, snapshot.directory,
+                               pages::CalendarOptions{host, stamp, snapshot.config.classification});
     response.headers.push_back({"Cache-Control", std::string(feed_cache_control)});
     state_->idle();
     return response;

@@ -71,6 +71,17 @@ TEST(BoardPage, ExampleShowsEachRecommendationWithRatingAndShareComplete) {
   EXPECT_THAT(html, HasSubstr("As of Friday 20 March 2020"));
 }
 
+// Tests that the board heads each review with its name: the title after the review type's full
+// name (SPEC §11's "Domestic Abuse Related Death Review 'David'"), and the attention list too.
+TEST(BoardPage, ReviewIsHeadedWithItsTypesFullName) {
+  auto plan = std::const_pointer_cast<plan::Plan>(mixed_review("dardr-david"));
+  plan->review.title = "'David'";
+  plan->review.type = plan::ReviewType::dardr;
+  const std::string html = board_page(snapshot_of({plan}), kToday);
+  EXPECT_THAT(html, HasSubstr("id=\"review-dardr-david\">Domestic Abuse Related Death Review "
+                              "&#39;David&#39;</h2>"));
+}
+
 // Tests that the board lists an overdue milestone with its lead and how many days it is late,
 // a due-soon one with the days left, and an undated one with what it needs; complete ones are
 // not listed but counted in the share complete.

@@ -102,7 +102,7 @@ class ExampleFeedTest : public ::testing::Test {
   static const plan::Snapshot& example() { return *snapshot_; }
   static const plan::Agency& agency(const std::string& id) { return *example().directory.find(id); }
   static std::string render(const CalendarFeed& feed) {
-    return render_calendar(feed, example().directory, CalendarOptions{kHost, kStamp});
+    return render_calendar(feed, example().directory, CalendarOptions{kHost, kStamp, ""});
   }
 
   static std::shared_ptr<const plan::Snapshot> snapshot_;
@@ -211,6 +211,60 @@ TEST_F(ExampleFeedTest, EventSaysWhatIsDue) {
   EXPECT_THAT(calendar.events[1].description, Not(HasSubstr("Send an update")));
 }
 
+// Tests that with a classification every event is CLASS:CONFIDENTIAL and says the marking
+// first, and the calendar's name starts with it; without one, no event has a CLASS at all.
+TEST_F(ExampleFeedTest, ClassificationMarksEveryEventAndTheCalendarName) {
+  const CalendarFeed feed = agency_feed(example().plans, agency("wwin"), 2020_y / 3 / 2);
+  ASSERT_THAT(feed.events, Not(IsEmpty()));
+  const std::string text = render_calendar(feed, example().directory,
+                                           CalendarOptions{kHost, kStamp, "OFFICIAL-SENSITIVE"});
+  const ParsedCalendar calendar = parse(text);
+  EXPECT_THAT(calendar.errors, IsEmpty());
+  EXPECT_EQ(calendar.properties.at("X-WR-CALNAME"),
+            "[OFFICIAL-SENSITIVE] DHR actions: Wearside Women in Need");
+  ASSERT_EQ(calendar.events.size(), feed.events.size());
+  for (const ParsedEvent& event : calendar.events) {
+    EXPECT_THAT(event.description, ::testing::StartsWith("OFFICIAL-SENSITIVE\n"));
+  }
+  std::size_t classes = 0;
+  for (auto at = text.find("\r\nCLASS:CONFIDENTIAL\r\n"); at != std::string::npos;
+       at = text.find("\r\nCLASS:CONFIDENTIAL\r\n", at + 1)) {
+    ++classes;
+  }
+  EXPECT_EQ(classes, feed.events.size());
+  EXPECT_THAT(render(feed), Not(HasSubstr("CLASS:")));
+}
+
+// Tests that an event names its review with the review type's full name.
+TEST(FeedReviewType, EventNamesTheReviewWithItsType) {
+  auto plan = std::make_shared<plan::Plan>();
+  plan->review.id = "sar-adult-b";
+  plan->review.title = "'Adult B'";
+  plan->review.type = plan::ReviewType::sar;
+  plan::Milestone milestone;
+  milestone.id = "1";
+  milestone.text = "Audit completed";
+  milestone.target = plan::Target{"March 2020", 2020_y / 3 / 31};
+  plan::Action action;
+  action.id = "1.1";
+  action.text = "Audit";
+  action.lead.push_back(plan::AgencyRef{"wwin", 1, 1});
+  action.milestones.push_back(milestone);
+  plan::Recommendation recommendation;
+  recommendation.id = "1";
+  recommendation.actions.push_back(action);
+  plan->recommendations.push_back(recommendation);
+  plan::Directory directory;
+  directory.agencies["wwin"] =
+      plan::Agency{"wwin", plan::Mailbox{"Wearside Women in Need", {}, {}}};
+  const std::vector<std::shared_ptr<const plan::Plan>> plans{plan};
+  const CalendarFeed feed = agency_feed(plans, directory.agencies["wwin"], 2020_y / 1 / 6);
+  const auto events =
+      parse(render_calendar(feed, directory, CalendarOptions{kHost, kStamp, ""})).events;
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_THAT(events[0].description, HasSubstr("Review: Safeguarding Adults Review 'Adult B'"));
+}
+
 // Tests that the UIDs and the whole text stay the same from one request to the next, so a
 // calendar that fetches the feed again changes nothing.
 TEST_F(ExampleFeedTest, SameFeedTwiceIsTheSameText) {
@@ -268,7 +322,7 @@ TEST(FeedSequence, RevisedTargetKeepsTheUidAndRaisesTheSequence) {
         one_milestone_plan(due, "June 2020")};
     CalendarFeed feed = agency_feed(plans, directory.agencies["wwin"], 2020_y / 1 / 6);
     set_sequences(feed, store->calendar_sequences(calendar_entries(feed, kHost)));
-    return parse(render_calendar(feed, directory, CalendarOptions{kHost, kStamp})).events;
+    return parse(render_calendar(feed, directory, CalendarOptions{kHost, kStamp, ""})).events;
   };
   const auto before = feed_on(2020_y / 3 / 31);
   EXPECT_EQ(feed_on(2020_y / 3 / 31)[0].sequence, before[0].sequence);
