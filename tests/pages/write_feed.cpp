@@ -46,6 +46,6 @@ int main(int argc, char** argv) {
   }
   const date::sys_seconds stamp = date::sys_days{today};
   std::cout << pages::render_calendar(feed, snapshot.directory,
-                                      {"dhr-actions.partnership.example.org", stamp});
+                                      {"dhr-actions.partnership.example.org", stamp, ""});
   return 0;
 }
