@@ -112,4 +112,32 @@ Result<void> replace_file_if_unchanged(const std::string& path, std::string_view
   return {};
 }
 
+Result<void> write_file_atomically(const std::string& path, std::string_view contents) {
+  const std::filesystem::path target(path);
+  const std::filesystem::path folder =
+      target.parent_path().empty() ? std::filesystem::path(".") : target.parent_path();
+  const std::string temporary =
+      (folder / ("." + target.filename().string() + ".new-" + std::to_string(::getpid()))).string();
+  FileDescriptor out(
+      ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0666));
+  if (!out) {
+    return Error{failure("create", temporary)};
+  }
+  if (!write_all(out.get(), contents) || ::fsync(out.get()) != 0 || out.close() != 0) {
+    const Error error{failure("write", temporary)};
+    ::unlink(temporary.c_str());
+    return error;
+  }
+  if (::rename(temporary.c_str(), path.c_str()) != 0) {
+    const Error error{failure("write", path)};
+    ::unlink(temporary.c_str());
+    return error;
+  }
+  FileDescriptor directory(::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!directory || ::fsync(directory.get()) != 0) {
+    return Error{failure("sync the folder of", path)};
+  }
+  return {};
+}
+
 }  // namespace plan_reminder::base

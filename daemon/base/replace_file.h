@@ -18,4 +18,9 @@ namespace plan_reminder::base {
 Result<void> replace_file_if_unchanged(const std::string& path, std::string_view expected,
                                        std::string_view contents);
 
+// Writes `contents` to `path`, a new file or one to replace whatever it holds (a report, an
+// export): through a temporary file beside it, synced and renamed over it, so that a reader
+// never sees half of it; on any failure the old file, if any, is left as it was.
+Result<void> write_file_atomically(const std::string& path, std::string_view contents);
+
 }  // namespace plan_reminder::base

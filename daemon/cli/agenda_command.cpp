@@ -5,6 +5,7 @@
 #include "cli/common.h"
 #include "plan/review_types.h"
 #include "policy/agenda.h"
+#include "reports/paper_csv.h"
 
 #include <unistd.h>
 #include <nlohmann/json.hpp>
@@ -89,7 +90,8 @@ void write_json(const std::vector<policy::AgendaItem>& items, date::year_month_d
 }
 
 // For Excel: UTF-8 with a byte-order mark (without it Excel reads the text as Windows-1252)
-// and CRLF line ends. The target is the wording the plan gave; a revised target has its own
+// and CRLF line ends; text Excel would take for a formula is guarded (reports/paper_csv.h), as
+// in the board paper. The target is the wording the plan gave; a revised target has its own
 // column, so that a sheet can sort and filter on either.
 void write_csv(const std::vector<policy::AgendaItem>& items, std::ostream& out) {
   out << "\xEF\xBB\xBF"
@@ -97,17 +99,18 @@ void write_csv(const std::vector<policy::AgendaItem>& items, std::ostream& out) 
          "rag,completed,progress\r\n";
   for (const auto& item : items) {
     const plan::Milestone& milestone = *item.milestone;
-    out << csv_field(item.plan->review.id) << ',' << csv_field(item.recommendation->id) << ','
-        << csv_field(item.action->id) << ',' << csv_field(milestone.id) << ','
-        << csv_field(milestone_text(item)) << ',' << csv_field(leads(*item.action, ";")) << ','
-        << csv_field(milestone.target.wording) << ','
-        << csv_field(milestone.revised_target ? milestone.revised_target->wording : "") << ','
-        << iso_day(item.standing.due) << ',' << policy::to_string(item.standing.state) << ','
+    out << reports::csv_cell(item.plan->review.id) << ','
+        << reports::csv_cell(item.recommendation->id) << ',' << reports::csv_cell(item.action->id)
+        << ',' << reports::csv_cell(milestone.id) << ',' << reports::csv_cell(milestone_text(item))
+        << ',' << reports::csv_cell(leads(*item.action, ";")) << ','
+        << reports::csv_cell(milestone.target.wording) << ','
+        << reports::csv_cell(milestone.revised_target ? milestone.revised_target->wording : "")
+        << ',' << iso_day(item.standing.due) << ',' << policy::to_string(item.standing.state) << ','
         << (item.standing.days ? std::to_string(*item.standing.days) : std::string()) << ','
         << policy::to_string(item.standing.rag) << ',' << iso_day(milestone.done) << ','
-        << csv_field(milestone.progress.empty() || item.action->progress.empty()
-                         ? milestone.progress + item.action->progress
-                         : milestone.progress + "\n" + item.action->progress)
+        << reports::csv_cell(milestone.progress.empty() || item.action->progress.empty()
+                                 ? milestone.progress + item.action->progress
+                                 : milestone.progress + "\n" + item.action->progress)
         << "\r\n";
   }
 }

@@ -72,5 +72,28 @@ TEST(ReplaceFile, SymbolicLinkIsFollowed) {
   EXPECT_EQ(read(real), "new\n");
 }
 
+// Tests that a new file is written whole, an existing one is replaced, and nothing else is
+// left in the folder (a report written with --out).
+TEST(WriteFileAtomically, WritesNewAndReplacesOld) {
+  TempDir dir("plan-reminder-write");
+  const fs::path paper = dir.path() / "paper.csv";
+  auto first = write_file_atomically(paper.string(), "first\r\n");
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  EXPECT_EQ(read(paper), "first\r\n");
+  auto second = write_file_atomically(paper.string(), "second");
+  ASSERT_TRUE(second.ok()) << second.error().message;
+  EXPECT_EQ(read(paper), "second");
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator()), 1);
+}
+
+// Tests that a folder that does not exist is an error naming the file, and nothing is made.
+TEST(WriteFileAtomically, MissingFolderIsAnError) {
+  TempDir dir("plan-reminder-write");
+  const fs::path paper = dir.path() / "missing" / "paper.csv";
+  auto result = write_file_atomically(paper.string(), "x");
+  ASSERT_FALSE(result.ok());
+  EXPECT_THAT(result.error().message, ::testing::HasSubstr("paper.csv"));
+}
+
 }  // namespace
 }  // namespace plan_reminder::base
