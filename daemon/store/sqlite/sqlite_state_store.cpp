@@ -7,6 +7,7 @@
 #include "base/iso_day.h"
 #include "store/engines.h"
 #include "store/schema_version.h"
+#include "store/sqlite/network_filesystem.h"
 #include "store/stored_text.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -323,7 +324,29 @@ void migrate(SQLite::Database& db, const std::string& path) {
   }
 }
 
+// A state on a network filesystem is refused before anything is made there (see
+// network_filesystem.h): the check looks at the nearest folder that exists.
+void refuse_network_filesystem(const std::string& path) {
+  std::error_code error;
+  fs::path folder = fs::absolute(fs::path(path), error).parent_path();
+  while (!fs::exists(folder, error) && folder.has_parent_path() && folder != folder.parent_path()) {
+    folder = folder.parent_path();
+  }
+  const auto type = sqlite::filesystem_type(folder.string());
+  if (!type) {
+    return;  // statfs failed: opening the file will say why
+  }
+  if (const auto name = sqlite::network_filesystem_name(*type)) {
+    throw std::runtime_error(
+        "state database " + path + " is on a network filesystem (" + std::string(*name) +
+        "): refused, because SQLite's write-ahead log needs memory shared by every process "
+        "using the state, which network filesystems do not give, and the state would be "
+        "damaged; keep it on a local disk, or put it in PostgreSQL (state: postgresql://...)");
+  }
+}
+
 SQLite::Database open_database(const std::string& path) {
+  refuse_network_filesystem(path);
   const fs::path parent = fs::path(path).parent_path();
   if (!parent.empty()) {
     std::error_code error;

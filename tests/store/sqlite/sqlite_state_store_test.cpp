@@ -1,6 +1,7 @@
 // Tests for what only the SQLite state does: a file made with its folder, write-ahead logging,
 // a damaged, empty, full or read-only file said plainly. What every engine does is in
 // ../state_store_test.cpp.
+#include "store/sqlite/network_filesystem.h"
 #include "store/state_store.h"
 #include "store/store_records.h"
 #include "support/temp_dir.h"
@@ -205,6 +206,54 @@ TEST_F(SqliteStateStoreTest, AReadOnlyDatabaseIsSaidPlainly) {
     GTEST_SKIP() << "cannot bind-mount read-only here";
   }
   EXPECT_EQ(status, 0);
+}
+
+// Makes the open's filesystem check see `type` (tests cannot mount NFS), statfs again after.
+class FilesystemTypeSeen {
+ public:
+  explicit FilesystemTypeSeen(std::int64_t type, std::string* folder = nullptr) {
+    sqlite::set_filesystem_type_probe([type, folder](const std::string& seen) {
+      if (folder != nullptr) {
+        *folder = seen;
+      }
+      return std::optional<std::int64_t>(type);
+    });
+  }
+  ~FilesystemTypeSeen() { sqlite::set_filesystem_type_probe({}); }
+  FilesystemTypeSeen(const FilesystemTypeSeen&) = delete;
+  FilesystemTypeSeen& operator=(const FilesystemTypeSeen&) = delete;
+};
+
+// Tests that a SQLite state on NFS or SMB is refused when opened, saying which filesystem and
+// why, and that nothing is made there.
+TEST_F(SqliteStateStoreTest, AStateOnANetworkFilesystemIsRefused) {
+  const std::pair<std::int64_t, std::string> network[] = {
+      {0x6969, "NFS"}, {0xFF534D42, "CIFS"}, {0xFE534D42, "SMB2"}, {0x517B, "SMB"}};
+  for (const auto& [type, name] : network) {
+    const FilesystemTypeSeen seen(type);
+    try {
+      Open();
+      ADD_FAILURE() << "opened a state on " << name;
+    } catch (const std::runtime_error& e) {
+      EXPECT_THAT(e.what(), HasSubstr("state database " + DatabasePath() +
+                                      " is on a network filesystem (" + name + "): refused"));
+      EXPECT_THAT(e.what(), HasSubstr("write-ahead log"));
+      EXPECT_THAT(e.what(), HasSubstr("keep it on a local disk, or put it in PostgreSQL"));
+    }
+    EXPECT_FALSE(fs::exists(dir_.path() / "var")) << name;
+  }
+}
+
+// Tests that a local filesystem (ext4, by its statfs type) is accepted, and that the check looks
+// at the nearest folder that exists before the state's folder is made.
+TEST_F(SqliteStateStoreTest, ALocalFilesystemIsAccepted) {
+  std::string folder;
+  {
+    const FilesystemTypeSeen seen(0xEF53, &folder);
+    Open()->set_setting("last_pass", "1");
+  }
+  EXPECT_EQ(folder, dir_.path().string());
+  EXPECT_EQ(Open()->setting("last_pass"), "1");
 }
 
 }  // namespace
