@@ -33,6 +33,7 @@ int run_command_line(int argc, char** argv) {
   Command url = add_url_command(app);
   Command updates = add_updates_command(app);
   Command report = add_report_command(app);
+  Command state = add_state_command(app);
   Command smtp_relay = add_smtp_relay_command(app);
   try {
     app.parse(argc, argv);
@@ -68,6 +69,9 @@ int run_command_line(int argc, char** argv) {
     }
     if (app.got_subcommand("report")) {
       return report();
+    }
+    if (app.got_subcommand("state")) {
+      return state();
     }
     if (app.got_subcommand("smtp-relay")) {
       return smtp_relay();

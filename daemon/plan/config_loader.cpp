@@ -552,7 +552,11 @@ std::optional<Config> parse_config(std::string_view text, const std::string& fil
     config.templates = read_path(context, templates);
   }
   if (Entry state = top.get("state")) {
-    config.state = read_path(context, state);
+    // A PostgreSQL URL (SPEC §10) names a database, not a file beside this one.
+    const auto text = read_text(context, state, Lines::one);
+    const bool url =
+        text && (text->rfind("postgresql://", 0) == 0 || text->rfind("postgres://", 0) == 0);
+    config.state = !text ? std::string() : url ? *text : resolve_path(context.file(), *text);
   }
   read_sender(context, top.require("from", "\"Partnership name <address@example.org>\""), config);
   read_calendar(context, top.get("calendar"), config);

@@ -1,8 +1,8 @@
 // The state store's interface: the notification log and the outbox. Never the source of truth
 // for plans. Every write is one transaction; a message is stored before its first delivery
 // attempt, so a crash loses nothing and repeats at most the message in flight, with the same
-// Message-ID. Nothing here names a storage engine: SQLite today (store/sqlite/), PostgreSQL
-// later, behind the same calls.
+// Message-ID. Nothing here names a storage engine: a SQLite file (store/sqlite/) or a
+// PostgreSQL database (store/postgresql/, for a `postgresql://` location), behind the same calls.
 #pragma once
 
 #include "base/result.h"
@@ -16,7 +16,9 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 namespace plan_reminder::store {
@@ -52,6 +54,8 @@ struct OutboxMessage {
   Instant created{};
   Instant next_attempt{};
   std::string last_error;
+  // When the attempt in flight began (begin_attempt), until its outcome is recorded.
+  std::optional<Instant> sending_since;
   // The coordinator's decisions this message tells its agency (SPEC §9): marked told, with
   // this message, in the transaction that stores it.
   std::vector<std::int64_t> tells_updates;
@@ -85,6 +89,32 @@ struct UpdateRecord {
   std::optional<Instant> told;
 };
 
+// A calendar event as the state keeps it: the due date it last showed and its SEQUENCE.
+struct CalendarEvent {
+  std::string uid;
+  date::year_month_day due;
+  int sequence = 0;
+};
+
+// Everything a state holds, ids included: what `state copy` moves from one state to another.
+struct StateContents {
+  std::vector<OutboxMessage> messages;  // by id; tells_updates is left empty (see updates)
+  std::vector<NoticeRecord> notices;    // by key
+  std::vector<std::pair<std::string, std::string>> settings;  // by name
+  std::vector<CalendarEvent> calendar_events;                 // by uid
+  std::vector<UpdateRecord> updates;                          // by id
+};
+
+// How many rows each table of a state holds: `state copy` checks the copy by them.
+struct TableCounts {
+  std::int64_t messages = 0;
+  std::int64_t notices = 0;
+  std::int64_t settings = 0;
+  std::int64_t calendar_events = 0;
+  std::int64_t updates = 0;
+  friend bool operator==(const TableCounts&, const TableCounts&) = default;
+};
+
 // How many notices or messages of one kind are in one delivery state.
 struct DeliveryCount {
   EmailKind kind = EmailKind::reminder;
@@ -106,9 +136,15 @@ class PassLock {
   virtual ~PassLock() = default;
 };
 
+// `location` as it may be printed or logged: a PostgreSQL URL without its password (in the
+// user information or a `password=` parameter); a file path as it is.
+std::string printable_location(std::string_view location);
+
 class StateStore {
  public:
-  // Opens the state at `location` (the config's `state:`), creating it when there is none yet,
+  // Opens the state at `location` (the config's `state:`: a file path, or a `postgresql://` or
+  // `postgres://` URL whose password comes from the URL, the systemd credential `db-password`
+  // under $CREDENTIALS_DIRECTORY, PGPASSFILE or ~/.pgpass), creating it when there is none yet,
   // and brings its schema up to date. An existing state is checked first and a damaged one is
   // refused. Throws std::runtime_error naming the location and the reason on failure; a write
   // that fails because the disk is full or read-only says so.
@@ -212,6 +248,13 @@ class StateStore {
   // When the latest digest scheduled before `before` was scheduled (that is, composed), if
   // any digest was sent or is still queued: the digest's audit trail starts there.
   virtual std::optional<Instant> previous_digest(Instant before) = 0;
+
+  // Everything the state holds, in one read transaction (for `state copy`).
+  virtual StateContents contents() = 0;
+  // Replaces everything the state holds with `contents`, ids kept, in one transaction; new ids
+  // continue after the highest copied.
+  virtual void replace_contents(const StateContents& contents) = 0;
+  virtual TableCounts table_counts() = 0;
 };
 
 }  // namespace plan_reminder::store

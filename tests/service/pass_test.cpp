@@ -137,6 +137,12 @@ class BrokenStore final : public store::StateStore {
     return inner_.calendar_sequences(entries);
   }
   store::DeliveryCounts delivery_counts() override { return inner_.delivery_counts(); }
+  store::StateContents contents() override { return inner_.contents(); }
+  void replace_contents(const store::StateContents& contents) override {
+    check();
+    inner_.replace_contents(contents);
+  }
+  store::TableCounts table_counts() override { return inner_.table_counts(); }
 
  private:
   void check() const {

@@ -5,6 +5,10 @@
 #include "store/state_store.h"
 
 #include "base/iso_day.h"
+#include "store/engines.h"
+#include "store/schema_version.h"
+#include "store/sqlite/network_filesystem.h"
+#include "store/stored_text.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <fcntl.h>
@@ -124,7 +128,8 @@ ALTER TABLE updates ADD COLUMN told INTEGER;
 )sql"},
 };
 
-constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
+static_assert(std::size(kMigrations) == kSchemaVersion,
+              "each migration raises the schema version of every engine");
 
 std::int64_t to_unix(Instant at) {
   return at.time_since_epoch().count();
@@ -151,75 +156,21 @@ std::string blob(const SQLite::Column& column) {
   return {data, static_cast<std::size_t>(column.getBytes())};
 }
 
-std::string join_recipients(const std::vector<std::string>& recipients) {
-  std::string joined;
-  for (const auto& recipient : recipients) {
-    if (recipient.find_first_of("\r\n") != std::string::npos) {
-      throw std::invalid_argument("an outbox recipient contains a line break: " + recipient);
-    }
-    if (!joined.empty()) {
-      joined += '\n';
-    }
-    joined += recipient;
-  }
-  return joined;
-}
-
-std::vector<std::string> split_recipients(std::string_view joined) {
-  std::vector<std::string> recipients;
-  while (!joined.empty()) {
-    const auto end = joined.find('\n');
-    recipients.emplace_back(joined.substr(0, end));
-    if (end == std::string_view::npos) {
-      break;
-    }
-    joined.remove_prefix(end + 1);
-  }
-  return recipients;
-}
-
-// The state stores kinds and states as their tokens (store/email_kind.h, store/update_kind.h):
-// they become enums here, where they are read. A token no version wrote means the database was
-// damaged or edited.
-template <typename Enum>
-Enum token_column(const SQLite::Column& column, std::optional<Enum> (*from_token)(std::string_view),
-                  const char* what) {
-  const std::string token = text(column);
-  if (auto value = from_token(token)) {
-    return *value;
-  }
-  throw std::runtime_error(std::string("unknown ") + what + " in the state database: \"" + token +
-                           "\"");
-}
-
 EmailKind kind_column(const SQLite::Column& column) {
-  return token_column<EmailKind>(column, email_kind_from_token, "kind of email");
+  return stored_kind(text(column));
 }
-
 DeliveryState state_column(const SQLite::Column& column) {
-  return token_column<DeliveryState>(column, delivery_state_from_token, "delivery state");
+  return stored_state(text(column));
 }
-
 UpdateKind update_kind_column(const SQLite::Column& column) {
-  return token_column<UpdateKind>(column, update_kind_from_token, "kind of update");
+  return stored_update_kind(text(column));
 }
-
 UpdateState update_state_column(const SQLite::Column& column) {
-  return token_column<UpdateState>(column, update_state_from_token, "update state");
+  return stored_update_state(text(column));
 }
-
 // The due date is stored as "YYYY-MM-DD", or "" when there is none.
 std::optional<date::year_month_day> due_column(const SQLite::Column& column) {
-  const std::string stored = text(column);
-  if (stored.empty()) {
-    return std::nullopt;
-  }
-  auto day = base::parse_iso_day(stored);
-  if (!day) {
-    throw std::runtime_error("a due date in the state database is not YYYY-MM-DD: \"" + stored +
-                             "\"");
-  }
-  return day;
+  return stored_day(text(column));
 }
 
 constexpr const char* kUpdateColumns =
@@ -253,7 +204,7 @@ UpdateRecord read_update(const SQLite::Statement& row) {
 
 constexpr const char* kMessageColumns =
     "id, message_id, kind, subject, envelope_from, recipients, raw, state, attempts, created, "
-    "next_attempt, last_error";
+    "next_attempt, last_error, sending_since";
 
 OutboxMessage read_message(const SQLite::Statement& row) {
   OutboxMessage message;
@@ -269,6 +220,9 @@ OutboxMessage read_message(const SQLite::Statement& row) {
   message.created = from_unix(row.getColumn(9).getInt64());
   message.next_attempt = from_unix(row.getColumn(10).getInt64());
   message.last_error = text(row.getColumn(11));
+  if (!row.getColumn(12).isNull()) {
+    message.sending_since = from_unix(row.getColumn(12).getInt64());
+  }
   return message;
 }
 
@@ -370,7 +324,29 @@ void migrate(SQLite::Database& db, const std::string& path) {
   }
 }
 
+// A state on a network filesystem is refused before anything is made there (see
+// network_filesystem.h): the check looks at the nearest folder that exists.
+void refuse_network_filesystem(const std::string& path) {
+  std::error_code error;
+  fs::path folder = fs::absolute(fs::path(path), error).parent_path();
+  while (!fs::exists(folder, error) && folder.has_parent_path() && folder != folder.parent_path()) {
+    folder = folder.parent_path();
+  }
+  const auto type = sqlite::filesystem_type(folder.string());
+  if (!type) {
+    return;  // statfs failed: opening the file will say why
+  }
+  if (const auto name = sqlite::network_filesystem_name(*type)) {
+    throw std::runtime_error(
+        "state database " + path + " is on a network filesystem (" + std::string(*name) +
+        "): refused, because SQLite's write-ahead log needs memory shared by every process "
+        "using the state, which network filesystems do not give, and the state would be "
+        "damaged; keep it on a local disk, or put it in PostgreSQL (state: postgresql://...)");
+  }
+}
+
 SQLite::Database open_database(const std::string& path) {
+  refuse_network_filesystem(path);
   const fs::path parent = fs::path(path).parent_path();
   if (!parent.empty()) {
     std::error_code error;
@@ -522,6 +498,33 @@ class FilePassLock final : public PassLock {
 
   int descriptor_;
 };
+
+// Updates as they were, ids, decisions and tellings included (state copy).
+void insert_updates(SQLite::Database& db, const std::vector<UpdateRecord>& updates) {
+  SQLite::Statement insert(db, std::string("INSERT INTO updates (") + kUpdateColumns +
+                                   ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
+                                   "?13, ?14, ?15, ?16)");
+  for (const auto& update : updates) {
+    insert.bind(1, update.id);
+    insert.bind(2, update.review);
+    insert.bind(3, update.action);
+    insert.bind(4, update.milestone);
+    insert.bind(5, update.agency);
+    insert.bind(6, std::string(token(update.kind)));
+    insert.bind(7, base::iso_day(update.done_on));
+    insert.bind(8, update.target);
+    insert.bind(9, update.note);
+    insert.bind(10, to_unix(update.submitted));
+    insert.bind(11, update.token_id);
+    insert.bind(12, std::string(token(update.state)));
+    update.decided ? insert.bind(13, to_unix(*update.decided)) : insert.bind(13);
+    insert.bind(14, update.decision_note);
+    insert.bind(15, update.told_message);
+    update.told ? insert.bind(16, to_unix(*update.told)) : insert.bind(16);
+    insert.exec();
+    insert.reset();
+  }
+}
 
 class SqliteStateStore final : public StateStore {
  public:
@@ -748,7 +751,7 @@ class SqliteStateStore final : public StateStore {
       SQLite::Statement select(
           db_,
           "SELECT id, message_id, kind, subject, envelope_from, recipients, '' AS raw, state, "
-          "attempts, created, next_attempt, last_error FROM messages "
+          "attempts, created, next_attempt, last_error, sending_since FROM messages "
           "WHERE created >= ?1 AND (state = 'failed' OR (state = 'sent' AND last_error <> '')) "
           "ORDER BY created, id");
       select.bind(1, to_unix(since));
@@ -927,6 +930,10 @@ class SqliteStateStore final : public StateStore {
     });
   }
 
+  StateContents contents() override;
+  void replace_contents(const StateContents& contents) override;
+  TableCounts table_counts() override;
+
   std::optional<Instant> previous_digest(Instant before) override {
     return guarded("reading the previous digest", [&]() -> std::optional<Instant> {
       // Digest keys are "digest/<day>/<recipient>": the key range keeps to the primary key's
@@ -1040,6 +1047,8 @@ class SqliteStateStore final : public StateStore {
     return text(select.getColumn(0));
   }
 
+  void insert_contents(const StateContents& contents);
+
   std::string path_;
   std::mutex mutex_;
   SQLite::Database db_;
@@ -1048,9 +1057,112 @@ class SqliteStateStore final : public StateStore {
   SQLite::Statement notice_count_;
 };
 
+StateContents SqliteStateStore::contents() {
+  return guarded("reading the whole state", [&] {
+    SQLite::Transaction transaction(db_);  // one snapshot of every table
+    StateContents contents;
+    SQLite::Statement messages(
+        db_, std::string("SELECT ") + kMessageColumns + " FROM messages ORDER BY id");
+    contents.messages = read_messages(messages);
+    SQLite::Statement notices(
+        db_, std::string("SELECT ") + kNoticeColumns + " FROM notices ORDER BY key");
+    contents.notices = read_notices(notices);
+    SQLite::Statement settings(db_, "SELECT name, value FROM settings ORDER BY name");
+    while (settings.executeStep()) {
+      contents.settings.emplace_back(text(settings.getColumn(0)), text(settings.getColumn(1)));
+    }
+    SQLite::Statement events(db_, "SELECT uid, due, sequence FROM calendar_events ORDER BY uid");
+    while (events.executeStep()) {
+      contents.calendar_events.push_back(CalendarEvent{text(events.getColumn(0)),
+                                                       due_column(events.getColumn(1)).value(),
+                                                       events.getColumn(2).getInt()});
+    }
+    SQLite::Statement updates(
+        db_, std::string("SELECT ") + kUpdateColumns + " FROM updates ORDER BY id");
+    while (updates.executeStep()) {
+      contents.updates.push_back(read_update(updates));
+    }
+    transaction.commit();
+    return contents;
+  });
+}
+
+void SqliteStateStore::replace_contents(const StateContents& contents) {
+  guarded("replacing the whole state", [&] {
+    SQLite::Transaction transaction(db_, SQLite::TransactionBehavior::IMMEDIATE);
+    db_.exec(
+        "DELETE FROM notices; DELETE FROM messages; DELETE FROM settings; "
+        "DELETE FROM calendar_events; DELETE FROM updates;");
+    insert_contents(contents);
+    transaction.commit();
+  });
+}
+
+// Rows as they were, ids included: new ids continue after the highest (INTEGER PRIMARY KEY).
+void SqliteStateStore::insert_contents(const StateContents& contents) {
+  SQLite::Statement message(db_, std::string("INSERT INTO messages (") + kMessageColumns +
+                                     ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+                                     "?12, ?13)");
+  for (const auto& copied : contents.messages) {
+    message.bind(1, copied.id);
+    message.bind(2, copied.message_id);
+    message.bind(3, std::string(token(copied.kind)));
+    message.bind(4, copied.subject);
+    message.bind(5, copied.envelope_from);
+    message.bind(6, join_recipients(copied.recipients));
+    message.bind(7, copied.raw.data(), static_cast<int>(copied.raw.size()));
+    message.bind(8, std::string(token(copied.state)));
+    message.bind(9, copied.attempts);
+    message.bind(10, to_unix(copied.created));
+    message.bind(11, to_unix(copied.next_attempt));
+    message.bind(12, copied.last_error);
+    copied.sending_since ? message.bind(13, to_unix(*copied.sending_since)) : message.bind(13);
+    message.exec();
+    message.reset();
+  }
+  SQLite::Statement notice(db_, std::string("INSERT INTO notices (") + kNoticeColumns +
+                                    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
+  for (const auto& copied : contents.notices) {
+    bind_notice(notice, copied, token(copied.state), copied.message_id, copied.recorded);
+    notice.exec();
+    notice.reset();
+  }
+  SQLite::Statement setting(db_, "INSERT INTO settings (name, value) VALUES (?1, ?2)");
+  for (const auto& [name, value] : contents.settings) {
+    setting.bind(1, name);
+    setting.bind(2, value);
+    setting.exec();
+    setting.reset();
+  }
+  SQLite::Statement event(db_,
+                          "INSERT INTO calendar_events (uid, due, sequence) VALUES (?1, ?2, ?3)");
+  for (const auto& copied : contents.calendar_events) {
+    event.bind(1, copied.uid);
+    event.bind(2, day_text(copied.due));
+    event.bind(3, copied.sequence);
+    event.exec();
+    event.reset();
+  }
+  insert_updates(db_, contents.updates);
+}
+
+TableCounts SqliteStateStore::table_counts() {
+  return guarded("counting the state's rows", [&] {
+    SQLite::Statement select(
+        db_,
+        "SELECT (SELECT count(*) FROM messages), (SELECT count(*) FROM notices), "
+        "(SELECT count(*) FROM settings), (SELECT count(*) FROM calendar_events), "
+        "(SELECT count(*) FROM updates)");
+    select.executeStep();
+    return TableCounts{select.getColumn(0).getInt64(), select.getColumn(1).getInt64(),
+                       select.getColumn(2).getInt64(), select.getColumn(3).getInt64(),
+                       select.getColumn(4).getInt64()};
+  });
+}
+
 }  // namespace
 
-std::unique_ptr<StateStore> StateStore::open(const std::string& path) {
+std::unique_ptr<StateStore> open_sqlite_state(const std::string& path) {
   auto db = open_database(path);
   try {
     return std::make_unique<SqliteStateStore>(path, std::move(db));
@@ -1059,12 +1171,12 @@ std::unique_ptr<StateStore> StateStore::open(const std::string& path) {
   }
 }
 
-base::Result<std::unique_ptr<StateStore>> StateStore::open_existing(const std::string& path) {
+base::Result<std::unique_ptr<StateStore>> open_existing_sqlite_state(const std::string& path) {
   // Throws (as open() would) when the folder cannot be read: only "not there" is expected.
   if (!fs::exists(path)) {
     return base::Error{path + " does not exist"};
   }
-  return open(path);
+  return open_sqlite_state(path);
 }
 
 }  // namespace plan_reminder::store

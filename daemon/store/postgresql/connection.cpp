@@ -1,0 +1,167 @@
+// libpq held the RAII way (see connection.h).
+#include "store/postgresql/connection.h"
+
+#include <array>
+#include <charconv>
+#include <utility>
+
+namespace plan_reminder::store::postgresql {
+namespace {
+
+// libpq's message without its trailing line break.
+std::string trimmed(const char* message) {
+  std::string text = message != nullptr ? message : "";
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) {
+    text.pop_back();
+  }
+  return text;
+}
+
+PostgresError error_of(PGconn* connection, const PGresult* result) {
+  if (result == nullptr) {
+    return PostgresError(trimmed(::PQerrorMessage(connection)), "");
+  }
+  const char* state = ::PQresultErrorField(result, PG_DIAG_SQLSTATE);
+  return PostgresError(trimmed(::PQresultErrorMessage(result)), state != nullptr ? state : "");
+}
+
+}  // namespace
+
+Parameters& Parameters::text(std::string_view value) {
+  values_.emplace_back(std::string(value));
+  lengths_.push_back(0);
+  formats_.push_back(0);
+  return *this;
+}
+
+Parameters& Parameters::integer(std::int64_t value) {
+  return text(std::to_string(value));
+}
+
+Parameters& Parameters::bytes(std::string_view value) {
+  values_.emplace_back(std::string(value));
+  lengths_.push_back(static_cast<int>(value.size()));
+  formats_.push_back(1);
+  return *this;
+}
+
+Parameters& Parameters::null() {
+  values_.emplace_back(std::nullopt);
+  lengths_.push_back(0);
+  formats_.push_back(0);
+  return *this;
+}
+
+std::vector<const char*> Parameters::pointers() const {
+  std::vector<const char*> pointers;
+  pointers.reserve(values_.size());
+  for (const auto& value : values_) {
+    pointers.push_back(value ? value->c_str() : nullptr);
+  }
+  return pointers;
+}
+
+int Rows::affected() const {
+  const std::string_view count = ::PQcmdTuples(result_.get());
+  int value = 0;
+  std::from_chars(count.data(), count.data() + count.size(), value);
+  return value;
+}
+
+std::string Rows::text(int row, int column) const {
+  return {::PQgetvalue(result_.get(), row, column),
+          static_cast<std::size_t>(::PQgetlength(result_.get(), row, column))};
+}
+
+std::int64_t Rows::integer(int row, int column) const {
+  const std::string_view value(::PQgetvalue(result_.get(), row, column),
+                               static_cast<std::size_t>(::PQgetlength(result_.get(), row, column)));
+  std::int64_t number = 0;
+  const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), number);
+  if (error != std::errc{} || end != value.data() + value.size()) {
+    throw PostgresError("not an integer: \"" + std::string(value) + "\"", "");
+  }
+  return number;
+}
+
+std::string Rows::bytes(int row, int column) const {
+  std::size_t length = 0;
+  unsigned char* data = ::PQunescapeBytea(
+      reinterpret_cast<const unsigned char*>(::PQgetvalue(result_.get(), row, column)), &length);
+  if (data == nullptr) {
+    throw PostgresError("cannot decode a bytea value (out of memory)", "");
+  }
+  std::string value(reinterpret_cast<const char*>(data), length);
+  ::PQfreemem(data);
+  return value;
+}
+
+Connection::Connection(const std::string& url, const std::optional<std::string>& password,
+                       const std::string& application_name)
+    : connection_(nullptr, &::PQfinish) {
+  // With expand_dbname the URL is read first and the parameters after it override it.
+  std::array<const char*, 5> keywords{"dbname", "application_name", "connect_timeout", nullptr,
+                                      nullptr};
+  std::array<const char*, 5> values{url.c_str(), application_name.c_str(), "10", nullptr, nullptr};
+  if (password) {
+    keywords[3] = "password";
+    values[3] = password->c_str();
+  }
+  connection_.reset(::PQconnectdbParams(keywords.data(), values.data(), 1));
+  if (connection_ == nullptr) {
+    throw PostgresError("cannot connect: out of memory", "");
+  }
+  if (::PQstatus(connection_.get()) != CONNECTION_OK) {
+    throw PostgresError("cannot connect: " + trimmed(::PQerrorMessage(connection_.get())), "");
+  }
+}
+
+void Connection::reconnect() {
+  ::PQreset(connection_.get());
+  if (lost()) {
+    throw PostgresError("the connection was lost and cannot be made again: " +
+                            trimmed(::PQerrorMessage(connection_.get())),
+                        "");
+  }
+}
+
+Rows Connection::run(const char* sql, const Parameters& parameters) {
+  const auto pointers = parameters.pointers();
+  Rows rows(::PQexecParams(connection_.get(), sql, parameters.count(), nullptr, pointers.data(),
+                           parameters.lengths().data(), parameters.formats().data(), 0));
+  check(rows);
+  return rows;
+}
+
+void Connection::run_script(const char* sql) {
+  const Rows rows(::PQexec(connection_.get(), sql));
+  check(rows);
+}
+
+void Connection::check(const Rows& rows) const {
+  const auto status = ::PQresultStatus(rows.result());
+  if (rows.result() == nullptr || (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)) {
+    throw error_of(connection_.get(), rows.result());
+  }
+}
+
+Transaction::Transaction(Connection& connection, const char* begin) : connection_(connection) {
+  connection_.run(begin);
+}
+
+Transaction::~Transaction() {
+  if (open_ && !connection_.lost()) {
+    try {
+      connection_.run("ROLLBACK");
+    } catch (const PostgresError&) {
+      // The server ends the transaction anyway when the session goes.
+    }
+  }
+}
+
+void Transaction::commit() {
+  connection_.run("COMMIT");
+  open_ = false;
+}
+
+}  // namespace plan_reminder::store::postgresql

@@ -1,0 +1,49 @@
+// How every engine writes values as text and reads them back: recipients one per line, kinds
+// and states as their tokens, days as YYYY-MM-DD. A value no version wrote means the state was
+// damaged or edited: std::runtime_error saying which.
+#pragma once
+
+#include "store/email_kind.h"
+#include "store/update_kind.h"
+
+#include <date/date.h>
+
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace plan_reminder::store {
+
+// Throws std::invalid_argument for a recipient holding a line break.
+std::string join_recipients(const std::vector<std::string>& recipients);
+std::vector<std::string> split_recipients(std::string_view joined);
+
+// "" reads as no day.
+std::optional<date::year_month_day> stored_day(const std::string& text);
+
+template <typename Enum>
+Enum stored_token(const std::string& token, std::optional<Enum> (*from_token)(std::string_view),
+                  const char* what) {
+  if (auto value = from_token(token)) {
+    return *value;
+  }
+  throw std::runtime_error(std::string("unknown ") + what + " in the state database: \"" + token +
+                           "\"");
+}
+
+inline EmailKind stored_kind(const std::string& token) {
+  return stored_token<EmailKind>(token, email_kind_from_token, "kind of email");
+}
+inline DeliveryState stored_state(const std::string& token) {
+  return stored_token<DeliveryState>(token, delivery_state_from_token, "delivery state");
+}
+inline UpdateKind stored_update_kind(const std::string& token) {
+  return stored_token<UpdateKind>(token, update_kind_from_token, "kind of update");
+}
+inline UpdateState stored_update_state(const std::string& token) {
+  return stored_token<UpdateState>(token, update_state_from_token, "update state");
+}
+
+}  // namespace plan_reminder::store

@@ -1,0 +1,187 @@
+// Tests for what only the PostgreSQL state does (SPEC §10): the password kept out of everything
+// printed, the password from a systemd credential or a password file, a lost connection being
+// an error the next call recovers from, and the pass lock ending with its connection. What every
+// engine does is in ../state_store_test.cpp.
+#include "store/state_store.h"
+#include "store/store_records.h"
+#include "support/postgres_cluster.h"
+#include "support/scoped_environment.h"
+#include "support/temp_dir.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+#include <string>
+
+namespace plan_reminder::store {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using namespace test_records;
+using test_support::PostgresCluster;
+using test_support::ScopedEnvironment;
+using test_support::TempDir;
+using ::testing::HasSubstr;
+using ::testing::Not;
+using ::testing::UnorderedElementsAre;
+
+// Tests that a URL is printed without its password, wherever the URL puts it, and that a file
+// path is printed as it is.
+TEST(PrintableLocationTest, LeavesThePasswordOut) {
+  EXPECT_EQ(printable_location(
+                "postgresql://planner:s3cret@db.example.org:5432/plans?sslmode=verify-full"),
+            "postgresql://planner@db.example.org:5432/plans?sslmode=verify-full");
+  EXPECT_EQ(printable_location("postgres://planner:p%40ss@db/plans?password=x&sslmode=require"),
+            "postgres://planner@db/plans?sslmode=require");
+  EXPECT_EQ(printable_location("postgresql:///plans?host=/run/postgresql&password=x"),
+            "postgresql:///plans?host=/run/postgresql");
+  EXPECT_EQ(printable_location("postgresql://planner@db/plans"), "postgresql://planner@db/plans");
+  EXPECT_EQ(printable_location("postgresql://db"), "postgresql://db");
+  EXPECT_EQ(printable_location("/var/lib/plan-reminder/state.db"),
+            "/var/lib/plan-reminder/state.db");
+}
+
+constexpr const char* kPassword = "correct-horse-battery";
+
+class PostgresStateStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!cluster().why_not().empty()) {
+      GTEST_SKIP() << cluster().why_not();
+    }
+    database_ = cluster().new_database();
+  }
+
+  static PostgresCluster& cluster() { return PostgresCluster::shared(); }
+
+  // Gives the database to the role `secretive`, which must log in with kPassword over TCP.
+  void UsePasswordRole() const {
+    if (cluster().query("postgres", "SELECT count(*) FROM pg_roles WHERE rolname = 'secretive'") ==
+        "0") {
+      cluster().query("postgres",
+                      std::string("CREATE ROLE secretive LOGIN PASSWORD '") + kPassword + "'");
+    }
+    cluster().query("postgres", "ALTER DATABASE " + database_ + " OWNER TO secretive");
+  }
+
+  // Ends every session on the test's database but the one asking.
+  void CutConnections() const {
+    cluster().query(database_,
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE "
+                    "datname = current_database() AND pid <> pg_backend_pid()");
+  }
+
+  std::string database_;
+  TempDir dir_{"plan-reminder-pg-store"};
+};
+
+// Tests that a state that cannot be opened is named by its URL without the password.
+TEST_F(PostgresStateStoreTest, AnErrorNamesTheUrlWithoutItsPassword) {
+  const std::string url =
+      cluster().tcp_url("no_such_database", std::string("postgres:") + kPassword);
+  try {
+    StateStore::open(url);
+    FAIL() << "opened a database that does not exist";
+  } catch (const std::runtime_error& e) {
+    EXPECT_THAT(e.what(), HasSubstr("state database " + printable_location(url) + ": "));
+    EXPECT_THAT(e.what(), HasSubstr("no_such_database"));
+    EXPECT_THAT(e.what(), Not(HasSubstr(kPassword)));
+  }
+}
+
+// Tests that the password comes from the systemd credential db-password, and that without it a
+// role that needs one is refused with an error that names the database.
+TEST_F(PostgresStateStoreTest, ThePasswordComesFromTheSystemdCredential) {
+  UsePasswordRole();
+  const std::string url = cluster().tcp_url(database_, "secretive");
+  EXPECT_THROW(StateStore::open(url), std::runtime_error);
+
+  const fs::path credentials = dir_.path() / "credentials";
+  fs::create_directories(credentials);
+  {
+    std::ofstream(credentials / "db-password") << kPassword << "\n";
+    fs::permissions(credentials / "db-password", fs::perms::owner_read | fs::perms::owner_write);
+  }
+  const ScopedEnvironment environment("CREDENTIALS_DIRECTORY", credentials.string());
+  auto store = StateStore::open(url);
+  store->set_setting("last_pass", "1");
+  EXPECT_EQ(store->setting("last_pass"), "1");
+}
+
+// Tests that a wrong password is refused without being shown.
+TEST_F(PostgresStateStoreTest, AWrongPasswordIsNotShown) {
+  UsePasswordRole();
+  const std::string url = cluster().tcp_url(database_, "secretive:wrong-password-shown");
+  try {
+    StateStore::open(url);
+    FAIL() << "logged in with a wrong password";
+  } catch (const std::runtime_error& e) {
+    EXPECT_THAT(e.what(), HasSubstr("password authentication failed"));
+    EXPECT_THAT(e.what(), Not(HasSubstr("wrong-password-shown")));
+  }
+}
+
+// Tests that libpq's own password file (PGPASSFILE) works as it does for psql.
+TEST_F(PostgresStateStoreTest, ThePasswordFileWorks) {
+  UsePasswordRole();
+  const fs::path pgpass = dir_.path() / "pgpass";
+  std::ofstream(pgpass) << "127.0.0.1:*:*:secretive:" << kPassword << "\n";
+  fs::permissions(pgpass, fs::perms::owner_read | fs::perms::owner_write);
+  const ScopedEnvironment environment("PGPASSFILE", pgpass.string());
+  auto store = StateStore::open(cluster().tcp_url(database_, "secretive"));
+  EXPECT_EQ(store->setting("last_pass"), std::nullopt);
+}
+
+// Tests that a lost connection fails the call in progress with an error naming the database, and
+// that the next call connects again and finds everything stored.
+TEST_F(PostgresStateStoreTest, ALostConnectionIsAnErrorAndTheNextCallReconnects) {
+  const std::string url = cluster().socket_url(database_);
+  auto store = StateStore::open(url);
+  ASSERT_TRUE(store->enqueue(Message("<a@plan-reminder>"), {Notice("k1")}));
+  CutConnections();
+  try {
+    store->handled_keys();
+    FAIL() << "read through a connection that was cut";
+  } catch (const std::runtime_error& e) {
+    EXPECT_THAT(e.what(), HasSubstr("state database " + url + ": reading the handled notice keys"));
+  }
+  EXPECT_THAT(store->handled_keys(), UnorderedElementsAre("k1"));
+  EXPECT_FALSE(store->enqueue(Message("<a@plan-reminder>"), {Notice("k1")}));
+}
+
+// Tests that the pass lock ends with its connection: when the holder's connection is lost (the
+// holder died, or the network went), another process takes the lock.
+TEST_F(PostgresStateStoreTest, ThePassLockEndsWithItsConnection) {
+  auto holder = StateStore::open(cluster().socket_url(database_));
+  auto other = StateStore::open(cluster().socket_url(database_));
+  auto lock = holder->lock_passes(0ms);
+  ASSERT_TRUE(lock.ok()) << lock.error().message;
+  ASSERT_FALSE(other->lock_passes(0ms).ok());
+  CutConnections();
+  auto taken = other->lock_passes(0ms);
+  EXPECT_TRUE(taken.ok()) << taken.error().message;
+}
+
+// Tests that a database holding plan-reminder's tables without a schema version (a half-made or
+// foreign state) is refused rather than used or overwritten.
+TEST_F(PostgresStateStoreTest, TablesWithoutASchemaVersionAreRefused) {
+  StateStore::open(cluster().socket_url(database_)).reset();
+  cluster().query(database_, "DROP TABLE schema_version");
+  EXPECT_THROW(
+      {
+        try {
+          StateStore::open(cluster().socket_url(database_));
+        } catch (const std::runtime_error& e) {
+          EXPECT_THAT(e.what(), HasSubstr("has plan-reminder's tables but no schema version"));
+          throw;
+        }
+      },
+      std::runtime_error);
+}
+
+}  // namespace
+}  // namespace plan_reminder::store
