@@ -112,4 +112,39 @@ Result<void> replace_file_if_unchanged(const std::string& path, std::string_view
   return {};
 }
 
+Result<void> write_new_file(const std::string& path, std::string_view contents, bool overwrite) {
+  const std::filesystem::path target(path);
+  std::filesystem::path folder = target.parent_path();
+  if (folder.empty()) {
+    folder = ".";
+  }
+  const std::string temporary =
+      (folder / ("." + target.filename().string() + ".new-" + std::to_string(::getpid()))).string();
+  FileDescriptor out(
+      ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644));
+  if (!out) {
+    return Error{failure("create", temporary)};
+  }
+  auto discard = [&](const std::string& message) {
+    ::unlink(temporary.c_str());
+    return Error{message};
+  };
+  if (!write_all(out.get(), contents) || ::fsync(out.get()) != 0 || out.close() != 0) {
+    return discard(failure("write", temporary));
+  }
+  if (overwrite ? ::rename(temporary.c_str(), path.c_str()) != 0
+                : ::link(temporary.c_str(), path.c_str()) != 0) {
+    const bool exists = errno == EEXIST;
+    return discard(exists ? path + " exists already; nothing was written" : failure("write", path));
+  }
+  if (!overwrite) {
+    ::unlink(temporary.c_str());
+  }
+  FileDescriptor directory(::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!directory || ::fsync(directory.get()) != 0) {
+    return Error{failure("sync the folder of", path)};
+  }
+  return {};
+}
+
 }  // namespace plan_reminder::base
