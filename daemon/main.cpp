@@ -32,6 +32,7 @@ int run_command_line(int argc, char** argv) {
   Command send_test = add_send_test_command(app);
   Command url = add_url_command(app);
   Command updates = add_updates_command(app);
+  Command import = add_import_command(app);
   Command smtp_relay = add_smtp_relay_command(app);
   try {
     app.parse(argc, argv);
@@ -64,6 +65,9 @@ int run_command_line(int argc, char** argv) {
     }
     if (app.got_subcommand("updates")) {
       return updates();
+    }
+    if (app.got_subcommand("import")) {
+      return import();
     }
     if (app.got_subcommand("smtp-relay")) {
       return smtp_relay();
