@@ -34,6 +34,7 @@ int run_command_line(int argc, char** argv) {
   Command updates = add_updates_command(app);
   Command report = add_report_command(app);
   Command state = add_state_command(app);
+  Command import = add_import_command(app);
   Command smtp_relay = add_smtp_relay_command(app);
   try {
     app.parse(argc, argv);
@@ -72,6 +73,9 @@ int run_command_line(int argc, char** argv) {
     }
     if (app.got_subcommand("state")) {
       return state();
+    }
+    if (app.got_subcommand("import")) {
+      return import();
     }
     if (app.got_subcommand("smtp-relay")) {
       return smtp_relay();

@@ -112,10 +112,12 @@ Result<void> replace_file_if_unchanged(const std::string& path, std::string_view
   return {};
 }
 
-Result<void> write_file_atomically(const std::string& path, std::string_view contents) {
+Result<void> write_file_atomically(const std::string& path, std::string_view contents, bool overwrite) {
   const std::filesystem::path target(path);
-  const std::filesystem::path folder =
-      target.parent_path().empty() ? std::filesystem::path(".") : target.parent_path();
+  std::filesystem::path folder = target.parent_path();
+  if (folder.empty()) {
+    folder = ".";
+  }
   const std::string temporary =
       (folder / ("." + target.filename().string() + ".new-" + std::to_string(::getpid()))).string();
   FileDescriptor out(
@@ -123,15 +125,20 @@ Result<void> write_file_atomically(const std::string& path, std::string_view con
   if (!out) {
     return Error{failure("create", temporary)};
   }
+  auto discard = [&](const std::string& message) {
+    ::unlink(temporary.c_str());
+    return Error{message};
+  };
   if (!write_all(out.get(), contents) || ::fsync(out.get()) != 0 || out.close() != 0) {
-    const Error error{failure("write", temporary)};
-    ::unlink(temporary.c_str());
-    return error;
+    return discard(failure("write", temporary));
   }
-  if (::rename(temporary.c_str(), path.c_str()) != 0) {
-    const Error error{failure("write", path)};
+  if (overwrite ? ::rename(temporary.c_str(), path.c_str()) != 0
+                : ::link(temporary.c_str(), path.c_str()) != 0) {
+    const bool exists = errno == EEXIST;
+    return discard(exists ? path + " exists already; nothing was written" : failure("write", path));
+  }
+  if (!overwrite) {
     ::unlink(temporary.c_str());
-    return error;
   }
   FileDescriptor directory(::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!directory || ::fsync(directory.get()) != 0) {

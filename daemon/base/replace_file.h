@@ -18,9 +18,9 @@ namespace plan_reminder::base {
 Result<void> replace_file_if_unchanged(const std::string& path, std::string_view expected,
                                        std::string_view contents);
 
-// Writes `contents` to `path`, a new file or one to replace whatever it holds (a report, an
-// export): through a temporary file beside it, synced and renamed over it, so that a reader
-// never sees half of it; on any failure the old file, if any, is left as it was.
-Result<void> write_file_atomically(const std::string& path, std::string_view contents);
+// Writes a new file at `path` atomically: a temporary file beside it is written and synced,
+// then linked to `path`, which fails when `path` exists (or renamed over it when `overwrite`),
+// and the folder is synced. Readers never see a half-written file; on failure nothing is left.
+Result<void> write_file_atomically(const std::string& path, std::string_view contents, bool overwrite);
 
 }  // namespace plan_reminder::base

@@ -20,6 +20,7 @@ Command add_url_command(CLI::App& app);
 Command add_updates_command(CLI::App& app);
 Command add_report_command(CLI::App& app);
 Command add_state_command(CLI::App& app);
+Command add_import_command(CLI::App& app);
 // Internal: the daemon's SMTP delivery process (mail/smtp_relay.h); not listed in --help.
 Command add_smtp_relay_command(CLI::App& app);
 

@@ -99,7 +99,7 @@ int write_paper(const std::string& bytes, const std::string& out_file) {
     std::cout.flush();
     return std::cout ? ok : io_error;
   }
-  if (auto written = base::write_file_atomically(out_file, bytes); !written) {
+  if (auto written = base::write_file_atomically(out_file, bytes, true); !written) {
     std::cerr << "plan-reminder report: " << written.error().message << '\n';
     return io_error;
   }

@@ -3,6 +3,8 @@
 #include "plan/loader_common.h"
 #include "plan/loaders.h"
 
+#include "base/ascii.h"
+
 #include <map>
 #include <set>
 
@@ -58,12 +60,29 @@ std::string read_name(FileContext& context, const Entry& entry) {
   return *name;
 }
 
-// A role mailbox: {name, to, cc}.
-Mailbox read_mailbox(FileContext& context, const Entry& entry, bool name_required) {
+// The other names of an agency (`aliases: [WWiN]`), each one line.
+std::vector<std::string> read_aliases(FileContext& context, const Entry& entry) {
+  std::vector<std::string> aliases;
+  for (const Entry& item : list_items(context, entry)) {
+    if (auto alias = read_text(context, item, Lines::one)) {
+      aliases.push_back(*alias);
+    }
+  }
+  return aliases;
+}
+
+// A role mailbox: {name, to, cc}; an agency's (when `aliases` is given) may add `aliases:`.
+Mailbox read_mailbox(FileContext& context, const Entry& entry, bool name_required,
+                     std::vector<std::string>* aliases = nullptr) {
   Mailbox mailbox;
-  MappingReader map(context, entry, {"name", "to", "cc"});
+  MappingReader map = aliases != nullptr
+                          ? MappingReader(context, entry, {"name", "to", "cc", "aliases"})
+                          : MappingReader(context, entry, {"name", "to", "cc"});
   if (!map.valid()) {
     return mailbox;
+  }
+  if (aliases != nullptr) {
+    *aliases = read_aliases(context, map.get("aliases"));
   }
   Entry name = name_required ? map.require("name", "the name used in emails") : map.get("name");
   mailbox.name = read_name(context, name);
@@ -74,6 +93,19 @@ Mailbox read_mailbox(FileContext& context, const Entry& entry, bool name_require
   }
   mailbox.cc = read_addresses(context, map.get("cc"));
   return mailbox;
+}
+
+// An alias names one agency only: "Police" for two agencies could not be imported.
+void check_aliases(FileContext& context, const Entry& entry, const Agency& agency,
+                   std::map<std::string, std::string, std::less<>>& names) {
+  for (const auto& alias : agency.aliases) {
+    auto [first, inserted] = names.emplace(base::ascii_lower(alias), agency.id);
+    if (!inserted && first->second != agency.id) {
+      context.error(entry.mark(), child_path(entry.path, "aliases"),
+                    "the alias " + quote_value(alias) + " is already an alias of agency " +
+                        quote_value(first->second) + ": each alias names one agency");
+    }
+  }
 }
 
 }  // namespace
@@ -119,6 +151,7 @@ std::optional<Directory> parse_directory(std::string_view text, const std::strin
                       std::string(yaml::describe(*agencies.value)));
   } else if (agencies) {
     std::map<std::string, int, std::less<>> seen;
+    std::map<std::string, std::string, std::less<>> names;  // folded alias -> agency id
     for (const auto& [key, value] : agencies.value->entries) {
       Entry id_entry{nullptr, &key, agencies.path};
       auto id = read_slug(context, id_entry);
@@ -141,7 +174,9 @@ std::optional<Directory> parse_directory(std::string_view text, const std::strin
                           std::to_string(first->second) + ")");
         continue;
       }
-      Agency agency{*id, read_mailbox(context, agency_entry, true)};
+      Agency agency{*id, {}, {}};
+      agency.mailbox = read_mailbox(context, agency_entry, true, &agency.aliases);
+      check_aliases(context, agency_entry, agency, names);
       directory.agencies.emplace(*id, std::move(agency));
     }
     if (agencies.value->entries.empty()) {

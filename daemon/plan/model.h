@@ -127,6 +127,8 @@ struct Mailbox {
 struct Agency {
   std::string id;
   Mailbox mailbox;
+  // Other names plans and imported tables use for it ("WWiN"); optional.
+  std::vector<std::string> aliases{};
 };
 
 // The id the partnership's own web links use (the board page and the feed of every agency's

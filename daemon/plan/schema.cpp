@@ -11,24 +11,6 @@
 namespace plan_reminder::plan {
 namespace {
 
-// Levenshtein distance, for "did you mean" suggestions on unknown keys.
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) {
-    row[j] = j;
-  }
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      std::size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
-
 template <typename Words>
 std::string list_of(const Words& words) {
   std::string out;
@@ -43,7 +25,6 @@ std::string list_of(const Words& words) {
   return out;
 }
 
-// Reports a value that is not a scalar; true when it is one.
 // The word of `words` nearest to `text` when it is close enough to be a slip ("did you mean"),
 // or empty.
 template <typename Words>
@@ -60,6 +41,7 @@ std::string_view nearest_of(std::string_view text, const Words& words) {
   return nearest;
 }
 
+// Reports a value that is not a scalar; true when it is one.
 bool expect_scalar(FileContext& context, const Entry& entry, std::string_view expected) {
   if (entry.value->is_scalar()) {
     return true;
@@ -71,6 +53,23 @@ bool expect_scalar(FileContext& context, const Entry& entry, std::string_view ex
 }
 
 }  // namespace
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) {
+    row[j] = j;
+  }
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
 
 void FileContext::error(yaml::Mark mark, std::string key_path, std::string message) {
   ++errors_;

@@ -47,6 +47,9 @@ struct Entry {
   yaml::Mark mark() const;
 };
 
+// Levenshtein distance, for "did you mean" suggestions (unknown keys, unknown agency names).
+std::size_t edit_distance(std::string_view a, std::string_view b);
+
 std::string child_path(std::string_view parent, std::string_view key);
 std::string item_path(std::string_view parent, std::size_t index);
 

@@ -77,10 +77,10 @@ TEST(ReplaceFile, SymbolicLinkIsFollowed) {
 TEST(WriteFileAtomically, WritesNewAndReplacesOld) {
   TempDir dir("plan-reminder-write");
   const fs::path paper = dir.path() / "paper.csv";
-  auto first = write_file_atomically(paper.string(), "first\r\n");
+  auto first = write_file_atomically(paper.string(), "first\r\n", true);
   ASSERT_TRUE(first.ok()) << first.error().message;
   EXPECT_EQ(read(paper), "first\r\n");
-  auto second = write_file_atomically(paper.string(), "second");
+  auto second = write_file_atomically(paper.string(), "second", true);
   ASSERT_TRUE(second.ok()) << second.error().message;
   EXPECT_EQ(read(paper), "second");
   EXPECT_EQ(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator()), 1);
@@ -90,7 +90,7 @@ TEST(WriteFileAtomically, WritesNewAndReplacesOld) {
 TEST(WriteFileAtomically, MissingFolderIsAnError) {
   TempDir dir("plan-reminder-write");
   const fs::path paper = dir.path() / "missing" / "paper.csv";
-  auto result = write_file_atomically(paper.string(), "x");
+  auto result = write_file_atomically(paper.string(), "x", true);
   ASSERT_FALSE(result.ok());
   EXPECT_THAT(result.error().message, ::testing::HasSubstr("paper.csv"));
 }
