@@ -353,6 +353,7 @@ Command add_agenda_command(CLI::App& app) {
       }
     }
     plan::SnapshotLoader loader;
+    loader.use_parse_cache();
     plan::LoadResult result = loader.load(args->config);
     if (!result.snapshot) {
       print_diagnostics(result.diagnostics, std::cerr);

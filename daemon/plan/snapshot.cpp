@@ -4,9 +4,9 @@
 #include "plan/parallel.h"
 
 #include <glob.h>
-#include <sys/stat.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <set>
 #include <system_error>
 #include <thread>
@@ -59,18 +59,6 @@ std::vector<std::string> find_plan_files(const Config& config, Diagnostics& out)
   return {files.begin(), files.end()};
 }
 
-// What says a file changed since it was parsed; a size of -1 when it cannot be read.
-SnapshotLoader::FileStamp SnapshotLoader::stamp_of(const std::string& file) {
-  struct stat status {};
-  if (::stat(file.c_str(), &status) != 0) {
-    return {};
-  }
-  auto ns = [](const timespec& t) {
-    return static_cast<std::int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_nsec;
-  };
-  return {status.st_ino, status.st_size, ns(status.st_mtim), ns(status.st_ctim)};
-}
-
 // Reads and parses one plan file. Out of memory on a huge file, say, refuses this file like
 // any other bad file, so that the last good plans are kept rather than the process ending.
 SnapshotLoader::CachedPlan SnapshotLoader::parse_one(const std::string& file, FileStamp stamp,
@@ -109,7 +97,16 @@ LoadResult SnapshotLoader::load(const std::string& config_file) {
   }
   auto directory = load_directory(config->directory, result.diagnostics);
   std::vector<std::string> files = find_plan_files(*config, result.diagnostics);
+  const std::string cache_file =
+      cache_clock_ && !cache_used_ ? parse_cache_file(config->state) : std::string();
+  parse_cache_problem_.clear();
+  if (!cache_file.empty()) {
+    read_parse_cache_once(cache_file);
+  }
   refresh(files, config->quarters);
+  if (!cache_file.empty()) {
+    write_parse_cache_once(cache_file);
+  }
   if (directory) {
     note_agencies(*directory);
   }
@@ -148,6 +145,41 @@ void SnapshotLoader::refresh(const std::vector<std::string>& files, QuarterStyle
   }
   parsed_last_time_ = stale.size();
   cache_ = std::move(next);
+}
+
+void SnapshotLoader::read_parse_cache_once(const std::string& cache_file) {
+  std::string problem;
+  ParsedFiles files = read_parse_cache(cache_file, problem);
+  // A missing cache is the first run's normal case, not a problem worth a log line.
+  std::error_code ignored;
+  if (std::filesystem::exists(cache_file, ignored)) {
+    parse_cache_problem_ = problem;
+  }
+  for (auto& [path, parsed] : files) {
+    CachedPlan entry;
+    entry.stamp = parsed.stamp;
+    entry.quarters = parsed.quarters;
+    entry.plan = parsed.plan;
+    entry.read = parsed.plan;
+    cache_.insert_or_assign(path, std::move(entry));
+  }
+}
+
+void SnapshotLoader::write_parse_cache_once(const std::string& cache_file) {
+  cache_used_ = true;
+  if (parsed_last_time_ == 0 && parse_cache_problem_.empty()) {
+    return;  // every file came from the cache: it is up to date
+  }
+  ParsedFiles files;
+  for (const auto& [path, entry] : cache_) {
+    if (entry.plan && entry.diagnostics.empty()) {
+      files.emplace(path, ParsedFile{entry.stamp, entry.quarters, entry.plan});
+    }
+  }
+  std::string problem;
+  if (!write_parse_cache(cache_file, files, cache_clock_(), problem)) {
+    parse_cache_problem_ = problem;
+  }
 }
 
 void SnapshotLoader::note_agencies(const Directory& directory) {

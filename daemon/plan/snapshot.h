@@ -7,8 +7,11 @@
 #include "plan/config.h"
 #include "plan/diagnostics.h"
 #include "plan/model.h"
+#include "plan/parse_cache.h"
 
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -36,22 +39,24 @@ class SnapshotLoader {
   // `threads` 0: one per core.
   explicit SnapshotLoader(unsigned threads = 0) : threads_(threads) {}
 
+  // Reads the parse cache beside the state (parse_cache.h) at the first load, and writes it
+  // after that load, so that the next process skips the files that did not change. Later
+  // loads (the daemon's reloads) neither read nor write it: they keep their own in memory.
+  // `now` tells which files changed too recently to be trusted from the cache.
+  void use_parse_cache(
+      std::function<std::chrono::system_clock::time_point()> now = std::chrono::system_clock::now) {
+    cache_clock_ = std::move(now);
+  }
+
   LoadResult load(const std::string& config_file);
 
   // How many plan files the last load() parsed (the rest came from the cache).
   std::size_t parsed_last_time() const { return parsed_last_time_; }
+  // Why the parse cache could not be read or written at the last load ("" when it was, or
+  // when there was none yet): worth a line in the log, never an error.
+  const std::string& parse_cache_problem() const { return parse_cache_problem_; }
 
  private:
-  // What a file looked like when it was parsed: an editor's save changes the inode (a new file
-  // renamed over the old one) or the modification and change times, which are nanoseconds.
-  struct FileStamp {
-    std::uint64_t inode = 0;
-    std::int64_t size = -1;
-    std::int64_t modified_ns = 0;
-    std::int64_t changed_ns = 0;
-    friend bool operator==(const FileStamp&, const FileStamp&) = default;
-  };
-
   struct CachedPlan {
     FileStamp stamp;
     QuarterStyle quarters = QuarterStyle::calendar;
@@ -65,10 +70,12 @@ class SnapshotLoader {
     Diagnostics reference_diagnostics;
   };
 
-  static FileStamp stamp_of(const std::string& file);
   static CachedPlan parse_one(const std::string& file, FileStamp stamp, QuarterStyle quarters);
   // Parses the files that are new or changed since the last load; the cache keeps only `files`.
   void refresh(const std::vector<std::string>& files, QuarterStyle quarters);
+  // The first load's seeding from the parse cache, and the cache written after it.
+  void read_parse_cache_once(const std::string& cache_file);
+  void write_parse_cache_once(const std::string& cache_file);
   // Starts a new directory generation when the set of agency ids changed.
   void note_agencies(const Directory& directory);
   // The good plans of `files`, with every file's problems and those across files (duplicate
@@ -84,6 +91,9 @@ class SnapshotLoader {
   unsigned threads_;
   std::map<std::string, CachedPlan> cache_;
   std::size_t parsed_last_time_ = 0;
+  std::function<std::chrono::system_clock::time_point()> cache_clock_;
+  bool cache_used_ = false;
+  std::string parse_cache_problem_;
 };
 
 }  // namespace plan_reminder::plan

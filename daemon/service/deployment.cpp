@@ -55,6 +55,9 @@ DeploymentLoad DeploymentLoader::load(const std::string& config_file) {
   plan::LoadResult plans = plans_.load(config_file);
   spdlog::debug("{}: {} plan file(s) parsed, the rest unchanged since the last load, {} problem(s)",
                 config_file, plans_.parsed_last_time(), plans.diagnostics.size());
+  if (!plans_.parse_cache_problem().empty()) {
+    spdlog::info("plan parse cache: {}", plans_.parse_cache_problem());
+  }
   result.diagnostics = std::move(plans.diagnostics);
 
   // Templates are checked even when a plan has problems, so that one run reports everything;

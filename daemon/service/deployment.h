@@ -35,6 +35,9 @@ std::vector<std::string> watched_folders(const plan::Config& config,
 
 class DeploymentLoader {
  public:
+  // The first load reads the plans' parse cache beside the state, and writes it.
+  DeploymentLoader() { plans_.use_parse_cache(); }
+
   DeploymentLoad load(const std::string& config_file);
 
  private:
