@@ -125,10 +125,11 @@ int report(const ReportArguments& args, const std::optional<date::year_month_day
   std::unique_ptr<store::StateStore> state = existing_state(loaded.snapshot->config);
   const auto applied = in_effect(loaded.snapshot, state.get());
   print_update_standings(applied, std::cerr);
-  const auto options = paper_options(args, day, clock, state.get());
+  auto options = paper_options(args, day, clock, state.get());
   if (!options) {
     return usage;
   }
+  options->marking = loaded.snapshot->config.classification;
   reports::PaperSources sources;
   pages::BoardView board =
       pages::board_view(*applied.snapshot, day, {},

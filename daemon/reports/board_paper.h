@@ -67,7 +67,7 @@ struct PaperRecommendation {
 
 struct PaperReview {
   std::string id;
-  std::string name;  // the review's display name (its title until review types give another)
+  std::string name;  // the review's display name (plan::review_display_name, as on the board)
   std::vector<PaperRecommendation> recommendations;  // in plan order
   std::vector<PaperChange> changes;                  // oldest first
   std::vector<OverdueMilestone> overdue;             // most overdue first

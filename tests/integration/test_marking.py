@@ -2,7 +2,7 @@
 `classification: OFFICIAL-SENSITIVE` and whose plan is a `review.type: dardr` review. Every email
 that reaches the Maildir carries the subject prefix once, the X-Protective-Marking header and
 the marking first in both bodies, and names the review by its type's full name; `preview`
-shows the same; `agenda --format json` gives the type. Runs the built binary (PR_BINARY) with a
+shows the same; `agenda --format json` gives the type; the board paper is marked. Runs the built binary (PR_BINARY) with a
 Maildir transport, so no mail server is needed.
 """
 
@@ -117,6 +117,25 @@ class MarkedDeployment(unittest.TestCase):
         agenda = json.loads(self.command("agenda", "--as-of", "2020-03-17", "--format", "json"))
         self.assertTrue(agenda["items"])
         self.assertEqual({item["review_type"] for item in agenda["items"]}, {"dardr"})
+
+    def test_the_board_paper_is_marked_and_names_the_review_type(self):
+        """`report` in each format carries the marking at its top and names the review by its
+        type's full name; the workbook prints the marking in every page's header and footer."""
+        import openpyxl
+        csv_text = self.command("report", "--as-of", "2020-03-17", "--format", "csv")
+        lines = csv_text.lstrip("\ufeff").split("\r\n")
+        self.assertEqual(lines[0], MARKING)
+        self.assertIn(f"{FULL_NAME} 'David'", csv_text)
+        html = self.command("report", "--as-of", "2020-03-17", "--format", "html")
+        self.assertIn(f'<p class="marking">{MARKING}</p>', html)
+        self.assertEqual(html.count(f'<p class="marking">{MARKING}</p>'), 2)
+        path = os.path.join(self.root, "paper.xlsx")
+        self.command("report", "--as-of", "2020-03-17", "--out", path)
+        workbook = openpyxl.load_workbook(path)
+        for sheet in workbook.worksheets:
+            self.assertIn(MARKING, sheet.oddHeader.center.text or "", sheet.title)
+            self.assertIn(MARKING, sheet.oddFooter.center.text or "", sheet.title)
+            self.assertEqual(sheet["A1"].value, MARKING, sheet.title)
 
 
 if __name__ == "__main__":
