@@ -112,7 +112,8 @@ Result<void> replace_file_if_unchanged(const std::string& path, std::string_view
   return {};
 }
 
-Result<void> write_file_atomically(const std::string& path, std::string_view contents, bool overwrite) {
+Result<void> write_file_atomically(const std::string& path, std::string_view contents,
+                                   bool overwrite) {
   const std::filesystem::path target(path);
   std::filesystem::path folder = target.parent_path();
   if (folder.empty()) {

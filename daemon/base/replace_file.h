@@ -21,6 +21,7 @@ Result<void> replace_file_if_unchanged(const std::string& path, std::string_view
 // Writes a new file at `path` atomically: a temporary file beside it is written and synced,
 // then linked to `path`, which fails when `path` exists (or renamed over it when `overwrite`),
 // and the folder is synced. Readers never see a half-written file; on failure nothing is left.
-Result<void> write_file_atomically(const std::string& path, std::string_view contents, bool overwrite);
+Result<void> write_file_atomically(const std::string& path, std::string_view contents,
+                                   bool overwrite);
 
 }  // namespace plan_reminder::base

@@ -20,12 +20,12 @@ std::string place(const std::string& file, const Table& table, std::size_t row,
 
 // Limits that keep a hostile file from exhausting memory or time.
 struct Limits {
-  std::size_t max_entries = 10'000;                // zip entries
-  std::size_t max_entry_bytes = 32 * 1024 * 1024;  // one uncompressed zip entry
-  std::size_t max_total_bytes = 64 * 1024 * 1024;  // all entries read, uncompressed
-  std::size_t max_rows = 10'000;                   // rows of one table
-  std::size_t max_columns = 64;                    // columns of one table
-  std::size_t max_cell_bytes = 256 * 1024;         // text of one cell
+  std::size_t max_entries = 10'000;                             // zip entries
+  std::size_t max_entry_bytes = std::size_t{32} * 1024 * 1024;  // one uncompressed zip entry
+  std::size_t max_total_bytes = std::size_t{64} * 1024 * 1024;  // all entries read, uncompressed
+  std::size_t max_rows = 10'000;                                // rows of one table
+  std::size_t max_columns = 64;                                 // columns of one table
+  std::size_t max_cell_bytes = std::size_t{256} * 1024;         // text of one cell
 };
 
 }  // namespace plan_reminder::intake
