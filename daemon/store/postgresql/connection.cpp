@@ -19,10 +19,10 @@ std::string trimmed(const char* message) {
 
 PostgresError error_of(PGconn* connection, const PGresult* result) {
   if (result == nullptr) {
-    return PostgresError(trimmed(::PQerrorMessage(connection)), "");
+    return PostgresError(trimmed(pq().error_message(connection)), "");
   }
-  const char* state = ::PQresultErrorField(result, PG_DIAG_SQLSTATE);
-  return PostgresError(trimmed(::PQresultErrorMessage(result)), state != nullptr ? state : "");
+  const char* state = pq().result_error_field(result, PG_DIAG_SQLSTATE);
+  return PostgresError(trimmed(pq().result_error_message(result)), state != nullptr ? state : "");
 }
 
 }  // namespace
@@ -62,20 +62,21 @@ std::vector<const char*> Parameters::pointers() const {
 }
 
 int Rows::affected() const {
-  const std::string_view count = ::PQcmdTuples(result_.get());
+  const std::string_view count = pq().cmd_tuples(result_.get());
   int value = 0;
   std::from_chars(count.data(), count.data() + count.size(), value);
   return value;
 }
 
 std::string Rows::text(int row, int column) const {
-  return {::PQgetvalue(result_.get(), row, column),
-          static_cast<std::size_t>(::PQgetlength(result_.get(), row, column))};
+  return {pq().getvalue(result_.get(), row, column),
+          static_cast<std::size_t>(pq().getlength(result_.get(), row, column))};
 }
 
 std::int64_t Rows::integer(int row, int column) const {
-  const std::string_view value(::PQgetvalue(result_.get(), row, column),
-                               static_cast<std::size_t>(::PQgetlength(result_.get(), row, column)));
+  const std::string_view value(
+      pq().getvalue(result_.get(), row, column),
+      static_cast<std::size_t>(pq().getlength(result_.get(), row, column)));
   std::int64_t number = 0;
   const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), number);
   if (error != std::errc{} || end != value.data() + value.size()) {
@@ -86,19 +87,19 @@ std::int64_t Rows::integer(int row, int column) const {
 
 std::string Rows::bytes(int row, int column) const {
   std::size_t length = 0;
-  unsigned char* data = ::PQunescapeBytea(
-      reinterpret_cast<const unsigned char*>(::PQgetvalue(result_.get(), row, column)), &length);
+  unsigned char* data = pq().unescape_bytea(
+      reinterpret_cast<const unsigned char*>(pq().getvalue(result_.get(), row, column)), &length);
   if (data == nullptr) {
     throw PostgresError("cannot decode a bytea value (out of memory)", "");
   }
   std::string value(reinterpret_cast<const char*>(data), length);
-  ::PQfreemem(data);
+  pq().freemem(data);
   return value;
 }
 
 Connection::Connection(const std::string& url, const std::optional<std::string>& password,
                        const std::string& application_name)
-    : connection_(nullptr, &::PQfinish) {
+    : connection_(nullptr, pq().finish) {
   // With expand_dbname the URL is read first and the parameters after it override it.
   std::array<const char*, 5> keywords{"dbname", "application_name", "connect_timeout", nullptr,
                                       nullptr};
@@ -107,39 +108,39 @@ Connection::Connection(const std::string& url, const std::optional<std::string>&
     keywords[3] = "password";
     values[3] = password->c_str();
   }
-  connection_.reset(::PQconnectdbParams(keywords.data(), values.data(), 1));
+  connection_.reset(pq().connectdb_params(keywords.data(), values.data(), 1));
   if (connection_ == nullptr) {
     throw PostgresError("cannot connect: out of memory", "");
   }
-  if (::PQstatus(connection_.get()) != CONNECTION_OK) {
-    throw PostgresError("cannot connect: " + trimmed(::PQerrorMessage(connection_.get())), "");
+  if (pq().status(connection_.get()) != CONNECTION_OK) {
+    throw PostgresError("cannot connect: " + trimmed(pq().error_message(connection_.get())), "");
   }
 }
 
 void Connection::reconnect() {
-  ::PQreset(connection_.get());
+  pq().reset(connection_.get());
   if (lost()) {
     throw PostgresError("the connection was lost and cannot be made again: " +
-                            trimmed(::PQerrorMessage(connection_.get())),
+                            trimmed(pq().error_message(connection_.get())),
                         "");
   }
 }
 
 Rows Connection::run(const char* sql, const Parameters& parameters) {
   const auto pointers = parameters.pointers();
-  Rows rows(::PQexecParams(connection_.get(), sql, parameters.count(), nullptr, pointers.data(),
-                           parameters.lengths().data(), parameters.formats().data(), 0));
+  Rows rows(pq().exec_params(connection_.get(), sql, parameters.count(), nullptr, pointers.data(),
+                             parameters.lengths().data(), parameters.formats().data(), 0));
   check(rows);
   return rows;
 }
 
 void Connection::run_script(const char* sql) {
-  const Rows rows(::PQexec(connection_.get(), sql));
+  const Rows rows(pq().exec(connection_.get(), sql));
   check(rows);
 }
 
 void Connection::check(const Rows& rows) const {
-  const auto status = ::PQresultStatus(rows.result());
+  const auto status = pq().result_status(rows.result());
   if (rows.result() == nullptr || (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)) {
     throw error_of(connection_.get(), rows.result());
   }

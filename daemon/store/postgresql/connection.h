@@ -3,6 +3,8 @@
 // SQL text. Errors are PostgresError (with the SQLSTATE); the store names the database in them.
 #pragma once
 
+#include "store/postgresql/pq_library.h"
+
 #include <libpq-fe.h>
 
 #include <cstdint>
@@ -48,11 +50,13 @@ class Parameters {
 // The rows a query returned, in text format.
 class Rows {
  public:
-  explicit Rows(PGresult* result) : result_(result, &::PQclear) {}
+  explicit Rows(PGresult* result) : result_(result, pq().clear) {}
 
-  int size() const { return ::PQntuples(result_.get()); }
+  int size() const { return pq().ntuples(result_.get()); }
   int affected() const;
-  bool is_null(int row, int column) const { return ::PQgetisnull(result_.get(), row, column) != 0; }
+  bool is_null(int row, int column) const {
+    return pq().getisnull(result_.get(), row, column) != 0;
+  }
   std::string text(int row, int column) const;
   std::int64_t integer(int row, int column) const;
   std::string bytes(int row, int column) const;  // a bytea column
@@ -79,7 +83,7 @@ class Connection {
   // Runs statements without parameters (the schema), several in one string.
   void run_script(const char* sql);
 
-  bool lost() const { return ::PQstatus(connection_.get()) == CONNECTION_BAD; }
+  bool lost() const { return pq().status(connection_.get()) == CONNECTION_BAD; }
   // Connects again after the connection was lost (the caller does so only between its
   // transactions); throws when that fails too.
   void reconnect();
