@@ -10,7 +10,10 @@ using progress::double_quoted;
 
 void remarks(const std::vector<std::string>& lines, const std::string& indent, std::string& out) {
   for (const auto& line : lines) {
-    out += indent + "# import: " + line + "\n";
+    out += indent;
+    out += "# import: ";
+    out += line;
+    out += '\n';
   }
 }
 

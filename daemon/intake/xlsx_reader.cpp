@@ -219,7 +219,7 @@ base::Result<std::vector<std::pair<std::string, std::string>>> sheet_parts(ZipAr
   std::map<std::string, std::string, std::less<>> targets;
   for (pugi::xml_node rel : (*rels)->document_element().children()) {
     std::string target = attribute_named(rel, "Target").value();
-    target = target.starts_with('/') ? target.substr(1) : "xl/" + target;
+    target = target.starts_with('/') ? target.substr(1) : target.insert(0, "xl/");
     targets[attribute_named(rel, "Id").value()] = target;
   }
   pugi::xml_node root = (*book)->document_element();

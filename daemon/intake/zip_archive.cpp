@@ -13,7 +13,8 @@ struct EntryCloser {
 };
 
 std::string too_large(const std::string& file, std::size_t limit) {
-  return file + ": the document unpacks to more than " + std::to_string(limit / (1024 * 1024)) +
+  return file + ": the document unpacks to more than " +
+         std::to_string(limit / (std::size_t{1024} * 1024)) +
          " MB; it is refused as a possible zip bomb";
 }
 
@@ -77,7 +78,7 @@ base::Result<std::string> ZipArchive::read(const std::string& name) {
     return base::Error{file_ + ": cannot open the part " + name + ": " + zip_strerror(archive)};
   }
   std::string out;
-  std::array<char, 64 * 1024> buffer{};
+  std::array<char, std::size_t{64} * 1024> buffer{};
   for (;;) {
     const zip_int64_t got = zip_fread(entry.get(), buffer.data(), buffer.size());
     if (got < 0) {

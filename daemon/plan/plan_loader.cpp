@@ -256,6 +256,7 @@ void read_review_type(FileContext& context, const Entry& entry, Review& review) 
     return;
   }
   std::vector<std::string_view> ids;
+  ids.reserve(kReviewTypeTable.size());
   for (const ReviewTypeFacts& row : kReviewTypeTable) {
     ids.push_back(row.id);
   }

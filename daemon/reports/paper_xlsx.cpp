@@ -334,6 +334,19 @@ base::Result<std::string> read_back(const std::string& path) {
   return bytes;
 }
 
+// `name` without the characters Excel refuses in a sheet name, nor the quotes it refuses at
+// either end; "Review" when nothing is left.
+std::string clean_sheet_name(const std::string& name) {
+  std::string clean;
+  for (char c : name) {
+    clean += std::string_view("[]:*?/\\").find(c) == std::string_view::npos ? c : '-';
+  }
+  while (!clean.empty() && clean.front() == '\'') {
+    clean.erase(0, 1);
+  }
+  return clean.empty() ? std::string("Review") : clean;
+}
+
 }  // namespace
 
 std::vector<std::string> sheet_names(const std::vector<std::string>& wanted,
@@ -344,16 +357,7 @@ std::vector<std::string> sheet_names(const std::vector<std::string>& wanted,
   }
   std::vector<std::string> out;
   for (const std::string& name : wanted) {
-    std::string clean;
-    for (char c : name) {
-      clean += std::string_view("[]:*?/\\").find(c) == std::string_view::npos ? c : '-';
-    }
-    while (!clean.empty() && clean.front() == '\'') {
-      clean.erase(0, 1);
-    }
-    if (clean.empty()) {
-      clean = "Review";
-    }
+    const std::string clean = clean_sheet_name(name);
     std::string candidate;
     for (int n = 1;; ++n) {
       const std::string suffix = n == 1 ? std::string() : " (" + std::to_string(n) + ")";

@@ -780,6 +780,7 @@ class PostgresStateStore final : public StateStore {
     const Rows rows =
         connection_.run("SELECT kind, state, count(*) FROM " + table + " GROUP BY kind, state");
     std::vector<DeliveryCount> counts;
+    counts.reserve(static_cast<std::size_t>(rows.size()));
     for (int row = 0; row < rows.size(); ++row) {
       counts.push_back(DeliveryCount{stored_kind(rows.text(row, 0)),
                                      stored_state(rows.text(row, 1)), rows.integer(row, 2)});
