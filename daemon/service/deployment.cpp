@@ -55,8 +55,10 @@ DeploymentLoad DeploymentLoader::load(const std::string& config_file) {
   plan::LoadResult plans = plans_.load(config_file);
   spdlog::debug("{}: {} plan file(s) parsed, the rest unchanged since the last load, {} problem(s)",
                 config_file, plans_.parsed_last_time(), plans.diagnostics.size());
+  // A cache that cannot be read or written (no state folder yet, a `check` by a user who
+  // may not write it) only costs time: worth a debugging line, never a warning.
   if (!plans_.parse_cache_problem().empty()) {
-    spdlog::info("plan parse cache: {}", plans_.parse_cache_problem());
+    spdlog::debug("plan parse cache: {}", plans_.parse_cache_problem());
   }
   result.diagnostics = std::move(plans.diagnostics);
 
