@@ -63,7 +63,7 @@ TEST(BoardPaper, RecommendationsHaveTheBoardsRatingAndCounts) {
   const Paper p = paper_of(snapshot_of({mixed_review("dhr-a")}), day_from_today(-7));
   ASSERT_EQ(p.paper.reviews.size(), 1U);
   const PaperReview& review = p.paper.reviews[0];
-  EXPECT_EQ(review.name, "Review dhr-a");
+  EXPECT_EQ(review.name, "Domestic Homicide Review Review dhr-a");  // named as on the board
   ASSERT_EQ(review.recommendations.size(), 1U);
   const PaperRecommendation& r = review.recommendations[0];
   EXPECT_EQ(r.text, "Train every officer in coercive control.");
