@@ -42,8 +42,8 @@ static_assert(std::variant_size_v<TargetMeaning> == 4, "TargetMeaning changed");
 
 // 64-bit FNV-1a: finds a damaged or truncated file (not an attacker: whoever can write the
 // state folder can change the state itself).
-std::uint64_t checksum(std::string_view bytes) {
-  std::uint64_t hash = 14695981039346656037ULL;
+// `hash` continues a checksum over bytes before these.
+std::uint64_t checksum(std::string_view bytes, std::uint64_t hash = 14695981039346656037ULL) {
   for (unsigned char c : bytes) {
     hash = (hash ^ c) * 1099511628211ULL;
   }
@@ -112,10 +112,12 @@ class Reader {
     }
     return value;
   }
-  std::string text() {
+  std::string text() { return std::string(view()); }
+  // A text without copying it: it lives as long as the bytes read.
+  std::string_view view() {
     std::uint64_t size = u64();
     need(size);
-    std::string value(rest_.substr(0, size));
+    std::string_view value = rest_.substr(0, size);
     rest_.remove_prefix(size);
     return value;
   }
@@ -405,7 +407,7 @@ ParsedFiles read_parse_cache(const std::string& cache_file, std::string& problem
       return {};
     }
     std::uint64_t expected = header.u64();
-    std::string payload = header.text();
+    std::string_view payload = header.view();
     if (!header.done() || checksum(payload) != expected) {
       throw Damaged("its checksum does not match");
     }
@@ -432,7 +434,6 @@ ParsedFiles read_parse_cache(const std::string& cache_file, std::string& problem
 bool write_parse_cache(const std::string& cache_file, const ParsedFiles& files,
                        std::chrono::system_clock::time_point now, std::string& problem) {
   const std::int64_t racy_from = to_ns(now - kRacyWindow);
-  Writer payload;
   std::size_t kept = 0;
   Writer entries;
   for (const auto& [path, entry] : files) {
@@ -446,18 +447,22 @@ bool write_parse_cache(const std::string& cache_file, const ParsedFiles& files,
     entries.byte(static_cast<unsigned>(entry.quarters));
     write_plan(entries, *entry.plan);
   }
-  payload.u64(kept);
-  payload.bytes() += entries.bytes();
-  Writer file;
-  file.bytes() = std::string(kMagic);
-  file.text(program_stamp());
-  file.u64(checksum(payload.bytes()));
-  file.text(payload.bytes());
+  // The payload is the count, then the entries: written in two parts rather than copied
+  // into one, as a national corpus's entries are tens of megabytes.
+  Writer count;
+  count.u64(kept);
+  Writer head;
+  head.bytes() = std::string(kMagic);
+  head.text(program_stamp());
+  head.u64(checksum(entries.bytes(), checksum(count.bytes())));
+  head.u64(count.bytes().size() + entries.bytes().size());
+  head.bytes() += count.bytes();
 
   std::string temporary = cache_file + ".tmp." + std::to_string(::getpid());
   base::FileDescriptor fd(
       ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600));
-  if (!fd || !base::write_all(fd.get(), file.bytes()) || fd.close() != 0 ||
+  if (!fd || !base::write_all(fd.get(), head.bytes()) ||
+      !base::write_all(fd.get(), entries.bytes()) || fd.close() != 0 ||
       ::rename(temporary.c_str(), cache_file.c_str()) != 0) {
     problem = "cannot write " + cache_file + ": " + std::strerror(errno);
     ::unlink(temporary.c_str());
