@@ -153,10 +153,14 @@ std::vector<ChaseEntry> chase_history(const std::vector<const store::NoticeRecor
 using NoticesByMilestone = std::map<std::tuple<std::string, std::string, std::string>,
                                     std::vector<const store::NoticeRecord*>>;
 
-NoticesByMilestone sent_chases(const std::vector<store::NoticeRecord>& notices) {
+// The notices sent about each milestone up to the paper's day: a paper made `--as-of` an
+// earlier day shows the chasing as it stood then.
+NoticesByMilestone sent_chases(const std::vector<store::NoticeRecord>& notices,
+                               const calendar::TimeZone& zone, date::year_month_day today) {
   NoticesByMilestone out;
   for (const auto& notice : notices) {
-    if (notice.state == store::DeliveryState::sent && mail::is_milestone_notice(notice.kind)) {
+    if (notice.state == store::DeliveryState::sent && mail::is_milestone_notice(notice.kind) &&
+        date::year_month_day{zone.day_of(notice.recorded)} <= today) {
       out[{notice.review, notice.action, notice.milestone}].push_back(&notice);
     }
   }
@@ -234,7 +238,7 @@ BoardPaper board_paper(const PaperSources& sources, const PaperOptions& options)
   paper.today = board.today;
   paper.since = options.since;
   paper.since_basis = options.since_basis;
-  const NoticesByMilestone chases = sent_chases(sources.notices);
+  const NoticesByMilestone chases = sent_chases(sources.notices, *sources.zone, paper.today);
   // The board lists the reviews in plan file order, as the snapshot holds them.
   for (std::size_t i = 0; i < board.reviews.size() && i < sources.plans->plans.size(); ++i) {
     const pages::BoardReview& row = board.reviews[i];

@@ -185,5 +185,18 @@ TEST(BoardPaper, OverdueMilestoneHasItsChaseHistory) {
   EXPECT_EQ(chase[2].recipients, "chair");
 }
 
+// Tests that a paper made as of an earlier day shows the chasing as it stood on that day, not
+// the notices sent after it.
+TEST(BoardPaper, ChaseHistoryStopsAtThePapersDay) {
+  const std::vector<store::NoticeRecord> notices{
+      notice(EmailKind::overdue, "police", day_from_today(-2)),
+      notice(EmailKind::escalation, "chair", day_from_today(1))};
+  const Paper p = paper_of(snapshot_of({mixed_review("dhr-a")}), day_from_today(-7), notices);
+  const auto& overdue = p.paper.reviews[0].overdue;
+  ASSERT_EQ(overdue.size(), 1U);
+  ASSERT_EQ(overdue[0].chase.size(), 1U);
+  EXPECT_EQ(overdue[0].chase[0].kind, EmailKind::overdue);
+}
+
 }  // namespace
 }  // namespace plan_reminder::reports
