@@ -1387,6 +1387,38 @@ agencies:
                           "email address is needed"));
 }
 
+// Tests that an agency's `aliases:` (the short names an imported table uses) are read, and
+// that one alias naming two agencies is refused at the second, whatever its case.
+TEST(DirectoryLoader, AliasesAreReadAndEachNamesOneAgency) {
+  Diagnostics out;
+  auto directory = parse_directory(std::string(kSmallDirectory) + "    aliases: [Police, NP]\n",
+                                   "agencies.yaml", out);
+  ASSERT_TRUE(out.empty()) << ::testing::PrintToString(Strings(out));
+  ASSERT_TRUE(directory.has_value());
+  EXPECT_THAT(directory->agencies.at("police").aliases, ElementsAre("Police", "NP"));
+  EXPECT_THAT(directory->agencies.at("wwin").aliases, IsEmpty());
+
+  EXPECT_THAT(DirectoryProblems(R"(
+partnership:
+  name: Safer Sunderland Partnership
+  chair: {name: Chair, to: [chair@partnership.example.org]}
+  coordinator: {name: DHR coordinator, to: [dhr-coordinator@council.example.org]}
+  digest: {to: [partnership-board@partnership.example.org], list: true}
+agencies:
+  police:
+    name: Northumbria Police
+    to: [dhr-lead@police.example.org]
+    aliases: [Police]
+  police-scotland:
+    name: Police Scotland
+    to: [dhr-lead@scotland.example.org]
+    aliases: [police]
+)"),
+              ElementsAre(::testing::HasSubstr(
+                  "agencies.police-scotland.aliases: the alias 'police' is already an alias of "
+                  "agency 'police': each alias names one agency")));
+}
+
 // Tests that no agency may take the id of the partnership's own links (/feeds/board.ics).
 TEST(DirectoryLoader, AgencyIdBoardIsReserved) {
   EXPECT_THAT(DirectoryProblems(R"(
