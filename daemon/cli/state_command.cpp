@@ -39,6 +39,14 @@ void print_counts(const store::CopyCounts& counts) {
 int copy_state(const StateCopyArguments& args, const plan::Config& config) {
   const std::string source = store::printable_location(config.state);
   const std::string target = store::printable_location(args.to);
+  if (target != args.to) {
+    // Printed without it, so the URL held a password: every user could read it in the list of
+    // processes.
+    std::cerr << "plan-reminder state copy: " << target
+              << ": give the password as the systemd credential db-password, or in PGPASSFILE "
+                 "or ~/.pgpass, never in the URL on the command line\n";
+    return usage;
+  }
   if (source == target) {
     std::cerr << "plan-reminder state copy: the state is already at " << target << '\n';
     return usage;

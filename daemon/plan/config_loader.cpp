@@ -525,6 +525,23 @@ void read_classification(FileContext& context, const Entry& entry, Config& confi
   }
 }
 
+// A PostgreSQL URL with a password: user:password@ in its authority, or a password=
+// parameter.
+bool url_has_password(std::string_view url) {
+  const std::string_view rest = url.substr(url.find("://") + 3);
+  const std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
+  const auto at = authority.rfind('@');
+  if (at != std::string_view::npos && authority.substr(0, at).find(':') != std::string_view::npos) {
+    return true;
+  }
+  const auto query = rest.find('?');
+  if (query == std::string_view::npos) {
+    return false;
+  }
+  const std::string parameters = "&" + std::string(rest.substr(query + 1));
+  return parameters.find("&password=") != std::string::npos;
+}
+
 }  // namespace
 
 std::optional<Config> parse_config(std::string_view text, const std::string& file,
@@ -557,6 +574,11 @@ std::optional<Config> parse_config(std::string_view text, const std::string& fil
     const bool url =
         text && (text->rfind("postgresql://", 0) == 0 || text->rfind("postgres://", 0) == 0);
     config.state = !text ? std::string() : url ? *text : resolve_path(context.file(), *text);
+    if (url && url_has_password(*text)) {
+      context.error(state.mark(), "state",
+                    "the URL holds a password, which must not be written in the config: give it "
+                    "as the systemd credential db-password, or in PGPASSFILE or ~/.pgpass");
+    }
   }
   read_sender(context, top.require("from", "\"Partnership name <address@example.org>\""), config);
   read_calendar(context, top.get("calendar"), config);

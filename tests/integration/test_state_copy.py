@@ -87,6 +87,15 @@ class CopyBothWays(WithDeployment):
         self.assertEqual(sqlite_counts(back), source)
         self.assertEqual(printed_counts(out), {t: (n, n) for t, n in source.items()})
 
+    def test_a_password_on_the_command_line_is_refused(self):
+        """A password in the --to URL would be in the process list: refused (64) without
+        printing it, and nothing copied."""
+        url = self.url.replace("postgres@", "postgres:hunter2@", 1)
+        refused = self.deployment.command("state", "copy", "--to", url, check=False)
+        self.assertEqual(refused.returncode, 64, refused.stderr)
+        self.assertIn("never in the URL on the command line", refused.stderr)
+        self.assertNotIn("hunter2", refused.stderr + refused.stdout)
+
 
 if __name__ == "__main__":
     unittest.main()

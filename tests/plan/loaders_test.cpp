@@ -1536,6 +1536,33 @@ transport:
               "or 'credential'"));
 }
 
+// Tests that a PostgreSQL state URL holding a password (in its user information or as a
+// parameter) is refused at `state:` without echoing the password, and that one without is
+// kept as it is written.
+TEST(ConfigLoader, PasswordInTheStateUrlIsRefused) {
+  const std::string head = R"(
+plans: plans/*.yaml
+directory: agencies.yaml
+from: "Safer Sunderland Partnership <dhr-actions@partnership.example.org>"
+transport:
+  maildir: Maildir
+)";
+  for (const std::string url :
+       {"postgresql://planner:hunter2@db.example.org/plans",
+        "postgres://planner@db.example.org/plans?sslmode=verify-full&password=hunter2"}) {
+    const auto problems = ConfigProblems(head + "state: " + url + "\n");
+    ASSERT_EQ(problems.size(), 1U) << url;
+    EXPECT_THAT(problems[0], ::testing::StartsWith(std::string(kConfigFile) + ":6:8: state: "));
+    EXPECT_THAT(problems[0], ::testing::HasSubstr("credential db-password"));
+    EXPECT_THAT(problems[0], ::testing::Not(::testing::HasSubstr("hunter2")));
+  }
+  Diagnostics out;
+  const std::string url = "postgresql://planner@db.example.org/plans?sslmode=verify-full";
+  auto config = parse_config(Yaml(head + "state: " + url + "\n"), kConfigFile, out);
+  ASSERT_TRUE(out.empty()) << ::testing::PrintToString(Strings(out));
+  EXPECT_EQ(config->state, url);
+}
+
 // Tests that giving both a Maildir and SMTP transport is refused at the second.
 TEST(ConfigLoader, BothMaildirAndSmtpIsRefused) {
   EXPECT_THAT(ConfigProblems(R"(
