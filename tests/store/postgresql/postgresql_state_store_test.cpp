@@ -59,12 +59,12 @@ class PostgresStateStoreTest : public ::testing::Test {
   static PostgresCluster& cluster() { return PostgresCluster::shared(); }
 
   // Gives the database to the role `secretive`, which must log in with kPassword over TCP.
+  // Roles belong to the cluster, which under ctest the tests share, each in a process of its own:
+  // two may create the role at once, and the one that comes second takes the other's.
   void UsePasswordRole() const {
-    if (cluster().query("postgres", "SELECT count(*) FROM pg_roles WHERE rolname = 'secretive'") ==
-        "0") {
-      cluster().query("postgres",
-                      std::string("CREATE ROLE secretive LOGIN PASSWORD '") + kPassword + "'");
-    }
+    cluster().query("postgres",
+                    std::string("DO $$ BEGIN CREATE ROLE secretive LOGIN PASSWORD '") + kPassword +
+                        "'; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$");
     cluster().query("postgres", "ALTER DATABASE " + database_ + " OWNER TO secretive");
   }
 
