@@ -197,6 +197,21 @@ std::string since_text(const BoardPaper& paper) {
   return "Changes since " + mail::plain_day(paper.since) + " (" + paper.since_basis + ")";
 }
 
+// Columns 2 to 8 of a summary or recommendation row: the RAG, complete, total, the share
+// complete, and the overdue, due-soon and undated counts.
+void write_tally(SheetWriter& out, const mail::RagRow& tally, std::optional<int> percent,
+                 const Formats& f) {
+  out.rag(2, tally.rag);
+  out.number(3, tally.complete);
+  out.number(4, tally.total);
+  if (percent) {
+    out.number(5, *percent, f.percent);
+  }
+  out.number(6, tally.overdue);
+  out.number(7, tally.due_soon);
+  out.number(8, tally.undated);
+}
+
 void write_summary(lxw_worksheet* sheet, const BoardPaper& paper,
                    const std::vector<std::string>& names, const Formats& f) {
   set_up_printing(sheet, paper.marking);
@@ -216,15 +231,7 @@ void write_summary(lxw_worksheet* sheet, const BoardPaper& paper,
     const PaperReview& review = paper.reviews[i];
     out.text(0, names[i]);
     out.text(1, review.name);
-    out.rag(2, review.tally.rag);
-    out.number(3, review.tally.complete);
-    out.number(4, review.tally.total);
-    if (review.percent_complete) {
-      out.number(5, *review.percent_complete, f.percent);
-    }
-    out.number(6, review.tally.overdue);
-    out.number(7, review.tally.due_soon);
-    out.number(8, review.tally.undated);
+    write_tally(out, review.tally, review.percent_complete, f);
     out.number(9, static_cast<int>(review.changes.size()));
     out.next_row();
   }
@@ -236,15 +243,7 @@ void write_recommendations(SheetWriter& out, const PaperReview& review, const Fo
   for (const PaperRecommendation& r : review.recommendations) {
     out.text(0, r.id);
     out.text(1, r.text);
-    out.rag(2, r.tally.rag);
-    out.number(3, r.tally.complete);
-    out.number(4, r.tally.total);
-    if (r.percent_complete) {
-      out.number(5, *r.percent_complete, f.percent);
-    }
-    out.number(6, r.tally.overdue);
-    out.number(7, r.tally.due_soon);
-    out.number(8, r.tally.undated);
+    write_tally(out, r.tally, r.percent_complete, f);
     out.next_row();
   }
 }
