@@ -134,6 +134,11 @@ struct DeliveryCounts {
 class PassLock {
  public:
   virtual ~PassLock() = default;
+  // Nothing while the lock is still held, else why it is not: a PostgreSQL lock ends with the
+  // session holding it, when its connection is cut or the server ends it (a process paused
+  // too long). Asks the server, so it also keeps that session from looking idle; cheap enough
+  // before each message. Safe to call from another thread than the pass's.
+  virtual std::optional<std::string> lost() { return std::nullopt; }
 };
 
 // `location` as it may be printed or logged: a PostgreSQL URL without its password (in the
@@ -156,9 +161,13 @@ class StateStore {
 
   // Only one process may pass and deliver at a time on one state. Takes the lock, trying again
   // for up to `wait`; when another process still holds it, the error says which ("another
-  // plan-reminder (pid N) is running a pass on STATE"). Throws std::runtime_error when the lock
-  // cannot be taken at all.
+  // plan-reminder (pid N) is running a pass on STATE", or "... leads the passes on STATE" for a
+  // lead). Throws std::runtime_error when the lock cannot be taken at all.
   virtual base::Result<std::unique_ptr<PassLock>> lock_passes(std::chrono::milliseconds wait) = 0;
+  // Whether the pass lock is a lead shared by instances on several machines (PostgreSQL): a
+  // daemon then holds it between passes, and the others follow until it is free. A file lock
+  // (SQLite) is taken for each pass, so that a `run --once` can have its turn.
+  virtual bool lock_is_lead() const { return false; }
 
   // Keys of every notice ever queued, sent, failed or dropped: the exactly-once guard.
   virtual std::unordered_set<std::string> handled_keys() = 0;
@@ -190,7 +199,9 @@ class StateStore {
   // Records, before any byte of message `id` leaves, that it is being sent: counts the attempt
   // and marks it in flight, in one transaction. Throws when the state cannot be written; the
   // caller must then send nothing, or every pass would send it again without recording it.
-  // (The marks above then count no attempt of their own.)
+  // (The marks above then count no attempt of their own.) While this store's pass lock is a
+  // lead, the claim is fenced: it throws, claiming nothing, when another instance has taken the
+  // lead since (this one was paused or cut off) or is claiming the same message.
   virtual void begin_attempt(std::int64_t id, Instant at) = 0;
   // Delivered to the recipients the server accepted; `refused` says who was refused and why.
   // The message is sent; notices whose keys are in `failed_keys` (their recipient got nothing)

@@ -98,15 +98,26 @@ std::string Rows::bytes(int row, int column) const {
 }
 
 Connection::Connection(const std::string& url, const std::optional<std::string>& password,
-                       const std::string& application_name)
-    : connection_(nullptr, pq().finish) {
-  // With expand_dbname the URL is read first and the parameters after it override it.
-  std::array<const char*, 5> keywords{"dbname", "application_name", "connect_timeout", nullptr,
+                       const std::string& application_name, std::string setup)
+    : connection_(nullptr, pq().finish), setup_(std::move(setup)) {
+  // Keywords are read in order, the URL's parameters where "dbname" stands, the last value of
+  // one kept: the URL may change the defaults before it, not the names after it. The defaults
+  // bound how long a dead network can hold a call (TCP keepalives and a user timeout of 20 s)
+  // rather than the system's minutes.
+  std::array<const char*, 9> keywords{"keepalives_idle",
+                                      "keepalives_interval",
+                                      "keepalives_count",
+                                      "tcp_user_timeout",
+                                      "dbname",
+                                      "application_name",
+                                      "connect_timeout",
+                                      nullptr,
                                       nullptr};
-  std::array<const char*, 5> values{url.c_str(), application_name.c_str(), "10", nullptr, nullptr};
+  std::array<const char*, 9> values{
+      "10", "5", "2", "20000", url.c_str(), application_name.c_str(), "10", nullptr, nullptr};
   if (password) {
-    keywords[3] = "password";
-    values[3] = password->c_str();
+    keywords[7] = "password";
+    values[7] = password->c_str();
   }
   connection_.reset(pq().connectdb_params(keywords.data(), values.data(), 1));
   if (connection_ == nullptr) {
@@ -114,6 +125,9 @@ Connection::Connection(const std::string& url, const std::optional<std::string>&
   }
   if (pq().status(connection_.get()) != CONNECTION_OK) {
     throw PostgresError("cannot connect: " + trimmed(pq().error_message(connection_.get())), "");
+  }
+  if (!setup_.empty()) {
+    run_script(setup_.c_str());
   }
 }
 
@@ -123,6 +137,9 @@ void Connection::reconnect() {
     throw PostgresError("the connection was lost and cannot be made again: " +
                             trimmed(pq().error_message(connection_.get())),
                         "");
+  }
+  if (!setup_.empty()) {
+    run_script(setup_.c_str());
   }
 }
 

@@ -71,8 +71,10 @@ class Connection {
   // Connects to `url` (libpq's own parsing: sslmode, host, PGPASSFILE and .pgpass apply), with
   // `password` overriding any in the URL when given, and `application_name` naming us to the
   // server. Throws PostgresError when the server cannot be reached or refuses.
+  // `setup`, when given, is run on each new session (here and after a reconnect): the session
+  // settings the caller relies on.
   Connection(const std::string& url, const std::optional<std::string>& password,
-             const std::string& application_name);
+             const std::string& application_name, std::string setup = {});
 
   // Runs `sql` with `parameters` bound; throws PostgresError when it fails (a lost connection
   // too: see reconnect).
@@ -92,6 +94,7 @@ class Connection {
   void check(const Rows& rows) const;
 
   std::unique_ptr<PGconn, decltype(&::PQfinish)> connection_;
+  std::string setup_;
 };
 
 // BEGIN at construction; ROLLBACK at destruction unless commit() ran.

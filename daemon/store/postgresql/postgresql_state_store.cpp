@@ -91,9 +91,19 @@ std::string application_name() {
   return "plan-reminder (pid " + std::to_string(::getpid()) + ")";
 }
 
-Connection connect(const Database& database) {
+// A session of a process paused (SIGSTOP, a frozen VM) inside a transaction would hold its row
+// locks, and so keep another instance from taking the lead, until it woke: the server ends such
+// a session instead.
+constexpr const char* kSessionSetup = "SET idle_in_transaction_session_timeout = '10s'";
+// The lead's session must also look alive between passes: it asks the server at least every
+// few seconds (lost()), and a session silent for longer (its process paused) is ended, which
+// frees the lead for another instance. (PostgreSQL 14 or later.)
+constexpr const char* kLeadSessionSetup =
+    "SET idle_in_transaction_session_timeout = '10s'; SET idle_session_timeout = '15s'";
+
+Connection connect(const Database& database, const char* setup = kSessionSetup) {
   try {
-    return Connection(database.url, database.password, application_name());
+    return Connection(database.url, database.password, application_name(), setup);
   } catch (const PostgresError& e) {
     throw std::runtime_error("state database " + database.printable + ": " + e.what());
   }
@@ -219,6 +229,14 @@ bool has_table(Connection& connection, const char* table) {
              .text(0, 0) == "t";
 }
 
+// The lead's table and the claim's epoch, for instances sharing one database: not state (`state
+// copy` leaves them), so outside the schema versions the engines share.
+void prepare_lead(Connection& connection) {
+  if (!has_table(connection, "leader")) {
+    connection.run_script(postgresql::kLeadSchema);
+  }
+}
+
 // Makes the current schema in a database without one, or brings an older one up to date, under
 // a transaction-level advisory lock (two processes starting together migrate once). DDL is
 // transactional here: an interrupted upgrade leaves the old version whole.
@@ -235,6 +253,7 @@ void prepare_schema(Connection& connection, const std::string& printable) {
     connection.run_script(postgresql::kCurrentSchema);
     connection.run("INSERT INTO schema_version (version) VALUES ($1)",
                    Parameters().integer(kSchemaVersion));
+    prepare_lead(connection);
     transaction.commit();
     return;
   }
@@ -255,25 +274,40 @@ void prepare_schema(Connection& connection, const std::string& printable) {
       connection.run("UPDATE schema_version SET version = $1", Parameters().integer(step.version));
     }
   }
+  prepare_lead(connection);
   transaction.commit();
 }
+
+// The lead: the session that holds the pass lock, and the epoch it took the lead at. Every
+// taking of the lead raises the epoch in the `leader` table, and each claim of a message to send
+// checks it there (fencing): an instance that lost its session while paused or cut off finds a
+// higher epoch and sends nothing more, even before it notices the loss itself.
+struct Lead {
+  explicit Lead(Connection lock_connection) : connection(std::move(lock_connection)) {}
+  std::mutex mutex;  // the daemon's io thread asks lost() while the pass's thread claims
+  Connection connection;
+  std::int64_t epoch = 0;
+  std::optional<std::string> lost;  // why the session ended, once it has
+};
 
 // One pass at a time on one database: a session-level advisory lock held on a connection of its
 // own, released when this object goes or when that connection is lost (the server ends the
 // session, and the lock with it).
 class AdvisoryPassLock final : public PassLock {
  public:
-  static base::Result<std::unique_ptr<PassLock>> acquire(const Database& database,
-                                                         std::chrono::milliseconds wait) {
-    auto lock = std::unique_ptr<AdvisoryPassLock>(new AdvisoryPassLock(connect(database)));
+  static base::Result<std::unique_ptr<AdvisoryPassLock>> acquire(const Database& database,
+                                                                 std::chrono::milliseconds wait) {
+    auto lock = std::unique_ptr<AdvisoryPassLock>(
+        new AdvisoryPassLock(std::make_shared<Lead>(connect(database, kLeadSessionSetup))));
     const auto deadline = std::chrono::steady_clock::now() + wait;
     try {
       for (;;) {
         if (lock->try_lock()) {
-          return std::unique_ptr<PassLock>(std::move(lock));
+          lock->take_epoch();
+          return lock;
         }
         if (std::chrono::steady_clock::now() >= deadline) {
-          return base::Error{"another " + lock->holder() + " is running a pass on " +
+          return base::Error{"another " + lock->holder() + " leads the passes on " +
                              database.printable};
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -284,20 +318,50 @@ class AdvisoryPassLock final : public PassLock {
     }
   }
 
+  std::optional<std::string> lost() override {
+    const std::lock_guard guard(lead_->mutex);
+    if (!lead_->lost) {
+      try {
+        lead_->connection.run("SELECT 1");
+      } catch (const PostgresError& e) {
+        // libpq's first line ("server closed the connection unexpectedly"): the log keeps one
+        // line an event.
+        const std::string_view error(e.what());
+        lead_->lost =
+            "its database session ended (" + std::string(error.substr(0, error.find('\n'))) + ")";
+      }
+    }
+    return lead_->lost;
+  }
+
+  const std::shared_ptr<Lead>& lead() const { return lead_; }
+
  private:
-  explicit AdvisoryPassLock(Connection connection) : connection_(std::move(connection)) {}
+  explicit AdvisoryPassLock(std::shared_ptr<Lead> lead) : lead_(std::move(lead)) {}
 
   bool try_lock() {
-    return connection_
+    return lead_->connection
                .run("SELECT pg_try_advisory_lock($1::integer, $2::integer)",
                     Parameters().integer(kLockSpace).integer(kPassLockKey))
                .text(0, 0) == "t";
   }
 
+  // Raises the epoch: from now on a claim by any earlier holder is refused.
+  void take_epoch() {
+    lead_->epoch = lead_->connection
+                       .run(
+                           "INSERT INTO leader (id, epoch, holder, since) "
+                           "VALUES (1, 1, $1, extract(epoch FROM now())::bigint) "
+                           "ON CONFLICT (id) DO UPDATE SET epoch = leader.epoch + 1, "
+                           "holder = EXCLUDED.holder, since = EXCLUDED.since RETURNING epoch",
+                           Parameters().text(application_name()))
+                       .integer(0, 0);
+  }
+
   // "plan-reminder (pid N)" as the holder named itself, or "plan-reminder" when it cannot be
   // seen (another role's session, or a holder gone meanwhile).
   std::string holder() {
-    const Rows rows = connection_.run(
+    const Rows rows = lead_->connection.run(
         "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
         "WHERE l.locktype = 'advisory' AND l.granted AND l.classid::bigint = $1 AND "
         "l.objid::bigint = $2 AND l.objsubid = 2 AND "
@@ -310,7 +374,7 @@ class AdvisoryPassLock final : public PassLock {
     return "plan-reminder";
   }
 
-  Connection connection_;
+  std::shared_ptr<Lead> lead_;
 };
 
 // A statement whose :id, :detail and :at stand for values, turned into $1, $2, ... with only
@@ -347,8 +411,16 @@ class PostgresStateStore final : public StateStore {
       : database_(std::move(database)), connection_(std::move(connection)) {}
 
   base::Result<std::unique_ptr<PassLock>> lock_passes(std::chrono::milliseconds wait) override {
-    return AdvisoryPassLock::acquire(database_, wait);
+    auto lock = AdvisoryPassLock::acquire(database_, wait);
+    if (!lock) {
+      return lock.error();
+    }
+    const std::lock_guard guard(mutex_);
+    fence_ = (*lock)->lead()->epoch;
+    return std::unique_ptr<PassLock>(std::move(*lock));
   }
+
+  bool lock_is_lead() const override { return true; }
 
   std::unordered_set<std::string> handled_keys() override {
     return guarded("reading the handled notice keys", [&] {
@@ -466,9 +538,45 @@ class PostgresStateStore final : public StateStore {
             "state = 'failed', detail = :detail, recorded = :at", error, at});
   }
 
+  // The claim: the message's row locked, skipping it when another instance holds it; the epoch
+  // read under a share lock, so that a new lead (which raises it) waits for this claim to end.
   void begin_attempt(std::int64_t id, Instant at) override {
-    settle("recording an attempt to send message " + std::to_string(id), id,
-           {"attempts = attempts + 1, sending_since = :at", "", "", at});
+    guarded("recording an attempt to send message " + std::to_string(id), [&] {
+      Transaction transaction(connection_);
+      if (fence_) {
+        const Rows epoch = connection_.run("SELECT epoch FROM leader WHERE id = 1 FOR SHARE");
+        if (epoch.size() != 1 || epoch.integer(0, 0) != *fence_) {
+          throw std::runtime_error(
+              "another instance has taken the lead since this one took it (epoch " +
+              std::to_string(*fence_) + ", now " +
+              (epoch.size() == 1 ? std::to_string(epoch.integer(0, 0)) : "none") + "): message " +
+              std::to_string(id) + " is left to it, unsent here");
+        }
+      }
+      const Rows claimed = connection_.run(
+          "SELECT id FROM messages WHERE id = $1 AND state = 'queued' "
+          "FOR UPDATE SKIP LOCKED",
+          Parameters().integer(id));
+      if (claimed.size() == 0) {
+        if (connection_
+                .run("SELECT 1 FROM messages WHERE id = $1 AND state = 'queued'",
+                     Parameters().integer(id))
+                .size() == 1) {
+          throw std::runtime_error("message " + std::to_string(id) +
+                                   " is being claimed by another instance: left to it, unsent "
+                                   "here");
+        }
+        throw_not_queued(id);
+      }
+      Parameters parameters;
+      parameters.integer(id).integer(to_unix(at));
+      fence_ ? parameters.integer(*fence_) : parameters.null();
+      connection_.run(
+          "UPDATE messages SET attempts = attempts + 1, sending_since = $2, claimed_epoch = $3 "
+          "WHERE id = $1",
+          parameters);
+      transaction.commit();
+    });
   }
 
   void mark_partly_sent(std::int64_t id, Instant at, const std::string& refused,
@@ -802,6 +910,9 @@ class PostgresStateStore final : public StateStore {
   Database database_;
   std::mutex mutex_;
   Connection connection_;
+  // The epoch of the lead this store's pass lock last took, if it took one: its claims are
+  // fenced by it from then on, even after the lock is gone, until it takes the lead again.
+  std::optional<std::int64_t> fence_;
 };
 
 StateContents PostgresStateStore::contents() {

@@ -95,4 +95,16 @@ inline constexpr Migration kMigrations[] = {
     {0, nullptr},  // a placeholder: an empty array cannot be declared; skipped (version 0)
 };
 
+// Not state but coordination between instances on one database (SPEC §10): who took the lead
+// last, at which epoch, and the epoch each message was last claimed at. Made when missing.
+inline constexpr const char* kLeadSchema = R"sql(
+CREATE TABLE leader (
+  id     INTEGER PRIMARY KEY CHECK (id = 1),
+  epoch  BIGINT  NOT NULL,
+  holder TEXT    NOT NULL,
+  since  BIGINT  NOT NULL
+);
+ALTER TABLE messages ADD COLUMN IF NOT EXISTS claimed_epoch BIGINT;
+)sql";
+
 }  // namespace plan_reminder::store::postgresql

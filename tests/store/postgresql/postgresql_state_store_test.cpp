@@ -2,6 +2,7 @@
 // printed, the password from a systemd credential or a password file, a lost connection being
 // an error the next call recovers from, and the pass lock ending with its connection. What every
 // engine does is in ../state_store_test.cpp.
+#include "store/postgresql/connection.h"
 #include "store/state_store.h"
 #include "store/store_records.h"
 #include "support/postgres_cluster.h"
@@ -73,6 +74,14 @@ class PostgresStateStoreTest : public ::testing::Test {
     cluster().query(database_,
                     "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE "
                     "datname = current_database() AND pid <> pg_backend_pid()");
+  }
+
+  // Ends the session holding the pass lock, as the server does to a paused leader's.
+  void CutTheLock() const {
+    cluster().query(database_,
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_locks WHERE "
+                    "locktype = 'advisory' AND granted AND objid = 1 AND "
+                    "database = (SELECT oid FROM pg_database WHERE datname = current_database())");
   }
 
   std::string database_;
@@ -164,6 +173,82 @@ TEST_F(PostgresStateStoreTest, ThePassLockEndsWithItsConnection) {
   CutConnections();
   auto taken = other->lock_passes(0ms);
   EXPECT_TRUE(taken.ok()) << taken.error().message;
+}
+
+// Tests that the lead knows when it has lost its session, as a leader must before its next
+// message: a cut connection is reported, with why, and stays lost.
+TEST_F(PostgresStateStoreTest, TheLeadKnowsWhenItsSessionEnded) {
+  auto store = StateStore::open(cluster().socket_url(database_));
+  EXPECT_TRUE(store->lock_is_lead());
+  auto lock = store->lock_passes(0ms);
+  ASSERT_TRUE(lock.ok()) << lock.error().message;
+  EXPECT_EQ((*lock)->lost(), std::nullopt);
+  CutConnections();
+  const auto lost = (*lock)->lost();
+  ASSERT_TRUE(lost.has_value());
+  EXPECT_THAT(*lost, HasSubstr("its database session ended"));
+  EXPECT_EQ((*lock)->lost(), lost);
+}
+
+// Tests the fencing of claims: once another instance has taken the lead, the old leader (paused
+// or cut off while holding it) can claim no message, even one it queued itself, and the new
+// leader claims it as usual. The claim records the claimer's epoch.
+TEST_F(PostgresStateStoreTest, AnOldLeaderCannotClaimWhatANewOneMaySend) {
+  auto old_leader = StateStore::open(cluster().socket_url(database_));
+  auto new_leader = StateStore::open(cluster().socket_url(database_));
+  auto old_lock = old_leader->lock_passes(0ms);
+  ASSERT_TRUE(old_lock.ok()) << old_lock.error().message;
+  ASSERT_TRUE(old_leader->enqueue(Message("<a@plan-reminder>"), {Notice("k1")}));
+  ASSERT_TRUE(old_leader->enqueue(Message("<b@plan-reminder>"), {Notice("k2")}));
+  const auto queued = old_leader->due_messages(kMonday + 1h);
+  ASSERT_EQ(queued.size(), 2u);
+  old_leader->begin_attempt(queued[0].id, kMonday);  // it leads: its claim stands
+  EXPECT_EQ(cluster().query(database_, "SELECT claimed_epoch FROM messages WHERE id = " +
+                                           std::to_string(queued[0].id)),
+            "1");
+
+  CutTheLock();  // as when it is paused too long: the server ends its lock's session
+  auto new_lock = new_leader->lock_passes(0ms);
+  ASSERT_TRUE(new_lock.ok()) << new_lock.error().message;
+  try {
+    old_leader->begin_attempt(queued[1].id, kMonday);
+    FAIL() << "an old leader claimed a message after another took the lead";
+  } catch (const std::runtime_error& e) {
+    EXPECT_THAT(e.what(), HasSubstr("another instance has taken the lead since this one took it "
+                                    "(epoch 1, now 2)"));
+  }
+  EXPECT_EQ(cluster().query(database_, "SELECT attempts FROM messages WHERE id = " +
+                                           std::to_string(queued[1].id)),
+            "0");
+  new_leader->begin_attempt(queued[1].id, kMonday);
+  new_leader->mark_sent(queued[1].id, kMonday);
+  EXPECT_EQ(cluster().query(database_, "SELECT claimed_epoch FROM messages WHERE id = " +
+                                           std::to_string(queued[1].id)),
+            "2");
+}
+
+// Tests that a message another session is claiming at this moment (its row locked) is skipped,
+// not waited for: the claimer sends it.
+TEST_F(PostgresStateStoreTest, AMessageBeingClaimedElsewhereIsLeftToTheClaimer) {
+  auto store = StateStore::open(cluster().socket_url(database_));
+  ASSERT_TRUE(store->enqueue(Message("<a@plan-reminder>"), {Notice("k1")}));
+  const std::int64_t id = store->due_messages(kMonday + 1h).at(0).id;
+  std::string error;
+  {
+    // Holds the row as another instance's claim would, in a transaction of its own.
+    postgresql::Connection other(cluster().socket_url(database_), std::nullopt, "test");
+    other.run("BEGIN");
+    other.run("SELECT id FROM messages WHERE id = " + std::to_string(id) + " FOR UPDATE");
+    try {
+      store->begin_attempt(id, kMonday);
+      FAIL() << "claimed a message whose row another session holds";
+    } catch (const std::runtime_error& e) {
+      error = e.what();
+    }
+    other.run("ROLLBACK");
+  }
+  EXPECT_THAT(error, HasSubstr("is being claimed by another instance"));
+  store->begin_attempt(id, kMonday);  // free again
 }
 
 // Tests that a database holding plan-reminder's tables without a schema version (a half-made or
