@@ -189,6 +189,10 @@ std::string render_metrics(const MetricsView& view) {
   Family(out, "plan_reminder_updates_waiting", "gauge",
          "Progress updates from agencies waiting for the coordinator.")
       .sample({}, view.updates_waiting);
+  Family(out, "plan_reminder_leading", "gauge",
+         "1 when this instance runs the passes and sends; 0 while it follows another instance "
+         "that shares its PostgreSQL state.")
+      .sample({}, view.leading ? 1 : 0);
   return out;
 }
 

@@ -27,6 +27,9 @@ struct MetricsView {
   std::optional<std::chrono::milliseconds> last_pass_duration;
   std::int64_t plan_load_errors = 0;  // problems the last reload found (its plans were kept)
   std::int64_t updates_waiting = 0;   // agency updates for the coordinator (SPEC §9)
+  // Whether this instance runs the passes: false while it follows another instance on a shared
+  // PostgreSQL state (SPEC §10).
+  bool leading = true;
 };
 
 // The agenda counted by state (for MetricsView::milestones).

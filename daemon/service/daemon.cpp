@@ -31,6 +31,11 @@ constexpr std::chrono::hours safety_check{1};
 // a minute later.
 constexpr std::chrono::seconds lock_wait{10};
 
+// How often a leader checks that it still leads and a follower tries for the lead. The server
+// ends a leader's session silent for 15 s (store/postgresql), so a follower takes over within
+// about 20 s of a leader's death or pause, and at once after a clean stop.
+constexpr std::chrono::seconds lead_check{5};
+
 std::string plans_text(std::size_t count) {
   return std::to_string(count) + (count == 1 ? " plan" : " plans");
 }
@@ -48,7 +53,9 @@ Daemon::Daemon(asio::io_context& io, WakeTimer& timer, Options options, Deployme
       store_(std::move(store)),
       transport_(std::move(transport)),
       signals_(io, SIGTERM, SIGINT, SIGHUP),
-      watch_(io, options_.settle, [this] { reload("a watched file changed"); }) {}
+      watch_(io, options_.settle, [this] { reload("a watched file changed"); }),
+      printable_state_(store::printable_location(deployment_.snapshot->config.state)),
+      lead_timer_(io) {}
 
 Daemon::~Daemon() {
   worker_.join();
@@ -65,9 +72,84 @@ void Daemon::start() {
   systemd_.watchdog();
   spdlog::info("plan-reminder started: {}, transport {}",
                plans_text(deployment_.snapshot->plans.size()), transport_->describe());
-  // The first pass runs at once: it catches up on anything due while the service was down.
-  schedule(now());
+  if (store_->lock_is_lead()) {
+    // The first pass runs as soon as this instance leads.
+    try_lead();
+    watch_lead();
+  } else {
+    // The first pass runs at once: it catches up on anything due while the service was down.
+    schedule(now());
+  }
   systemd_.ready(status_line());
+}
+
+void Daemon::try_lead() {
+  if (trying_lead_ || lead_ || stop_requested_) {
+    return;
+  }
+  trying_lead_ = true;
+  auto guard = std::make_shared<asio::executor_work_guard<asio::io_context::executor_type>>(
+      io_.get_executor());
+  asio::post(worker_, [this, guard] {
+    std::optional<base::Result<std::unique_ptr<store::PassLock>>> lock;
+    try {
+      lock = store_->lock_passes(std::chrono::milliseconds(0));
+    } catch (const std::exception& error) {
+      lock = base::Error{error.what()};
+    }
+    asio::post(io_, [this, guard, lock = std::move(lock)]() mutable {
+      trying_lead_ = false;
+      lead_taken(std::move(*lock));
+    });
+  });
+}
+
+void Daemon::lead_taken(base::Result<std::unique_ptr<store::PassLock>> lock) {
+  if (!lock) {
+    // Told once, and again only when it changes (another holder, or the database down).
+    if (site_.following != lock.error().message) {
+      spdlog::info("{}; following", lock.error().message);
+      site_.following = lock.error().message;
+      publish_site();
+    }
+    return;
+  }
+  lead_ = std::move(*lock);
+  if (stop_requested_) {
+    lead_.reset();
+    return;
+  }
+  spdlog::info("leading the passes on {}", printable_state_);
+  site_.following.reset();
+  publish_site();
+  // A new leader catches up at once on what the last one left: queued mail, a missed send time.
+  start_pass();
+}
+
+void Daemon::lead_lost(const std::string& why) {
+  spdlog::warn("lost the lead on {}: {}; following", printable_state_, why);
+  lead_.reset();
+  site_.following = "lost the lead: " + why;
+  publish_site();
+}
+
+void Daemon::watch_lead() {
+  lead_timer_.expires_after(lead_check);
+  lead_timer_.async_wait([this](const boost::system::error_code& error) {
+    if (error || stop_requested_) {
+      return;
+    }
+    // The service is alive whether it leads or follows (a follower runs no pass to say so).
+    systemd_.watchdog();
+    if (lead_) {
+      if (auto why = lead_->lost()) {
+        lead_lost(*why);
+      }
+    } else if (!pass_running_) {
+      try_lead();
+    }
+    watch_lead();
+  });
 }
 
 void Daemon::start_web() {
@@ -151,7 +233,7 @@ void Daemon::schedule(date::sys_seconds at) {
 }
 
 void Daemon::start_pass() {
-  if (pass_running_ || stop_requested_) {
+  if (pass_running_ || stop_requested_ || !leading()) {
     return;
   }
   systemd_.watchdog();
@@ -164,13 +246,17 @@ void Daemon::start_pass() {
   publish_site();
   auto guard = std::make_shared<asio::executor_work_guard<asio::io_context::executor_type>>(
       io_.get_executor());
-  asio::post(worker_, [this, deployment, now, guard] {
+  asio::post(worker_, [this, deployment, now, guard, lead = lead_] {
     PassReport report;
     bool failed = false;
     std::optional<UpdatesRead> updates;
     try {
-      // One pass at a time on one state: a `run --once` (a timer, or by hand) may be running.
-      auto lock = store_->lock_passes(lock_wait);
+      // One pass at a time on one state: the lead held between passes, or a file lock for
+      // this pass (a `run --once`, by a timer or by hand, may be running).
+      base::Result<std::unique_ptr<store::PassLock>> lock = std::unique_ptr<store::PassLock>();
+      if (!lead) {
+        lock = store_->lock_passes(lock_wait);
+      }
       if (!lock) {
         report.warnings.push_back(lock.error().message + "; this pass waits a minute");
         report.next_retry = now + std::chrono::minutes(1);
@@ -179,7 +265,10 @@ void Daemon::start_pass() {
         auto applied = progress::apply_accepted(deployment.snapshot, accepted);
         updates = UpdatesRead{std::move(accepted), std::move(applied.snapshot)};
         PassRunner runner(*updates->snapshot, *deployment.templates, *store_, *transport_);
-        runner.set_stop_check([this] { return stop_requested_.load(); });
+        // A leader that lost the lead sends nothing more: the claim of each message is fenced
+        // too, and this stops it before the next.
+        runner.set_stop_check(
+            [this, &lead] { return stop_requested_.load() || (lead && lead->lost()); });
         runner.set_update_links(update_links_.get());
         report = runner.run(now);
         queued_ = store_->queued_count();
@@ -206,6 +295,11 @@ Deployment Daemon::in_effect(const Deployment& deployment) const {
 void Daemon::pass_finished(PassReport report, date::sys_seconds now, bool failed,
                            std::optional<UpdatesRead> updates) {
   pass_running_ = false;
+  if (lead_) {
+    if (auto why = lead_->lost()) {
+      lead_lost(*why);
+    }
+  }
   if (updates) {
     // A reload waits for the pass: the pass's plans are still the deployment's.
     accepted_ = std::move(updates->accepted);
@@ -315,6 +409,7 @@ void Daemon::stop(int signal) {
     transport_->interrupt(stop_grace);
   }
   timer_.cancel();
+  lead_timer_.cancel();
   signals_.cancel();
   watch_.close();
   if (web_) {
@@ -324,6 +419,9 @@ void Daemon::stop(int signal) {
 
 std::string Daemon::status_line() const {
   std::string status = plans_text(deployment_.snapshot->plans.size());
+  if (!leading()) {
+    return status + "; following another instance";
+  }
   if (next_pass_) {
     policy::Clock clock = policy::clock_for(deployment_.snapshot->config);
     status += "; next pass " + short_local_time(clock, *next_pass_);

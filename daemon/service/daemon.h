@@ -5,7 +5,9 @@
 // thread so that signals are handled while mail is being sent: a stop lets the message in
 // flight finish and be recorded, then exits. Reloads are transactional: a bad edit keeps the
 // last good deployment, logs every problem and tells the coordinator once per distinct set of
-// problems.
+// problems. On a PostgreSQL state shared by instances on several machines (SPEC §10) only the
+// one holding the lead runs passes; the others serve the web pages and try for the lead every
+// few seconds, and a leader that loses it stops sending before its next message.
 #pragma once
 
 #include <utility>  // Boost 1.74's Asio misses it under C++20
@@ -21,6 +23,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 
 #include <atomic>
@@ -84,6 +87,13 @@ class Daemon {
   void reload(const std::string& why);
   void stop(int signal);
   date::sys_seconds now() const;
+  // The shared lead (a store whose pass lock is a lead): tries for it on the worker thread.
+  void try_lead();
+  void lead_taken(base::Result<std::unique_ptr<store::PassLock>> lock);
+  void lead_lost(const std::string& why);
+  // Every few seconds: the leader asks whether it still leads, a follower tries for the lead.
+  void watch_lead();
+  bool leading() const { return !store_->lock_is_lead() || lead_ != nullptr; }
 
   boost::asio::io_context& io_;
   WakeTimer& timer_;
@@ -110,6 +120,13 @@ class Daemon {
   // What the web pages read, changed on the io_context's thread and published whole.
   SiteState site_;
   std::unique_ptr<WebSite> web_;
+  // The lead while this instance holds it (io thread; a pass keeps its own copy for its checks).
+  std::shared_ptr<store::PassLock> lead_;
+  bool trying_lead_ = false;
+  std::string printable_state_;  // the state's location as it may be logged
+  // The lead's watch runs on steady time: a session's liveness is real seconds, whatever clock
+  // the passes run on.
+  boost::asio::steady_timer lead_timer_;
 };
 
 }  // namespace plan_reminder::service

@@ -359,6 +359,7 @@ web::Response WebPages::metrics(const SiteState& site) {
         *site.pass_finished - *site.pass_started);
   }
   view.plan_load_errors = static_cast<std::int64_t>(site.reload_problems.size());
+  view.leading = !site.following;
   web::Response response;
   response.content_type = "text/plain; version=0.0.4; charset=utf-8";
   response.body = pages::render_metrics(view);

@@ -71,6 +71,10 @@ web::Response WebSite::health(const SiteState* state) {
                           (count == 1 ? " problem" : " problems") +
                           "); the last good plans are in use");
   }
+  if (state->following) {
+    // Healthy as a stand-by: it serves the pages and takes the lead when the leader stops.
+    return plain(200, "ok: following; " + *state->following);
+  }
   if (!state->pass_report) {
     return plain(503, state->pass_started ? "the first pass is running" : "no pass has run yet");
   }

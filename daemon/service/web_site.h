@@ -36,6 +36,9 @@ struct SiteState {
   // The last reload's problems, one line each; empty when it succeeded (the deployment above
   // is then the newest).
   std::vector<std::string> reload_problems;
+  // While another instance leads the passes on the shared PostgreSQL state: who (the lock's
+  // message). This one then serves the pages and runs no pass.
+  std::optional<std::string> following;
 };
 
 // Cache-Control for the calendar feeds: a calendar may keep a copy for five minutes and then

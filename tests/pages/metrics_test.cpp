@@ -70,7 +70,7 @@ TEST(Metrics, HelpAndTypeOncePerMetric) {
        {"plan_reminder_milestones", "plan_reminder_notices", "plan_reminder_emails",
         "plan_reminder_outbox_length", "plan_reminder_last_pass_timestamp_seconds",
         "plan_reminder_last_pass_duration_seconds", "plan_reminder_plan_load_errors",
-        "plan_reminder_updates_waiting"}) {
+        "plan_reminder_updates_waiting", "plan_reminder_leading"}) {
     EXPECT_EQ(help.count(name), 1u) << name;
   }
 }
@@ -117,6 +117,15 @@ TEST(Metrics, DeliveriesAndPasses) {
   // A message is never dropped (its notices are): no such series.
   EXPECT_THAT(render_metrics(example_view()),
               Not(::testing::HasSubstr("emails{kind=\"reminder\",result=\"dropped\"}")));
+}
+
+// Tests that an instance says whether it leads the passes: 1 alone or leading, 0 while it
+// follows another on a shared PostgreSQL state.
+TEST(Metrics, LeadingSaysWhetherThisInstanceSends) {
+  MetricsView view = example_view();
+  EXPECT_THAT(lines_of(render_metrics(view)), Contains("plan_reminder_leading 1"));
+  view.leading = false;
+  EXPECT_THAT(lines_of(render_metrics(view)), Contains("plan_reminder_leading 0"));
 }
 
 // Tests that before the first pass there is no pass time: 0 would read as a pass in 1970.

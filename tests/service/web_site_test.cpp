@@ -55,6 +55,22 @@ TEST(WebSiteHealth, OkOnlyAfterASuccessfulPass) {
             "the last reload was refused (1 problem); the last good plans are in use\n");
 }
 
+// Tests that an instance following another on a shared state is healthy though it runs no pass,
+// and says whom it follows; a refused reload still makes it unhealthy.
+TEST(WebSiteHealth, AFollowerIsHealthy) {
+  auto following = healthy();
+  following.pass_report.reset();
+  following.pass_started.reset();
+  following.following = "another plan-reminder (pid 7) leads the passes on postgresql://db/p";
+  EXPECT_EQ(WebSite::health(&following).status, 200);
+  EXPECT_EQ(WebSite::health(&following).body,
+            "ok: following; another plan-reminder (pid 7) leads the passes on "
+            "postgresql://db/p\n");
+
+  following.reload_problems = {"plans/a.yaml:3:4: something"};
+  EXPECT_EQ(WebSite::health(&following).status, 503);
+}
+
 std::string fetch(const tcp::endpoint& endpoint, const std::string& extra_headers) {
   asio::io_context client;
   tcp::socket socket(client);
