@@ -45,8 +45,10 @@ std::optional<TemplateSet> load_template_set(const std::filesystem::path& root,
                                              plan::Diagnostics& out);
 
 // Renders `key` of a loaded set, escaping values for HTML or not at all. An error here means a
-// template changed after it was checked, which is a bug: std::logic_error.
-std::string render_template(const TemplateSet& set, const std::string& key, mustache::data data,
+// template changed after it was checked, which is a bug: std::logic_error. The set's partials
+// are added to `data` (not copied: a digest's data can hold thousands of items), and may be
+// left there; rendering again with the same data is as rendering it first.
+std::string render_template(const TemplateSet& set, const std::string& key, mustache::data& data,
                             bool html);
 
 }  // namespace plan_reminder::mail

@@ -30,7 +30,7 @@ std::string Templates::default_folder() {
   return PLAN_REMINDER_SOURCE_TEMPLATE_DIR;
 }
 
-std::string render_template(const TemplateSet& set, const std::string& key, mustache::data data,
+std::string render_template(const TemplateSet& set, const std::string& key, mustache::data& data,
                             bool html) {
   // kainjow renders a partial by recursing into it: each one ends with a partial tag of its
   // own that counts its end, so that nesting stays bounded even if load() missed a loop.

@@ -42,9 +42,8 @@ plan::Diagnostic stylesheet_problem(const fs::path& file, std::string message) {
 }  // namespace
 
 std::string WebTemplates::render(const std::string& name, mail::mustache::data data) const {
-  return mark_page(
-      mail::tidy_lines(mail::render_template(set_, name + ".html", std::move(data), true)),
-      classification_);
+  return mark_page(mail::tidy_lines(mail::render_template(set_, name + ".html", data, true)),
+                   classification_);
 }
 
 std::optional<WebTemplates> load_web_templates(const std::string& templates_folder,
