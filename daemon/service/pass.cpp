@@ -219,8 +219,11 @@ void PassRunner::deliver_into(PassReport& report, Instant now) {
 PassRunner::Outcome PassRunner::deliver_one(const store::OutboxMessage& message, Instant now,
                                             PassReport& report, FailedBatch& failed) {
   // Recorded before any byte leaves: when the state cannot be written this throws and
-  // nothing is sent, rather than sending at every pass what can never be marked sent.
-  store_.begin_attempt(message.id, now);
+  // nothing is sent, rather than sending at every pass what can never be marked sent. A message
+  // another instance sharing the state settled or is sending since it was read is left to it.
+  if (!store_.begin_attempt(message.id, now)) {
+    return {};
+  }
   mail::SendResult result = transport_.send(message.envelope_from, message.recipients, message.raw);
   if (result.delivered()) {
     ++report.delivered;

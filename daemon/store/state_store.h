@@ -197,12 +197,15 @@ class StateStore {
   virtual void mark_failed(std::int64_t id, Instant at, const std::string& error) = 0;
 
   // Records, before any byte of message `id` leaves, that it is being sent: counts the attempt
-  // and marks it in flight, in one transaction. Throws when the state cannot be written; the
-  // caller must then send nothing, or every pass would send it again without recording it.
-  // (The marks above then count no attempt of their own.) While this store's pass lock is a
-  // lead, the claim is fenced: it throws, claiming nothing, when another instance has taken the
-  // lead since (this one was paused or cut off) or is claiming the same message.
-  virtual void begin_attempt(std::int64_t id, Instant at) = 0;
+  // and marks it in flight, in one transaction, and returns true. Returns false, changing
+  // nothing, when the message is no longer this store's to send: it is no longer queued (on a
+  // shared state, another instance settled it since it was read) or another instance is
+  // claiming it; the caller skips it. Throws when the state cannot be written; the caller must
+  // then send nothing, or every pass would send it again without recording it. (The marks above
+  // then count no attempt of their own.) While this store's pass lock is a lead, the claim and
+  // the marks are fenced: they throw, changing nothing, when another instance has taken the
+  // lead since (this one was paused or cut off).
+  [[nodiscard]] virtual bool begin_attempt(std::int64_t id, Instant at) = 0;
   // Delivered to the recipients the server accepted; `refused` says who was refused and why.
   // The message is sent; notices whose keys are in `failed_keys` (their recipient got nothing)
   // are failed with `refused` as detail, the others are sent with it as detail.

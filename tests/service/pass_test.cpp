@@ -40,11 +40,14 @@ mail::SendResult login_refused() {
   return result;
 }
 
-// A store whose writes fail as a full disk's do, from the moment `broken` is set.
+// A store whose writes fail as a full disk's do, from the moment `broken` is set; or, with
+// `sent_elsewhere`, a state shared with another instance that sends the first due message just
+// after this one has read the outbox.
 class BrokenStore final : public store::StateStore {
  public:
   explicit BrokenStore(store::StateStore& inner) : inner_(inner) {}
   bool broken = false;
+  bool sent_elsewhere = false;
 
   std::unordered_set<std::string> handled_keys() override { return inner_.handled_keys(); }
   void record_dropped(const std::vector<store::NoticeRecord>& notices) override {
@@ -57,7 +60,13 @@ class BrokenStore final : public store::StateStore {
     return inner_.enqueue(std::move(message), notices);
   }
   std::vector<store::OutboxMessage> due_messages(Instant now) override {
-    return inner_.due_messages(now);
+    auto due = inner_.due_messages(now);
+    if (sent_elsewhere && !due.empty()) {
+      EXPECT_TRUE(inner_.begin_attempt(due[0].id, now));
+      inner_.mark_sent(due[0].id, now);
+      sent_elsewhere = false;
+    }
+    return due;
   }
   std::optional<Instant> next_attempt() override { return inner_.next_attempt(); }
   std::size_t queued_count() override { return inner_.queued_count(); }
@@ -73,9 +82,9 @@ class BrokenStore final : public store::StateStore {
     check();
     inner_.mark_failed(id, at, error);
   }
-  void begin_attempt(std::int64_t id, Instant at) override {
+  bool begin_attempt(std::int64_t id, Instant at) override {
     check();
-    inner_.begin_attempt(id, at);
+    return inner_.begin_attempt(id, at);
   }
   void mark_partly_sent(std::int64_t id, Instant at, const std::string& refused,
                         const std::vector<std::string>& failed_keys) override {
@@ -172,6 +181,20 @@ TEST_F(PassDeliveryTest, AStateThatCannotBeWrittenSendsNothing) {
   EXPECT_THROW(Deliver(broken, kNow + 1min), std::runtime_error);
   EXPECT_THAT(transport_.sent, IsEmpty());
   EXPECT_EQ(store_->queued_count(), 1u);
+}
+
+// Tests that on a shared state a message another instance sent after this pass read the outbox
+// is skipped: not sent again, not an error, and the rest of the batch goes on.
+TEST_F(PassDeliveryTest, AMessageSentElsewhereSinceTheOutboxWasReadIsSkipped) {
+  Queue("overdue-1", "wwin", "overdue", "2020-03-01", kNow);
+  Queue("overdue-2", "police", "overdue", "2020-03-02", kNow + 1s);
+  BrokenStore shared(*store_);
+  shared.sent_elsewhere = true;
+  const PassReport report = Deliver(shared, kNow + 5s);
+  EXPECT_EQ(report.delivered, 1u);
+  EXPECT_FALSE(report.troubled());
+  EXPECT_EQ(transport_.sent.size(), 1u);
+  EXPECT_EQ(store_->queued_count(), 0u);
 }
 
 // Tests that every message that fails in one pass is listed in one failure notice to the

@@ -67,11 +67,11 @@ void Fill(StateStore& store) {
   ASSERT_TRUE(store.enqueue(Message("<flight@plan-reminder>", kMonday + 2s), {Notice("k4")}));
   ASSERT_TRUE(store.enqueue(Message("<gone@plan-reminder>", kMonday + 3s), {Notice("k5")}));
   const auto messages = store.messages_since(Instant{});
-  store.begin_attempt(messages[0].id, kMonday);
+  ASSERT_TRUE(store.begin_attempt(messages[0].id, kMonday));
   store.mark_sent(messages[0].id, kMonday + 1min);
-  store.begin_attempt(messages[1].id, kMonday);
+  ASSERT_TRUE(store.begin_attempt(messages[1].id, kMonday));
   store.mark_retry(messages[1].id, kMonday + 5min, "421 try later");
-  store.begin_attempt(messages[2].id, kMonday + 2min);  // in flight when copied
+  ASSERT_TRUE(store.begin_attempt(messages[2].id, kMonday + 2min));  // in flight when copied
   store.drop_message(messages[3].id, kMonday + 1h, "stale");
   store.record_dropped({Notice("stale-one")});
   store.set_setting("last_pass", "2025-03-03T09:00:00Z");

@@ -538,35 +538,23 @@ class PostgresStateStore final : public StateStore {
             "state = 'failed', detail = :detail, recorded = :at", error, at});
   }
 
-  // The claim: the message's row locked, skipping it when another instance holds it; the epoch
-  // read under a share lock, so that a new lead (which raises it) waits for this claim to end.
-  void begin_attempt(std::int64_t id, Instant at) override {
-    guarded("recording an attempt to send message " + std::to_string(id), [&] {
+  // The claim: the message's row locked, skipping it when another instance holds it, and the
+  // lead checked (check_fence).
+  bool begin_attempt(std::int64_t id, Instant at) override {
+    return guarded("recording an attempt to send message " + std::to_string(id), [&] {
       Transaction transaction(connection_);
-      if (fence_) {
-        const Rows epoch = connection_.run("SELECT epoch FROM leader WHERE id = 1 FOR SHARE");
-        if (epoch.size() != 1 || epoch.integer(0, 0) != *fence_) {
-          throw std::runtime_error(
-              "another instance has taken the lead since this one took it (epoch " +
-              std::to_string(*fence_) + ", now " +
-              (epoch.size() == 1 ? std::to_string(epoch.integer(0, 0)) : "none") + "): message " +
-              std::to_string(id) + " is left to it, unsent here");
-        }
-      }
+      check_fence(id, "unsent here");
       const Rows claimed = connection_.run(
           "SELECT id FROM messages WHERE id = $1 AND state = 'queued' "
           "FOR UPDATE SKIP LOCKED",
           Parameters().integer(id));
       if (claimed.size() == 0) {
-        if (connection_
-                .run("SELECT 1 FROM messages WHERE id = $1 AND state = 'queued'",
-                     Parameters().integer(id))
-                .size() == 1) {
-          throw std::runtime_error("message " + std::to_string(id) +
-                                   " is being claimed by another instance: left to it, unsent "
-                                   "here");
+        // Settled by another instance since it was read, or being claimed by one now.
+        if (connection_.run("SELECT 1 FROM messages WHERE id = $1", Parameters().integer(id))
+                .size() == 0) {
+          throw std::logic_error("no outbox message has id " + std::to_string(id));
         }
-        throw_not_queued(id);
+        return false;
       }
       Parameters parameters;
       parameters.integer(id).integer(to_unix(at));
@@ -576,6 +564,7 @@ class PostgresStateStore final : public StateStore {
           "WHERE id = $1",
           parameters);
       transaction.commit();
+      return true;
     });
   }
 
@@ -854,6 +843,7 @@ class PostgresStateStore final : public StateStore {
       const std::string& what, std::int64_t id, const Change& change, Then then = [] {}) {
     guarded(what, [&] {
       Transaction transaction(connection_);
+      check_fence(id, "not recorded here");
       const NamedStatement message =
           named("UPDATE messages SET " + std::string(change.message_set) +
                     " WHERE id = :id AND state = 'queued'",
@@ -871,6 +861,23 @@ class PostgresStateStore final : public StateStore {
       then();
       transaction.commit();
     });
+  }
+
+  // While this store leads, nothing about a message is written once another instance has taken
+  // the lead (this one was paused or cut off): the new leader owns the outbox. The epoch is read
+  // under a share lock, so that a new lead (which raises it) waits for this transaction to end.
+  void check_fence(std::int64_t id, const char* left) {
+    if (!fence_) {
+      return;
+    }
+    const Rows epoch = connection_.run("SELECT epoch FROM leader WHERE id = 1 FOR SHARE");
+    if (epoch.size() != 1 || epoch.integer(0, 0) != *fence_) {
+      throw std::runtime_error(
+          "another instance has taken the lead since this one took it (epoch " +
+          std::to_string(*fence_) + ", now " +
+          (epoch.size() == 1 ? std::to_string(epoch.integer(0, 0)) : "none") + "): message " +
+          std::to_string(id) + " is left to it, " + left);
+    }
   }
 
   [[noreturn]] void throw_not_queued(std::int64_t id) {

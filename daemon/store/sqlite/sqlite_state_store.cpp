@@ -671,9 +671,23 @@ class SqliteStateStore final : public StateStore {
             "state = 'failed', detail = :detail, recorded = :at", error, at});
   }
 
-  void begin_attempt(std::int64_t id, Instant at) override {
-    settle("recording an attempt to send message " + std::to_string(id), id,
-           {"attempts = attempts + 1, sending_since = :at", "", "", at});
+  bool begin_attempt(std::int64_t id, Instant at) override {
+    return guarded("recording an attempt to send message " + std::to_string(id), [&] {
+      SQLite::Statement claim(db_,
+                              "UPDATE messages SET attempts = attempts + 1, sending_since = ?2 "
+                              "WHERE id = ?1 AND state = 'queued'");
+      claim.bind(1, id);
+      claim.bind(2, to_unix(at));
+      if (claim.exec() == 1) {
+        return true;
+      }
+      SQLite::Statement select(db_, "SELECT 1 FROM messages WHERE id = ?1");
+      select.bind(1, id);
+      if (!select.executeStep()) {
+        throw std::logic_error("no outbox message has id " + std::to_string(id));
+      }
+      return false;
+    });
   }
 
   void mark_partly_sent(std::int64_t id, Instant at, const std::string& refused,
