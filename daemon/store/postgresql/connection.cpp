@@ -3,6 +3,8 @@
 
 #include <array>
 #include <charconv>
+#include <string>
+#include <string_view>
 #include <utility>
 
 namespace plan_reminder::store::postgresql {
@@ -17,12 +19,41 @@ std::string trimmed(const char* message) {
   return text;
 }
 
-PostgresError error_of(PGconn* connection, const PGresult* result) {
-  if (result == nullptr) {
-    return PostgresError(trimmed(pq().error_message(connection)), "");
+PostgresError error_of(PGconn* connection, const PGresult* result, const std::string& ended) {
+  std::string message = trimmed(result == nullptr ? pq().error_message(connection)
+                                                  : pq().result_error_message(result));
+  if (pq().status(connection) == CONNECTION_BAD) {
+    // "server closed the connection unexpectedly", without libpq's two lines of guessing why
+    // (one log line an event), after the server's reason when it gave one.
+    message = message.substr(0, message.find('\n'));
+    if (!ended.empty()) {
+      message = ended + ": " + message;
+    }
   }
-  const char* state = pq().result_error_field(result, PG_DIAG_SQLSTATE);
-  return PostgresError(trimmed(pq().result_error_message(result)), state != nullptr ? state : "");
+  const char* state =
+      result == nullptr ? nullptr : pq().result_error_field(result, PG_DIAG_SQLSTATE);
+  return PostgresError(message, state != nullptr ? state : "");
+}
+
+// libpq's notice processor. Notices of our own statements ("... already exists, skipping") are
+// of no use to a reader of the log; what the server says as it ends the session is kept, as one
+// line without its severity ("FATAL:  terminating connection due to ..."), for the next error.
+void keep_server_farewell(void* ended, const char* message) {
+  std::string_view text(message != nullptr ? message : "");
+  for (const std::string_view severity : {"FATAL:", "PANIC:", "ERROR:"}) {
+    if (text.substr(0, severity.size()) == severity) {
+      text.remove_prefix(severity.size());
+      while (!text.empty() && text.front() == ' ') {
+        text.remove_prefix(1);
+      }
+      text = text.substr(0, text.find('\n'));
+      while (!text.empty() && text.back() == ' ') {
+        text.remove_suffix(1);
+      }
+      *static_cast<std::string*>(ended) = std::string(text);
+      return;
+    }
+  }
 }
 
 }  // namespace
@@ -123,6 +154,7 @@ Connection::Connection(const std::string& url, const std::optional<std::string>&
   if (connection_ == nullptr) {
     throw PostgresError("cannot connect: out of memory", "");
   }
+  pq().set_notice_processor(connection_.get(), keep_server_farewell, ended_.get());
   if (pq().status(connection_.get()) != CONNECTION_OK) {
     throw PostgresError("cannot connect: " + trimmed(pq().error_message(connection_.get())), "");
   }
@@ -132,6 +164,7 @@ Connection::Connection(const std::string& url, const std::optional<std::string>&
 }
 
 void Connection::reconnect() {
+  ended_->clear();
   pq().reset(connection_.get());
   if (lost()) {
     throw PostgresError("the connection was lost and cannot be made again: " +
@@ -159,7 +192,7 @@ void Connection::run_script(const char* sql) {
 void Connection::check(const Rows& rows) const {
   const auto status = pq().result_status(rows.result());
   if (rows.result() == nullptr || (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)) {
-    throw error_of(connection_.get(), rows.result());
+    throw error_of(connection_.get(), rows.result(), *ended_);
   }
 }
 

@@ -93,6 +93,11 @@ class Connection {
  private:
   void check(const Rows& rows) const;
 
+  // What the server said last when it ended the session ("terminating connection due to
+  // idle-in-transaction timeout"): libpq hands it to a notice processor, whose default prints
+  // it on stderr, outside the log. Kept here (a stable address for libpq) and put in front of
+  // the error of the call that finds the connection gone. Before connection_: it outlives it.
+  std::unique_ptr<std::string> ended_ = std::make_unique<std::string>();
   std::unique_ptr<PGconn, decltype(&::PQfinish)> connection_;
   std::string setup_;
 };

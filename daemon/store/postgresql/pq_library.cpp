@@ -40,7 +40,8 @@ Loaded load() {
       library->resolve("PQgetisnull", l.getisnull, e) &&
       library->resolve("PQcmdTuples", l.cmd_tuples, e) &&
       library->resolve("PQunescapeBytea", l.unescape_bytea, e) &&
-      library->resolve("PQfreemem", l.freemem, e);
+      library->resolve("PQfreemem", l.freemem, e) &&
+      library->resolve("PQsetNoticeProcessor", l.set_notice_processor, e);
   if (!ok) {
     loaded.library = PqLibrary{};
   }

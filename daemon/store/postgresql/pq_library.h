@@ -29,6 +29,7 @@ struct PqLibrary {
   decltype(&::PQcmdTuples) cmd_tuples;
   decltype(&::PQunescapeBytea) unescape_bytea;
   decltype(&::PQfreemem) freemem;
+  decltype(&::PQsetNoticeProcessor) set_notice_processor;
 };
 
 // libpq (libpq.so.5), loaded once for the process (thread-safe) and never unloaded. Throws

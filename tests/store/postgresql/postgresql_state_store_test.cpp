@@ -69,17 +69,19 @@ class PostgresStateStoreTest : public ::testing::Test {
     cluster().query("postgres", "ALTER DATABASE " + database_ + " OWNER TO secretive");
   }
 
-  // Ends every session on the test's database but the one asking.
+  // Ends every session on the test's database but the one asking, waiting (up to 10 s each)
+  // until its process has gone.
   void CutConnections() const {
     cluster().query(database_,
-                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE "
+                    "SELECT count(pg_terminate_backend(pid, 10000)) FROM pg_stat_activity WHERE "
                     "datname = current_database() AND pid <> pg_backend_pid()");
   }
 
-  // Ends the session holding the pass lock, as the server does to a paused leader's.
+  // Ends the session holding the pass lock, as the server does to a paused leader's, and waits
+  // until its process has gone.
   void CutTheLock() const {
     cluster().query(database_,
-                    "SELECT count(pg_terminate_backend(pid)) FROM pg_locks WHERE "
+                    "SELECT count(pg_terminate_backend(pid, 10000)) FROM pg_locks WHERE "
                     "locktype = 'advisory' AND granted AND objid = 1 AND "
                     "database = (SELECT oid FROM pg_database WHERE datname = current_database())");
   }
@@ -184,10 +186,38 @@ TEST_F(PostgresStateStoreTest, TheLeadKnowsWhenItsSessionEnded) {
   ASSERT_TRUE(lock.ok()) << lock.error().message;
   EXPECT_EQ((*lock)->lost(), std::nullopt);
   CutConnections();
+  testing::internal::CaptureStderr();
   const auto lost = (*lock)->lost();
+  const std::string printed = testing::internal::GetCapturedStderr();
   ASSERT_TRUE(lost.has_value());
   EXPECT_THAT(*lost, HasSubstr("its database session ended"));
+  EXPECT_EQ(printed, "");  // nothing from libpq outside the log
   EXPECT_EQ((*lock)->lost(), lost);
+}
+
+// Tests that a session the server ends (as it ends a paused leader's, or an administrator does)
+// fails its next statement with one line, and that libpq prints nothing of it on stderr, outside
+// the log (its default notice processor would print the server's "FATAL: terminating
+// connection").
+TEST_F(PostgresStateStoreTest, ASessionEndedByTheServerPrintsNothingOutsideTheLog) {
+  postgresql::Connection connection(cluster().socket_url(database_), std::nullopt, "ended");
+  connection.run("BEGIN");
+  // Ends the session, waiting (up to 10 s) until its process has gone.
+  ASSERT_EQ(cluster().query(database_,
+                            "SELECT bool_and(pg_terminate_backend(pid, 10000)) FROM "
+                            "pg_stat_activity WHERE application_name = 'ended'"),
+            "t");
+  testing::internal::CaptureStderr();
+  std::string error;
+  try {
+    connection.run("SELECT 1");
+  } catch (const postgresql::PostgresError& e) {
+    error = e.what();
+  }
+  EXPECT_EQ(testing::internal::GetCapturedStderr(), "");
+  EXPECT_THAT(error, HasSubstr("server closed the connection unexpectedly"));
+  EXPECT_EQ(error.find('\n'), std::string::npos) << error;  // one log line
+  EXPECT_TRUE(connection.lost());
 }
 
 // Tests the fencing of claims: once another instance has taken the lead, the old leader (paused
