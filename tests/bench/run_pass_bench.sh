@@ -1,20 +1,42 @@
 #!/usr/bin/env bash
-# Times `plan-reminder run --once` over the synthetic national corpus (1,500 plans, 100,000
-# milestones; generate_corpus.py, generated once into BUILD_DIR/bench-corpus), with a fresh
-# state database and a Maildir transport in a temporary folder:
-#   pass 1 on Thursday 26 November 2026: a national catch-up (every plan first loaded with its
-#          history: only the latest stage of each milestone, many emails);
-#   pass 2 on Friday 27 November 2026, the next business day, over the same state.
-# Reports wall time, CPU, peak resident memory (GNU time) and the emails written.
-#   tests/bench/run_pass_bench.sh [BUILD_DIR] [-- extra arguments for plan-reminder run]
+# Times plan-reminder over the synthetic national corpus (1,500 plans, 100,000 milestones;
+# generate_corpus.py, generated once into BUILD_DIR/bench-corpus), beside a plain PyYAML script
+# that only loads the same files (pyyaml_load.py, libyaml's C loader), in one run:
+#   pyyaml        the baseline: every file loaded, nothing checked;
+#   check cold    `check` with no parse cache (a new state folder): every file parsed;
+#   check         `check` again, the files unchanged (the parse cache);
+#   agenda json   `agenda --format json` on the same files, its output to a file;
+#   pass 1        `run --once` on Thursday 26 November 2026: a national catch-up (every plan
+#                 first loaded with its history: only the latest stage of each milestone);
+#   pass 2        `run --once` on Friday 27 November 2026, the next business day, same state.
+# Each with a fresh state and a Maildir transport in a temporary folder; with --postgres the
+# same again with the state in PostgreSQL (a cluster of its own, started with the tests'
+# pg_test_cluster; the parse cache then in $CACHE_DIRECTORY, as under systemd). Reports wall
+# time, CPU, peak resident memory (GNU time), the ratio of the wall time to PyYAML's, the emails
+# written and the state's size. With --weeks N (52: a year), the SQLite state then lives N
+# simulated weeks: a `run --once` on every weekday from Monday 30 November 2026 (the timer's
+# way), its size reported each quarter and at the end (the emails counted, then removed).
+#   tests/bench/run_pass_bench.sh [BUILD_DIR] [--postgres] [--weeks N] [-- extra run arguments]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 build="$here/../../build"
-if [ $# -gt 0 ] && [ "$1" != "--" ]; then build="$1"; shift; fi
-if [ $# -gt 0 ] && [ "$1" = "--" ]; then shift; fi
+postgres=0
+weeks=0
+while [ $# -gt 0 ] && [ "$1" != "--" ]; do
+  case "$1" in
+    --postgres) postgres=1 ;;
+    --weeks) weeks="$2"; shift ;;
+    -*) echo "usage: $0 [BUILD_DIR] [--postgres] [--weeks N] [-- extra run arguments]" >&2
+        exit 64 ;;
+    *) build="$1" ;;
+  esac
+  shift
+done
+if [ $# -gt 0 ]; then shift; fi
 build="$(cd "$build" && pwd)"
 binary="$build/daemon/plan-reminder"
 corpus="$build/bench-corpus"
+pg_bin="${PR_POSTGRES_BINDIR:-/usr/lib/postgresql/15/bin}"
 if [ ! -x "$binary" ]; then
   echo "$0: $binary is missing (scripts/build)" >&2
   exit 69
@@ -24,47 +46,138 @@ if [ ! -f "$corpus/plan-reminder.yaml" ]; then
 fi
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/pr-pass-bench.XXXXXX")"
-trap 'rm -rf "$work"' EXIT
-# The generated config with its paths made absolute and state and Maildir moved to $work;
-# relative paths would resolve from $work, where the config now is.
-sed -e "s|^plans: .*|plans: $corpus/plans/*.yaml|" \
-    -e "s|^directory: .*|directory: $corpus/agencies.yaml|" \
-    -e "s|^state: .*|state: $work/state.db|" \
-    -e "s|^  maildir: .*|  maildir: $work/Maildir|" \
-    "$corpus/plan-reminder.yaml" >"$work/plan-reminder.yaml"
-grep -q "^state: $work/state.db" "$work/plan-reminder.yaml"
-grep -q "^  maildir: $work/Maildir" "$work/plan-reminder.yaml"
+cluster_pointer="$work/cluster"
+cleanup() {
+  if [ -f "$cluster_pointer" ]; then "$build/tests/pg_test_cluster" stop "$cluster_pointer"; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
 
-emails() { { find "$work/Maildir/new" "$work/Maildir/cur" -type f 2>/dev/null || true; } | wc -l; }
+# The generated config with its paths made absolute and the state and Maildir moved to FOLDER;
+# relative paths would resolve from FOLDER, where the config now is.
+write_config() {  # FOLDER STATE
+  mkdir -p "$1"
+  sed -e "s|^plans: .*|plans: $corpus/plans/*.yaml|" \
+      -e "s|^directory: .*|directory: $corpus/agencies.yaml|" \
+      -e "s|^state: .*|state: ${2//&/\\&}|" \
+      -e "s|^  maildir: .*|  maildir: $1/Maildir|" \
+      "$corpus/plan-reminder.yaml" >"$1/plan-reminder.yaml"
+  grep -qF "state: $2" "$1/plan-reminder.yaml"
+  grep -qF "  maildir: $1/Maildir" "$1/plan-reminder.yaml"
+}
+
+emails() { { find "$1/Maildir/new" "$1/Maildir/cur" -type f 2>/dev/null || true; } | wc -l; }
 
 echo "corpus: $corpus ($(find "$corpus/plans" -name "*.yaml" | wc -l) plan files," \
-  "$(du -sh "$corpus/plans" | cut -f1));" \
-  "$(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  "$(du -sh "$corpus/plans" | cut -f1)); $(nproc) cores;" \
+  "load average $(cut -d' ' -f1-3 /proc/loadavg)"
+
 rows=()
-pass=0
-for now in 2026-11-26 2026-11-27; do
-  pass=$((pass + 1))
-  before="$(emails)"
-  echo "--- pass $pass: plan-reminder run --once --now $now"
-  status=0
-  /usr/bin/time -f "%e s %M KiB (user %U s, system %S s)" -o "$work/time" \
-    "$binary" run --once --now "$now" --config "$work/plan-reminder.yaml" "$@" \
-    2>"$work/log" || status=$?
-  tail -n 5 "$work/log"
-  after="$(emails)"
-  bytes="$(du -sk "$work/Maildir" 2>/dev/null | cut -f1)"
-  largest="$({ find "$work/Maildir" -type f -printf '%s\n' 2>/dev/null || true; } | sort -n | tail -1)"
-  echo "  exit $status; $(cat "$work/time"); $((after - before)) emails written;" \
-    "Maildir ${bytes:-0} KiB (largest email so far ${largest:-0} bytes);" \
-    "state $(du -k "$work/state.db" | cut -f1) KiB"
-  read -r wall _ peak _ _ <"$work/time"
-  rows+=("$(printf '%-4s %-12s %9s %12s %10s %6s' "$pass" "$now" "$wall" \
-    "$((peak / 1024)) MiB" "$((after - before))" "$status")")
-  if [ "$status" -ne 0 ]; then
-    echo "$0: pass $pass failed" >&2
+baseline=""
+# Runs COMMAND... under GNU time and adds a row: LABEL ENGINE FOLDER (for emails, or -).
+measure() {
+  local label="$1" engine="$2" folder="$3"
+  shift 3
+  local before=0 status=0
+  if [ "$folder" != - ]; then before="$(emails "$folder")"; fi
+  echo "--- $engine: $label"
+  /usr/bin/time -f "%e %U %S %M" -o "$work/time" "$@" >"$work/out" 2>"$work/log" || status=$?
+  tail -n 3 "$work/log"
+  tail -n 1 "$work/out" | cut -c1-200
+  local wall user system peak
+  read -r wall user system peak <"$work/time"
+  if [ -z "$baseline" ]; then baseline="$wall"; fi
+  local ratio sent="" cpu
+  ratio="$(awk -v a="$wall" -v b="$baseline" 'BEGIN { printf "%.2f", a / b }')"
+  cpu="$(awk -v u="$user" -v s="$system" 'BEGIN { printf "%.2f", u + s }')"
+  if [ "$folder" != - ]; then sent="$(($(emails "$folder") - before))"; fi
+  rows+=("$(printf '%-11s %-12s %8s %8s %10s %9s %7s %5s' "$engine" "$label" "$wall" "$cpu" \
+    "$((peak / 1024)) MiB" "$ratio" "$sent" "$status")")
+  if [ "$status" -ne 0 ] && [ "${label#check}" = "$label" ]; then
+    echo "$0: $engine $label failed (exit $status)" >&2
     exit 1
   fi
-done
+}
+
+measure pyyaml python - /usr/bin/python3 "$here/pyyaml_load.py" "$corpus"
+
+# One engine's commands. `check` exits non-zero when it finds problems in the plans: its exit is
+# shown, not fatal.
+run_engine() {  # ENGINE FOLDER [VAR=VALUE ...] (the environment for plan-reminder)
+  local engine="$1" folder="$2"
+  shift 2
+  local config="$folder/plan-reminder.yaml"
+  measure "check cold" "$engine" - env "$@" "$binary" check --config "$config"
+  measure check "$engine" - env "$@" "$binary" check --config "$config"
+  measure "agenda json" "$engine" - env "$@" "$binary" agenda --format json \
+    --as-of 2026-11-26 --config "$config"
+  measure "pass 1" "$engine" "$folder" env "$@" "$binary" run --once --now 2026-11-26 \
+    --config "$config" "${extra[@]}"
+  measure "pass 2" "$engine" "$folder" env "$@" "$binary" run --once --now 2026-11-27 \
+    --config "$config" "${extra[@]}"
+}
+extra=("$@")
+
+write_config "$work/sqlite" "$work/sqlite/state.db"
+run_engine sqlite "$work/sqlite"
+sizes="sqlite state: $(du -k "$work/sqlite/state.db" | cut -f1) KiB"
+
+# Simulated weeks of weekday passes on the SQLite state.
+if [ "$weeks" -gt 0 ]; then
+  folder="$work/sqlite"
+  echo "--- sqlite: $weeks weeks of weekday passes" \
+    "(state $(du -k "$folder/state.db" | cut -f1) KiB)"
+  day=2026-11-29
+  passes=0
+  sent=0
+  seconds=0
+  start_kib="$(du -k "$folder/state.db" | cut -f1)"
+  find "$folder/Maildir" -type f -delete
+  for week in $(seq 1 "$weeks"); do
+    for _ in 1 2 3 4 5 6 7; do
+      day="$(date -d "$day + 1 day" +%F)"
+      if [ "$(date -d "$day" +%u)" -gt 5 ]; then continue; fi
+      /usr/bin/time -f "%e" -o "$work/time" "$binary" run --once --now "$day" \
+        --config "$folder/plan-reminder.yaml" "${extra[@]}" 2>"$work/log" || {
+        tail -n 5 "$work/log"
+        echo "$0: the pass of $day failed" >&2
+        exit 1
+      }
+      seconds="$(awk -v a="$seconds" -v b="$(cat "$work/time")" 'BEGIN { print a + b }')"
+      passes=$((passes + 1))
+      sent=$((sent + $(emails "$folder")))
+      find "$folder/Maildir" -type f -delete
+    done
+    if [ $((week % 13)) = 0 ] || [ "$week" = "$weeks" ]; then
+      echo "  after $week weeks ($day): $passes passes, $sent emails," \
+        "$(awk -v s="$seconds" -v n="$passes" 'BEGIN { printf "%.2f", s / n }') s a pass;" \
+        "state $(du -k "$folder/state.db" | cut -f1) KiB"
+    fi
+  done
+  end_kib="$(du -k "$folder/state.db" | cut -f1)"
+  sizes="$sizes; after $weeks simulated weeks $end_kib KiB"
+  sizes="$sizes (+$(((end_kib - start_kib) / 1024)) MiB in $passes passes, $sent emails)"
+fi
+
+if [ "$postgres" = 1 ]; then
+  "$build/tests/pg_test_cluster" start "$cluster_pointer" >"$work/cluster.out"
+  if [ ! -s "$cluster_pointer" ]; then
+    echo "$0: no PostgreSQL cluster: $(cat "$work/cluster.out")" >&2
+    exit 69
+  fi
+  host="$(cat "$cluster_pointer")"
+  port="$(cat "$host/port")"
+  "$pg_bin/createdb" -h "$host" -p "$port" -U postgres bench
+  write_config "$work/postgresql" "postgresql://postgres@/bench?host=$host&port=$port"
+  mkdir -p "$work/postgresql/cache"
+  run_engine postgresql "$work/postgresql" CACHE_DIRECTORY="$work/postgresql/cache"
+  size="$("$pg_bin/psql" -h "$host" -p "$port" -U postgres -d bench -X -A -t \
+    -c "SELECT pg_database_size('bench') / 1024")"
+  sizes="$sizes; postgresql state: $size KiB (pg_database_size)"
+fi
+
 echo
-printf '%-4s %-12s %9s %12s %10s %6s\n' pass "--now" "wall s" "peak RSS" emails exit
+printf '%-11s %-12s %8s %8s %10s %9s %7s %5s\n' engine what "wall s" "CPU s" "peak RSS" \
+  "× pyyaml" emails exit
 printf '%s\n' "${rows[@]}"
+echo "$sizes"
