@@ -550,10 +550,7 @@ class PostgresStateStore final : public StateStore {
           Parameters().integer(id));
       if (claimed.size() == 0) {
         // Settled by another instance since it was read, or being claimed by one now.
-        if (connection_.run("SELECT 1 FROM messages WHERE id = $1", Parameters().integer(id))
-                .size() == 0) {
-          throw std::logic_error("no outbox message has id " + std::to_string(id));
-        }
+        message_state(id);  // throws for an unknown id
         return false;
       }
       Parameters parameters;
@@ -881,13 +878,18 @@ class PostgresStateStore final : public StateStore {
   }
 
   [[noreturn]] void throw_not_queued(std::int64_t id) {
+    throw std::logic_error("outbox message " + std::to_string(id) + " is already " +
+                           message_state(id) + ", not queued");
+  }
+
+  // The state of message `id`; a logic error (a caller's mistake) when there is no such message.
+  std::string message_state(std::int64_t id) {
     const Rows rows =
         connection_.run("SELECT state FROM messages WHERE id = $1", Parameters().integer(id));
     if (rows.size() == 0) {
       throw std::logic_error("no outbox message has id " + std::to_string(id));
     }
-    throw std::logic_error("outbox message " + std::to_string(id) + " is already " +
-                           rows.text(0, 0) + ", not queued");
+    return rows.text(0, 0);
   }
 
   // `table` (notices or messages) counted by kind and state, in the enums' order.

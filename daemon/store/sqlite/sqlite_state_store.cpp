@@ -681,11 +681,7 @@ class SqliteStateStore final : public StateStore {
       if (claim.exec() == 1) {
         return true;
       }
-      SQLite::Statement select(db_, "SELECT 1 FROM messages WHERE id = ?1");
-      select.bind(1, id);
-      if (!select.executeStep()) {
-        throw std::logic_error("no outbox message has id " + std::to_string(id));
-      }
+      message_state(id);  // no longer queued; throws for an unknown id
       return false;
     });
   }
@@ -1026,14 +1022,19 @@ class SqliteStateStore final : public StateStore {
   // Runs `update` (its parameters bound) on a queued message, which must be there.
   void update_queued_message(std::int64_t id, SQLite::Statement& update) {
     if (update.exec() == 0) {
-      SQLite::Statement select(db_, "SELECT state FROM messages WHERE id = ?1");
-      select.bind(1, id);
-      if (!select.executeStep()) {
-        throw std::logic_error("no outbox message has id " + std::to_string(id));
-      }
       throw std::logic_error("outbox message " + std::to_string(id) + " is already " +
-                             text(select.getColumn(0)) + ", not queued");
+                             message_state(id) + ", not queued");
     }
+  }
+
+  // The state of message `id`; a logic error (a caller's mistake) when there is no such message.
+  std::string message_state(std::int64_t id) {
+    SQLite::Statement select(db_, "SELECT state FROM messages WHERE id = ?1");
+    select.bind(1, id);
+    if (!select.executeStep()) {
+      throw std::logic_error("no outbox message has id " + std::to_string(id));
+    }
+    return text(select.getColumn(0));
   }
 
   // `table` (notices or messages) counted by kind and state, in the enums' order.
