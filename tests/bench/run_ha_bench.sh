@@ -7,7 +7,8 @@
 #
 # Defaults: 100 trials (70 killed, 15 cut, 15 paused), seed 12, 500 agencies. Each trial prints
 # its fault, when it struck, the messages delivered and how many arrived twice; the run fails
-# on the first trial that loses a message or sends one twice that was not in flight.
+# on a trial that loses a message or sends one twice that was not in flight. Two trials run at
+# once (PR_HA_LANES in the environment changes that).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 trials=100
