@@ -45,48 +45,66 @@ std::string milestone_text(const policy::AgendaItem& item) {
   return item.milestone->text.empty() ? item.action->text : item.milestone->text;
 }
 
+// One item as a JSON object (nlohmann sorts its keys).
+nlohmann::json item_json(const policy::AgendaItem& item) {
+  nlohmann::json lead = nlohmann::json::array();
+  for (const auto& ref : item.action->lead) {
+    lead.push_back(ref.id);
+  }
+  nlohmann::json entry{
+      {"review", item.plan->review.id},
+      {"review_type", std::string(plan::facts(item.plan->review.type).id)},
+      {"action", item.action->id},
+      {"milestone", item.milestone->id},
+      {"text", milestone_text(item)},
+      {"lead", lead},
+      {"target", item.milestone->target.wording},
+      {"due", item.standing.due ? nlohmann::json(iso_day(item.standing.due)) : nlohmann::json()},
+      {"state", policy::to_string(item.standing.state)},
+      {"days", item.standing.days ? nlohmann::json(*item.standing.days) : nlohmann::json()},
+      {"rag", policy::to_string(item.standing.rag)},
+  };
+  if (item.milestone->revised_target) {
+    entry["revised_target"] = item.milestone->revised_target->wording;
+  }
+  if (item.milestone->done) {
+    entry["done"] = iso_day(item.milestone->done);
+  }
+  // What accepted updates add (SPEC §9).
+  if (item.milestone->not_implemented) {
+    entry["not_implemented"] = *item.milestone->not_implemented;
+  }
+  if (!item.milestone->progress.empty()) {
+    entry["progress"] = item.milestone->progress;
+  }
+  for (const auto& note : item.milestone->progress_notes) {
+    entry["progress_notes"].push_back({{"on", iso_day(note.on)}, {"text", note.text}});
+  }
+  return entry;
+}
+
+// {"as_of": ..., "items": [...]}, indented by two as nlohmann's dump(2) would, written an item
+// at a time: a national agenda (100,000 items) never stands whole in memory as a JSON tree.
+// dump() escapes line breaks inside strings, so every raw '\n' of an item is its layout.
 void write_json(const std::vector<policy::AgendaItem>& items, date::year_month_day as_of,
                 std::ostream& out) {
-  nlohmann::json root;
-  root["as_of"] = date::format("%F", as_of);
-  root["items"] = nlohmann::json::array();
+  out << "{\n  \"as_of\": " << nlohmann::json(date::format("%F", as_of)).dump()
+      << ",\n  \"items\": [";
+  const char* separator = "\n    ";
   for (const auto& item : items) {
-    nlohmann::json lead = nlohmann::json::array();
-    for (const auto& ref : item.action->lead) {
-      lead.push_back(ref.id);
+    const std::string text = item_json(item).dump(2);
+    std::string indented;
+    indented.reserve(text.size() + text.size() / 8);
+    for (const char c : text) {
+      indented += c;
+      if (c == '\n') {
+        indented += "    ";
+      }
     }
-    nlohmann::json entry{
-        {"review", item.plan->review.id},
-        {"review_type", std::string(plan::facts(item.plan->review.type).id)},
-        {"action", item.action->id},
-        {"milestone", item.milestone->id},
-        {"text", milestone_text(item)},
-        {"lead", lead},
-        {"target", item.milestone->target.wording},
-        {"due", item.standing.due ? nlohmann::json(iso_day(item.standing.due)) : nlohmann::json()},
-        {"state", policy::to_string(item.standing.state)},
-        {"days", item.standing.days ? nlohmann::json(*item.standing.days) : nlohmann::json()},
-        {"rag", policy::to_string(item.standing.rag)},
-    };
-    if (item.milestone->revised_target) {
-      entry["revised_target"] = item.milestone->revised_target->wording;
-    }
-    if (item.milestone->done) {
-      entry["done"] = iso_day(item.milestone->done);
-    }
-    // What accepted updates add (SPEC §9).
-    if (item.milestone->not_implemented) {
-      entry["not_implemented"] = *item.milestone->not_implemented;
-    }
-    if (!item.milestone->progress.empty()) {
-      entry["progress"] = item.milestone->progress;
-    }
-    for (const auto& note : item.milestone->progress_notes) {
-      entry["progress_notes"].push_back({{"on", iso_day(note.on)}, {"text", note.text}});
-    }
-    root["items"].push_back(std::move(entry));
+    out << separator << indented;
+    separator = ",\n    ";
   }
-  out << root.dump(2) << '\n';
+  out << (items.empty() ? "]" : "\n  ]") << "\n}\n";
 }
 
 // For Excel: UTF-8 with a byte-order mark (without it Excel reads the text as Windows-1252)

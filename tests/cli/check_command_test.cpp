@@ -380,6 +380,22 @@ TEST_F(ExampleDeployment, AgendaJsonListsEveryMilestone) {
   }
 }
 
+// Tests that the JSON agenda, written an item at a time, is laid out exactly as one JSON document
+// indented by two (what scripts diffing it saw before), with and without items.
+TEST_F(ExampleDeployment, AgendaJsonIsOneDocumentIndentedByTwo) {
+  const std::vector<std::string> args{
+      "agenda", "--config", config_file().string(), "--as-of", "2020-02-03", "--format", "json"};
+  Outcome full = Run(args);
+  ASSERT_EQ(full.exit_code, 0) << full.err;
+  EXPECT_EQ(full.out, nlohmann::json::parse(full.out).dump(2) + "\n");
+
+  fs::remove(plan_file());
+  Edit(config_file(), "plans: plans/*.yaml", "plans: plans");
+  Outcome empty = Run(args);
+  ASSERT_EQ(empty.exit_code, 0) << empty.err;
+  EXPECT_EQ(empty.out, "{\n  \"as_of\": \"2020-02-03\",\n  \"items\": []\n}\n");
+}
+
 // Tests that on 3 February 2020 the seed's milestones stand as worked out by hand: "March 2019"
 // is 309 days late, "March 2020" due in 57 days, "TBC" undated, and the target relative to
 // publication pending.
