@@ -7,6 +7,7 @@
 #include "base/iso_day.h"
 #include "store/engines.h"
 #include "store/schema_version.h"
+#include "store/sqlite/clean_close.h"
 #include "store/sqlite/network_filesystem.h"
 #include "store/stored_text.h"
 
@@ -291,6 +292,11 @@ std::string describe_error(const SQLite::Exception& error, sqlite3* db) {
   return what;
 }
 
+bool is_damage(const SQLite::Exception& error) {
+  const int code = error.getErrorCode();
+  return code == SQLITE_CORRUPT || code == SQLITE_NOTADB;
+}
+
 std::string damaged(const std::string& path, const std::string& why) {
   return "state database " + path + " is damaged (" + why +
          "): restore it from a backup, or move it away to start a new one (a new state "
@@ -363,11 +369,13 @@ SQLite::Database open_database(const std::string& path) {
   if (existed && fs::is_regular_file(path, error) && fs::file_size(path, error) == 0 && !error) {
     throw std::runtime_error(damaged(path, "the file is empty"));
   }
+  // Looked at before SQLite opens the file (see clean_close.h).
+  const bool needs_check = existed && !sqlite::unchanged_since_clean_close(path);
   sqlite3* handle = nullptr;
   try {
     SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, 5000);
     handle = db.getHandle();
-    if (existed) {
+    if (needs_check) {
       SQLite::Statement check(db, "PRAGMA quick_check(5)");
       std::string problems;
       while (check.executeStep()) {
@@ -395,8 +403,8 @@ SQLite::Database open_database(const std::string& path) {
     migrate(db, path);
     return db;
   } catch (const SQLite::Exception& e) {
-    const int code = e.getErrorCode();
-    if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB) {
+    if (is_damage(e)) {
+      sqlite::forget_clean_close(path);
       throw std::runtime_error(damaged(path, e.what()));
     }
     throw std::runtime_error("state database " + path + ": " + describe_error(e, handle));
@@ -530,6 +538,7 @@ class SqliteStateStore final : public StateStore {
  public:
   SqliteStateStore(std::string path, SQLite::Database db)
       : path_(std::move(path)),
+        closing_(path_),
         db_(std::move(db)),
         handled_keys_(db_, "SELECT key FROM notices"),
         notice_count_(db_, "SELECT count(*) FROM notices") {}
@@ -969,6 +978,12 @@ class SqliteStateStore final : public StateStore {
     try {
       return operation();
     } catch (const SQLite::Exception& e) {
+      if (is_damage(e)) {
+        // Found in use, not at open (see clean_close.h): the next open checks the whole file.
+        closing_.damaged = true;
+        sqlite::forget_clean_close(path_);
+        throw std::runtime_error(damaged(path_, what + ": " + e.what()));
+      }
       throw std::runtime_error("state database " + path_ + ": " + what + ": " +
                                describe_error(e, db_.getHandle()));
     }
@@ -1064,8 +1079,23 @@ class SqliteStateStore final : public StateStore {
 
   void insert_contents(const StateContents& contents);
 
+  // Destroyed after the connection below has closed: notes a clean close (clean_close.h).
+  struct Closing {
+    explicit Closing(std::string state_path) : path(std::move(state_path)) {}
+    std::string path;
+    bool damaged = false;
+    Closing(const Closing&) = delete;
+    Closing& operator=(const Closing&) = delete;
+    ~Closing() {
+      if (!damaged) {
+        sqlite::note_clean_close(path);
+      }
+    }
+  };
+
   std::string path_;
   std::mutex mutex_;
+  Closing closing_;
   SQLite::Database db_;
   // Prepared once: handled_keys runs at every pass over hundreds of thousands of keys.
   SQLite::Statement handled_keys_;
