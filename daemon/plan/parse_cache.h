@@ -1,7 +1,9 @@
 // The parse cache: plan files already parsed, kept in a file beside the state so that a new
 // process (`run --once` from a timer, `check`, `agenda`) skips the files that did not change
 // since the last one parsed them. Parsing YAML is most of the time a cold process spends on a
-// national corpus; the cache is what makes an unchanged corpus load in a fraction of it.
+// national corpus; the cache is what makes an unchanged corpus load in a fraction of it. It is
+// read in place (mapped, not copied), and its entries are framed so that the plans are rebuilt
+// on every core.
 //
 // Trust is never assumed: an entry counts only for the same path with the same inode, size,
 // modification and change times (as git's index decides), parsed with the same quarter style

@@ -185,7 +185,7 @@ TEST_F(ParseCacheTest, RecentlyChangedFilesAreNotCached) {
   EXPECT_EQ(loader_->parsed_last_time(), 2u);
 }
 
-// Tests that a damaged cache (one byte changed, or cut short) is ignored and written again:
+// Tests that a damaged cache (one byte changed, cut short, or empty) is ignored and written again:
 // every file is parsed, the plans are right, and the next process uses the new cache.
 TEST_F(ParseCacheTest, ADamagedCacheIsIgnoredAndWrittenAgain) {
   LoadResult good = LoadAsNewProcess();
@@ -193,7 +193,7 @@ TEST_F(ParseCacheTest, ADamagedCacheIsIgnoredAndWrittenAgain) {
   std::string bytes = ReadAll(cache_file());
   for (const std::string& damaged :
        {bytes.substr(0, bytes.size() / 2), std::string(bytes).replace(bytes.size() / 2, 1, "\x7f"),
-        std::string("not a cache at all")}) {
+        std::string("not a cache at all"), std::string()}) {
     WriteAll(cache_file(), damaged);
     LoadResult result = LoadAsNewProcess();
     ASSERT_NE(result.snapshot, nullptr);
