@@ -4,6 +4,7 @@
 // email per recipient (notice_email.h); digests are planned in digest.h.
 #include "policy/schedule.h"
 
+#include "base/iso_day.h"
 #include "policy/digest.h"
 #include "policy/notice_email.h"
 #include "policy/timelines.h"
@@ -180,7 +181,7 @@ std::string notice_key(const plan::Plan& plan, const plan::Action& action,
   key += '/';
   key += milestone.id;
   key += '/';
-  key += date::format("%F", due);
+  key += base::iso_day(due);
   key += '/';
   // Overdue repeats once came every 7 days from the first (overdue/1 was D+8); the weekday
   // repeats of "No nagging forever" have keys of their own, so that a key already in a log
