@@ -191,6 +191,38 @@ TEST_P(StateStoreTest, DuplicateMessageIdStoresNothing) {
   EXPECT_EQ(store->queued_count(), 1u);
 }
 
+// Tests that a message carrying hundreds of notices (a national catch-up's escalation) records
+// every one, and that one already recorded among them, late in the list, still refuses the whole
+// message; the same for hundreds of dropped notices, some already recorded.
+TEST_P(StateStoreTest, HundredsOfNoticesInOneMessageAreAllRecordedOrNone) {
+  auto store = Open();
+  std::vector<NoticeRecord> many;
+  for (int i = 0; i < 250; ++i) {
+    many.push_back(Notice("many/" + std::to_string(i)));
+  }
+  ASSERT_TRUE(store->enqueue(Message("<a@plan-reminder>"), many));
+  EXPECT_EQ(store->handled_keys().size(), 250u);
+  EXPECT_EQ(store->notices_of_message("<a@plan-reminder>").size(), 250u);
+
+  std::vector<NoticeRecord> more;
+  for (int i = 0; i < 240; ++i) {
+    more.push_back(Notice("more/" + std::to_string(i)));
+  }
+  more.push_back(Notice("many/249"));
+  EXPECT_THROW(store->enqueue(Message("<b@plan-reminder>"), more), std::logic_error);
+  EXPECT_EQ(store->handled_keys().size(), 250u);
+  EXPECT_EQ(store->queued_count(), 1u);
+
+  more.back() = Notice("more/240");
+  std::vector<NoticeRecord> dropped(more.begin(), more.begin() + 120);
+  dropped.push_back(Notice("many/0"));
+  store->record_dropped(dropped);
+  const auto keys = store->handled_keys();
+  EXPECT_EQ(keys.size(), 370u);
+  EXPECT_EQ(keys.count("more/119"), 1u);
+  EXPECT_EQ(keys.count("more/120"), 0u);
+}
+
 // Tests that queueing a notice already queued, sent or dropped is refused as a bug, and that
 // the message carrying it is not stored either.
 TEST_P(StateStoreTest, ReusedNoticeKeyThrowsAndRollsBack) {

@@ -20,10 +20,12 @@
 #include <cstdlib>
 #include <filesystem>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <string_view>
 #include <thread>
 #include <type_traits>
+#include <unordered_set>
 #include <utility>
 
 namespace plan_reminder::store {
@@ -194,9 +196,9 @@ std::vector<Record> read_all(const Rows& rows, Record (*read)(const Rows&, int))
 }
 
 // The parameters of `INSERT INTO notices (<kNoticeColumns>) VALUES ($1, ..., $12)`.
-Parameters notice_parameters(const NoticeRecord& notice, std::string_view state,
-                             const std::string& message_id, Instant recorded) {
-  Parameters parameters;
+void add_notice_parameters(Parameters& parameters, const NoticeRecord& notice,
+                           std::string_view state, const std::string& message_id,
+                           Instant recorded) {
   parameters.text(notice.key)
       .text(token(notice.kind))
       .text(notice.review)
@@ -212,11 +214,52 @@ Parameters notice_parameters(const NoticeRecord& notice, std::string_view state,
     parameters.text(message_id);
   }
   parameters.text(notice.detail).integer(to_unix(recorded));
+}
+
+Parameters notice_parameters(const NoticeRecord& notice, std::string_view state,
+                             const std::string& message_id, Instant recorded) {
+  Parameters parameters;
+  add_notice_parameters(parameters, notice, state, message_id, recorded);
   return parameters;
 }
 
 const std::string kInsertNotice = std::string("INSERT INTO notices (") + kNoticeColumns +
                                   ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
+
+// Notices go in a hundred to a statement (1,200 parameters of PostgreSQL's 65,535): a national
+// pass records thousands, and one statement each was a round trip to the server each.
+constexpr std::size_t kNoticesPerStatement = 100;
+
+// Inserts those of `notices` whose key is not recorded yet, `recorded` as their time (or each
+// notice's own when not given); returns the keys it inserted.
+std::unordered_set<std::string> insert_notices(Connection& connection,
+                                               const std::vector<NoticeRecord>& notices,
+                                               std::string_view state,
+                                               const std::string& message_id,
+                                               std::optional<Instant> recorded) {
+  std::unordered_set<std::string> inserted;
+  for (std::size_t first = 0; first < notices.size(); first += kNoticesPerStatement) {
+    const std::size_t count = std::min(kNoticesPerStatement, notices.size() - first);
+    std::string sql = std::string("INSERT INTO notices (") + kNoticeColumns + ") VALUES ";
+    Parameters parameters;
+    for (std::size_t i = 0; i < count; ++i) {
+      const NoticeRecord& notice = notices[first + i];
+      sql += i == 0 ? "(" : ", (";
+      for (int column = 1; column <= 12; ++column) {
+        sql += (column == 1 ? "$" : ", $") + std::to_string(i * 12 + column);
+      }
+      sql += ')';
+      add_notice_parameters(parameters, notice, state, message_id,
+                            recorded.value_or(notice.recorded));
+    }
+    sql += " ON CONFLICT (key) DO NOTHING RETURNING key";
+    const Rows rows = connection.run(sql, parameters);
+    for (int row = 0; row < rows.size(); ++row) {
+      inserted.insert(rows.text(row, 0));
+    }
+  }
+  return inserted;
+}
 
 std::string too_new(const std::string& printable, std::int64_t version) {
   return "state database " + printable + " has schema version " + std::to_string(version) +
@@ -437,10 +480,7 @@ class PostgresStateStore final : public StateStore {
   void record_dropped(const std::vector<NoticeRecord>& notices) override {
     guarded("recording dropped notices", [&] {
       Transaction transaction(connection_);
-      const std::string insert = kInsertNotice + " ON CONFLICT (key) DO NOTHING";
-      for (const auto& notice : notices) {
-        connection_.run(insert, notice_parameters(notice, "dropped", "", notice.recorded));
-      }
+      insert_notices(connection_, notices, "dropped", "", std::nullopt);
       transaction.commit();
     });
   }
@@ -469,11 +509,11 @@ class PostgresStateStore final : public StateStore {
       if (inserted.size() == 0) {
         return false;  // already stored: a re-render after a crash, or another instance's
       }
-      const std::string insert = kInsertNotice + " ON CONFLICT (key) DO NOTHING";
+      std::unordered_set<std::string> new_keys =
+          insert_notices(connection_, notices, "queued", message.message_id, message.created);
       for (const auto& notice : notices) {
-        const Rows row = connection_.run(
-            insert, notice_parameters(notice, "queued", message.message_id, message.created));
-        if (row.affected() == 0) {
+        // Each key is inserted once: a key given twice in one message is already recorded.
+        if (new_keys.erase(notice.key) == 0) {
           // The transaction rolls back as this unwinds: the message is not stored either.
           throw std::logic_error("notice " + notice.key + " is already recorded (" +
                                  existing_state(notice.key) + "); queueing it in message " +
