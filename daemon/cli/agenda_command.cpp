@@ -45,66 +45,151 @@ std::string milestone_text(const policy::AgendaItem& item) {
   return item.milestone->text.empty() ? item.action->text : item.milestone->text;
 }
 
-// One item as a JSON object (nlohmann sorts its keys).
-nlohmann::json item_json(const policy::AgendaItem& item) {
-  nlohmann::json lead = nlohmann::json::array();
-  for (const auto& ref : item.action->lead) {
-    lead.push_back(ref.id);
+// A JSON string as nlohmann's dump() writes it. ASCII text, nearly all of a plan, is escaped
+// here; any other goes through nlohmann itself, which also refuses what is not UTF-8.
+void append_json_string(std::string& out, std::string_view text) {
+  for (const char c : text) {
+    if (static_cast<unsigned char>(c) >= 0x80) {
+      out += nlohmann::json(std::string(text)).dump();
+      return;
+    }
   }
-  nlohmann::json entry{
-      {"review", item.plan->review.id},
-      {"review_type", std::string(plan::facts(item.plan->review.type).id)},
-      {"action", item.action->id},
-      {"milestone", item.milestone->id},
-      {"text", milestone_text(item)},
-      {"lead", lead},
-      {"target", item.milestone->target.wording},
-      {"due", item.standing.due ? nlohmann::json(iso_day(item.standing.due)) : nlohmann::json()},
-      {"state", policy::to_string(item.standing.state)},
-      {"days", item.standing.days ? nlohmann::json(*item.standing.days) : nlohmann::json()},
-      {"rag", policy::to_string(item.standing.rag)},
+  out += '"';
+  for (const char c : text) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          static constexpr char kHex[] = "0123456789abcdef";
+          out += "\\u00";
+          out += kHex[(static_cast<unsigned char>(c) >> 4) & 0xF];
+          out += kHex[static_cast<unsigned char>(c) & 0xF];
+        } else {
+          out += c;
+        }
+    }
+  }
+  out += '"';
+}
+
+// One item as a JSON object, as the array's element: its keys in nlohmann's order (sorted), laid
+// out as dump(2) lays them out, four more spaces in. Written by hand: building an nlohmann
+// object per item (a map of values) was a third of a national agenda's time.
+void append_item_json(std::string& out, const policy::AgendaItem& item) {
+  const plan::Milestone& milestone = *item.milestone;
+  const char* separator = "{\n      ";
+  auto key = [&](std::string_view name) {
+    out += separator;
+    out += '"';
+    out += name;
+    out += "\": ";
+    separator = ",\n      ";
   };
-  if (item.milestone->revised_target) {
-    entry["revised_target"] = item.milestone->revised_target->wording;
+  auto text = [&](std::string_view name, std::string_view value) {
+    key(name);
+    append_json_string(out, value);
+  };
+  auto day_or_null = [&](std::string_view name, const std::optional<date::year_month_day>& day) {
+    key(name);
+    if (day) {
+      append_json_string(out, iso_day(day));
+    } else {
+      out += "null";
+    }
+  };
+  text("action", item.action->id);
+  key("days");
+  out += item.standing.days ? std::to_string(*item.standing.days) : std::string("null");
+  if (milestone.done) {
+    text("done", iso_day(milestone.done));
   }
-  if (item.milestone->done) {
-    entry["done"] = iso_day(item.milestone->done);
+  day_or_null("due", item.standing.due);
+  key("lead");
+  if (item.action->lead.empty()) {
+    out += "[]";
+  } else {
+    const char* between = "[\n        ";
+    for (const auto& ref : item.action->lead) {
+      out += between;
+      append_json_string(out, ref.id);
+      between = ",\n        ";
+    }
+    out += "\n      ]";
   }
+  text("milestone", milestone.id);
   // What accepted updates add (SPEC §9).
-  if (item.milestone->not_implemented) {
-    entry["not_implemented"] = *item.milestone->not_implemented;
+  if (milestone.not_implemented) {
+    text("not_implemented", *milestone.not_implemented);
   }
-  if (!item.milestone->progress.empty()) {
-    entry["progress"] = item.milestone->progress;
+  if (!milestone.progress.empty()) {
+    text("progress", milestone.progress);
   }
-  for (const auto& note : item.milestone->progress_notes) {
-    entry["progress_notes"].push_back({{"on", iso_day(note.on)}, {"text", note.text}});
+  if (!milestone.progress_notes.empty()) {
+    key("progress_notes");
+    const char* between = "[\n        ";
+    for (const auto& note : milestone.progress_notes) {
+      out += between;
+      out += "{\n          \"on\": ";
+      append_json_string(out, iso_day(note.on));
+      out += ",\n          \"text\": ";
+      append_json_string(out, note.text);
+      out += "\n        }";
+      between = ",\n        ";
+    }
+    out += "\n      ]";
   }
-  return entry;
+  text("rag", policy::to_string(item.standing.rag));
+  text("review", item.plan->review.id);
+  text("review_type", plan::facts(item.plan->review.type).id);
+  if (milestone.revised_target) {
+    text("revised_target", milestone.revised_target->wording);
+  }
+  text("state", policy::to_string(item.standing.state));
+  text("target", milestone.target.wording);
+  text("text", milestone_text(item));
+  out += "\n    }";
 }
 
 // {"as_of": ..., "items": [...]}, indented by two as nlohmann's dump(2) would, written an item
-// at a time: a national agenda (100,000 items) never stands whole in memory as a JSON tree.
-// dump() escapes line breaks inside strings, so every raw '\n' of an item is its layout.
+// at a time: a national agenda (100,000 items) never stands whole in memory.
 void write_json(const std::vector<policy::AgendaItem>& items, date::year_month_day as_of,
                 std::ostream& out) {
-  out << "{\n  \"as_of\": " << nlohmann::json(date::format("%F", as_of)).dump()
-      << ",\n  \"items\": [";
+  std::string text = "{\n  \"as_of\": ";
+  append_json_string(text, iso_day(as_of));
+  text += ",\n  \"items\": [";
   const char* separator = "\n    ";
   for (const auto& item : items) {
-    const std::string text = item_json(item).dump(2);
-    std::string indented;
-    indented.reserve(text.size() + text.size() / 8);
-    for (const char c : text) {
-      indented += c;
-      if (c == '\n') {
-        indented += "    ";
-      }
-    }
-    out << separator << indented;
+    text += separator;
+    append_item_json(text, item);
     separator = ",\n    ";
+    if (text.size() > std::size_t{64} * 1024) {
+      out << text;
+      text.clear();
+    }
   }
-  out << (items.empty() ? "]" : "\n  ]") << "\n}\n";
+  text += items.empty() ? "]" : "\n  ]";
+  text += "\n}\n";
+  out << text;
 }
 
 // For Excel: UTF-8 with a byte-order mark (without it Excel reads the text as Windows-1252)

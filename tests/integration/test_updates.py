@@ -162,6 +162,23 @@ class ExportWritesThePlan(WithDeployment):
         return {(i["action"], i["milestone"]): (i["state"], i["due"])
                 for i in self.deployment.agenda("2020-04-14")["items"]}
 
+    def test_agenda_json_shows_what_is_in_effect_as_json_dumps_would(self):
+        """Before the export, the accepted updates are in effect from the state: the agenda's
+        JSON carries the progress note (quotes, a line break), the new target and the closing,
+        and is laid out key for key and byte for byte as a JSON library writes it (keys
+        sorted, indented by two, the same escapes)."""
+        text = self.deployment.command("agenda", "--as-of", "2020-04-14",
+                                       "--format", "json").stdout
+        agenda = json.loads(text)
+        self.assertEqual(text, json.dumps(agenda, indent=2, ensure_ascii=False,
+                                          sort_keys=True) + "\n")
+        items = {(i["action"], i["milestone"]): i for i in agenda["items"]}
+        self.assertEqual(items[PROGRESS]["progress_notes"],
+                         [{"on": "2020-04-02", "text": 'Agreed: "yes" # with police\n- id: x'}])
+        self.assertEqual(items[NEW_TARGET]["revised_target"], "June 2020")
+        self.assertEqual(items[NOT_IMPLEMENTED]["not_implemented"], "Funding withdrawn")
+        self.assertEqual(items[COMPLETED]["done"], "2020-04-02")
+
     def test_export_writes_what_was_accepted(self):
         """A dry run prints the diff and leaves the file byte for byte; the export writes the
         four updates into their milestones (adding lines, changing no other), after which
