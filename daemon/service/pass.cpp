@@ -20,6 +20,10 @@ namespace {
 const char* const last_pass_setting = "last_pass";
 // The settings problem the coordinator was last told of ("" once deliveries work again).
 const char* const settings_problem_setting = "settings_problem";
+// The emails a pass stores in one transaction: at most this many, or the first to reach this
+// many bytes.
+constexpr std::size_t max_batch_emails = 200;
+constexpr std::size_t max_batch_bytes = std::size_t{8} << 20U;
 
 std::optional<Instant> read_instant(const std::optional<std::string>& text) {
   if (!text) {
@@ -154,18 +158,32 @@ PassReport PassRunner::run(Instant now) {
           update_links_->coordinator_link(store_, date::year_month_day{clock_.zone.day_of(now)});
     }
   };
-  // Each email is stored as soon as it is composed, so a pass holds one email at a time.
+  // The emails are stored as they are composed, a batch at a time: one transaction, and one
+  // wait for the disk, for many emails, while a pass holds only a few megabytes of them. Nothing
+  // is sent before its batch is stored.
+  std::vector<store::QueuedMessage> batch;
+  std::size_t batch_bytes = 0;
+  auto store_batch = [&] {
+    if (!batch.empty()) {
+      report.queued += store_.enqueue_all(std::move(batch));
+      batch.clear();
+      batch_bytes = 0;
+    }
+  };
   ComposedPass pass = compose_pass(
       inputs, templates_, now,
       [&](ComposedEmail email) {
         store::OutboxMessage message =
             outbox_message(email.message, std::move(email.raw), email.planned.kind, now);
         message.tells_updates = std::move(email.tells);
-        if (store_.enqueue(std::move(message), email.notices)) {
-          ++report.queued;
+        batch_bytes += message.raw.size();
+        batch.push_back(store::QueuedMessage{std::move(message), std::move(email.notices)});
+        if (batch.size() >= max_batch_emails || batch_bytes >= max_batch_bytes) {
+          store_batch();
         }
       },
       additions);
+  store_batch();
   store_.record_dropped(pass.dropped);
   report.dropped = pass.dropped.size();
   // Only a pass inside the send window moves the mark from which stale notices are counted.

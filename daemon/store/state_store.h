@@ -61,6 +61,12 @@ struct OutboxMessage {
   std::vector<std::int64_t> tells_updates;
 };
 
+// A message to store with the notices it carries (StateStore::enqueue_all).
+struct QueuedMessage {
+  OutboxMessage message;
+  std::vector<NoticeRecord> notices;
+};
+
 // One event of a calendar feed (SPEC §8): its UID and the due date it shows today.
 struct CalendarEntry {
   std::string uid;
@@ -181,7 +187,15 @@ class StateStore {
   // id, state and attempts are ignored; an unset next_attempt (the epoch) means `created`; the
   // notices are recorded at `created`. Throws std::logic_error, storing nothing, when any
   // notice key is already recorded (in any state): exactly-once would be broken.
-  virtual bool enqueue(OutboxMessage message, const std::vector<NoticeRecord>& notices) = 0;
+  bool enqueue(OutboxMessage message, std::vector<NoticeRecord> notices) {
+    std::vector<QueuedMessage> one;
+    one.push_back(QueuedMessage{std::move(message), std::move(notices)});
+    return enqueue_all(std::move(one)) == 1;
+  }
+  // Stores several messages, each as enqueue() does, in one transaction (one wait for the disk
+  // rather than one per message) and returns how many were new. All or nothing: when one throws,
+  // none is stored.
+  virtual std::size_t enqueue_all(std::vector<QueuedMessage> messages) = 0;
 
   // Queued messages whose next attempt is due at `now`, oldest first.
   virtual std::vector<OutboxMessage> due_messages(Instant now) = 0;

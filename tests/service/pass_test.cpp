@@ -54,10 +54,9 @@ class BrokenStore final : public store::StateStore {
     check();
     inner_.record_dropped(notices);
   }
-  bool enqueue(store::OutboxMessage message,
-               const std::vector<store::NoticeRecord>& notices) override {
+  std::size_t enqueue_all(std::vector<store::QueuedMessage> messages) override {
     check();
-    return inner_.enqueue(std::move(message), notices);
+    return inner_.enqueue_all(std::move(messages));
   }
   std::vector<store::OutboxMessage> due_messages(Instant now) override {
     auto due = inner_.due_messages(now);

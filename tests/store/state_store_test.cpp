@@ -223,6 +223,37 @@ TEST_P(StateStoreTest, HundredsOfNoticesInOneMessageAreAllRecordedOrNone) {
   EXPECT_EQ(keys.count("more/120"), 0u);
 }
 
+// Tests that a pass's batch of messages is stored whole or not at all: a message already stored
+// is skipped and not counted, and a notice already recorded in the batch's last message leaves
+// none of the batch stored, its earlier messages and their notices included.
+TEST_P(StateStoreTest, ABatchOfMessagesIsStoredWholeOrNotAtAll) {
+  auto store = Open();
+  ASSERT_TRUE(store->enqueue(Message("<a@plan-reminder>"), {Notice("a1")}));
+
+  std::vector<store::QueuedMessage> batch;
+  batch.push_back({Message("<b@plan-reminder>"), {Notice("b1"), Notice("b2")}});
+  batch.push_back({Message("<a@plan-reminder>"), {Notice("a2")}});
+  batch.push_back({Message("<c@plan-reminder>"), {Notice("c1")}});
+  EXPECT_EQ(store->enqueue_all(batch), 2u);
+  EXPECT_EQ(store->queued_count(), 3u);
+  EXPECT_EQ(store->notices_of_message("<b@plan-reminder>").size(), 2u);
+  EXPECT_EQ(store->handled_keys().count("a2"), 0u);
+
+  batch.clear();
+  batch.push_back({Message("<d@plan-reminder>"), {Notice("d1")}});
+  batch.push_back({Message("<e@plan-reminder>"), {Notice("e1"), Notice("b2")}});
+  try {
+    store->enqueue_all(batch);
+    FAIL() << "queued notice b2 twice";
+  } catch (const std::logic_error& e) {
+    EXPECT_THAT(e.what(), HasSubstr("notice b2 is already recorded (queued)"));
+  }
+  EXPECT_EQ(store->queued_count(), 3u);
+  EXPECT_EQ(store->handled_keys().count("d1"), 0u);
+  EXPECT_TRUE(store->notices_of_message("<d@plan-reminder>").empty());
+  EXPECT_EQ(store->enqueue_all({}), 0u);
+}
+
 // Tests that queueing a notice already queued, sent or dropped is refused as a bug, and that
 // the message carrying it is not stored either.
 TEST_P(StateStoreTest, ReusedNoticeKeyThrowsAndRollsBack) {

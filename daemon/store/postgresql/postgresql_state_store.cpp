@@ -485,49 +485,55 @@ class PostgresStateStore final : public StateStore {
     });
   }
 
-  bool enqueue(OutboxMessage message, const std::vector<NoticeRecord>& notices) override {
-    const std::string recipients = join_recipients(message.recipients);
-    // An unset next attempt means "as soon as it is stored".
-    const Instant first_attempt =
-        message.next_attempt == Instant{} ? message.created : message.next_attempt;
-    return guarded("queueing message " + message.message_id, [&] {
+  std::size_t enqueue_all(std::vector<QueuedMessage> messages) override {
+    const std::string what = messages.size() == 1
+                                 ? "queueing message " + messages.front().message.message_id
+                                 : "queueing " + std::to_string(messages.size()) + " messages";
+    return guarded(what, [&] {
       Transaction transaction(connection_);
-      const Rows inserted = connection_.run(
-          "INSERT INTO messages (message_id, kind, subject, envelope_from, recipients, raw, "
-          "state, attempts, created, next_attempt, last_error) "
-          "VALUES ($1, $2, $3, $4, $5, $6, 'queued', 0, $7, $8, '') "
-          "ON CONFLICT (message_id) DO NOTHING RETURNING id",
-          Parameters()
-              .text(message.message_id)
-              .text(token(message.kind))
-              .text(message.subject)
-              .text(message.envelope_from)
-              .text(recipients)
-              .bytes(message.raw)
-              .integer(to_unix(message.created))
-              .integer(to_unix(first_attempt)));
-      if (inserted.size() == 0) {
-        return false;  // already stored: a re-render after a crash, or another instance's
-      }
-      std::unordered_set<std::string> new_keys =
-          insert_notices(connection_, notices, "queued", message.message_id, message.created);
-      for (const auto& notice : notices) {
-        // Each key is inserted once: a key given twice in one message is already recorded.
-        if (new_keys.erase(notice.key) == 0) {
-          // The transaction rolls back as this unwinds: the message is not stored either.
-          throw std::logic_error("notice " + notice.key + " is already recorded (" +
-                                 existing_state(notice.key) + "); queueing it in message " +
-                                 message.message_id + " would send it twice");
+      std::size_t stored = 0;
+      for (const auto& [message, notices] : messages) {
+        // An unset next attempt means "as soon as it is stored".
+        const Instant first_attempt =
+            message.next_attempt == Instant{} ? message.created : message.next_attempt;
+        const Rows inserted = connection_.run(
+            "INSERT INTO messages (message_id, kind, subject, envelope_from, recipients, raw, "
+            "state, attempts, created, next_attempt, last_error) "
+            "VALUES ($1, $2, $3, $4, $5, $6, 'queued', 0, $7, $8, '') "
+            "ON CONFLICT (message_id) DO NOTHING RETURNING id",
+            Parameters()
+                .text(message.message_id)
+                .text(token(message.kind))
+                .text(message.subject)
+                .text(message.envelope_from)
+                .text(join_recipients(message.recipients))
+                .bytes(message.raw)
+                .integer(to_unix(message.created))
+                .integer(to_unix(first_attempt)));
+        if (inserted.size() == 0) {
+          continue;  // already stored: a re-render after a crash, or another instance's
+        }
+        ++stored;
+        std::unordered_set<std::string> new_keys =
+            insert_notices(connection_, notices, "queued", message.message_id, message.created);
+        for (const auto& notice : notices) {
+          // Each key is inserted once: a key given twice in one message is already recorded.
+          if (new_keys.erase(notice.key) == 0) {
+            // The transaction rolls back as this unwinds: no message of the batch is stored.
+            throw std::logic_error("notice " + notice.key + " is already recorded (" +
+                                   existing_state(notice.key) + "); queueing it in message " +
+                                   message.message_id + " would send it twice");
+          }
+        }
+        for (const std::int64_t id : message.tells_updates) {
+          connection_.run(
+              "UPDATE updates SET told_message = $2, told = $3 WHERE id = $1 AND told IS NULL "
+              "AND state IN ('accepted', 'rejected')",
+              Parameters().integer(id).text(message.message_id).integer(to_unix(message.created)));
         }
       }
-      for (const std::int64_t id : message.tells_updates) {
-        connection_.run(
-            "UPDATE updates SET told_message = $2, told = $3 WHERE id = $1 AND told IS NULL "
-            "AND state IN ('accepted', 'rejected')",
-            Parameters().integer(id).text(message.message_id).integer(to_unix(message.created)));
-      }
       transaction.commit();
-      return true;
+      return stored;
     });
   }
 

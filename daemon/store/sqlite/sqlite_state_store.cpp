@@ -580,12 +580,11 @@ class SqliteStateStore final : public StateStore {
     });
   }
 
-  bool enqueue(OutboxMessage message, const std::vector<NoticeRecord>& notices) override {
-    const std::string recipients = join_recipients(message.recipients);
-    // An unset next attempt means "as soon as it is stored".
-    const Instant first_attempt =
-        message.next_attempt == Instant{} ? message.created : message.next_attempt;
-    return guarded("queueing message " + message.message_id, [&] {
+  std::size_t enqueue_all(std::vector<QueuedMessage> messages) override {
+    const std::string what = messages.size() == 1
+                                 ? "queueing message " + messages.front().message.message_id
+                                 : "queueing " + std::to_string(messages.size()) + " messages";
+    return guarded(what, [&] {
       SQLite::Transaction transaction(db_, SQLite::TransactionBehavior::IMMEDIATE);
       SQLite::Statement insert_message(
           db_,
@@ -593,43 +592,51 @@ class SqliteStateStore final : public StateStore {
           "attempts, created, next_attempt, last_error) "
           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'queued', 0, ?7, ?8, '') "
           "ON CONFLICT (message_id) DO NOTHING");
-      insert_message.bind(1, message.message_id);
-      insert_message.bind(2, std::string(token(message.kind)));
-      insert_message.bind(3, message.subject);
-      insert_message.bind(4, message.envelope_from);
-      insert_message.bind(5, recipients);
-      insert_message.bind(6, message.raw.data(), static_cast<int>(message.raw.size()));
-      insert_message.bind(7, to_unix(message.created));
-      insert_message.bind(8, to_unix(first_attempt));
-      if (insert_message.exec() == 0) {
-        return false;  // already stored: a re-render after a crash, nothing to do
-      }
-
       SQLite::Statement insert_notice(db_, std::string("INSERT INTO notices (") + kNoticeColumns +
                                                ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
                                                "?10, ?11, ?12) ON CONFLICT (key) DO NOTHING");
-      for (const auto& notice : notices) {
-        bind_notice(insert_notice, notice, "queued", message.message_id, message.created);
-        if (insert_notice.exec() == 0) {
-          // The transaction rolls back as this unwinds: the message is not stored either.
-          throw std::logic_error("notice " + notice.key + " is already recorded (" +
-                                 existing_state(notice.key) + "); queueing it in message " +
-                                 message.message_id + " would send it twice");
-        }
-        insert_notice.reset();
-      }
       SQLite::Statement tell(db_,
                              "UPDATE updates SET told_message = ?2, told = ?3 WHERE id = ?1 AND "
                              "told IS NULL AND state IN ('accepted', 'rejected')");
-      for (const std::int64_t id : message.tells_updates) {
-        tell.bind(1, id);
-        tell.bind(2, message.message_id);
-        tell.bind(3, to_unix(message.created));
-        tell.exec();
-        tell.reset();
+      std::size_t stored = 0;
+      for (const auto& [message, notices] : messages) {
+        // An unset next attempt means "as soon as it is stored".
+        const Instant first_attempt =
+            message.next_attempt == Instant{} ? message.created : message.next_attempt;
+        insert_message.bind(1, message.message_id);
+        insert_message.bind(2, std::string(token(message.kind)));
+        insert_message.bind(3, message.subject);
+        insert_message.bind(4, message.envelope_from);
+        insert_message.bind(5, join_recipients(message.recipients));
+        insert_message.bind(6, message.raw.data(), static_cast<int>(message.raw.size()));
+        insert_message.bind(7, to_unix(message.created));
+        insert_message.bind(8, to_unix(first_attempt));
+        const int inserted = insert_message.exec();
+        insert_message.reset();
+        if (inserted == 0) {
+          continue;  // already stored: a re-render after a crash, nothing to do
+        }
+        ++stored;
+        for (const auto& notice : notices) {
+          bind_notice(insert_notice, notice, "queued", message.message_id, message.created);
+          if (insert_notice.exec() == 0) {
+            // The transaction rolls back as this unwinds: no message of the batch is stored.
+            throw std::logic_error("notice " + notice.key + " is already recorded (" +
+                                   existing_state(notice.key) + "); queueing it in message " +
+                                   message.message_id + " would send it twice");
+          }
+          insert_notice.reset();
+        }
+        for (const std::int64_t id : message.tells_updates) {
+          tell.bind(1, id);
+          tell.bind(2, message.message_id);
+          tell.bind(3, to_unix(message.created));
+          tell.exec();
+          tell.reset();
+        }
       }
       transaction.commit();
-      return true;
+      return stored;
     });
   }
 
