@@ -170,7 +170,7 @@ void preview_window(const service::Deployment& deployment, const Window& window,
   const policy::Clock& clock = output.clock;
   // What has been sent already counts, so the preview continues from the real state, with the
   // accepted updates in effect.
-  std::unordered_set<std::string> handled;
+  base::KeySet handled;
   std::optional<date::sys_seconds> last_pass;
   progress::AppliedUpdates applied{deployment.snapshot, {}};
   std::vector<mail::WaitingUpdateRow> waiting;  // the digests list those waiting now

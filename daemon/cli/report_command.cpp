@@ -132,8 +132,7 @@ int report(const ReportArguments& args, const std::optional<date::year_month_day
   options->marking = loaded.snapshot->config.classification;
   reports::PaperSources sources;
   pages::BoardView board =
-      pages::board_view(*applied.snapshot, day, {},
-                        state ? state->handled_keys() : std::unordered_set<std::string>{});
+      pages::board_view(*applied.snapshot, day, {}, state ? state->handled_keys() : base::KeySet{});
   sources.board = &board;
   sources.plans = applied.snapshot.get();
   sources.zone = &clock.zone;

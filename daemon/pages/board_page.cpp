@@ -100,8 +100,7 @@ void set_summary(mail::mustache::data& out, const BoardView& view) {
 }  // namespace
 
 BoardView board_view(const plan::Snapshot& snapshot, date::year_month_day today,
-                     std::vector<mail::AuditRow> changes,
-                     const std::unordered_set<std::string>& log) {
+                     std::vector<mail::AuditRow> changes, const base::KeySet& log) {
   mail::DigestView digest = policy::digest_view(snapshot, today, std::move(changes), {}, log);
   BoardView view;
   view.partnership = digest.partnership;

@@ -5,6 +5,7 @@
 // Pure: the day, the snapshot and the log come in as arguments.
 #pragma once
 
+#include "base/key_set.h"
 #include "mail/views.h"
 #include "pages/page_layout.h"
 #include "pages/web_templates.h"
@@ -15,7 +16,6 @@
 #include <cstddef>
 #include <optional>
 #include <string>
-#include <unordered_set>
 #include <vector>
 
 namespace plan_reminder::pages {
@@ -61,8 +61,7 @@ struct BoardView {
 // digest, as the digest would list them; `log` the notification log's keys (which overdue
 // milestones were escalated).
 BoardView board_view(const plan::Snapshot& snapshot, date::year_month_day today,
-                     std::vector<mail::AuditRow> changes,
-                     const std::unordered_set<std::string>& log);
+                     std::vector<mail::AuditRow> changes, const base::KeySet& log);
 
 // Page `request.page` of the board, or nothing when that page does not exist (404).
 std::optional<std::string> render_board(const WebTemplates& templates, const BoardView& view,

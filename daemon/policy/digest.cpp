@@ -64,10 +64,9 @@ void address_digest(PlannedEmail& email, const plan::Mailbox& box) {
 
 // Whether the log holds an escalation of the milestone for its due date: the digest says
 // "escalated" from what was sent or queued, not from the days it is late (SPEC §4).
-bool escalation_in_log(const plan::Policy& policy, const std::unordered_set<std::string>& log,
-                       const plan::Plan& plan, const plan::Action& action,
-                       const plan::Milestone& milestone, date::year_month_day due,
-                       date::year_month_day today) {
+bool escalation_in_log(const plan::Policy& policy, const base::KeySet& log, const plan::Plan& plan,
+                       const plan::Action& action, const plan::Milestone& milestone,
+                       date::year_month_day due, date::year_month_day today) {
   const Recipient chair{Recipient::Kind::chair, "chair"};
   // No occurrence's nominal day is later than today's: business-day moves only delay them.
   Series series = *chair_timeline(policy, local_days(due)).series;
@@ -112,7 +111,7 @@ void tally(mail::RagRow& row, const MilestoneStanding& standing) {
 
 // Puts a milestone in the digest's list for where it stands, if any.
 void list_milestone(mail::DigestView& view, mail::MilestoneView milestone, const AgendaItem& item,
-                    const plan::Policy& policy, const std::unordered_set<std::string>& log,
+                    const plan::Policy& policy, const base::KeySet& log,
                     date::year_month_day today) {
   const MilestoneStanding& standing = item.standing;
   const local_days today_day{today};
@@ -210,8 +209,7 @@ std::vector<PlannedEmail> plan_digests(const PassInputs& inputs, Instant now) {
 
 mail::DigestView digest_view(const plan::Snapshot& snapshot, date::year_month_day today,
                              std::vector<mail::AuditRow> audit,
-                             std::vector<mail::AuditRow> failures,
-                             const std::unordered_set<std::string>& log) {
+                             std::vector<mail::AuditRow> failures, const base::KeySet& log) {
   const plan::Policy& policy = snapshot.config.policy;
   const plan::Directory& directory = snapshot.directory;
   mail::DigestView view;

@@ -8,7 +8,6 @@
 #include <date/date.h>
 
 #include <string>
-#include <unordered_set>
 #include <vector>
 
 namespace plan_reminder::policy {
@@ -21,7 +20,6 @@ std::vector<PlannedEmail> plan_digests(const PassInputs& inputs, Instant now);
 // which overdue milestones have been escalated.
 mail::DigestView digest_view(const plan::Snapshot& snapshot, date::year_month_day today,
                              std::vector<mail::AuditRow> audit,
-                             std::vector<mail::AuditRow> failures,
-                             const std::unordered_set<std::string>& log);
+                             std::vector<mail::AuditRow> failures, const base::KeySet& log);
 
 }  // namespace plan_reminder::policy

@@ -6,6 +6,7 @@
 // means in mail/notice_kinds.h.
 #pragma once
 
+#include "base/key_set.h"
 #include "calendar/business_calendar.h"
 #include "calendar/time_zone.h"
 #include "mail/message.h"
@@ -18,7 +19,6 @@
 #include <functional>
 #include <optional>
 #include <string>
-#include <unordered_set>
 #include <variant>
 #include <vector>
 
@@ -88,7 +88,7 @@ using AuditSource = std::function<std::vector<mail::AuditRow>()>;
 struct PassInputs {
   const plan::Snapshot* snapshot = nullptr;
   const Clock* clock = nullptr;
-  const std::unordered_set<std::string>* handled = nullptr;  // keys already in the log
+  const base::KeySet* handled = nullptr;  // keys already in the log
   // The previous pass: notices scheduled between it and now that were never sent are the
   // stale ones a catch-up drops (and records); none before it are looked at.
   std::optional<Instant> last_pass;

@@ -106,7 +106,7 @@ PassRunner::PassRunner(const plan::Snapshot& snapshot, const mail::Templates& te
 
 PassReport PassRunner::run(Instant now) {
   PassReport report;
-  std::unordered_set<std::string> handled = store_.handled_keys();
+  base::KeySet handled = store_.handled_keys();
   std::optional<Instant> last_pass = read_instant(store_.setting(last_pass_setting));
   if (last_pass && now < *last_pass) {
     // Planning before the last pass would send again what its later notices replaced: plan

@@ -5,6 +5,7 @@
 // PostgreSQL database (store/postgresql/, for a `postgresql://` location), behind the same calls.
 #pragma once
 
+#include "base/key_set.h"
 #include "base/result.h"
 #include "store/email_kind.h"
 #include "store/update_kind.h"
@@ -17,7 +18,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -176,7 +176,7 @@ class StateStore {
   virtual bool lock_is_lead() const { return false; }
 
   // Keys of every notice ever queued, sent, failed or dropped: the exactly-once guard.
-  virtual std::unordered_set<std::string> handled_keys() = 0;
+  virtual base::KeySet handled_keys() = 0;
 
   // Records notices dropped as stale by catch-up, so they never go later. Each keeps its own
   // `recorded` and `detail`; keys already present are left as they are.

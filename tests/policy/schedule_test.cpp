@@ -25,7 +25,7 @@ using namespace fixture;
 // no more; the escalation to the chair 14 days after, then every 28 days.
 TEST(Schedule, DefaultStagesForOneMilestone) {
   Deployment deployment({action("1.1", {"wwin"}, {milestone("m", 2020_y / 3 / 31)})});
-  std::unordered_set<std::string> handled;
+  base::KeySet handled;
   auto sent = without_digests(simulate(deployment, 2020_y / 2 / 1, 2020_y / 7 / 10, handled));
   std::map<std::string, std::vector<std::string>> expected{
       {"2020-03-03", {"reminder:wwin reminder/28"}},
@@ -57,7 +57,7 @@ TEST(Schedule, OverdueRepeatsGoTogetherOnOneWeekdayAndStop) {
                milestone("wed", 2020_y / 6 / 10), milestone("thu", 2020_y / 6 / 18)})});
   deployment.snapshot.config.policy.reminder_days.clear();
   deployment.snapshot.config.policy.due_day = false;
-  std::unordered_set<std::string> handled;
+  base::KeySet handled;
   auto sent = without_digests(simulate(deployment, 2020_y / 6 / 1, 2021_y / 5 / 31, handled));
   std::map<std::string, std::vector<std::string>> overdue;
   for (const auto& [day, lines] : sent) {
@@ -88,7 +88,7 @@ TEST(Schedule, OverdueWeekdayAndRepeatsAreConfigurable) {
   Deployment deployment({action("1.1", {"wwin"}, {milestone("m", 2020_y / 4 / 30)})});
   deployment.snapshot.config.policy.overdue_weekday = date::Friday;
   deployment.snapshot.config.policy.overdue_max_repeats = 2;
-  std::unordered_set<std::string> handled;
+  base::KeySet handled;
   auto sent = without_digests(simulate(deployment, 2020_y / 5 / 1, 2020_y / 6 / 30, handled));
   std::vector<std::string> overdue;
   for (const auto& [day, lines] : sent) {
@@ -119,8 +119,8 @@ TEST(Schedule, OverdueRepeatKeysAreNew) {
   EXPECT_EQ(
       notice_key(plan, a, a.milestones[0], 2020_y / 3 / 31, mail::EmailKind::overdue, 1, wwin),
       "dhr-test/1.1/m/2020-03-31/overdue-repeat/1/wwin");
-  std::unordered_set<std::string> handled{"dhr-test/1.1/m/2020-03-31/overdue/0/wwin",
-                                          "dhr-test/1.1/m/2020-03-31/overdue/1/wwin"};
+  base::KeySet handled{"dhr-test/1.1/m/2020-03-31/overdue/0/wwin",
+                       "dhr-test/1.1/m/2020-03-31/overdue/1/wwin"};
   PassInputs inputs{
       &deployment.snapshot, &deployment.clock, &handled, at(2020_y / 4 / 9, 9), {}, {}};
   PassPlan pass = plan_pass(inputs, at(2020_y / 4 / 14, 9));
@@ -133,7 +133,7 @@ TEST(Schedule, OverdueRepeatKeysAreNew) {
 // earlier (never late), overdue notices later. Due Friday 8 May 2020, the VE Day holiday.
 TEST(Schedule, BusinessDayMoves) {
   Deployment deployment({action("1.1", {"wwin"}, {milestone("m", 2020_y / 5 / 8)})});
-  std::unordered_set<std::string> handled;
+  base::KeySet handled;
   auto sent = without_digests(simulate(deployment, 2020_y / 4 / 1, 2020_y / 5 / 12, handled));
   // D-28 = Fri 10 Apr (Good Friday) -> Thu 9 Apr; D-14 = Fri 24 Apr; D-7 = Fri 1 May;
   // D-1 = Thu 7 May, and the due day (a holiday) also moves to Thu 7 May: one notice, "due".
@@ -149,7 +149,7 @@ TEST(Schedule, BusinessDayMoves) {
 // Tests that nothing is sent on a weekend or bank holiday, even at the send time.
 TEST(Schedule, NothingOnNonBusinessDays) {
   Deployment deployment({action("1.1", {"wwin"}, {milestone("m", 2020_y / 1 / 1)})});
-  std::unordered_set<std::string> handled;
+  base::KeySet handled;
   for (Instant now : {at(2020_y / 3 / 7, 9), at(2020_y / 3 / 8, 12), at(2020_y / 4 / 10, 9),
                       at(2020_y / 12 / 25, 10)}) {
     PassInputs inputs{&deployment.snapshot, &deployment.clock, &handled, std::nullopt, {}, {}};
@@ -166,7 +166,7 @@ TEST(Schedule, NothingOnNonBusinessDays) {
 // Tests that a pass repeated at the same moment, with its notices recorded, sends nothing more.
 TEST(Schedule, ExactlyOnce) {
   Deployment deployment({action("1.1", {"wwin", "police"}, {milestone("m", 2020_y / 3 / 31)})});
-  std::unordered_set<std::string> handled;
+  base::KeySet handled;
   PassInputs inputs{&deployment.snapshot, &deployment.clock, &handled, std::nullopt, {}, {}};
   PassPlan first = plan_pass(inputs, at(2020_y / 3 / 3, 9));
   ASSERT_EQ(notice_emails(first).size(), 2u);  // one per lead agency
@@ -187,7 +187,7 @@ TEST(Schedule, ExactlyOnce) {
 TEST(Schedule, CatchUpAfterDowntimeSendsOnlyTheLatestStage) {
   Deployment deployment({action(
       "1.1", {"wwin"}, {milestone("a", 2020_y / 3 / 31), milestone("b", 2020_y / 4 / 20)})});
-  std::unordered_set<std::string> handled;
+  base::KeySet handled;
   simulate(deployment, 2020_y / 2 / 1, 2020_y / 3 / 16, handled);  // up to the day before D-14
   // Down from 17 March to 16 April; back on Friday 17 April at 09:00.
   PassInputs inputs{
@@ -227,7 +227,7 @@ TEST(Schedule, PlanLoadedYearsLateGivesOneEmailPerRecipient) {
         milestone("m" + std::to_string(i), year_month_day{2019_y / date::month(i) / date::last}));
   }
   Deployment deployment({action("1.1", {"wwin"}, many), action("1.2", {"wwin", "police"}, many)});
-  std::unordered_set<std::string> handled;
+  base::KeySet handled;
   PassInputs inputs{&deployment.snapshot, &deployment.clock, &handled, std::nullopt, {}, {}};
   PassPlan pass = plan_pass(inputs, at(2026_y / 11 / 26, 9));
   std::map<std::string, std::size_t> per_recipient;
@@ -250,7 +250,7 @@ TEST(Schedule, RecipientsPerStage) {
   plan::Action a = action("1.1", {"wwin"}, {milestone("m", 2020_y / 3 / 31)});
   a.support.push_back(plan::AgencyRef{"council", 1, 1});
   Deployment deployment({a});
-  std::unordered_set<std::string> handled;
+  base::KeySet handled;
   auto addresses = [](const std::vector<mail::Address>& list) {
     std::vector<std::string> out;
     for (const auto& address : list) {
@@ -299,7 +299,7 @@ TEST(Schedule, NoNoticesForClosedOrUndatedMilestones) {
   plan::Action complete = action("1.3", {"police"}, {milestone("c", 2020_y / 3 / 31)});
   complete.status = plan::ActionStatus::complete;
   Deployment deployment({action("1.1", {"wwin"}, {done, tbc, ongoing}), held, complete});
-  std::unordered_set<std::string> handled;
+  base::KeySet handled;
   auto sent = without_digests(simulate(deployment, 2020_y / 2 / 1, 2020_y / 6 / 1, handled));
   EXPECT_TRUE(sent.empty());
 }
@@ -310,7 +310,7 @@ TEST(Schedule, DoneDateStopsNoticesOnlyFromThatDay) {
   plan::Milestone m = milestone("m", 2020_y / 3 / 31);
   m.done = 2020_y / 4 / 2;
   Deployment deployment({action("1.1", {"wwin"}, {m})});
-  std::unordered_set<std::string> handled;
+  base::KeySet handled;
   auto sent = without_digests(simulate(deployment, 2020_y / 3 / 23, 2020_y / 4 / 30, handled));
   std::map<std::string, std::vector<std::string>> expected{
       {"2020-03-23", {"reminder:wwin reminder/14"}},  // the first pass catches up
@@ -325,7 +325,7 @@ TEST(Schedule, DoneDateStopsNoticesOnlyFromThatDay) {
 // Tests that keys ignore wording edits but a new due date starts a new schedule.
 TEST(Schedule, KeysSurviveEditsButNotANewDueDate) {
   Deployment deployment({action("1.1", {"wwin"}, {milestone("m", 2020_y / 3 / 31)})});
-  std::unordered_set<std::string> handled;
+  base::KeySet handled;
   simulate(deployment, 2020_y / 2 / 1, 2020_y / 3 / 3, handled);  // the 28-day reminder
   plan::Action& a = deployment.first_action();
   a.text = "Reworded action";
@@ -346,7 +346,7 @@ TEST(Schedule, KeysSurviveEditsButNotANewDueDate) {
 // separate copy per board member unless the address is a list.
 TEST(Schedule, WeeklyDigest) {
   Deployment deployment({action("1.1", {"wwin"}, {milestone("m", 2020_y / 9 / 30)})}, false);
-  std::unordered_set<std::string> handled;
+  base::KeySet handled;
   auto sent = simulate(deployment, 2020_y / 5 / 18, 2020_y / 6 / 2, handled);
   std::vector<std::string> digest_days;
   for (const auto& [day, lines] : sent) {
@@ -370,7 +370,7 @@ TEST(Schedule, WeeklyDigest) {
 // a digest, once however many copies go, and that each copy carries it.
 TEST(Schedule, WeeksLogReadOnlyForADigest) {
   Deployment deployment({action("1.1", {"wwin"}, {milestone("m", 2020_y / 9 / 30)})}, false);
-  std::unordered_set<std::string> handled;
+  base::KeySet handled;
   int audit_reads = 0;
   int failure_reads = 0;
   PassInputs inputs{
@@ -420,7 +420,7 @@ TEST(Schedule, DigestContent) {
   done.done = 2020_y / 5 / 28;
   Deployment deployment({action("1.1", {"wwin"}, {milestone("late", 2020_y / 5 / 1), tbc, done}),
                          action("1.2", {"police"}, {milestone("soon", 2020_y / 6 / 10)})});
-  std::unordered_set<std::string> log{"dhr-test/1.1/late/2020-05-01/escalation/0/chair"};
+  base::KeySet log{"dhr-test/1.1/late/2020-05-01/escalation/0/chair"};
   mail::DigestView view = digest_view(deployment.snapshot, 2020_y / 6 / 1, {}, {}, log);
   ASSERT_EQ(view.overdue.size(), 1u);
   EXPECT_EQ(view.overdue[0].milestone_id, "late");
@@ -447,7 +447,7 @@ TEST(Schedule, DigestContent) {
 TEST(Schedule, DigestSaysEscalatedOnlyOnceSent) {
   // Due Monday 16 March 2020: the escalation (D+14) goes on Monday 30 March at 09:00.
   Deployment deployment({action("1.1", {"wwin"}, {milestone("m", 2020_y / 3 / 16)})});
-  std::unordered_set<std::string> handled;
+  base::KeySet handled;
   auto digest_of = [&](Instant now) {
     PassInputs inputs{
         &deployment.snapshot, &deployment.clock, &handled, now - date::days(1), {}, {}};
@@ -485,7 +485,7 @@ TEST(Schedule, DueDayNoticeSentEarlyIsWordedFromTheDates) {
   ASSERT_TRUE(templates.has_value());
   Deployment deployment({action("1.1", {"wwin"}, {milestone("sunday", 2020_y / 5 / 31)}),
                          action("1.2", {"police"}, {milestone("friday", 2020_y / 5 / 29)})});
-  std::unordered_set<std::string> handled;
+  base::KeySet handled;
   PassInputs inputs{
       &deployment.snapshot, &deployment.clock, &handled, at(2020_y / 5 / 28, 9), {}, {}};
   std::map<std::string, mail::RenderedEmail> rendered;

@@ -43,7 +43,7 @@ UpdateRecord accepted(std::int64_t id, UpdateKind kind, year_month_day decided) 
 // so the first overdue notice went on 1 April.
 struct Overdue : ::testing::Test {
   Deployment deployment{{action("1.1", {"wwin"}, {milestone("m", 2020_y / 3 / 31)})}};
-  std::unordered_set<std::string> handled;
+  base::KeySet handled;
   std::optional<policy::Instant> last_pass;
 
   void SetUp() override {

@@ -64,7 +64,7 @@ Composed compose_at(const plan::Snapshot& snapshot, date::sys_seconds now,
                     const DecisionsToTell& decisions = {},
                     const mail::Templates& templates = shipped()) {
   const policy::Clock clock = policy::clock_for(snapshot.config);
-  const std::unordered_set<std::string> handled;
+  const base::KeySet handled;
   policy::PassInputs inputs;
   inputs.snapshot = &snapshot;
   inputs.clock = &clock;

@@ -49,7 +49,7 @@ class BrokenStore final : public store::StateStore {
   bool broken = false;
   bool sent_elsewhere = false;
 
-  std::unordered_set<std::string> handled_keys() override { return inner_.handled_keys(); }
+  base::KeySet handled_keys() override { return inner_.handled_keys(); }
   void record_dropped(const std::vector<store::NoticeRecord>& notices) override {
     check();
     inner_.record_dropped(notices);

@@ -3,6 +3,7 @@
 // daemon would, with the time passed in.
 #pragma once
 
+#include "base/key_set.h"
 #include "policy/schedule.h"
 
 #include <date/date.h>
@@ -11,7 +12,6 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <unordered_set>
 #include <vector>
 
 namespace plan_reminder::policy::fixture {
@@ -83,7 +83,7 @@ inline Instant at(year_month_day day, int hour, int minute = 0) {
 // "kind:recipient:stage/occurrence...".
 inline std::map<std::string, std::vector<std::string>> simulate(
     const plan::Snapshot& snapshot, const Clock& clock, year_month_day from, year_month_day to,
-    std::unordered_set<std::string>& handled, std::optional<Instant>& last_pass) {
+    base::KeySet& handled, std::optional<Instant>& last_pass) {
   std::map<std::string, std::vector<std::string>> sent;
   for (auto day = date::sys_days(from); day <= date::sys_days(to); day += date::days(1)) {
     for (auto time : {std::pair{8, 30}, std::pair{9, 0}}) {
@@ -114,9 +114,10 @@ inline std::map<std::string, std::vector<std::string>> simulate(
 }
 
 // The same from a service that never ran before `from`.
-inline std::map<std::string, std::vector<std::string>> simulate(
-    const Deployment& deployment, year_month_day from, year_month_day to,
-    std::unordered_set<std::string>& handled) {
+inline std::map<std::string, std::vector<std::string>> simulate(const Deployment& deployment,
+                                                                year_month_day from,
+                                                                year_month_day to,
+                                                                base::KeySet& handled) {
   std::optional<Instant> last_pass;
   return simulate(deployment.snapshot, deployment.clock, from, to, handled, last_pass);
 }

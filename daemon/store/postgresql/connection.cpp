@@ -99,9 +99,13 @@ int Rows::affected() const {
   return value;
 }
 
-std::string Rows::text(int row, int column) const {
+std::string_view Rows::view(int row, int column) const {
   return {pq().getvalue(result_.get(), row, column),
           static_cast<std::size_t>(pq().getlength(result_.get(), row, column))};
+}
+
+std::string Rows::text(int row, int column) const {
+  return std::string(view(row, column));
 }
 
 std::int64_t Rows::integer(int row, int column) const {

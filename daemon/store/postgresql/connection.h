@@ -58,6 +58,7 @@ class Rows {
     return pq().getisnull(result_.get(), row, column) != 0;
   }
   std::string text(int row, int column) const;
+  std::string_view view(int row, int column) const;  // text() in place, while the rows live
   std::int64_t integer(int row, int column) const;
   std::string bytes(int row, int column) const;  // a bytea column
   const PGresult* result() const { return result_.get(); }

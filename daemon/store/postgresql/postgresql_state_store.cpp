@@ -465,15 +465,16 @@ class PostgresStateStore final : public StateStore {
 
   bool lock_is_lead() const override { return true; }
 
-  std::unordered_set<std::string> handled_keys() override {
+  base::KeySet handled_keys() override {
     return guarded("reading the handled notice keys", [&] {
       const Rows rows = connection_.run("SELECT key FROM notices");
-      std::unordered_set<std::string> keys;
-      keys.reserve(static_cast<std::size_t>(rows.size()));
+      base::KeySet::Builder keys;
+      keys.reserve(static_cast<std::size_t>(rows.size()),
+                   static_cast<std::size_t>(rows.size()) * 128);
       for (int row = 0; row < rows.size(); ++row) {
-        keys.insert(rows.text(row, 0));
+        keys.add(rows.view(row, 0));
       }
-      return keys;
+      return std::move(keys).build();
     });
   }
 

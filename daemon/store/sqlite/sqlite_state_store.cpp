@@ -540,28 +540,32 @@ class SqliteStateStore final : public StateStore {
       : path_(std::move(path)),
         closing_(path_),
         db_(std::move(db)),
-        handled_keys_(db_, "SELECT key FROM notices"),
+        // In the key's index order, which is the set's: nothing to sort.
+        handled_keys_(db_, "SELECT key FROM notices ORDER BY key"),
         notice_count_(db_, "SELECT count(*) FROM notices") {}
 
-  std::unordered_set<std::string> handled_keys() override {
+  base::KeySet handled_keys() override {
     return guarded("reading the handled notice keys", [&] {
       // One read transaction, so the count and the keys agree.
       SQLite::Transaction transaction(db_);
-      std::unordered_set<std::string> keys;
+      base::KeySet::Builder keys;
       {
-        const StatementInUse count(notice_count_);
+        const StatementInUse counting(notice_count_);
         notice_count_.executeStep();
-        keys.reserve(static_cast<std::size_t>(notice_count_.getColumn(0).getInt64()));
+        // Room for keys longer than most, so the text is not moved as it grows: the pages not
+        // written are never touched.
+        const auto count = static_cast<std::size_t>(notice_count_.getColumn(0).getInt64());
+        keys.reserve(count, count * 128);
       }
       {
         const StatementInUse select(handled_keys_);
         while (handled_keys_.executeStep()) {
           const auto column = handled_keys_.getColumn(0);
-          keys.emplace(column.getText(), static_cast<std::size_t>(column.getBytes()));
+          keys.add({column.getText(), static_cast<std::size_t>(column.getBytes())});
         }
       }
       transaction.commit();
-      return keys;
+      return std::move(keys).build();
     });
   }
 
