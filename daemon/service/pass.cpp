@@ -11,7 +11,9 @@
 #include "service/outbox_entry.h"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
+#include <cstdio>
 #include <set>
 
 namespace plan_reminder::service {
@@ -85,7 +87,13 @@ std::string PassReport::summary() const {
     text +=
         std::to_string(refused) + (refused == 1 ? " recipient" : " recipients") + " not accepted, ";
   }
-  return text + std::to_string(dropped) + " stale dropped";
+  text += std::to_string(dropped) + " stale dropped";
+  if (took.count() > 0) {
+    std::array<char, 32> seconds{};
+    std::snprintf(seconds.data(), seconds.size(), "%.2f", static_cast<double>(took.count()) / 1000);
+    text += "; took " + std::string(seconds.data()) + " s";
+  }
+  return text;
 }
 
 std::chrono::seconds retry_delay(int attempts) {
@@ -105,6 +113,14 @@ PassRunner::PassRunner(const plan::Snapshot& snapshot, const mail::Templates& te
       clock_(policy::clock_for(snapshot.config)) {}
 
 PassReport PassRunner::run(Instant now) {
+  const auto started = std::chrono::steady_clock::now();
+  PassReport report = plan_and_deliver(now);
+  report.took = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - started);
+  return report;
+}
+
+PassReport PassRunner::plan_and_deliver(Instant now) {
   PassReport report;
   base::KeySet handled = store_.handled_keys();
   std::optional<Instant> last_pass = read_instant(store_.setting(last_pass_setting));

@@ -10,6 +10,7 @@
 #include "service/update_links.h"
 #include "store/state_store.h"
 
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <set>
@@ -32,6 +33,8 @@ struct PassReport {
   bool stopped = false;          // delivery stopped early because a stop was requested
   bool clock_went_back = false;  // the pass was before the last one: it planned nothing
   std::optional<Instant> next_retry;
+  // How long the pass took (PassRunner::run), by the steady clock; for the log.
+  std::chrono::milliseconds took{0};
   // For the log, one line each: every failed message, refused recipient and settings problem
   // (errors); every message left to retry, and the clock going back (warnings).
   std::vector<std::string> errors;
@@ -39,8 +42,8 @@ struct PassReport {
 
   // Something failed, or waits for a retry (`run --once` then exits 69).
   bool troubled() const { return failed + retrying + refused > 0; }
-  // "3 queued, 2 delivered, 1 to retry, 0 failed, 0 stale dropped" (and refused recipients
-  // when there were any), for the log's pass line.
+  // "3 queued, 2 delivered, 1 to retry, 0 failed, 0 stale dropped; took 0.42 s" (and refused
+  // recipients when there were any), for the log's pass line.
   std::string summary() const;
 };
 
@@ -69,6 +72,7 @@ class PassRunner {
   PassReport deliver(Instant now);
 
  private:
+  PassReport plan_and_deliver(Instant now);
   // Every message that failed in one round of delivery: they make one notice to the
   // coordinator, with advice for each distinct cause.
   struct FailedBatch {

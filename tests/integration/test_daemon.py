@@ -430,7 +430,7 @@ class Daemon(Fixture):
         self.assertEqual(code, 0, daemon.log())
         log = daemon.log()
         self.assertRegex(log, rf"pass: {len(expected)} queued, {len(expected)} delivered, "
-                              r"0 to retry, 0 failed")
+                              r"0 to retry, 0 failed, 0 stale dropped; took \d+\.\d\d s\n")
         self.assertRegex(log, r"stopping on signal 15")
         self.assertTrue(log.rstrip().endswith("stopped"), log)
         # Not under journald: time-stamped lines, no syslog priority prefixes.
