@@ -8,7 +8,10 @@
 #   agenda json   `agenda --format json` on the same files, its output to a file;
 #   pass 1        `run --once` on Thursday 26 November 2026: a national catch-up (every plan
 #                 first loaded with its history: only the latest stage of each milestone);
-#   pass 2        `run --once` on Friday 27 November 2026, the next business day, same state.
+#   pass 2        `run --once` on Friday 27 November 2026, the next business day, same state;
+#   daemon pass 2 the same pass in the daemon (`run --now`, plans already in memory), on a copy
+#                 of the state as pass 1 left it: the pass's own time, from its log line's
+#                 "took" (the daemon's start and load before it not counted).
 # Each with a fresh state and a Maildir transport in a temporary folder; with --postgres the
 # same again with the state in PostgreSQL (a cluster of its own, started with the tests'
 # pg_test_cluster; the parse cache then in $CACHE_DIRECTORY, as under systemd). Reports wall
@@ -101,11 +104,41 @@ measure() {
 
 measure pyyaml python - /usr/bin/python3 "$here/pyyaml_load.py" "$corpus"
 
-# One engine's commands. `check` exits non-zero when it finds problems in the plans: its exit is
-# shown, not fatal.
-run_engine() {  # ENGINE FOLDER [VAR=VALUE ...] (the environment for plan-reminder)
+# The daemon's next-day pass: started on FOLDER's config at the send time of Friday 27
+# November, stopped once its pass is logged; the row shows the pass's own time.
+daemon_pass() {  # ENGINE FOLDER [VAR=VALUE ...]
   local engine="$1" folder="$2"
   shift 2
+  local before took="" status=0
+  before="$(emails "$folder")"
+  echo "--- $engine: daemon pass 2"
+  env "$@" "$binary" run --now 2026-11-27 --config "$folder/plan-reminder.yaml" \
+    >"$work/daemon.log" 2>&1 &
+  local pid=$!
+  for _ in $(seq 1500); do  # up to 5 minutes
+    took="$(sed -n 's/.*\] pass: .*; took \([0-9.]*\) s$/\1/p' "$work/daemon.log")"
+    if [ -n "$took" ] || ! kill -0 "$pid" 2>/dev/null; then break; fi
+    sleep 0.2
+  done
+  kill -TERM "$pid" 2>/dev/null || true
+  wait "$pid" || status=$?
+  grep -F "] pass: " "$work/daemon.log" || tail -n 3 "$work/daemon.log"
+  if [ -z "$took" ]; then
+    echo "$0: $engine: the daemon logged no pass" >&2
+    exit 1
+  fi
+  local ratio
+  ratio="$(awk -v a="$took" -v b="$baseline" 'BEGIN { printf "%.2f", a / b }')"
+  rows+=("$(printf '%-11s %-12s %8s %8s %10s %9s %7s %5s' "$engine" "daemon pass2" "$took" - - \
+    "$ratio" "$(($(emails "$folder") - before))" "$status")")
+}
+
+# One engine's commands. `check` exits non-zero when it finds problems in the plans: its exit is
+# shown, not fatal. COPY_STATE FOLDER makes FOLDER a copy of the state as pass 1 left it, for
+# the daemon's pass.
+run_engine() {  # ENGINE FOLDER COPY_STATE [VAR=VALUE ...] (the environment for plan-reminder)
+  local engine="$1" folder="$2" copy_state="$3"
+  shift 3
   local config="$folder/plan-reminder.yaml"
   measure "check cold" "$engine" - env "$@" "$binary" check --config "$config"
   measure check "$engine" - env "$@" "$binary" check --config "$config"
@@ -113,13 +146,21 @@ run_engine() {  # ENGINE FOLDER [VAR=VALUE ...] (the environment for plan-remind
     --as-of 2026-11-26 --config "$config"
   measure "pass 1" "$engine" "$folder" env "$@" "$binary" run --once --now 2026-11-26 \
     --config "$config" "${extra[@]}"
+  "$copy_state" "$folder-daemon"
+  sync  # the copy's writes not left to slow the passes' own
   measure "pass 2" "$engine" "$folder" env "$@" "$binary" run --once --now 2026-11-27 \
     --config "$config" "${extra[@]}"
+  daemon_pass "$engine" "$folder-daemon" "$@"
 }
 extra=("$@")
 
+copy_sqlite() {  # FOLDER
+  write_config "$1" "$1/state.db"
+  cp "$work/sqlite/state.db" "$1/"
+  if [ -f "$work/sqlite/state.db.plan-cache" ]; then cp "$work/sqlite/state.db.plan-cache" "$1/"; fi
+}
 write_config "$work/sqlite" "$work/sqlite/state.db"
-run_engine sqlite "$work/sqlite"
+run_engine sqlite "$work/sqlite" copy_sqlite
 sizes="sqlite state: $(du -k "$work/sqlite/state.db" | cut -f1) KiB"
 
 # Simulated weeks of weekday passes on the SQLite state.
@@ -170,7 +211,12 @@ if [ "$postgres" = 1 ]; then
   "$pg_bin/createdb" -h "$host" -p "$port" -U postgres bench
   write_config "$work/postgresql" "postgresql://postgres@/bench?host=$host&port=$port"
   mkdir -p "$work/postgresql/cache"
-  run_engine postgresql "$work/postgresql" CACHE_DIRECTORY="$work/postgresql/cache"
+  copy_postgresql() {  # FOLDER
+    "$pg_bin/createdb" -h "$host" -p "$port" -U postgres -T bench bench_daemon
+    write_config "$1" "postgresql://postgres@/bench_daemon?host=$host&port=$port"
+  }
+  run_engine postgresql "$work/postgresql" copy_postgresql \
+    CACHE_DIRECTORY="$work/postgresql/cache"
   size="$("$pg_bin/psql" -h "$host" -p "$port" -U postgres -d bench -X -A -t \
     -c "SELECT pg_database_size('bench') / 1024")"
   sizes="$sizes; postgresql state: $size KiB (pg_database_size)"
