@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <optional>
 #include <regex>
 #include <set>
 #include <vector>
@@ -402,6 +403,70 @@ class LoadProblems {
   std::set<std::string> reported_;
 };
 
+// Whether a partial's text can be written into a template in place of its tag and parse as
+// kainjow parses it on its own: only where its ends cannot join the text around the tag into
+// one token ("{" then "{", "\r" then "\n"). The text before a tag never ends in "{" (the tag
+// would have started there).
+bool may_inline(const std::string& partial) {
+  return partial.empty() ||
+         (partial.back() != '{' && partial.back() != '\r' && partial.front() != '\n');
+}
+
+// Writes the partials into the templates that use them. kainjow parses a partial's text every
+// time it renders the tag, once per item of a list; a template parsed once with its partials
+// written in renders the same output (the delimiters never change and every partial parses on
+// its own), without that. A partial that may not be written in keeps its tag, rendered as
+// before; so does every partial once the texts written would pass kBudget (partials that each
+// use another twice, nested sixteen deep, would otherwise make gigabytes of a few small files).
+class PartialInliner {
+ public:
+  explicit PartialInliner(const std::map<std::string, std::string>& partials)
+      : partials_(partials) {}
+
+  std::string inlined(const std::string& text) {
+    const TagScan scan = scan_tags(text);
+    std::string out;
+    std::size_t at = 0;
+    for (const Tag& tag : scan.tags) {
+      if (tag.kind != TagKind::partial) {
+        continue;
+      }
+      const std::string* partial = partial_inlined(tag.name);
+      if (partial == nullptr || partial->size() > budget_) {
+        continue;
+      }
+      budget_ -= partial->size();
+      out.append(text, at, tag.start - at);
+      out += *partial;
+      at = tag.end;
+    }
+    out.append(text, at, std::string::npos);
+    return out;
+  }
+
+ private:
+  static constexpr std::size_t kBudget = std::size_t{16} << 20U;
+
+  // The partial with its own partials written in, made once; none when it may not be written
+  // in. load() has refused loops, so the recursion ends.
+  const std::string* partial_inlined(const std::string& name) {
+    if (auto done = done_.find(name); done != done_.end()) {
+      return done->second ? &*done->second : nullptr;
+    }
+    auto found = partials_.find(name);
+    std::optional<std::string> text;
+    if (found != partials_.end() && may_inline(found->second)) {
+      text = inlined(found->second);
+    }
+    auto& entry = done_[name] = std::move(text);
+    return entry ? &*entry : nullptr;
+  }
+
+  const std::map<std::string, std::string>& partials_;
+  std::map<std::string, std::optional<std::string>> done_;
+  std::size_t budget_ = kBudget;
+};
+
 // Each file as read, with its tags.
 struct Source {
   fs::path file;
@@ -621,6 +686,10 @@ std::optional<TemplateSet> load_template_set(const fs::path& root,
     } else {
       set.sources[key] = std::move(text);
     }
+  }
+  PartialInliner inliner(set.partials);
+  for (auto& [key, text] : set.sources) {
+    text = inliner.inlined(text);
   }
   return set;
 }

@@ -30,8 +30,9 @@ struct TemplateFile {
   std::string missing;
 };
 
-// Templates read, parsed and checked together: each key's text, and the partials of the
-// folder's partials/ by name.
+// Templates read, parsed and checked together: each key's text, with the partials it uses
+// written in where they can be (rendered alike, parsed once), and the partials of the folder's
+// partials/ by name.
 struct TemplateSet {
   std::map<std::string, std::string> sources;
   std::map<std::string, std::string> partials;

@@ -1,5 +1,6 @@
 // Tests of loading the email templates (mail/template_loading.cpp): the shipped set loads, and
 // a folder with missing, broken, unsafe or looping templates is reported file by file.
+#include "mail/template_loading.h"
 #include "mail/template_fixtures.h"
 #include "mail/templates.h"
 
@@ -8,8 +9,11 @@
 #include <sys/stat.h>
 
 #include <filesystem>
+#include <fstream>
+#include <map>
 #include <optional>
 #include <string>
+#include <utility>
 
 namespace plan_reminder::mail {
 namespace {
@@ -291,6 +295,80 @@ TEST(TemplatesLoadTest, ConfiguredFolderOverridesShippedTemplates) {
   ASSERT_TRUE(templates.has_value()) << messages_of(diagnostics);
   const RenderedEmail email = templates->render(notice(EmailKind::reminder, {scoping_milestone()}));
   EXPECT_EQ(email.subject, "Action plan reminder for Wearside Women in Need");
+}
+
+// A folder of one template, "page.text", and the partials given, loaded as a set.
+class OneTemplate {
+ public:
+  OneTemplate(const std::string& text, const std::map<std::string, std::string>& partials) {
+    fs::create_directories(dir_.path() / "partials");
+    std::ofstream(dir_.path() / "page.text.mustache", std::ios::binary) << text;
+    for (const auto& [name, partial] : partials) {
+      std::ofstream(dir_.path() / "partials" / (name + ".mustache"), std::ios::binary) << partial;
+    }
+    plan::Diagnostics diagnostics;
+    set_ = load_template_set(dir_.path(), {{"page.text", dir_.path() / "page.text.mustache", ""}},
+                             diagnostics);
+    EXPECT_TRUE(set_.has_value()) << messages_of(diagnostics);
+  }
+
+  const TemplateSet& set() const { return *set_; }
+  std::string render(mustache::data data) const {
+    return render_template(*set_, "page.text", data, /*html=*/false);
+  }
+
+ private:
+  test_support::TempDir dir_{"pr-one-template"};
+  std::optional<TemplateSet> set_;
+};
+
+mustache::data two_items() {
+  mustache::data items = mustache::data::type::list;
+  for (const auto& [name, rag] : {std::pair{"a", "Red"}, std::pair{"b", "Green"}}) {
+    mustache::data item;
+    item.set("name", name);
+    item.set("rag", rag);
+    items.push_back(item);
+  }
+  mustache::data data;
+  data.set("items", items);
+  data.set("count", "2");
+  return data;
+}
+
+// Tests that partials, nested and inside a list, render as they did when each was parsed where
+// it is used: the same text as the template rendered with its partial tags kept, including a
+// partial ending in a carriage return before a line end (kept as a tag: written in, the two
+// would be read as one line end).
+TEST(TemplatesLoadTest, PartialsWrittenInRenderAsTheirTags) {
+  const std::string text = "Items:{{#items}} {{> row}};{{/items}} total {{count}}{{> cr}}\n";
+  const std::map<std::string, std::string> partials = {
+      {"row", "{{name}}{{> badge}}"}, {"badge", " [{{rag}}]"}, {"cr", "!\r"}};
+  const OneTemplate loaded(text, partials);
+  EXPECT_EQ(loaded.render(two_items()), "Items: a [Red]; b [Green]; total 2!\r\n");
+
+  const TemplateSet as_tags{{{"page.text", text}}, partials};
+  mustache::data data = two_items();
+  EXPECT_EQ(render_template(as_tags, "page.text", data, false), loaded.render(two_items()));
+  // Written in where it could be, so that this test covers that way of rendering.
+  EXPECT_THAT(loaded.set().sources.at("page.text"), Not(HasSubstr("{{> row}}")));
+  EXPECT_THAT(loaded.set().sources.at("page.text"), HasSubstr("{{> cr}}"));
+}
+
+// Tests that partials each using the next twice, fourteen deep (64 MiB if all written in), load
+// with a template of at most 16 MiB (the rest kept as tags), and render.
+TEST(TemplatesLoadTest, PartialsThatDoubleAtEachLevelStayBounded) {
+  std::map<std::string, std::string> partials;
+  for (int level = 0; level < 14; ++level) {
+    const std::string tag = "{{> d" + std::to_string(level + 1) + "}}";
+    partials["d" + std::to_string(level)] = tag + tag;
+  }
+  partials["d14"] = std::string(4096, 'x');
+  const OneTemplate loaded("{{#shown}}{{> d0}}{{/shown}}ok\n", partials);
+  EXPECT_LE(loaded.set().sources.at("page.text").size(), std::size_t{17} << 20U);
+  mustache::data data;
+  data.set("shown", false);
+  EXPECT_EQ(loaded.render(data), "ok\n");
 }
 
 }  // namespace
