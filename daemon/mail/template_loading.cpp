@@ -403,13 +403,14 @@ class LoadProblems {
   std::set<std::string> reported_;
 };
 
-// Whether a partial's text can be written into a template in place of its tag and parse as
-// kainjow parses it on its own: only where its ends cannot join the text around the tag into
-// one token ("{" then "{", "\r" then "\n"). The text before a tag never ends in "{" (the tag
-// would have started there).
-bool may_inline(const std::string& partial) {
-  return partial.empty() ||
-         (partial.back() != '{' && partial.back() != '\r' && partial.front() != '\n');
+// Whether a partial's text, its own partials written in, can be written into a template in
+// place of its tag and parse as kainjow parses it on its own: only where its ends cannot join
+// the text around the tag into one token ("{" then "{", "\r" then "\n", which kainjow reads
+// as one line end where apart they are two). The text before a tag never ends in "{" (the tag
+// would have started there); an empty text would join the text on either side.
+bool may_inline(const std::string& inlined) {
+  return !inlined.empty() && inlined.back() != '{' && inlined.back() != '\r' &&
+         inlined.front() != '\n';
 }
 
 // Writes the partials into the templates that use them. kainjow parses a partial's text every
@@ -455,8 +456,11 @@ class PartialInliner {
     }
     auto found = partials_.find(name);
     std::optional<std::string> text;
-    if (found != partials_.end() && may_inline(found->second)) {
+    if (found != partials_.end()) {
       text = inlined(found->second);
+      if (!may_inline(*text)) {
+        text.reset();
+      }
     }
     auto& entry = done_[name] = std::move(text);
     return entry ? &*entry : nullptr;

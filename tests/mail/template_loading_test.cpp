@@ -355,6 +355,20 @@ TEST(TemplatesLoadTest, PartialsWrittenInRenderAsTheirTags) {
   EXPECT_THAT(loaded.set().sources.at("page.text"), HasSubstr("{{> cr}}"));
 }
 
+// Tests that an empty partial between a carriage return and a line feed renders as its tag
+// does: written in, the two would join into one line end, and the section's line would go.
+TEST(TemplatesLoadTest, AnEmptyPartialBetweenLineEndsRendersAsItsTag) {
+  const std::string text = "{{#shown}}\r{{> empty}}\n{{/shown}}end\n";
+  const std::map<std::string, std::string> partials = {{"empty", ""}};
+  const OneTemplate loaded(text, partials);
+  mustache::data data;
+  data.set("shown", true);
+  const TemplateSet as_tags{{{"page.text", text}}, partials};
+  mustache::data same = data;
+  EXPECT_EQ(loaded.render(data), render_template(as_tags, "page.text", same, false));
+  EXPECT_EQ(loaded.render(data), "\nend\n");
+}
+
 // Tests that partials each using the next twice, fourteen deep (64 MiB if all written in), load
 // with a template of at most 16 MiB (the rest kept as tags), and render.
 TEST(TemplatesLoadTest, PartialsThatDoubleAtEachLevelStayBounded) {
