@@ -20,6 +20,19 @@ namespace {
 constexpr const char* kPartialEndName = "\x02";
 constexpr const char* kPartialEndTag = "{{>\x02}}";
 
+// A value holding "{", for a partial whose text ends in one: followed by the end tag, that brace
+// would open a triple-brace tag `{{{` that never closes.
+constexpr const char* kBraceName = "\x03";
+constexpr const char* kBraceTag = "{{&\x03}}";
+
+// The text kainjow renders for a partial: its own, then the end tag.
+std::string with_end_tag(const std::string& text) {
+  if (!text.empty() && text.back() == '{') {
+    return text.substr(0, text.size() - 1) + kBraceTag + kPartialEndTag;
+  }
+  return text + kPartialEndTag;
+}
+
 }  // namespace
 
 std::string Templates::default_folder() {
@@ -41,9 +54,10 @@ std::string render_template(const TemplateSet& set, const std::string& key, must
                  throw std::logic_error("template " + key + " nests partials deeper than " +
                                         std::to_string(Templates::kMaxPartialDepth) + " levels");
                }
-               return text + kPartialEndTag;
+               return with_end_tag(text);
              }});
   }
+  data.set(kBraceName, "{");
   data.set(kPartialEndName, mustache::partial{[&depth]() {
              --depth;
              return std::string();

@@ -369,6 +369,17 @@ TEST(TemplatesLoadTest, AnEmptyPartialBetweenLineEndsRendersAsItsTag) {
   EXPECT_EQ(loaded.render(data), "\nend\n");
 }
 
+// Tests that a partial whose text ends in a brace renders it, in a list and before a tag: the
+// brace once joined the tag that ends each partial into an unclosed `{{{`, and every pass failed.
+TEST(TemplatesLoadTest, APartialEndingInABraceRendersIt) {
+  const std::string text = "{{#items}}{{> open}}{{name}}}{{/items}}\n";
+  const OneTemplate loaded(text, {{"open", "{{rag}} {"}});
+  EXPECT_EQ(loaded.render(two_items()), "Red {a}Green {b}\n");
+  // Kept as a tag (written in, its brace would join the `{{name}}` after it), which is the way
+  // of rendering that failed.
+  EXPECT_THAT(loaded.set().sources.at("page.text"), HasSubstr("{{> open}}"));
+}
+
 // Tests that partials each using the next twice, fourteen deep (64 MiB if all written in), load
 // with a template of at most 16 MiB (the rest kept as tags), and render.
 TEST(TemplatesLoadTest, PartialsThatDoubleAtEachLevelStayBounded) {
