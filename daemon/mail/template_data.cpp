@@ -64,7 +64,6 @@ void set_rag(mustache::data& out, std::optional<Rag> rag) {
 // A multi-line value as a list of {line, last}, so that the HTML part can break lines with
 // <br> while every line stays escaped.
 mustache::data lines_of(const std::string& text) {
-  mustache::data list{mustache::data::type::list};
   std::vector<std::string> lines;
   std::istringstream in(text);
   std::string line;
@@ -77,13 +76,12 @@ mustache::data lines_of(const std::string& text) {
   while (!lines.empty() && lines.back().empty()) {
     lines.pop_back();
   }
+  std::vector<mustache::data> list(lines.size());
   for (std::size_t i = 0; i < lines.size(); ++i) {
-    mustache::data entry;
-    entry.set("line", lines[i]);
-    entry.set("last", i + 1 == lines.size());
-    list.push_back(entry);
+    list[i].set("line", lines[i]);
+    list[i].set("last", i + 1 == lines.size());
   }
-  return list;
+  return list_of(std::move(list));
 }
 
 // The day a view's `days` were counted from.
@@ -120,7 +118,7 @@ mustache::data milestone_data(const MilestoneView& milestone) {
   set_text(out, "recommendation_id", milestone.recommendation_id);
   out.set("action_id", milestone.action_id);
   set_text(out, "action_text", milestone.action_text);
-  out.set("action_text_lines", lines_of(milestone.action_text));
+  set_moved(out, "action_text_lines", lines_of(milestone.action_text));
   out.set("milestone_id", milestone.milestone_id);
   out.set("milestone_text", milestone.milestone_text);
   set_text(out, "lead", milestone.lead);
@@ -131,7 +129,7 @@ mustache::data milestone_data(const MilestoneView& milestone) {
   out.set("days_left", std::to_string(milestone.days > 0 ? milestone.days : 0));
   out.set("is_overdue", milestone.due_day.has_value() && milestone.days < 0);
   set_text(out, "progress", milestone.progress);
-  out.set("progress_lines", lines_of(milestone.progress));
+  set_moved(out, "progress_lines", lines_of(milestone.progress));
   out.set("escalated", milestone.escalated);
   set_rag(out, milestone.rag);
   return out;
@@ -158,11 +156,12 @@ void set_more(mustache::data& out, const std::string& name, std::size_t count,
 void set_milestones(mustache::data& out, const std::string& name,
                     const std::vector<MilestoneView>& milestones) {
   const int count = static_cast<int>(milestones.size());
-  mustache::data list{mustache::data::type::list};
+  std::vector<mustache::data> list;
+  list.reserve(std::min(milestones.size(), kMaxListed));
   for (std::size_t i = 0; i < milestones.size() && i < kMaxListed; ++i) {
     list.push_back(milestone_data(milestones[i]));
   }
-  out.set(name, list);
+  set_moved(out, name, list_of(std::move(list)));
   out.set("has_" + name, count > 0);
   out.set(name + "_count", std::to_string(count));
   out.set(name + "_count_text", plural(count, "milestone", "milestones"));
@@ -202,23 +201,25 @@ namespace {
 
 void set_rag_rows(mustache::data& out, const std::string& name, const std::vector<RagRow>& rows,
                   const std::string& one, const std::string& many) {
-  mustache::data list{mustache::data::type::list};
+  std::vector<mustache::data> list;
+  list.reserve(std::min(rows.size(), kMaxListed));
   for (std::size_t i = 0; i < rows.size() && i < kMaxListed; ++i) {
     list.push_back(rag_row_data(rows[i]));
   }
-  out.set(name, list);
+  set_moved(out, name, list_of(std::move(list)));
   out.set("has_" + name, !rows.empty());
   set_more(out, name, rows.size(), one, many);
 }
 
 void set_audit_rows(mustache::data& out, const std::string& name,
                     const std::vector<AuditRow>& rows) {
-  mustache::data list{mustache::data::type::list};
+  std::vector<mustache::data> list;
+  list.reserve(std::min(rows.size(), kMaxListed));
   for (std::size_t i = 0; i < rows.size() && i < kMaxListed; ++i) {
     list.push_back(audit_row_data(rows[i]));
   }
   const int count = static_cast<int>(rows.size());
-  out.set(name, list);
+  set_moved(out, name, list_of(std::move(list)));
   out.set("has_" + name, count > 0);
   out.set(name + "_count", std::to_string(count));
   set_more(out, name, rows.size(), "entry", "entries");
@@ -308,13 +309,11 @@ mustache::data email_data(EmailKind kind, const std::string& partnership) {
 
 // A list of lines, each as {{key}} in its section.
 mustache::data text_list(const std::vector<std::string>& lines, const std::string& key) {
-  mustache::data list{mustache::data::type::list};
-  for (const auto& line : lines) {
-    mustache::data item;
-    item.set(key, line);
-    list.push_back(item);
+  std::vector<mustache::data> list(lines.size());
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    list[i].set(key, lines[i]);
   }
-  return list;
+  return list_of(std::move(list));
 }
 
 // The full names of the kinds of review the items belong to, in the order met, for "a milestone
@@ -366,7 +365,7 @@ mustache::data notice_data(const NoticeEmailView& view) {
   out.set("count_text", plural(count, "milestone", "milestones"));
   out.set("one", count == 1);
   out.set("several", count > 1);
-  out.set("first", count > 0 ? milestone_data(view.items.front()) : mustache::data(false));
+  set_moved(out, "first", count > 0 ? milestone_data(view.items.front()) : mustache::data(false));
   out.set("action_count", std::to_string(action_count));
   out.set("action_count_text", plural(action_count, "action", "actions"));
   out.set("one_action", action_count == 1);
@@ -377,26 +376,26 @@ mustache::data notice_data(const NoticeEmailView& view) {
   out.set("min_days_overdue", std::to_string(min_days_overdue));
   out.set("min_days_overdue_text", plural(min_days_overdue, "day", "days"));
   // The update links (SPEC §9): `named` when there are several, one per lead agency.
-  mustache::data links{mustache::data::type::list};
+  std::vector<mustache::data> links;
   for (const UpdateLink& link : view.update_links) {
     mustache::data entry;
     entry.set("agency_name", link.agency_name);
     entry.set("url", link.url);
     entry.set("named", view.update_links.size() > 1);
-    links.push_back(entry);
+    links.push_back(std::move(entry));
   }
-  out.set("update_links", links);
+  set_moved(out, "update_links", list_of(std::move(links)));
   out.set("has_update_links", !view.update_links.empty());
-  mustache::data decisions{mustache::data::type::list};
+  std::vector<mustache::data> decisions;
   for (const DecisionView& decision : view.decisions) {
     mustache::data entry;
     set_text(entry, "milestone", decision.milestone);
     set_text(entry, "request", decision.request);
     entry.set("accepted", decision.accepted);
     set_text(entry, "decision_note", decision.note);
-    decisions.push_back(entry);
+    decisions.push_back(std::move(entry));
   }
-  out.set("decisions", decisions);
+  set_moved(out, "decisions", list_of(std::move(decisions)));
   out.set("has_decisions", !view.decisions.empty());
   return out;
 }
@@ -419,7 +418,7 @@ mustache::data digest_data(const DigestView& view) {
   set_audit_rows(out, "audit", view.audit);
   set_audit_rows(out, "failures", view.failures);
   const int waiting = static_cast<int>(view.updates_waiting.size());
-  mustache::data updates{mustache::data::type::list};
+  std::vector<mustache::data> updates;
   for (std::size_t i = 0; i < view.updates_waiting.size() && i < kMaxListed; ++i) {
     const WaitingUpdateRow& row = view.updates_waiting[i];
     mustache::data entry;
@@ -427,9 +426,9 @@ mustache::data digest_data(const DigestView& view) {
     set_text(entry, "milestone", row.milestone);
     set_text(entry, "request", row.request);
     entry.set("submitted", row.submitted);
-    updates.push_back(entry);
+    updates.push_back(std::move(entry));
   }
-  out.set("updates_waiting", updates);
+  set_moved(out, "updates_waiting", list_of(std::move(updates)));
   out.set("has_updates_waiting", waiting > 0);
   out.set("updates_waiting_count", std::to_string(waiting));
   set_more(out, "updates_waiting", view.updates_waiting.size(), "update", "updates");
@@ -451,33 +450,33 @@ mustache::data failure_data(const FailureView& view) {
   }
   out.set("summary", summary);
   set_text(out, "settings_problem", view.settings_problem);
-  out.set("settings_problem_lines", lines_of(view.settings_problem));
+  set_moved(out, "settings_problem_lines", lines_of(view.settings_problem));
   out.set("waiting_text", plural(view.waiting, "message waits", "messages wait"));
   out.set("has_waiting", view.waiting > 0);
   out.set("count_text", plural(count, "message", "messages"));
-  mustache::data messages{mustache::data::type::list};
+  std::vector<mustache::data> messages;
   for (const auto& message : view.messages) {
     mustache::data item;
     item.set("subject", message.subject);
     item.set("recipients", message.recipients);
     set_text(item, "error", message.error);
-    item.set("error_lines", lines_of(message.error));
+    set_moved(item, "error_lines", lines_of(message.error));
     item.set("attempts", std::to_string(message.attempts));
     item.set("attempts_text", plural(message.attempts, "attempt", "attempts"));
     set_time(item, "first_attempt", message.first_attempt);
     item.set("permanent", message.permanent);
-    messages.push_back(item);
+    messages.push_back(std::move(item));
   }
-  out.set("messages", messages);
+  set_moved(out, "messages", list_of(std::move(messages)));
   out.set("has_messages", count > 0);
-  out.set("advice", text_list(view.advice, "line"));
+  set_moved(out, "advice", text_list(view.advice, "line"));
   out.set("has_advice", !view.advice.empty());
   return out;
 }
 
 mustache::data problem_data(const ProblemView& view) {
   mustache::data out = email_data(EmailKind::problem, view.partnership);
-  out.set("problems", text_list(view.problems, "problem"));
+  set_moved(out, "problems", text_list(view.problems, "problem"));
   out.set("count_text", plural(static_cast<int>(view.problems.size()), "problem", "problems"));
   set_time(out, "since", view.since);
   return out;

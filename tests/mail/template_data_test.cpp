@@ -19,6 +19,26 @@ using namespace test_fixtures;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
+// Tests that a list built by moving its items in (list_of, set_moved) renders each item, in
+// order, with the lists nested inside it.
+TEST(MustacheDataTest, AListMovedInRendersEveryItemInOrder) {
+  std::vector<mustache::data> rows(3);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    rows[i].set("n", std::to_string(i + 1));
+    std::vector<mustache::data> lines(2);
+    lines[0].set("line", "a");
+    lines[1].set("line", "b");
+    set_moved(rows[i], "lines", list_of(std::move(lines)));
+  }
+  mustache::data data;
+  set_moved(data, "rows", list_of(std::move(rows)));
+  set_moved(data, "empty", list_of({}));
+  mustache::mustache tmpl{
+      "{{#rows}}{{n}}:{{#lines}}{{line}}{{/lines}} {{/rows}}"
+      "{{^empty}}none{{/empty}}"};
+  EXPECT_EQ(tmpl.render(data), "1:ab 2:ab 3:ab none");
+}
+
 // Tests that a RAG status is shown as a coloured badge with its word, never colour alone, in
 // notices and in the digest.
 TEST(TemplatesRenderTest, RagBadgesCarryTheirWord) {
