@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <utility>
+#include <vector>
 
 namespace plan_reminder::pages {
 namespace {
@@ -83,14 +84,14 @@ std::optional<std::string> render_agency(const WebTemplates& templates, const Ag
   const int count = static_cast<int>(view.milestones.size());
   out.set("count_text", mail::plural(count, "open milestone", "open milestones"));
   out.set("has_milestones", count > 0);
-  mail::mustache::data list{mail::mustache::data::type::list};
+  std::vector<mail::mustache::data> list;
   for (std::size_t i = slice->first; i < slice->end; ++i) {
     mail::mustache::data entry = mail::milestone_data(view.milestones[i].milestone);
     entry.set("leads", view.milestones[i].leads);
     entry.set("role_word", view.milestones[i].leads ? "Lead" : "Support");
-    list.push_back(entry);
+    list.push_back(std::move(entry));
   }
-  out.set("milestones", list);
+  mail::set_moved(out, "milestones", mail::list_of(std::move(list)));
   set_pagination(out, *slice, request.link);
   return templates.render("agency", std::move(out));
 }

@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <unordered_map>
 #include <utility>
+#include <vector>
 
 namespace plan_reminder::pages {
 namespace {
@@ -41,17 +42,17 @@ mail::mustache::data review_data(const BoardReview& review) {
   mail::mustache::data out;
   out.set("review_id", review.id);
   out.set("review_title", review.title);
-  mail::mustache::data recommendations{mail::mustache::data::type::list};
+  std::vector<mail::mustache::data> recommendations;
   for (const BoardRecommendation& recommendation : review.recommendations) {
     recommendations.push_back(recommendation_data(recommendation));
   }
-  out.set("recommendations", recommendations);
+  mail::set_moved(out, "recommendations", mail::list_of(std::move(recommendations)));
   out.set("has_recommendations", !review.recommendations.empty());
-  mail::mustache::data attention{mail::mustache::data::type::list};
+  std::vector<mail::mustache::data> attention;
   for (std::size_t i = 0; i < review.attention.size() && i < kListedPerReview; ++i) {
     attention.push_back(mail::milestone_data(review.attention[i]));
   }
-  out.set("attention", attention);
+  mail::set_moved(out, "attention", mail::list_of(std::move(attention)));
   out.set("has_attention", !review.attention.empty());
   const int more = review.attention.size() > kListedPerReview
                        ? static_cast<int>(review.attention.size() - kListedPerReview)
@@ -64,13 +65,13 @@ mail::mustache::data review_data(const BoardReview& review) {
 
 void set_changes(mail::mustache::data& out, const std::vector<mail::AuditRow>& changes,
                  bool shown) {
-  mail::mustache::data list{mail::mustache::data::type::list};
+  std::vector<mail::mustache::data> list;
   for (std::size_t i = 0; i < changes.size() && i < kChangesListed; ++i) {
     list.push_back(mail::audit_row_data(changes[i]));
   }
   const int count = static_cast<int>(changes.size());
   out.set("show_changes", shown);
-  out.set("changes", list);
+  mail::set_moved(out, "changes", mail::list_of(std::move(list)));
   out.set("has_changes", count > 0);
   out.set("changes_count_text", mail::plural(count, "notice", "notices"));
   const int more =
@@ -154,11 +155,11 @@ std::optional<std::string> render_board(const WebTemplates& templates, const Boa
   }
   mail::mustache::data out = page_data("Action plan status", view.partnership, view.today);
   set_summary(out, view);
-  mail::mustache::data reviews{mail::mustache::data::type::list};
+  std::vector<mail::mustache::data> reviews;
   for (std::size_t i = slice->first; i < slice->end; ++i) {
     reviews.push_back(review_data(view.reviews[i]));
   }
-  out.set("reviews", reviews);
+  mail::set_moved(out, "reviews", mail::list_of(std::move(reviews)));
   out.set("has_reviews", !view.reviews.empty());
   set_changes(out, view.changes, slice->page == 1);
   set_pagination(out, *slice, request.link);

@@ -36,11 +36,11 @@ std::string render_coordinator(const WebTemplates& templates, const CoordinatorP
                             ? std::string("1 update waits for your decision")
                             : mail::plural(count, "update", "updates") + " wait for your decision");
   out.set("has_waiting", count > 0);
-  mail::mustache::data list{mail::mustache::data::type::list};
+  std::vector<mail::mustache::data> list;
   for (const WaitingUpdate& update : view.waiting) {
     list.push_back(update_data(update));
   }
-  out.set("waiting", list);
+  mail::set_moved(out, "waiting", mail::list_of(std::move(list)));
   out.set("outcome", view.outcome);
   out.set("has_outcome", !view.outcome.empty());
   out.set("problem", view.problem);

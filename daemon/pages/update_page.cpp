@@ -28,7 +28,7 @@ mail::mustache::data milestone_data(const UpdatePageMilestone& item, std::size_t
   out.set("n", n);
   out.set("waiting", item.waiting);
   out.set("has_waiting", !item.waiting.empty());
-  mail::mustache::data choices{mail::mustache::data::type::list};
+  std::vector<mail::mustache::data> choices;
   for (std::size_t i = 0; i < std::size(kChoices); ++i) {
     mail::mustache::data choice;
     choice.set("id", "kind-" + n + (i == 0 ? "" : "-" + std::to_string(i)));
@@ -37,9 +37,9 @@ mail::mustache::data milestone_data(const UpdatePageMilestone& item, std::size_t
     choice.set("hint", kChoices[i].hint);
     choice.set("has_hint", *kChoices[i].hint != '\0');
     choice.set("checked", item.entry.kind == kChoices[i].value);
-    choices.push_back(choice);
+    choices.push_back(std::move(choice));
   }
-  out.set("choices", choices);
+  mail::set_moved(out, "choices", mail::list_of(std::move(choices)));
   out.set("done_value", item.entry.done_on);
   out.set("target_value", item.entry.target);
   out.set("note_value", item.entry.note);
@@ -62,29 +62,29 @@ std::string render_update(const WebTemplates& templates, const UpdatePageView& v
   const int count = static_cast<int>(view.milestones.size());
   out.set("count_text", mail::plural(count, "milestone", "milestones"));
   out.set("has_milestones", count > 0);
-  mail::mustache::data list{mail::mustache::data::type::list};
+  std::vector<mail::mustache::data> list;
   for (std::size_t i = 0; i < view.milestones.size(); ++i) {
     list.push_back(milestone_data(view.milestones[i], i));
   }
-  out.set("milestones", list);
-  mail::mustache::data problems{mail::mustache::data::type::list};
+  mail::set_moved(out, "milestones", mail::list_of(std::move(list)));
+  std::vector<mail::mustache::data> problems;
   for (const progress::FieldProblem& problem : view.problems) {
     mail::mustache::data entry;
     entry.set("message", problem.message);
     entry.set("anchor", problem.index == progress::FieldProblem::kWholeForm
                             ? std::string("kind-1")
                             : progress::field_name(problem.field, problem.index));
-    problems.push_back(entry);
+    problems.push_back(std::move(entry));
   }
-  out.set("problems", problems);
+  mail::set_moved(out, "problems", mail::list_of(std::move(problems)));
   out.set("has_problems", !view.problems.empty());
-  mail::mustache::data sent{mail::mustache::data::type::list};
+  std::vector<mail::mustache::data> sent;
   for (const std::string& line : view.sent) {
     mail::mustache::data entry;
     entry.set("line", line);
-    sent.push_back(entry);
+    sent.push_back(std::move(entry));
   }
-  out.set("sent", sent);
+  mail::set_moved(out, "sent", mail::list_of(std::move(sent)));
   out.set("is_sent", !view.sent.empty());
   return templates.render("update", std::move(out));
 }
