@@ -26,7 +26,8 @@ inline void set_moved(mustache::data& object, const std::string& name, mustache:
   object[name] = std::move(value);
 }
 
-// A list of `items`, moved in: the list is made of as many flags (which copy without allocating),
+// A list of `items`, moved in. Reserve `items` before filling it: a vector of data grows by
+// copying too. The list is made of as many flags (which copy without allocating),
 // then each is replaced by its item. list_value() only offers the list as const; the list itself
 // is the data's own, not a const object, so writing to it is sound.
 inline mustache::data list_of(std::vector<mustache::data> items) {

@@ -377,6 +377,7 @@ mustache::data notice_data(const NoticeEmailView& view) {
   out.set("min_days_overdue_text", plural(min_days_overdue, "day", "days"));
   // The update links (SPEC §9): `named` when there are several, one per lead agency.
   std::vector<mustache::data> links;
+  links.reserve(view.update_links.size());
   for (const UpdateLink& link : view.update_links) {
     mustache::data entry;
     entry.set("agency_name", link.agency_name);
@@ -387,6 +388,7 @@ mustache::data notice_data(const NoticeEmailView& view) {
   set_moved(out, "update_links", list_of(std::move(links)));
   out.set("has_update_links", !view.update_links.empty());
   std::vector<mustache::data> decisions;
+  decisions.reserve(view.decisions.size());
   for (const DecisionView& decision : view.decisions) {
     mustache::data entry;
     set_text(entry, "milestone", decision.milestone);
@@ -419,6 +421,7 @@ mustache::data digest_data(const DigestView& view) {
   set_audit_rows(out, "failures", view.failures);
   const int waiting = static_cast<int>(view.updates_waiting.size());
   std::vector<mustache::data> updates;
+  updates.reserve(std::min(view.updates_waiting.size(), kMaxListed));
   for (std::size_t i = 0; i < view.updates_waiting.size() && i < kMaxListed; ++i) {
     const WaitingUpdateRow& row = view.updates_waiting[i];
     mustache::data entry;
@@ -455,6 +458,7 @@ mustache::data failure_data(const FailureView& view) {
   out.set("has_waiting", view.waiting > 0);
   out.set("count_text", plural(count, "message", "messages"));
   std::vector<mustache::data> messages;
+  messages.reserve(view.messages.size());
   for (const auto& message : view.messages) {
     mustache::data item;
     item.set("subject", message.subject);

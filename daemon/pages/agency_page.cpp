@@ -85,6 +85,7 @@ std::optional<std::string> render_agency(const WebTemplates& templates, const Ag
   out.set("count_text", mail::plural(count, "open milestone", "open milestones"));
   out.set("has_milestones", count > 0);
   std::vector<mail::mustache::data> list;
+  list.reserve(slice->end - slice->first);
   for (std::size_t i = slice->first; i < slice->end; ++i) {
     mail::mustache::data entry = mail::milestone_data(view.milestones[i].milestone);
     entry.set("leads", view.milestones[i].leads);

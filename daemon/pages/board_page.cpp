@@ -7,6 +7,7 @@
 #include "policy/agenda.h"
 #include "policy/digest.h"
 
+#include <algorithm>
 #include <stdexcept>
 #include <unordered_map>
 #include <utility>
@@ -43,12 +44,14 @@ mail::mustache::data review_data(const BoardReview& review) {
   out.set("review_id", review.id);
   out.set("review_title", review.title);
   std::vector<mail::mustache::data> recommendations;
+  recommendations.reserve(review.recommendations.size());
   for (const BoardRecommendation& recommendation : review.recommendations) {
     recommendations.push_back(recommendation_data(recommendation));
   }
   mail::set_moved(out, "recommendations", mail::list_of(std::move(recommendations)));
   out.set("has_recommendations", !review.recommendations.empty());
   std::vector<mail::mustache::data> attention;
+  attention.reserve(std::min(review.attention.size(), kListedPerReview));
   for (std::size_t i = 0; i < review.attention.size() && i < kListedPerReview; ++i) {
     attention.push_back(mail::milestone_data(review.attention[i]));
   }
@@ -66,6 +69,7 @@ mail::mustache::data review_data(const BoardReview& review) {
 void set_changes(mail::mustache::data& out, const std::vector<mail::AuditRow>& changes,
                  bool shown) {
   std::vector<mail::mustache::data> list;
+  list.reserve(std::min(changes.size(), kChangesListed));
   for (std::size_t i = 0; i < changes.size() && i < kChangesListed; ++i) {
     list.push_back(mail::audit_row_data(changes[i]));
   }
@@ -156,6 +160,7 @@ std::optional<std::string> render_board(const WebTemplates& templates, const Boa
   mail::mustache::data out = page_data("Action plan status", view.partnership, view.today);
   set_summary(out, view);
   std::vector<mail::mustache::data> reviews;
+  reviews.reserve(slice->end - slice->first);
   for (std::size_t i = slice->first; i < slice->end; ++i) {
     reviews.push_back(review_data(view.reviews[i]));
   }

@@ -37,6 +37,7 @@ std::string render_coordinator(const WebTemplates& templates, const CoordinatorP
                             : mail::plural(count, "update", "updates") + " wait for your decision");
   out.set("has_waiting", count > 0);
   std::vector<mail::mustache::data> list;
+  list.reserve(view.waiting.size());
   for (const WaitingUpdate& update : view.waiting) {
     list.push_back(update_data(update));
   }

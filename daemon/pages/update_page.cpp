@@ -29,6 +29,7 @@ mail::mustache::data milestone_data(const UpdatePageMilestone& item, std::size_t
   out.set("waiting", item.waiting);
   out.set("has_waiting", !item.waiting.empty());
   std::vector<mail::mustache::data> choices;
+  choices.reserve(std::size(kChoices));
   for (std::size_t i = 0; i < std::size(kChoices); ++i) {
     mail::mustache::data choice;
     choice.set("id", "kind-" + n + (i == 0 ? "" : "-" + std::to_string(i)));
@@ -63,11 +64,13 @@ std::string render_update(const WebTemplates& templates, const UpdatePageView& v
   out.set("count_text", mail::plural(count, "milestone", "milestones"));
   out.set("has_milestones", count > 0);
   std::vector<mail::mustache::data> list;
+  list.reserve(view.milestones.size());
   for (std::size_t i = 0; i < view.milestones.size(); ++i) {
     list.push_back(milestone_data(view.milestones[i], i));
   }
   mail::set_moved(out, "milestones", mail::list_of(std::move(list)));
   std::vector<mail::mustache::data> problems;
+  problems.reserve(view.problems.size());
   for (const progress::FieldProblem& problem : view.problems) {
     mail::mustache::data entry;
     entry.set("message", problem.message);
@@ -79,6 +82,7 @@ std::string render_update(const WebTemplates& templates, const UpdatePageView& v
   mail::set_moved(out, "problems", mail::list_of(std::move(problems)));
   out.set("has_problems", !view.problems.empty());
   std::vector<mail::mustache::data> sent;
+  sent.reserve(view.sent.size());
   for (const std::string& line : view.sent) {
     mail::mustache::data entry;
     entry.set("line", line);
