@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <mutex>
 #include <stdexcept>
 #include <string_view>
 #include <thread>
@@ -430,10 +431,53 @@ class MappedFile {
     return data_ == nullptr ? std::string_view()
                             : std::string_view(static_cast<char*>(data_), size_);
   }
+  // Gives back the memory of the bytes before `offset`, read and not needed again: a national
+  // corpus's cache is tens of megabytes, resident beside the plans made from it unless
+  // dropped as they are made. Only whole blocks of kReleaseBlock bytes go, so that no page
+  // cache folio (2 MiB at most) is split: reading a byte of a split one maps all of it back.
+  // Advice only: the bytes stay readable (from the file), and where the kernel declines, the
+  // memory is given back at the unmapping.
+  void release_before(std::size_t offset) {
+    const std::size_t end = std::min(offset, size_) / kReleaseBlock * kReleaseBlock;
+    if (end > released_) {
+      ::madvise(static_cast<char*>(data_) + released_, end - released_, MADV_DONTNEED);
+      released_ = end;
+    }
+  }
 
  private:
+  static constexpr std::size_t kReleaseBlock = std::size_t{2} << 20;
   void* data_ = nullptr;
   std::size_t size_ = 0;
+  std::size_t released_ = 0;
+};
+
+// Which entries of the cache are read, so that the mapping is given back behind the first one
+// still being read (the threads take entries in file order, so that one is never far back).
+class ReadEntries {
+ public:
+  ReadEntries(MappedFile& mapped, const std::vector<std::string_view>& entries)
+      : mapped_(mapped), entries_(entries), read_(entries.size(), false) {}
+
+  void read(std::size_t index) {
+    const std::lock_guard lock(mutex_);
+    read_[index] = true;
+    while (first_unread_ < read_.size() && read_[first_unread_]) {
+      ++first_unread_;
+    }
+    const std::string_view all = mapped_.bytes();
+    mapped_.release_before(
+        first_unread_ < entries_.size()
+            ? static_cast<std::size_t>(entries_[first_unread_].data() - all.data())
+            : all.size());
+  }
+
+ private:
+  MappedFile& mapped_;
+  const std::vector<std::string_view>& entries_;
+  std::mutex mutex_;
+  std::vector<bool> read_;
+  std::size_t first_unread_ = 0;
 };
 
 // The program file that writes or reads the cache, by its stamp: a rebuilt or upgraded
@@ -505,19 +549,23 @@ ParsedFiles read_parse_cache(const std::string& cache_file, std::string& problem
     }
     // Each entry is framed, so that they are found first and then read on every core: making
     // a national corpus's model is most of the time the cache takes.
+    // The paths are copied now, as the mapping is given back while the plans are read.
     Reader in(payload);
-    std::vector<std::pair<std::string_view, std::string_view>> framed(in.count());
-    for (auto& [path, entry] : framed) {
-      path = in.view();
-      entry = in.view();
+    const std::size_t count = in.count();
+    std::vector<std::string> paths(count);
+    std::vector<std::string_view> framed(count);
+    for (std::size_t i = 0; i < count; ++i) {
+      paths[i] = in.text();
+      framed[i] = in.view();
     }
     if (!in.done()) {
       throw Damaged("it has bytes after its last entry");
     }
-    std::vector<ParsedFile> entries(framed.size());
-    for_each_in_parallel(framed.size(), std::max(1u, std::thread::hardware_concurrency()),
+    std::vector<ParsedFile> entries(count);
+    ReadEntries read(mapped, framed);
+    for_each_in_parallel(count, std::max(1u, std::thread::hardware_concurrency()),
                          [&](std::size_t i) {
-                           Reader entry_in(framed[i].second);
+                           Reader entry_in(framed[i]);
                            ParsedFile& entry = entries[i];
                            entry.stamp = read_stamp(entry_in);
                            entry.quarters = static_cast<QuarterStyle>(entry_in.byte(1));
@@ -525,10 +573,11 @@ ParsedFiles read_parse_cache(const std::string& cache_file, std::string& problem
                            if (!entry_in.done()) {
                              throw Damaged("an entry has bytes after its plan");
                            }
+                           read.read(i);
                          });
     ParsedFiles files;
-    for (std::size_t i = 0; i < framed.size(); ++i) {
-      files.insert_or_assign(std::string(framed[i].first), std::move(entries[i]));
+    for (std::size_t i = 0; i < count; ++i) {
+      files.insert_or_assign(std::move(paths[i]), std::move(entries[i]));
     }
     return files;
   } catch (const Damaged& damage) {
