@@ -9,6 +9,7 @@
 #include <set>
 #include <tuple>
 #include <utility>
+#include <variant>
 
 namespace plan_reminder::policy {
 namespace {
@@ -155,20 +156,34 @@ void finish_notice_email(PlannedEmail& email, const plan::Snapshot& snapshot, lo
   std::set<std::pair<std::string, std::string>> actions;
   for (const auto& notice : email.notices) {
     copy_for(email.cc, directory, notice);
-    MilestoneStanding standing =
-        policy::standing(*notice.milestone, *notice.action, notice.plan->review,
-                         date::year_month_day{today}, snapshot.config.policy.digest_horizon_days);
-    mail::MilestoneView item = milestone_view(directory, *notice.plan, *notice.recommendation,
-                                              *notice.action, *notice.milestone, standing, today);
-    item.stage = notice.stage;
-    item.escalated = notice.stage == mail::EmailKind::escalation;
-    view.items.push_back(std::move(item));
     if (actions.emplace(notice.plan->review.id, notice.action->id).second) {
       email.actions.emplace_back(notice.plan->review.id, notice.action->id);
     }
   }
   email.view = std::move(view);
+  email.rows_pending = true;
   prune_cc(email);
+}
+
+void add_notice_rows(PlannedEmail& email, const plan::Snapshot& snapshot) {
+  auto* view = std::get_if<mail::NoticeEmailView>(&email.view);
+  if (view == nullptr || !email.rows_pending) {
+    return;
+  }
+  email.rows_pending = false;
+  const local_days today{view->today};
+  view->items.reserve(email.notices.size());
+  for (const auto& notice : email.notices) {
+    MilestoneStanding standing =
+        policy::standing(*notice.milestone, *notice.action, notice.plan->review, view->today,
+                         snapshot.config.policy.digest_horizon_days);
+    mail::MilestoneView item =
+        milestone_view(snapshot.directory, *notice.plan, *notice.recommendation, *notice.action,
+                       *notice.milestone, standing, today);
+    item.stage = notice.stage;
+    item.escalated = notice.stage == mail::EmailKind::escalation;
+    view->items.push_back(std::move(item));
+  }
 }
 
 }  // namespace plan_reminder::policy

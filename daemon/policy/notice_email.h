@@ -23,7 +23,8 @@ mail::MilestoneView milestone_view(const plan::Directory& directory, const plan:
 void add_addresses(std::vector<mail::Address>& out, const plan::Mailbox& mailbox,
                    const std::vector<std::string>& addresses);
 
-// Fills in the kind, the addresses and the view of an email from its notices.
+// Fills in the kind, the addresses and the view of an email from its notices, all but the
+// view's rows (its `items`), which add_notice_rows (schedule.h) makes.
 void finish_notice_email(PlannedEmail& email, const plan::Snapshot& snapshot,
                          date::local_days today);
 

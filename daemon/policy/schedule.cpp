@@ -62,7 +62,7 @@ class NoticeCollector {
     }
   }
 
-  // The emails, finished; none without notices or addresses.
+  // The emails, finished but for their rows; none without notices or addresses.
   std::vector<PlannedEmail> emails() {
     std::vector<PlannedEmail> out;
     for (auto& [recipient, email] : emails_) {
@@ -202,6 +202,14 @@ Clock clock_for(const plan::Config& config) {
 }
 
 PassPlan plan_pass(const PassInputs& inputs, Instant now) {
+  PassPlan result = plan_pass_outline(inputs, now);
+  for (auto& email : result.emails) {
+    add_notice_rows(email, *inputs.snapshot);
+  }
+  return result;
+}
+
+PassPlan plan_pass_outline(const PassInputs& inputs, Instant now) {
   PassPlan result;
   const Clock& clock = *inputs.clock;
   const plan::Policy& policy = inputs.snapshot->config.policy;

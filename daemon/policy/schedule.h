@@ -75,6 +75,8 @@ struct PlannedEmail {
   std::string digest_key;       // set for a digest
   std::variant<mail::NoticeEmailView, mail::DigestView> view;
   std::vector<std::pair<std::string, std::string>> actions;  // (review, action) for threading
+  // A notice email planned by plan_pass_outline: its view has no rows yet (add_notice_rows).
+  bool rows_pending = false;
 };
 
 struct PassPlan {
@@ -103,6 +105,13 @@ struct PassInputs {
 // are dropped. Nothing is sent outside the send window: a business day, at or after the send
 // time (the digest: at or after the digest time).
 PassPlan plan_pass(const PassInputs& inputs, Instant now);
+
+// The same, but each notice email's view is left without its rows, one per milestone, which
+// add_notice_rows makes: a pass that renders its emails one at a time then holds one email's
+// rows at once, not every email's (a national catch-up's escalation to the chair alone has tens
+// of thousands).
+PassPlan plan_pass_outline(const PassInputs& inputs, Instant now);
+void add_notice_rows(PlannedEmail& email, const plan::Snapshot& snapshot);
 
 // When the next pass has something to do after `now`: the next send time or digest time on a
 // business day.

@@ -61,12 +61,14 @@ ComposedPass compose_pass(const policy::PassInputs& inputs, const mail::Template
                           date::sys_seconds now, const std::function<void(ComposedEmail)>& on_email,
                           const PassAdditions& additions) {
   const plan::Snapshot& snapshot = *inputs.snapshot;
-  policy::PassPlan plan = policy::plan_pass(inputs, now);
+  // Each email's rows are made as it is rendered, and freed after.
+  policy::PassPlan plan = policy::plan_pass_outline(inputs, now);
 
   ComposedPass result;
   result.notice_window = plan.notice_window;
   for (auto& planned : plan.emails) {
     ComposedEmail email;
+    policy::add_notice_rows(planned, snapshot);
     add_update_links(planned, snapshot, additions.update_links);
     if (auto* digest = std::get_if<mail::DigestView>(&planned.view); digest && additions.digest) {
       additions.digest(*digest);

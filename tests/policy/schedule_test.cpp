@@ -182,6 +182,43 @@ TEST(Schedule, ExactlyOnce) {
   EXPECT_TRUE(plan_pass(inputs, at(2020_y / 3 / 3, 17)).emails.empty());
 }
 
+// Tests that a pass planned in outline (as one that renders an email at a time is) plans the
+// same emails, each without its rows until they are added, and then with the same rows.
+TEST(Schedule, AnOutlinedPassGetsEachEmailsRowsWhenAsked) {
+  Deployment deployment({action(
+      "1.1", {"wwin"}, {milestone("a", 2020_y / 3 / 31), milestone("b", 2020_y / 4 / 20)})});
+  base::KeySet handled;
+  PassInputs inputs{
+      &deployment.snapshot, &deployment.clock, &handled, at(2020_y / 3 / 16, 9), {}, {}};
+  const PassPlan whole = plan_pass(inputs, at(2020_y / 4 / 17, 9));
+  PassPlan outline = plan_pass_outline(inputs, at(2020_y / 4 / 17, 9));
+  ASSERT_EQ(outline.emails.size(), whole.emails.size());
+  ASSERT_EQ(notice_emails(whole).size(), 2u);  // wwin's and the chair's, beside the digest
+  for (std::size_t i = 0; i < whole.emails.size(); ++i) {
+    PlannedEmail& email = outline.emails[i];
+    EXPECT_EQ(email.kind, whole.emails[i].kind);
+    if (email.kind == mail::EmailKind::digest) {
+      continue;
+    }
+    const auto& expected = std::get<mail::NoticeEmailView>(whole.emails[i].view);
+    EXPECT_EQ(email.recipient, whole.emails[i].recipient);
+    ASSERT_EQ(email.to.size(), whole.emails[i].to.size());
+    EXPECT_EQ(email.to.front().address, whole.emails[i].to.front().address);
+    EXPECT_EQ(email.notices.size(), expected.items.size());
+    EXPECT_TRUE(std::get<mail::NoticeEmailView>(email.view).items.empty());
+    add_notice_rows(email, deployment.snapshot);
+    const auto& rows = std::get<mail::NoticeEmailView>(email.view).items;
+    ASSERT_EQ(rows.size(), expected.items.size());
+    for (std::size_t j = 0; j < rows.size(); ++j) {
+      EXPECT_EQ(rows[j].milestone_id, expected.items[j].milestone_id);
+      EXPECT_EQ(rows[j].stage, expected.items[j].stage);
+      EXPECT_EQ(rows[j].days, expected.items[j].days);
+    }
+    add_notice_rows(email, deployment.snapshot);  // once only
+    EXPECT_EQ(std::get<mail::NoticeEmailView>(email.view).items.size(), rows.size());
+  }
+}
+
 // Tests that after 30 days of downtime only the latest stage of each milestone goes, once, and
 // the stale ones are dropped, not sent late.
 TEST(Schedule, CatchUpAfterDowntimeSendsOnlyTheLatestStage) {
