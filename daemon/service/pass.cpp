@@ -258,7 +258,17 @@ PassRunner::Outcome PassRunner::deliver_one(const store::OutboxMessage& message,
   if (!store_.begin_attempt(message.id, now)) {
     return {};
   }
-  mail::SendResult result = transport_.send(message.envelope_from, message.recipients, message.raw);
+  // Read only now, one at a time: a catch-up's queue is hundreds of megabytes.
+  const std::string raw = store_.message_raw(message.id);
+  if (raw.empty()) {
+    const std::string error = "its text is missing from the state";
+    store_.mark_failed(message.id, now, error);
+    ++report.failed;
+    report.errors.push_back("not delivered: " + describe(message) + ": " + error);
+    add_failure(failed, message, message.attempts + 1, error, true, mail::SendResult::Cause::local);
+    return {};
+  }
+  mail::SendResult result = transport_.send(message.envelope_from, message.recipients, raw);
   if (result.delivered()) {
     ++report.delivered;
     if (result.refused.empty()) {

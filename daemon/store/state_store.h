@@ -197,8 +197,12 @@ class StateStore {
   // none is stored.
   virtual std::size_t enqueue_all(std::vector<QueuedMessage> messages) = 0;
 
-  // Queued messages whose next attempt is due at `now`, oldest first.
+  // Queued messages whose next attempt is due at `now`, oldest first, without their text
+  // (`raw` is empty): a catch-up's queue can be hundreds of megabytes, so each is read with
+  // message_raw as it is sent.
   virtual std::vector<OutboxMessage> due_messages(Instant now) = 0;
+  // The composed text of message `id`; "" when there is no such message.
+  virtual std::string message_raw(std::int64_t id) = 0;
   // The earliest next attempt of any queued message.
   virtual std::optional<Instant> next_attempt() = 0;
   virtual std::size_t queued_count() = 0;

@@ -34,8 +34,9 @@ TEST_F(OutboxEntryTest, ACoordinatorNoticeIsQueuedWithItsNotice) {
   EXPECT_EQ(due[0].kind, mail::EmailKind::problem);
   EXPECT_EQ(due[0].envelope_from, "dhr@partnership.example.org");
   EXPECT_THAT(due[0].recipients, ElementsAre("coordinator@council.example.org"));
-  EXPECT_THAT(due[0].raw, HasSubstr("Date: Wed, 01 Apr 2020 09:00:00 +0100"));
-  EXPECT_THAT(due[0].raw, HasSubstr("References: <earlier@partnership.example.org>"));
+  const std::string raw = store_->message_raw(due[0].id);
+  EXPECT_THAT(raw, HasSubstr("Date: Wed, 01 Apr 2020 09:00:00 +0100"));
+  EXPECT_THAT(raw, HasSubstr("References: <earlier@partnership.example.org>"));
   auto notices = store_->notices_of_message(due[0].message_id);
   ASSERT_THAT(notices, SizeIs(1));
   EXPECT_EQ(notices[0].key, "problem/1");

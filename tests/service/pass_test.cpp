@@ -20,6 +20,7 @@ namespace plan_reminder::service {
 namespace {
 
 using namespace std::chrono_literals;
+using ::testing::AllOf;
 using ::testing::Contains;
 using testing::DeliveryTest;
 using ::testing::ElementsAre;
@@ -48,6 +49,7 @@ class BrokenStore final : public store::StateStore {
   explicit BrokenStore(store::StateStore& inner) : inner_(inner) {}
   bool broken = false;
   bool sent_elsewhere = false;
+  bool text_lost = false;  // the messages' text reads as empty
 
   base::KeySet handled_keys() override { return inner_.handled_keys(); }
   void record_dropped(const std::vector<store::NoticeRecord>& notices) override {
@@ -66,6 +68,9 @@ class BrokenStore final : public store::StateStore {
       sent_elsewhere = false;
     }
     return due;
+  }
+  std::string message_raw(std::int64_t id) override {
+    return text_lost ? std::string() : inner_.message_raw(id);
   }
   std::optional<Instant> next_attempt() override { return inner_.next_attempt(); }
   std::size_t queued_count() override { return inner_.queued_count(); }
@@ -194,6 +199,19 @@ TEST_F(PassDeliveryTest, AMessageSentElsewhereSinceTheOutboxWasReadIsSkipped) {
   EXPECT_FALSE(report.troubled());
   EXPECT_EQ(transport_.sent.size(), 1u);
   EXPECT_EQ(store_->queued_count(), 0u);
+}
+
+// Tests that a message whose text cannot be found in the state is failed and reported, never
+// sent empty.
+TEST_F(PassDeliveryTest, AMessageWithoutItsTextIsFailedNotSentEmpty) {
+  Queue("overdue-1", "wwin", "overdue", "2020-03-01", kNow);
+  BrokenStore lost(*store_);
+  lost.text_lost = true;
+  const PassReport report = Deliver(lost, kNow + 5s);
+  EXPECT_GE(report.failed, 1u);
+  EXPECT_THAT(report.errors, Contains(AllOf(HasSubstr("[Test Partnership] overdue-1"),
+                                            HasSubstr("its text is missing from the state"))));
+  EXPECT_TRUE(transport_.sent.empty());
 }
 
 // Tests that every message that fails in one pass is listed in one failure notice to the

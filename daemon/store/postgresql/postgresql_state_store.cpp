@@ -114,6 +114,10 @@ Connection connect(const Database& database, const char* setup = kSessionSetup) 
 constexpr const char* kMessageColumns =
     "id, message_id, kind, subject, envelope_from, recipients, raw, state, attempts, created, "
     "next_attempt, last_error, sending_since";
+// The same with the text left out (read_message then leaves `raw` empty).
+constexpr const char* kMessageColumnsWithoutText =
+    "id, message_id, kind, subject, envelope_from, recipients, ''::bytea AS raw, state, "
+    "attempts, created, next_attempt, last_error, sending_since";
 
 OutboxMessage read_message(const Rows& rows, int row) {
   OutboxMessage message;
@@ -540,11 +544,19 @@ class PostgresStateStore final : public StateStore {
 
   std::vector<OutboxMessage> due_messages(Instant now) override {
     return guarded("reading the due messages", [&] {
-      return read_all(connection_.run(std::string("SELECT ") + kMessageColumns +
+      return read_all(connection_.run(std::string("SELECT ") + kMessageColumnsWithoutText +
                                           " FROM messages WHERE state = 'queued' AND "
                                           "next_attempt <= $1 ORDER BY next_attempt, id",
                                       Parameters().integer(to_unix(now))),
                       read_message);
+    });
+  }
+
+  std::string message_raw(std::int64_t id) override {
+    return guarded("reading message " + std::to_string(id), [&] {
+      const Rows rows =
+          connection_.run("SELECT raw FROM messages WHERE id = $1", Parameters().integer(id));
+      return rows.size() == 0 ? std::string() : rows.bytes(0, 0);
     });
   }
 
@@ -669,12 +681,10 @@ class PostgresStateStore final : public StateStore {
     return guarded("reading failed messages", [&] {
       // The raw text is left out: the digest needs only who, what and why.
       return read_all(
-          connection_.run(
-              "SELECT id, message_id, kind, subject, envelope_from, recipients, ''::bytea AS raw, "
-              "state, attempts, created, next_attempt, last_error, sending_since FROM messages "
-              "WHERE created >= $1 AND (state = 'failed' OR (state = 'sent' AND "
-              "last_error <> '')) ORDER BY created, id",
-              Parameters().integer(to_unix(since))),
+          connection_.run(std::string("SELECT ") + kMessageColumnsWithoutText +
+                              " FROM messages WHERE created >= $1 AND (state = 'failed' OR "
+                              "(state = 'sent' AND last_error <> '')) ORDER BY created, id",
+                          Parameters().integer(to_unix(since))),
           read_message);
     });
   }

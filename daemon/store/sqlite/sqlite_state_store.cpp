@@ -206,6 +206,10 @@ UpdateRecord read_update(const SQLite::Statement& row) {
 constexpr const char* kMessageColumns =
     "id, message_id, kind, subject, envelope_from, recipients, raw, state, attempts, created, "
     "next_attempt, last_error, sending_since";
+// The same with the text left out (read_message then leaves `raw` empty).
+constexpr const char* kMessageColumnsWithoutText =
+    "id, message_id, kind, subject, envelope_from, recipients, '' AS raw, state, attempts, "
+    "created, next_attempt, last_error, sending_since";
 
 OutboxMessage read_message(const SQLite::Statement& row) {
   OutboxMessage message;
@@ -646,11 +650,19 @@ class SqliteStateStore final : public StateStore {
 
   std::vector<OutboxMessage> due_messages(Instant now) override {
     return guarded("reading the due messages", [&] {
-      SQLite::Statement select(db_, std::string("SELECT ") + kMessageColumns +
+      SQLite::Statement select(db_, std::string("SELECT ") + kMessageColumnsWithoutText +
                                         " FROM messages WHERE state = 'queued' AND "
                                         "next_attempt <= ?1 ORDER BY next_attempt, id");
       select.bind(1, to_unix(now));
       return read_messages(select);
+    });
+  }
+
+  std::string message_raw(std::int64_t id) override {
+    return guarded("reading message " + std::to_string(id), [&] {
+      SQLite::Statement select(db_, "SELECT raw FROM messages WHERE id = ?1");
+      select.bind(1, id);
+      return select.executeStep() ? blob(select.getColumn(0)) : std::string();
     });
   }
 
@@ -778,12 +790,10 @@ class SqliteStateStore final : public StateStore {
   std::vector<OutboxMessage> failed_messages_since(Instant since) override {
     return guarded("reading failed messages", [&] {
       // The raw text is left out: the digest needs only who, what and why.
-      SQLite::Statement select(
-          db_,
-          "SELECT id, message_id, kind, subject, envelope_from, recipients, '' AS raw, state, "
-          "attempts, created, next_attempt, last_error, sending_since FROM messages "
-          "WHERE created >= ?1 AND (state = 'failed' OR (state = 'sent' AND last_error <> '')) "
-          "ORDER BY created, id");
+      SQLite::Statement select(db_,
+                               std::string("SELECT ") + kMessageColumnsWithoutText +
+                                   " FROM messages WHERE created >= ?1 AND (state = 'failed' OR "
+                                   "(state = 'sent' AND last_error <> '')) ORDER BY created, id");
       select.bind(1, to_unix(since));
       return read_messages(select);
     });
