@@ -153,9 +153,11 @@ void set_more(mustache::data& out, const std::string& name, std::size_t count,
 
 // `name` as a list (at most kMaxListed) plus `has_name`, `name_count` and `name_count_text`
 // ("1 milestone", counting all) and `name_more` / `name_more_text` for those not listed.
+// `all`: how many there are, when `milestones` holds only the first of them.
 void set_milestones(mustache::data& out, const std::string& name,
-                    const std::vector<MilestoneView>& milestones) {
-  const int count = static_cast<int>(milestones.size());
+                    const std::vector<MilestoneView>& milestones, std::size_t all = 0) {
+  all = std::max(all, milestones.size());
+  const int count = static_cast<int>(all);
   std::vector<mustache::data> list;
   list.reserve(std::min(milestones.size(), kMaxListed));
   for (std::size_t i = 0; i < milestones.size() && i < kMaxListed; ++i) {
@@ -165,7 +167,7 @@ void set_milestones(mustache::data& out, const std::string& name,
   out.set("has_" + name, count > 0);
   out.set(name + "_count", std::to_string(count));
   out.set(name + "_count_text", plural(count, "milestone", "milestones"));
-  set_more(out, name, milestones.size(), "milestone", "milestones");
+  set_more(out, name, all, "milestone", "milestones");
 }
 
 }  // namespace
@@ -410,11 +412,11 @@ mustache::data digest_data(const DigestView& view) {
   out.set("horizon_text", plural(view.horizon_days, "day", "days"));
   out.set("total", std::to_string(view.total));
   out.set("total_text", plural(view.total, "milestone", "milestones"));
-  set_milestones(out, "overdue", view.overdue);
-  set_milestones(out, "due_soon", view.due_soon);
-  set_milestones(out, "completed", view.completed);
-  set_milestones(out, "undated", view.undated);
-  set_milestones(out, "not_implemented", view.not_implemented);
+  set_milestones(out, "overdue", view.overdue, view.counts.overdue);
+  set_milestones(out, "due_soon", view.due_soon, view.counts.due_soon);
+  set_milestones(out, "completed", view.completed, view.counts.completed);
+  set_milestones(out, "undated", view.undated, view.counts.undated);
+  set_milestones(out, "not_implemented", view.not_implemented, view.counts.not_implemented);
   set_rag_rows(out, "recommendations", view.recommendations, "recommendation", "recommendations");
   set_rag_rows(out, "agencies", view.agencies, "agency", "agencies");
   set_audit_rows(out, "audit", view.audit);

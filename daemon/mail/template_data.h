@@ -10,11 +10,6 @@
 
 namespace plan_reminder::mail {
 
-// The most an email lists in one list (a notice's milestones, each list of a digest); the rest
-// are counted ("and 51,691 more milestones"), so that no email outgrows what a person reads or
-// an SMTP server accepts (about 4 KB per milestone listed, in text and HTML).
-inline constexpr std::size_t kMaxListed = 200;
-
 // One milestone, one RAG row, one entry of the log, as every email and web page words them.
 mustache::data milestone_data(const MilestoneView& milestone);
 mustache::data rag_row_data(const RagRow& row);

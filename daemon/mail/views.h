@@ -8,6 +8,7 @@
 
 #include <date/date.h>
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,6 +20,11 @@ namespace plan_reminder::mail {
 // means, mail/notice_kinds.h.
 using store::DeliveryState;
 using store::EmailKind;
+
+// The most an email lists in one list (a notice's milestones, each list of a digest); the rest
+// are counted ("and 51,691 more milestones"), so that no email outgrows what a person reads or
+// an SMTP server accepts (about 4 KB per milestone listed, in text and HTML).
+inline constexpr std::size_t kMaxListed = 200;
 
 // "reminder", "due", ...: the template file stem and the word used in logs.
 const char* to_string(EmailKind kind);
@@ -130,6 +136,15 @@ struct DigestView {
   std::vector<MilestoneView> completed;        // done in the last 7 days
   std::vector<MilestoneView> undated;          // undated and pending
   std::vector<MilestoneView> not_implemented;  // closed with a reason (SPEC §9)
+  // How many milestones each list above has in all: more than its rows when they were cut
+  // to their first (policy::digest_view's `max_rows`).
+  struct Counts {
+    std::size_t overdue = 0;
+    std::size_t due_soon = 0;
+    std::size_t completed = 0;
+    std::size_t undated = 0;
+    std::size_t not_implemented = 0;
+  } counts;
   std::vector<RagRow> recommendations;
   std::vector<RagRow> agencies;
   std::vector<AuditRow> audit;     // every notice since the previous digest

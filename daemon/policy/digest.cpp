@@ -7,6 +7,7 @@
 #include "policy/timelines.h"
 
 #include <algorithm>
+#include <cstddef>
 #include <map>
 #include <optional>
 
@@ -109,44 +110,62 @@ void tally(mail::RagRow& row, const MilestoneStanding& standing) {
   }
 }
 
-// Puts a milestone in the digest's list for where it stands, if any.
-void list_milestone(mail::DigestView& view, mail::MilestoneView milestone, const AgendaItem& item,
-                    const plan::Policy& policy, const base::KeySet& log,
-                    date::year_month_day today) {
-  const MilestoneStanding& standing = item.standing;
+// The digest's list for where a milestone stands, with its count; none (null) when it lists
+// neither the milestone nor its kind (complete more than a week ago, ongoing).
+struct DigestList {
+  std::vector<mail::MilestoneView>* rows = nullptr;
+  std::size_t* count = nullptr;
+};
+
+DigestList list_for(mail::DigestView& view, const AgendaItem& item, date::year_month_day today) {
   const local_days today_day{today};
-  switch (standing.state) {
+  switch (item.standing.state) {
     case MilestoneState::overdue:
-      milestone.escalated = escalation_in_log(policy, log, *item.plan, *item.action,
-                                              *item.milestone, *standing.due, today);
-      view.overdue.push_back(std::move(milestone));
-      break;
+      return {&view.overdue, &view.counts.overdue};
     case MilestoneState::due:
     case MilestoneState::upcoming:
-      view.due_soon.push_back(std::move(milestone));
-      break;
+      return {&view.due_soon, &view.counts.due_soon};
     case MilestoneState::undated:
-      milestone.when = "needs a target date";
-      view.undated.push_back(std::move(milestone));
-      break;
     case MilestoneState::pending:
-      milestone.when = "waits for the review's publication date";
-      view.undated.push_back(std::move(milestone));
-      break;
+      return {&view.undated, &view.counts.undated};
     case MilestoneState::not_implemented:
-      milestone.when = "will not be implemented: " + item.milestone->not_implemented.value_or("");
-      view.not_implemented.push_back(std::move(milestone));
-      break;
+      return {&view.not_implemented, &view.counts.not_implemented};
     case MilestoneState::complete:
       if (item.milestone->done && local_days(*item.milestone->done) > today_day - days(8) &&
           local_days(*item.milestone->done) <= today_day) {
-        milestone.when = "done " + mail::plain_day(*item.milestone->done);
-        view.completed.push_back(std::move(milestone));
+        return {&view.completed, &view.counts.completed};
       }
+      return {};
+    default:
+      return {};
+  }
+}
+
+// A milestone's row in its list, with what the list says of it.
+mail::MilestoneView listed_milestone(mail::MilestoneView milestone, const AgendaItem& item,
+                                     const plan::Policy& policy, const base::KeySet& log,
+                                     date::year_month_day today) {
+  switch (item.standing.state) {
+    case MilestoneState::overdue:
+      milestone.escalated = escalation_in_log(policy, log, *item.plan, *item.action,
+                                              *item.milestone, *item.standing.due, today);
+      break;
+    case MilestoneState::undated:
+      milestone.when = "needs a target date";
+      break;
+    case MilestoneState::pending:
+      milestone.when = "waits for the review's publication date";
+      break;
+    case MilestoneState::not_implemented:
+      milestone.when = "will not be implemented: " + item.milestone->not_implemented.value_or("");
+      break;
+    case MilestoneState::complete:
+      milestone.when = "done " + mail::plain_day(*item.milestone->done);
       break;
     default:
       break;
   }
+  return milestone;
 }
 
 // The RAG rows: recommendations in plan order, agencies by name.
@@ -191,8 +210,9 @@ std::vector<PlannedEmail> plan_digests(const PassInputs& inputs, Instant now) {
       audit = inputs.audit ? inputs.audit() : std::vector<mail::AuditRow>{};
       failures = inputs.failures ? inputs.failures() : std::vector<mail::AuditRow>{};
     }
-    mail::DigestView view =
-        digest_view(snapshot, date::year_month_day{today}, *audit, *failures, *inputs.handled);
+    // An email lists the first rows of each list and counts the rest.
+    mail::DigestView view = digest_view(snapshot, date::year_month_day{today}, *audit, *failures,
+                                        *inputs.handled, mail::kMaxListed);
     if (view.total == 0) {
       continue;  // never an empty email
     }
@@ -209,7 +229,8 @@ std::vector<PlannedEmail> plan_digests(const PassInputs& inputs, Instant now) {
 
 mail::DigestView digest_view(const plan::Snapshot& snapshot, date::year_month_day today,
                              std::vector<mail::AuditRow> audit,
-                             std::vector<mail::AuditRow> failures, const base::KeySet& log) {
+                             std::vector<mail::AuditRow> failures, const base::KeySet& log,
+                             std::size_t max_rows) {
   const plan::Policy& policy = snapshot.config.policy;
   const plan::Directory& directory = snapshot.directory;
   mail::DigestView view;
@@ -226,10 +247,15 @@ mail::DigestView digest_view(const plan::Snapshot& snapshot, date::year_month_da
   std::map<std::string, mail::RagRow> agencies;
   for (const auto& item : build_agenda(snapshot.plans, options)) {
     ++view.total;
-    list_milestone(view,
-                   milestone_view(directory, *item.plan, *item.recommendation, *item.action,
-                                  *item.milestone, item.standing, local_days(today)),
-                   item, policy, log, today);
+    if (const DigestList list = list_for(view, item, today); list.rows != nullptr) {
+      ++*list.count;
+      if (list.rows->size() < max_rows) {
+        list.rows->push_back(listed_milestone(
+            milestone_view(directory, *item.plan, *item.recommendation, *item.action,
+                           *item.milestone, item.standing, local_days(today)),
+            item, policy, log, today));
+      }
+    }
     mail::RagRow& row = recommendations[item.plan->review.id + "\n" + item.recommendation->id];
     row.name = plan::review_display_name(item.plan->review) + " — recommendation " +
                item.recommendation->id;

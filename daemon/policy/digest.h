@@ -7,6 +7,8 @@
 
 #include <date/date.h>
 
+#include <cstddef>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -17,9 +19,12 @@ namespace plan_reminder::policy {
 std::vector<PlannedEmail> plan_digests(const PassInputs& inputs, Instant now);
 
 // The digest's content as of `today`; `log` holds the keys of the notification log, which say
-// which overdue milestones have been escalated.
+// which overdue milestones have been escalated. Each list of milestones keeps its first
+// `max_rows` rows and counts them all (`counts`): a national digest's lists run to tens of
+// thousands, of which an email shows a few hundred.
 mail::DigestView digest_view(const plan::Snapshot& snapshot, date::year_month_day today,
                              std::vector<mail::AuditRow> audit,
-                             std::vector<mail::AuditRow> failures, const base::KeySet& log);
+                             std::vector<mail::AuditRow> failures, const base::KeySet& log,
+                             std::size_t max_rows = std::numeric_limits<std::size_t>::max());
 
 }  // namespace plan_reminder::policy

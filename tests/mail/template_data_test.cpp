@@ -135,6 +135,14 @@ TEST(TemplatesRenderTest, LongListsStopAtTwoHundredAndCountTheRest) {
     EXPECT_THAT(part, HasSubstr("(230)")) << "the heading counts every overdue milestone";
   }
   EXPECT_EQ(board.text.find("\n\n\n"), std::string::npos);
+
+  // The same digest as a pass plans it: only the rows shown, with the count of all.
+  DigestView planned = digest;
+  planned.overdue.resize(kMaxListed);
+  planned.counts.overdue = 230;
+  const RenderedEmail same = templates.render(planned);
+  EXPECT_EQ(same.text, board.text);
+  EXPECT_EQ(same.html, board.html);
 }
 
 }  // namespace

@@ -478,6 +478,27 @@ TEST(Schedule, DigestContent) {
   EXPECT_EQ(view.agencies[1].rag, mail::Rag::red);
 }
 
+// Tests that a digest email's lists keep only the rows an email shows, the earliest due first,
+// while counting every milestone: a national digest has tens of thousands overdue.
+TEST(Schedule, DigestListsKeepTheFirstRowsAndCountThemAll) {
+  std::vector<plan::Milestone> late;
+  for (int day = 5; day >= 1; --day) {
+    late.push_back(milestone("late" + std::to_string(day), 2020_y / 5 / day));
+  }
+  Deployment deployment({action("1.1", {"wwin"}, late)});
+  const mail::DigestView all = digest_view(deployment.snapshot, 2020_y / 6 / 1, {}, {}, {});
+  const mail::DigestView cut = digest_view(deployment.snapshot, 2020_y / 6 / 1, {}, {}, {}, 2);
+  ASSERT_EQ(all.overdue.size(), 5u);
+  ASSERT_EQ(cut.overdue.size(), 2u);
+  EXPECT_EQ(cut.overdue[0].milestone_id, "late1");
+  EXPECT_EQ(cut.overdue[1].milestone_id, "late2");
+  EXPECT_EQ(cut.counts.overdue, 5u);
+  EXPECT_EQ(all.counts.overdue, 5u);
+  EXPECT_EQ(cut.total, all.total);
+  ASSERT_EQ(cut.recommendations.size(), 1u);
+  EXPECT_EQ(cut.recommendations[0].overdue, 5) << "the RAG rows count every milestone";
+}
+
 // Tests that the digest says "escalated" only once an escalation is in the log: not at 08:30 on
 // the day the 09:00 escalation goes (nor for an older milestone whose escalation was never
 // sent), and from the next digest on once it has gone.
