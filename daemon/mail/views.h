@@ -93,7 +93,9 @@ struct NoticeEmailView {
   std::string coordinator_name;
   std::string coordinator_address;
   date::year_month_day today{};
-  std::vector<MilestoneView> items;  // sorted by due date
+  // Sorted by due date. Past the first kMaxListed, which the email lists, rows are counted
+  // only: they hold just their ids, review type, dates, stage and rating, not their texts.
+  std::vector<MilestoneView> items;
   // One for an agency's email; one per lead agency in an escalation; none without `web:`.
   std::vector<UpdateLink> update_links;
   // An agency's email: the decisions on its updates not told yet, in the order decided.

@@ -177,9 +177,22 @@ void add_notice_rows(PlannedEmail& email, const plan::Snapshot& snapshot) {
     MilestoneStanding standing =
         policy::standing(*notice.milestone, *notice.action, notice.plan->review, view->today,
                          snapshot.config.policy.digest_horizon_days);
-    mail::MilestoneView item =
-        milestone_view(snapshot.directory, *notice.plan, *notice.recommendation, *notice.action,
-                       *notice.milestone, standing, today);
+    mail::MilestoneView item;
+    if (view->items.size() < mail::kMaxListed) {
+      item = milestone_view(snapshot.directory, *notice.plan, *notice.recommendation,
+                            *notice.action, *notice.milestone, standing, today);
+    } else {
+      // Counted, not listed: only what the email's counts and summary read (views.h).
+      item.review_id = notice.plan->review.id;
+      item.review_type = notice.plan->review.type;
+      item.action_id = notice.action->id;
+      item.milestone_id = notice.milestone->id;
+      if (standing.due) {
+        item.due_day = standing.due;
+        item.days = (local_days(*standing.due) - today).count();
+      }
+      item.rag = standing.rag;
+    }
     item.stage = notice.stage;
     item.escalated = notice.stage == mail::EmailKind::escalation;
     view->items.push_back(std::move(item));

@@ -108,6 +108,29 @@ TEST(TemplatesRenderTest, LongListsStopAtTwoHundredAndCountTheRest) {
     EXPECT_THAT(part, HasSubstr("Numbered milestone 200."));
     EXPECT_THAT(part, Not(HasSubstr("more milestone")));
   }
+  // The rows past those listed, as a pass makes them (counted only, without their texts),
+  // render the same email.
+  NoticeEmailView counted =
+      notice(EmailKind::escalation, numbered_milestones(251, "escalation", -20));
+  for (std::size_t i = kMaxListed; i < counted.items.size(); ++i) {
+    MilestoneView& row = counted.items[i];
+    MilestoneView kept;
+    kept.review_id = row.review_id;
+    kept.review_type = row.review_type;
+    kept.action_id = row.action_id;
+    kept.milestone_id = row.milestone_id;
+    kept.due_day = row.due_day;
+    kept.days = row.days;
+    kept.rag = row.rag;
+    kept.stage = row.stage;
+    kept.escalated = row.escalated;
+    row = kept;
+  }
+  const RenderedEmail from_counted = templates.render(counted);
+  EXPECT_EQ(from_counted.subject, email.subject);
+  EXPECT_EQ(from_counted.text, email.text);
+  EXPECT_EQ(from_counted.html, email.html);
+
   const RenderedEmail one_more =
       templates.render(notice(EmailKind::reminder, numbered_milestones(201, "reminder", 7)));
   EXPECT_THAT(one_more.text, HasSubstr("and 1 more milestone, not listed here"));

@@ -219,6 +219,35 @@ TEST(Schedule, AnOutlinedPassGetsEachEmailsRowsWhenAsked) {
   }
 }
 
+// Tests that an email's rows past those it lists carry what its counts read (ids, dates,
+// stage) but not the texts it never shows: a national escalation has tens of thousands.
+TEST(Schedule, RowsPastTheListedOnesAreCountedOnly) {
+  std::vector<plan::Milestone> many;
+  for (std::size_t i = 0; i <= mail::kMaxListed; ++i) {
+    many.push_back(milestone("m" + std::to_string(i), 2020_y / 3 / 31));
+  }
+  Deployment deployment({action("1.1", {"wwin"}, many)});
+  base::KeySet handled;
+  PassInputs inputs{
+      &deployment.snapshot, &deployment.clock, &handled, at(2020_y / 4 / 2, 9), {}, {}};
+  const PassPlan pass = plan_pass(inputs, at(2020_y / 4 / 3, 9));
+  const auto emails = notice_emails(pass);
+  ASSERT_FALSE(emails.empty());
+  const auto& rows = std::get<mail::NoticeEmailView>(emails.front()->view).items;
+  ASSERT_EQ(rows.size(), mail::kMaxListed + 1);
+  const mail::MilestoneView& listed = rows[mail::kMaxListed - 1];
+  const mail::MilestoneView& counted = rows[mail::kMaxListed];
+  EXPECT_FALSE(listed.milestone_text.empty());
+  EXPECT_FALSE(listed.target.empty());
+  EXPECT_TRUE(counted.milestone_text.empty());
+  EXPECT_TRUE(counted.target.empty());
+  EXPECT_EQ(counted.review_id, listed.review_id);
+  EXPECT_EQ(counted.action_id, "1.1");
+  EXPECT_EQ(counted.due_day, listed.due_day);
+  EXPECT_EQ(counted.days, listed.days);
+  EXPECT_EQ(counted.stage, listed.stage);
+}
+
 // Tests that after 30 days of downtime only the latest stage of each milestone goes, once, and
 // the stale ones are dropped, not sent late.
 TEST(Schedule, CatchUpAfterDowntimeSendsOnlyTheLatestStage) {
