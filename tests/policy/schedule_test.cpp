@@ -182,41 +182,32 @@ TEST(Schedule, ExactlyOnce) {
   EXPECT_TRUE(plan_pass(inputs, at(2020_y / 3 / 3, 17)).emails.empty());
 }
 
-// Tests that a pass planned in outline (as one that renders an email at a time is) plans the
-// same emails, each without its rows until they are added, and then with the same rows.
+// Tests that a pass planned in outline (as one that renders an email at a time is) leaves each
+// email without its rows until they are added, and then has one row per notice, once.
 TEST(Schedule, AnOutlinedPassGetsEachEmailsRowsWhenAsked) {
   Deployment deployment({action(
       "1.1", {"wwin"}, {milestone("a", 2020_y / 3 / 31), milestone("b", 2020_y / 4 / 20)})});
   base::KeySet handled;
   PassInputs inputs{
       &deployment.snapshot, &deployment.clock, &handled, at(2020_y / 3 / 16, 9), {}, {}};
-  const PassPlan whole = plan_pass(inputs, at(2020_y / 4 / 17, 9));
   PassPlan outline = plan_pass_outline(inputs, at(2020_y / 4 / 17, 9));
-  ASSERT_EQ(outline.emails.size(), whole.emails.size());
-  ASSERT_EQ(notice_emails(whole).size(), 2u);  // wwin's and the chair's, beside the digest
-  for (std::size_t i = 0; i < whole.emails.size(); ++i) {
-    PlannedEmail& email = outline.emails[i];
-    EXPECT_EQ(email.kind, whole.emails[i].kind);
+  std::vector<std::string> rows;
+  for (PlannedEmail& email : outline.emails) {
     if (email.kind == mail::EmailKind::digest) {
       continue;
     }
-    const auto& expected = std::get<mail::NoticeEmailView>(whole.emails[i].view);
-    EXPECT_EQ(email.recipient, whole.emails[i].recipient);
-    ASSERT_EQ(email.to.size(), whole.emails[i].to.size());
-    EXPECT_EQ(email.to.front().address, whole.emails[i].to.front().address);
-    EXPECT_EQ(email.notices.size(), expected.items.size());
+    EXPECT_FALSE(email.to.empty());
     EXPECT_TRUE(std::get<mail::NoticeEmailView>(email.view).items.empty());
     add_notice_rows(email, deployment.snapshot);
-    const auto& rows = std::get<mail::NoticeEmailView>(email.view).items;
-    ASSERT_EQ(rows.size(), expected.items.size());
-    for (std::size_t j = 0; j < rows.size(); ++j) {
-      EXPECT_EQ(rows[j].milestone_id, expected.items[j].milestone_id);
-      EXPECT_EQ(rows[j].stage, expected.items[j].stage);
-      EXPECT_EQ(rows[j].days, expected.items[j].days);
-    }
     add_notice_rows(email, deployment.snapshot);  // once only
-    EXPECT_EQ(std::get<mail::NoticeEmailView>(email.view).items.size(), rows.size());
+    for (const auto& row : std::get<mail::NoticeEmailView>(email.view).items) {
+      rows.push_back(email.recipient.id + " " + row.milestone_id + " " +
+                     mail::to_string(*row.stage) + " " + std::to_string(row.days));
+    }
   }
+  // On Friday 17 April: a (due 31 March) is 17 days overdue, b (due 20 April) 3 days away.
+  EXPECT_THAT(rows, ::testing::UnorderedElementsAre("wwin a overdue -17", "wwin b reminder 3",
+                                                    "chair a escalation -17"));
 }
 
 // Tests that an email's rows past those it lists carry what its counts read (ids, dates,
