@@ -9,6 +9,7 @@
 #include "service/compose.h"
 #include "service/local_time.h"
 #include "service/outbox_entry.h"
+#include "store/stored_text.h"
 
 #include <algorithm>
 #include <array>
@@ -259,9 +260,15 @@ PassRunner::Outcome PassRunner::deliver_one(const store::OutboxMessage& message,
     return {};
   }
   // Read only now, one at a time: a catch-up's queue is hundreds of megabytes.
-  const std::string raw = store_.message_raw(message.id);
+  std::string raw;
+  std::string unreadable = "its text is missing from the state";
+  try {
+    raw = store_.message_raw(message.id);
+  } catch (const store::DamagedText& damaged) {
+    unreadable = damaged.what();  // this message only: the others are read and sent
+  }
   if (raw.empty()) {
-    const std::string error = "its text is missing from the state";
+    const std::string& error = unreadable;
     store_.mark_failed(message.id, now, error);
     ++report.failed;
     report.errors.push_back("not delivered: " + describe(message) + ": " + error);

@@ -104,8 +104,10 @@ struct CalendarEvent {
 
 // Everything a state holds, ids included: what `state copy` moves from one state to another.
 struct StateContents {
-  std::vector<OutboxMessage> messages;  // by id; tells_updates is left empty (see updates)
-  std::vector<NoticeRecord> notices;    // by key
+  // By id; tells_updates is left empty (see updates), and `raw` is as stored: packed (see
+  // store/stored_text.h), or plain as a state older than version 6 holds it, and copied so.
+  std::vector<OutboxMessage> messages;
+  std::vector<NoticeRecord> notices;                          // by key
   std::vector<std::pair<std::string, std::string>> settings;  // by name
   std::vector<CalendarEvent> calendar_events;                 // by uid
   std::vector<UpdateRecord> updates;                          // by id
@@ -201,7 +203,8 @@ class StateStore {
   // (`raw` is empty): a catch-up's queue can be hundreds of megabytes, so each is read with
   // message_raw as it is sent.
   virtual std::vector<OutboxMessage> due_messages(Instant now) = 0;
-  // The composed text of message `id`; "" when there is no such message.
+  // The composed text of message `id`; "" when there is no such message. Throws DamagedText
+  // (store/stored_text.h) when the stored text does not unpack.
   virtual std::string message_raw(std::int64_t id) = 0;
   // The earliest next attempt of any queued message.
   virtual std::optional<Instant> next_attempt() = 0;

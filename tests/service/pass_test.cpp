@@ -5,6 +5,7 @@
 #include "service/pass.h"
 
 #include "service/delivery_fixture.h"
+#include "store/stored_text.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -49,7 +50,8 @@ class BrokenStore final : public store::StateStore {
   explicit BrokenStore(store::StateStore& inner) : inner_(inner) {}
   bool broken = false;
   bool sent_elsewhere = false;
-  bool text_lost = false;  // the messages' text reads as empty
+  bool text_lost = false;     // the messages' text reads as empty
+  bool text_damaged = false;  // the first message's text does not unpack
 
   base::KeySet handled_keys() override { return inner_.handled_keys(); }
   void record_dropped(const std::vector<store::NoticeRecord>& notices) override {
@@ -70,6 +72,12 @@ class BrokenStore final : public store::StateStore {
     return due;
   }
   std::string message_raw(std::int64_t id) override {
+    if (text_damaged) {
+      text_damaged = false;
+      throw store::DamagedText(
+          "its packed text in the state is damaged (Restored data doesn't "
+          "match checksum)");
+    }
     return text_lost ? std::string() : inner_.message_raw(id);
   }
   std::optional<Instant> next_attempt() override { return inner_.next_attempt(); }
@@ -212,6 +220,25 @@ TEST_F(PassDeliveryTest, AMessageWithoutItsTextIsFailedNotSentEmpty) {
   EXPECT_THAT(report.errors, Contains(AllOf(HasSubstr("[Test Partnership] overdue-1"),
                                             HasSubstr("its text is missing from the state"))));
   EXPECT_TRUE(transport_.sent.empty());
+}
+
+// Tests that a message whose stored text is damaged is failed with the reason, and that the
+// messages after it are still sent.
+TEST_F(PassDeliveryTest, AMessageWithADamagedTextIsFailedAndTheRestSent) {
+  Queue("overdue-1", "wwin", "overdue", "2020-03-01", kNow);
+  Queue("overdue-2", "police", "overdue", "2020-03-02", kNow + 1s);
+  BrokenStore damaged(*store_);
+  damaged.text_damaged = true;
+  const PassReport report = Deliver(damaged, kNow + 5s);
+  EXPECT_EQ(report.failed, 1u);
+  EXPECT_THAT(report.errors,
+              ElementsAre(AllOf(HasSubstr("[Test Partnership] overdue-1"),
+                                HasSubstr("its packed text in the state is damaged"))));
+  ASSERT_EQ(transport_.raw.size(), 2u);  // overdue-2, then the failure notice for overdue-1
+  EXPECT_EQ(transport_.raw[0], "Subject: overdue-2\r\n\r\nbody\r\n");
+  EXPECT_THAT(Unfolded(transport_.raw[1]), HasSubstr("its packed text in the state is damaged"));
+  EXPECT_EQ(Message("overdue-1").state, store::DeliveryState::failed);
+  EXPECT_EQ(Message("overdue-2").state, store::DeliveryState::sent);
 }
 
 // Tests that every message that fails in one pass is listed in one failure notice to the

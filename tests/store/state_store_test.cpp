@@ -4,6 +4,7 @@
 // tests start (support/postgres_cluster.h). Times are literal instants; nothing reads the clock.
 #include "store/state_store.h"
 #include "store/store_records.h"
+#include "store/stored_text.h"
 #include "support/postgres_cluster.h"
 #include "support/temp_dir.h"
 
@@ -74,6 +75,26 @@ class StateStoreTest : public ::testing::TestWithParam<Engine> {
     }
     PostgresCluster::shared().query(
         database_, "UPDATE schema_version SET version = " + std::to_string(version));
+  }
+
+  // The bytes the outbox's texts take in the state, and a change to them made behind the
+  // store's back: `UPDATE messages SET raw = ` the engine's expression.
+  std::int64_t StoredTextBytes() const {
+    if (GetParam() == Engine::sqlite) {
+      SQLite::Database db(location_, SQLite::OPEN_READONLY);
+      return db.execAndGet("SELECT sum(length(raw)) FROM messages").getInt64();
+    }
+    return std::stoll(
+        PostgresCluster::shared().query(database_, "SELECT sum(octet_length(raw)) FROM messages"));
+  }
+  void ChangeStoredText(const std::string& sqlite_expression,
+                        const std::string& postgres_expression) const {
+    if (GetParam() == Engine::sqlite) {
+      SQLite::Database db(location_, SQLite::OPEN_READWRITE);
+      db.exec("UPDATE messages SET raw = " + sqlite_expression);
+      return;
+    }
+    PostgresCluster::shared().query(database_, "UPDATE messages SET raw = " + postgres_expression);
   }
 
   // Whether a state was made at the location.
@@ -166,10 +187,71 @@ TEST_P(StateStoreTest, SchemaVersionTooNewFails) {
     FAIL() << "opened a state with a newer schema";
   } catch (const std::runtime_error& e) {
     EXPECT_THAT(e.what(), HasSubstr("state database " + Location() +
-                                    " has schema version 99; this plan-reminder knows up to 5: "
+                                    " has schema version 99; this plan-reminder knows up to 6: "
                                     "upgrade plan-reminder"));
   }
   EXPECT_EQ(SchemaVersion(), 99);
+}
+
+// An email's text as a digest's is: a table of `rows` milestones, no two rows alike.
+std::string LongEmail(int rows) {
+  std::string text = "Subject: digest\r\nContent-Type: text/html\r\n\r\n<table>\r\n";
+  for (int i = 0; i < rows; ++i) {
+    text += "<tr><td style=\"padding:4px\">dhr-" + std::to_string(i * 7919 % 100003) +
+            "</td><td>Review the referral pathway with partner agencies</td><td>2026-11-" +
+            std::to_string(10 + i % 20) + "</td></tr>\r\n";
+  }
+  return text + "</table>\r\n";
+}
+
+// Tests that a long message's text is kept in a fraction of its size, and read back whole as it
+// is sent and as the outbox lists it.
+TEST_P(StateStoreTest, AMessagesTextIsKeptPackedAndReadBackWhole) {
+  auto store = Open();
+  OutboxMessage message = Message("<a@plan-reminder>");
+  message.raw = LongEmail(2000);
+  ASSERT_TRUE(store->enqueue(message, {Notice("k1")}));
+  const auto due = store->due_messages(kMonday);
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(store->message_raw(due[0].id), message.raw);
+  EXPECT_EQ(OnlyMessage(*store).raw, message.raw);
+  EXPECT_LT(StoredTextBytes(), static_cast<std::int64_t>(message.raw.size() / 5));
+}
+
+// Tests that a text a plan-reminder before schema version 6 stored plain is read as it is.
+TEST_P(StateStoreTest, ATextStoredPlainBeforeVersion6IsReadAsItIs) {
+  auto store = Open();
+  ASSERT_TRUE(store->enqueue(Message("<a@plan-reminder>"), {Notice("k1")}));
+  ChangeStoredText("CAST('Subject: stored plain' || char(13, 10) AS BLOB)",
+                   "convert_to('Subject: stored plain' || chr(13) || chr(10), 'UTF8')");
+  const auto due = store->due_messages(kMonday);
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(store->message_raw(due[0].id), "Subject: stored plain\r\n");
+}
+
+// Tests that a packed text cut short, or changed, is reported as damaged, never read as text.
+TEST_P(StateStoreTest, ADamagedPackedTextIsReportedNotRead) {
+  const std::pair<std::string, std::string> damages[] = {
+      {"substr(raw, 1, length(raw) / 2)", "substring(raw from 1 for octet_length(raw) / 2)"},
+      {"CAST(substr(raw, 1, length(raw) - 4) || x'00000000' AS BLOB)",
+       "substring(raw from 1 for octet_length(raw) - 4) || '\\x00000000'::bytea"}};
+  for (const auto& [sqlite_damage, postgres_damage] : damages) {
+    SCOPED_TRACE(sqlite_damage);
+    auto store = Open();
+    OutboxMessage message = Message("<" + sqlite_damage.substr(0, 6) + "@plan-reminder>");
+    message.raw = LongEmail(50);
+    ASSERT_TRUE(store->enqueue(message, {}));
+    ChangeStoredText(sqlite_damage, postgres_damage);
+    const auto due = store->due_messages(kMonday);
+    ASSERT_EQ(due.size(), 1u);
+    try {
+      const std::string read = store->message_raw(due[0].id);
+      ADD_FAILURE() << "read " << read.size() << " bytes of a damaged text";
+    } catch (const DamagedText& e) {
+      EXPECT_THAT(e.what(), HasSubstr("its packed text in the state is damaged ("));
+    }
+    store->mark_failed(due[0].id, kMonday, "damaged");
+  }
 }
 
 // Tests that queued notices count as handled at once, before any delivery.

@@ -494,6 +494,10 @@ class PostgresStateStore final : public StateStore {
     const std::string what = messages.size() == 1
                                  ? "queueing message " + messages.front().message.message_id
                                  : "queueing " + std::to_string(messages.size()) + " messages";
+    // Packed before the transaction: its locks are held only for the writing.
+    for (auto& queued : messages) {
+      queued.message.raw = packed_text(queued.message.raw);
+    }
     return guarded(what, [&] {
       Transaction transaction(connection_);
       std::size_t stored = 0;
@@ -553,11 +557,11 @@ class PostgresStateStore final : public StateStore {
   }
 
   std::string message_raw(std::int64_t id) override {
-    return guarded("reading message " + std::to_string(id), [&] {
+    return unpacked_text(guarded("reading message " + std::to_string(id), [&] {
       const Rows rows =
           connection_.run("SELECT raw FROM messages WHERE id = $1", Parameters().integer(id));
       return rows.size() == 0 ? std::string() : rows.bytes(0, 0);
-    });
+    }));
   }
 
   std::optional<Instant> next_attempt() override {
@@ -669,12 +673,16 @@ class PostgresStateStore final : public StateStore {
   }
 
   std::vector<OutboxMessage> messages_since(Instant since) override {
-    return guarded("reading the outbox", [&] {
+    auto messages = guarded("reading the outbox", [&] {
       return read_all(connection_.run(std::string("SELECT ") + kMessageColumns +
                                           " FROM messages WHERE created >= $1 ORDER BY created, id",
                                       Parameters().integer(to_unix(since))),
                       read_message);
     });
+    for (auto& message : messages) {
+      message.raw = unpacked_text(std::move(message.raw));
+    }
+    return messages;
   }
 
   std::vector<OutboxMessage> failed_messages_since(Instant since) override {

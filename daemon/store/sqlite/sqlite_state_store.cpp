@@ -127,6 +127,10 @@ CREATE INDEX updates_by_milestone ON updates (review, action, milestone);
 ALTER TABLE updates ADD COLUMN told_message TEXT NOT NULL DEFAULT '';
 ALTER TABLE updates ADD COLUMN told INTEGER;
 )sql"},
+    // Messages' text is stored packed (store/stored_text.h); texts stored before stay plain and
+    // read as they are. No table changes: the version keeps an older plan-reminder, which would
+    // send the packed bytes, from opening the state.
+    {6, "-- messages.raw: packed_text() from here on"},
 };
 
 static_assert(std::size(kMigrations) == kSchemaVersion,
@@ -592,6 +596,10 @@ class SqliteStateStore final : public StateStore {
     const std::string what = messages.size() == 1
                                  ? "queueing message " + messages.front().message.message_id
                                  : "queueing " + std::to_string(messages.size()) + " messages";
+    // Packed before the write lock is taken: other instances wait only for the writing.
+    for (auto& queued : messages) {
+      queued.message.raw = packed_text(queued.message.raw);
+    }
     return guarded(what, [&] {
       SQLite::Transaction transaction(db_, SQLite::TransactionBehavior::IMMEDIATE);
       SQLite::Statement insert_message(
@@ -659,11 +667,11 @@ class SqliteStateStore final : public StateStore {
   }
 
   std::string message_raw(std::int64_t id) override {
-    return guarded("reading message " + std::to_string(id), [&] {
+    return unpacked_text(guarded("reading message " + std::to_string(id), [&] {
       SQLite::Statement select(db_, "SELECT raw FROM messages WHERE id = ?1");
       select.bind(1, id);
       return select.executeStep() ? blob(select.getColumn(0)) : std::string();
-    });
+    }));
   }
 
   std::optional<Instant> next_attempt() override {
@@ -779,12 +787,16 @@ class SqliteStateStore final : public StateStore {
   }
 
   std::vector<OutboxMessage> messages_since(Instant since) override {
-    return guarded("reading the outbox", [&] {
+    auto messages = guarded("reading the outbox", [&] {
       SQLite::Statement select(db_, std::string("SELECT ") + kMessageColumns +
                                         " FROM messages WHERE created >= ?1 ORDER BY created, id");
       select.bind(1, to_unix(since));
       return read_messages(select);
     });
+    for (auto& message : messages) {
+      message.raw = unpacked_text(std::move(message.raw));
+    }
+    return messages;
   }
 
   std::vector<OutboxMessage> failed_messages_since(Instant since) override {
