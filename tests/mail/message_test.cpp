@@ -485,6 +485,18 @@ TEST(ComposedMail, BoundaryNeverOccursInTheBody) {
             "OK\n");
 }
 
+// Tests that a message composed again (a pass re-run after a crash) is the same bytes,
+// boundary included, and that two messages with the same parts still get boundaries of their
+// own.
+TEST(ComposedMail, ComposedAgainItIsTheSameBytes) {
+  const Message message = sample_message();
+  EXPECT_EQ(compose(message), compose(message));
+  Message other = message;
+  other.message_id = "<other@partnership.example.org>";
+  EXPECT_NE(raw_header(compose(message), "Content-Type"),
+            raw_header(compose(other), "Content-Type"));
+}
+
 // Tests that an address that could break out of its header or SMTP command is refused.
 TEST(ComposedMail, RefusesUnsafeAddressesAndIds) {
   for (const char* bad :
