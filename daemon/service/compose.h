@@ -18,7 +18,7 @@
 namespace plan_reminder::service {
 
 struct ComposedEmail {
-  policy::PlannedEmail planned;
+  policy::PlannedEmail planned;  // its view and notices left empty: see message and notices
   mail::Message message;
   std::string raw;
   std::vector<store::NoticeRecord> notices;

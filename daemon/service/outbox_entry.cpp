@@ -83,6 +83,7 @@ std::vector<store::NoticeRecord> queued_notices(const policy::PlannedEmail& plan
                                                 const std::string& message_id,
                                                 date::sys_seconds now) {
   std::vector<store::NoticeRecord> records;
+  records.reserve(planned.notices.size() + 1);
   for (const auto& notice : planned.notices) {
     records.push_back(milestone_record(notice, store::DeliveryState::queued, message_id, now));
   }

@@ -100,6 +100,75 @@ TEST(ComposeTest, AnEmailCarriesItsNoticesUnderItsMessageId) {
   EXPECT_EQ(email.notices[0].state, store::DeliveryState::queued);
 }
 
+// Tests that the emails, rendered several at a time, are handed over one by one in the order the
+// pass planned them, each with its own notices.
+TEST(ComposeTest, EmailsAreHandedOverInTheOrderPlanned) {
+  plan::Snapshot snapshot = testing::make_snapshot();
+  for (int size : {300, 1, 40, 2}) {
+    auto plan = plan_due_today(size);
+    plan->review.id = "dhr-" + std::to_string(size);
+    if (size % 2 == 0) {
+      for (auto& action : plan->recommendations.front().actions) {
+        action.lead.front().id = "police";
+      }
+    }
+    snapshot.plans.push_back(std::move(plan));
+  }
+  for (const date::sys_seconds now : {kNow, kNow + date::days(28)}) {
+    const policy::Clock clock = policy::clock_for(snapshot.config);
+    const base::KeySet handled;
+    policy::PassInputs inputs;
+    inputs.snapshot = &snapshot;
+    inputs.clock = &clock;
+    inputs.handled = &handled;
+    const policy::PassPlan planned = policy::plan_pass(inputs, now);
+    Composed composed = compose_at(snapshot, now);
+    ASSERT_GE(planned.emails.size(), 2u);
+    ASSERT_EQ(composed.emails.size(), planned.emails.size());
+    for (std::size_t i = 0; i < planned.emails.size(); ++i) {
+      SCOPED_TRACE(i);
+      EXPECT_EQ(composed.emails[i].planned.kind, planned.emails[i].kind);
+      EXPECT_EQ(composed.emails[i].planned.recipient, planned.emails[i].recipient);
+      EXPECT_EQ(composed.emails[i].notices.size(),
+                planned.emails[i].notices.size() + (planned.emails[i].digest_key.empty() ? 0 : 1));
+      for (const auto& notice : composed.emails[i].notices) {
+        EXPECT_EQ(notice.message_id, composed.emails[i].message.message_id);
+      }
+    }
+  }
+}
+
+// Tests that when an email cannot be stored, the pass stops there with that error: no later
+// email is handed over, whatever was being rendered meanwhile.
+TEST(ComposeTest, AnEmailThatCannotBeStoredStopsThePass) {
+  plan::Snapshot snapshot = testing::make_snapshot();
+  for (const char* lead : {"wwin", "police"}) {
+    auto plan = plan_due_today(50);
+    plan->review.id = std::string("dhr-") + lead;
+    for (auto& action : plan->recommendations.front().actions) {
+      action.lead.front().id = lead;
+    }
+    snapshot.plans.push_back(std::move(plan));
+  }
+  const policy::Clock clock = policy::clock_for(snapshot.config);
+  const base::KeySet handled;
+  policy::PassInputs inputs;
+  inputs.snapshot = &snapshot;
+  inputs.clock = &clock;
+  inputs.handled = &handled;
+  int handed = 0;
+  try {
+    compose_pass(inputs, shipped(), kNow, [&](const ComposedEmail&) {
+      ++handed;
+      throw std::runtime_error("the disk is full");
+    });
+    ADD_FAILURE() << "the pass went on";
+  } catch (const std::runtime_error& e) {
+    EXPECT_STREQ(e.what(), "the disk is full");
+  }
+  EXPECT_EQ(handed, 1);
+}
+
 // Tests that an email about many actions carries every notice but threads on at most 20 of
 // them, so that its References header stays short.
 TEST(ComposeTest, ReferencesAreCappedAtTwenty) {
