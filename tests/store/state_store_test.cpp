@@ -229,6 +229,28 @@ TEST_P(StateStoreTest, ATextStoredPlainBeforeVersion6IsReadAsItIs) {
   EXPECT_EQ(store->message_raw(due[0].id), "Subject: stored plain\r\n");
 }
 
+// Tests that a state of version 5 (texts plain) is brought to version 6 when opened, its texts
+// read as they are, and new ones packed beside them.
+TEST_P(StateStoreTest, AStateOfVersion5IsUpgradedAndItsTextsStillRead) {
+  {
+    auto store = Open();
+    ASSERT_TRUE(store->enqueue(Message("<old@plan-reminder>"), {Notice("k1")}));
+  }
+  ChangeStoredText("CAST('Subject: stored plain' || char(13, 10) AS BLOB)",
+                   "convert_to('Subject: stored plain' || chr(13) || chr(10), 'UTF8')");
+  SetSchemaVersion(5);
+  auto store = Open();
+  EXPECT_EQ(SchemaVersion(), 6);
+  OutboxMessage added = Message("<new@plan-reminder>", kMonday + 1s);
+  added.raw = LongEmail(500);
+  ASSERT_TRUE(store->enqueue(added, {Notice("k2")}));
+  const auto due = store->due_messages(kMonday + 1s);
+  ASSERT_EQ(due.size(), 2u);
+  EXPECT_EQ(store->message_raw(due[0].id), "Subject: stored plain\r\n");
+  EXPECT_EQ(store->message_raw(due[1].id), added.raw);
+  EXPECT_LT(StoredTextBytes(), static_cast<std::int64_t>(added.raw.size() / 5));
+}
+
 // Tests that a packed text cut short, or changed, is reported as damaged, never read as text.
 TEST_P(StateStoreTest, ADamagedPackedTextIsReportedNotRead) {
   const std::pair<std::string, std::string> damages[] = {
