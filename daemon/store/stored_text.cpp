@@ -2,17 +2,22 @@
 #include "store/stored_text.h"
 
 #include "base/iso_day.h"
+#include "base/shared_library.h"
 
 #include <zstd.h>
 
 #include <cstring>
 #include <memory>
+#include <new>
+#include <stdexcept>
 
 namespace plan_reminder::store {
 namespace {
 
 // The first four bytes of every zstd frame (RFC 8878), 0xFD2FB528 little-endian.
 constexpr char kZstdMagic[] = {'\x28', '\xb5', '\x2f', '\xfd'};
+// Smaller texts are kept as they are (see stored_text.h).
+constexpr std::size_t kSmallestPacked = std::size_t{64} << 10U;
 // No email plan-reminder writes comes near this: a larger size is damage, not to be allocated.
 constexpr unsigned long long kLargestText = 256ULL << 20;
 
@@ -21,25 +26,79 @@ bool is_packed(std::string_view stored) {
          std::memcmp(stored.data(), kZstdMagic, sizeof kZstdMagic) == 0;
 }
 
-struct FreeCompression {
-  void operator()(ZSTD_CCtx* context) const { ZSTD_freeCCtx(context); }
+// The zstd functions used, typed from zstd.h so that a mismatch fails to compile.
+struct ZstdLibrary {
+  decltype(&::ZSTD_createCCtx) create_context;
+  decltype(&::ZSTD_freeCCtx) free_context;
+  decltype(&::ZSTD_CCtx_setParameter) set_parameter;
+  decltype(&::ZSTD_compressBound) compress_bound;
+  decltype(&::ZSTD_compress2) compress;
+  decltype(&::ZSTD_isError) is_error;
+  decltype(&::ZSTD_getErrorName) error_name;
+  decltype(&::ZSTD_getFrameContentSize) frame_content_size;
+  decltype(&::ZSTD_decompress) decompress;
 };
+
+struct LoadedZstd {
+  ZstdLibrary library{};
+  std::string error;  // empty when loaded
+};
+
+LoadedZstd load_zstd() {
+  LoadedZstd loaded;
+  auto library =
+      base::SharedLibrary::open("libzstd.so.1", "the emails' text in the state", "libzstd1");
+  if (!library) {
+    loaded.error = library.error().message;
+    return loaded;
+  }
+  ZstdLibrary& l = loaded.library;
+  std::string& e = loaded.error;
+  const bool ok = library->resolve("ZSTD_createCCtx", l.create_context, e) &&
+                  library->resolve("ZSTD_freeCCtx", l.free_context, e) &&
+                  library->resolve("ZSTD_CCtx_setParameter", l.set_parameter, e) &&
+                  library->resolve("ZSTD_compressBound", l.compress_bound, e) &&
+                  library->resolve("ZSTD_compress2", l.compress, e) &&
+                  library->resolve("ZSTD_isError", l.is_error, e) &&
+                  library->resolve("ZSTD_getErrorName", l.error_name, e) &&
+                  library->resolve("ZSTD_getFrameContentSize", l.frame_content_size, e) &&
+                  library->resolve("ZSTD_decompress", l.decompress, e);
+  if (!ok) {
+    loaded.library = ZstdLibrary{};
+  }
+  return loaded;
+}
+
+// libzstd (libzstd.so.1), loaded at the first text large enough to pack, or packed, and never
+// unloaded: linked, its mapping alone kept 0.6 MB resident in every idle daemon, though a
+// partnership's usual email is a few kilobytes and never packed. Thread-safe.
+const ZstdLibrary& zstd() {
+  static const LoadedZstd loaded = load_zstd();
+  if (!loaded.error.empty()) {
+    throw std::runtime_error(loaded.error);
+  }
+  return loaded.library;
+}
 
 }  // namespace
 
 std::string packed_text(std::string_view text) {
-  const std::unique_ptr<ZSTD_CCtx, FreeCompression> context(ZSTD_createCCtx());
-  if (!context) {
+  if (text.size() < kSmallestPacked) {
+    return std::string(text);
+  }
+  const ZstdLibrary& z = zstd();
+  ZSTD_CCtx* context = z.create_context();
+  if (context == nullptr) {
     throw std::bad_alloc();
   }
-  ZSTD_CCtx_setParameter(context.get(), ZSTD_c_compressionLevel, 1);
-  ZSTD_CCtx_setParameter(context.get(), ZSTD_c_checksumFlag, 1);
-  std::string packed(ZSTD_compressBound(text.size()), '\0');
+  const std::unique_ptr<ZSTD_CCtx, decltype(z.free_context)> owned(context, z.free_context);
+  z.set_parameter(context, ZSTD_c_compressionLevel, 1);
+  z.set_parameter(context, ZSTD_c_checksumFlag, 1);
+  std::string packed(z.compress_bound(text.size()), '\0');
   const std::size_t size =
-      ZSTD_compress2(context.get(), packed.data(), packed.size(), text.data(), text.size());
-  if (ZSTD_isError(size) != 0) {
-    throw std::runtime_error(std::string("cannot pack a message's text: ") +
-                             ZSTD_getErrorName(size));
+      z.compress(context, packed.data(), packed.size(), text.data(), text.size());
+  if (z.is_error(size) != 0) {
+    throw std::runtime_error(std::string("cannot pack a message's text: ") + z.error_name(size));
   }
   packed.resize(size);
   packed.shrink_to_fit();
@@ -50,17 +109,16 @@ std::string unpacked_text(std::string stored) {
   if (!is_packed(stored)) {
     return stored;
   }
-  const unsigned long long size = ZSTD_getFrameContentSize(stored.data(), stored.size());
+  const ZstdLibrary& z = zstd();
+  const unsigned long long size = z.frame_content_size(stored.data(), stored.size());
   if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN || size > kLargestText) {
     throw DamagedText("its packed text in the state is damaged (no valid size)");
   }
   std::string text(static_cast<std::size_t>(size), '\0');
-  const std::size_t unpacked =
-      ZSTD_decompress(text.data(), text.size(), stored.data(), stored.size());
-  if (ZSTD_isError(unpacked) != 0 || unpacked != text.size()) {
+  const std::size_t unpacked = z.decompress(text.data(), text.size(), stored.data(), stored.size());
+  if (z.is_error(unpacked) != 0 || unpacked != text.size()) {
     throw DamagedText(std::string("its packed text in the state is damaged (") +
-                      (ZSTD_isError(unpacked) != 0 ? ZSTD_getErrorName(unpacked) : "cut short") +
-                      ")");
+                      (z.is_error(unpacked) != 0 ? z.error_name(unpacked) : "cut short") + ")");
   }
   return text;
 }

@@ -16,14 +16,17 @@
 
 namespace plan_reminder::store {
 
-// A message's text as the state keeps it (from schema version 6): packed with zstd at its
-// fastest level, with a checksum. A catch-up's email lists hundreds of milestones in text and
-// HTML, about 0.8 MB, which packs 14 times smaller: a twelfth of the writing and a twelfth of the
-// state's growth, for a fraction of a second's work in a whole catch-up.
+// A message's text as the state keeps it (from schema version 6): from 64 KiB, packed with
+// zstd at its fastest level, with a checksum; smaller, as it is (a partnership's emails are a
+// few kilobytes, its digest tens, and libzstd is then never loaded). A national catch-up's email
+// lists hundreds of milestones in text and HTML, about 0.8 MB, which packs 14 times smaller: a
+// fourteenth of the writing and of the state's growth, for a fraction of a second's work in a whole
+// catch-up. Throws std::runtime_error when libzstd cannot be loaded.
 std::string packed_text(std::string_view text);
 // The text `stored` holds: unpacked when packed_text made it, as it is when an older version
 // stored it plain (a message starts with a header, never with zstd's magic number). Throws
-// DamagedText when the packed text does not unpack whole.
+// DamagedText when the packed text does not unpack whole, std::runtime_error when libzstd
+// cannot be loaded.
 std::string unpacked_text(std::string stored);
 struct DamagedText : std::runtime_error {
   using std::runtime_error::runtime_error;

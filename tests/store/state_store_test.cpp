@@ -242,7 +242,7 @@ TEST_P(StateStoreTest, AStateOfVersion5IsUpgradedAndItsTextsStillRead) {
   auto store = Open();
   EXPECT_EQ(SchemaVersion(), 6);
   OutboxMessage added = Message("<new@plan-reminder>", kMonday + 1s);
-  added.raw = LongEmail(500);
+  added.raw = LongEmail(1000);
   ASSERT_TRUE(store->enqueue(added, {Notice("k2")}));
   const auto due = store->due_messages(kMonday + 1s);
   ASSERT_EQ(due.size(), 2u);
@@ -261,7 +261,7 @@ TEST_P(StateStoreTest, ADamagedPackedTextIsReportedNotRead) {
     SCOPED_TRACE(sqlite_damage);
     auto store = Open();
     OutboxMessage message = Message("<" + sqlite_damage.substr(0, 6) + "@plan-reminder>");
-    message.raw = LongEmail(50);
+    message.raw = LongEmail(1000);
     ASSERT_TRUE(store->enqueue(message, {}));
     ChangeStoredText(sqlite_damage, postgres_damage);
     const auto due = store->due_messages(kMonday);
