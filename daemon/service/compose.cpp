@@ -13,6 +13,9 @@
 namespace plan_reminder::service {
 namespace {
 
+// The size of pass from which emails are rendered on threads of their own (see compose_pass).
+constexpr std::size_t kFewestEmailsForThreads = 16;
+
 std::vector<std::string> keys_of(const policy::PlannedEmail& planned) {
   std::vector<std::string> keys;
   for (const auto& notice : planned.notices) {
@@ -72,10 +75,13 @@ ComposedPass compose_pass(const policy::PassInputs& inputs, const mail::Template
   // each email (what it needs from the state) and hands the finished ones to `on_email`, in
   // order. A few at a time, so that only those are held in memory.
   // Three at once on two cores or more: more never made a national catch-up faster (its own
-  // thread's storing and planning set the pace), and each held email is megabytes.
-  const bool one_core = std::thread::hardware_concurrency() <= 1;
-  const std::size_t most_in_flight = one_core ? 1 : 3;
-  const auto policy = one_core ? std::launch::deferred : std::launch::async;
+  // thread's storing and planning set the pace), and each held email is megabytes. A pass of a
+  // few emails (a partnership's usual day) renders them on its own thread: threads would save
+  // it milliseconds, and each would leave the daemon a malloc arena to keep between passes.
+  const bool on_this_thread =
+      std::thread::hardware_concurrency() <= 1 || plan.emails.size() < kFewestEmailsForThreads;
+  const std::size_t most_in_flight = on_this_thread ? 1 : 3;
+  const auto policy = on_this_thread ? std::launch::deferred : std::launch::async;
   auto render = [&](policy::PlannedEmail planned, std::vector<std::int64_t> tells) {
     ComposedEmail email;
     email.tells = std::move(tells);

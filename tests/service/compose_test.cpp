@@ -104,13 +104,16 @@ TEST(ComposeTest, AnEmailCarriesItsNoticesUnderItsMessageId) {
 // pass planned them, each with its own notices.
 TEST(ComposeTest, EmailsAreHandedOverInTheOrderPlanned) {
   plan::Snapshot snapshot = testing::make_snapshot();
-  for (int size : {300, 1, 40, 2}) {
+  // Twenty agencies' emails of very different sizes: a pass this large renders on threads.
+  for (int i = 0; i < 20; ++i) {
+    const std::string agency = "agency-" + std::to_string(i);
+    snapshot.directory.agencies[agency] =
+        plan::Agency{agency, testing::box("Agency " + std::to_string(i), agency + "@example.org")};
+    const int size = i % 3 == 0 ? 150 : 1 + i % 4;
     auto plan = plan_due_today(size);
-    plan->review.id = "dhr-" + std::to_string(size);
-    if (size % 2 == 0) {
-      for (auto& action : plan->recommendations.front().actions) {
-        action.lead.front().id = "police";
-      }
+    plan->review.id = "dhr-" + std::to_string(i);
+    for (auto& action : plan->recommendations.front().actions) {
+      action.lead.front().id = agency;
     }
     snapshot.plans.push_back(std::move(plan));
   }
@@ -123,7 +126,7 @@ TEST(ComposeTest, EmailsAreHandedOverInTheOrderPlanned) {
     inputs.handled = &handled;
     const policy::PassPlan planned = policy::plan_pass(inputs, now);
     Composed composed = compose_at(snapshot, now);
-    ASSERT_GE(planned.emails.size(), 2u);
+    ASSERT_GE(planned.emails.size(), 20u);
     ASSERT_EQ(composed.emails.size(), planned.emails.size());
     for (std::size_t i = 0; i < planned.emails.size(); ++i) {
       SCOPED_TRACE(i);
@@ -142,11 +145,14 @@ TEST(ComposeTest, EmailsAreHandedOverInTheOrderPlanned) {
 // email is handed over, whatever was being rendered meanwhile.
 TEST(ComposeTest, AnEmailThatCannotBeStoredStopsThePass) {
   plan::Snapshot snapshot = testing::make_snapshot();
-  for (const char* lead : {"wwin", "police"}) {
+  for (int i = 0; i < 20; ++i) {  // enough emails to render on threads
+    const std::string agency = "agency-" + std::to_string(i);
+    snapshot.directory.agencies[agency] =
+        plan::Agency{agency, testing::box("Agency " + std::to_string(i), agency + "@example.org")};
     auto plan = plan_due_today(50);
-    plan->review.id = std::string("dhr-") + lead;
+    plan->review.id = "dhr-" + std::to_string(i);
     for (auto& action : plan->recommendations.front().actions) {
-      action.lead.front().id = lead;
+      action.lead.front().id = agency;
     }
     snapshot.plans.push_back(std::move(plan));
   }
