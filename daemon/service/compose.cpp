@@ -70,18 +70,18 @@ ComposedPass compose_pass(const policy::PassInputs& inputs, const mail::Template
   // Each email's rows are made as it is rendered, and freed after.
   policy::PassPlan plan = policy::plan_pass_outline(inputs, now);
 
-  // Rendering and composing, the most of a large pass's time, reads only the plans and the
-  // templates: the next emails are rendered on threads of their own while this one prepares
-  // each email (what it needs from the state) and hands the finished ones to `on_email`, in
-  // order. A few at a time, so that only those are held in memory.
-  // Three at once on two cores or more: more never made a national catch-up faster (its own
-  // thread's storing and planning set the pace), and each held email is megabytes. A pass of a
-  // few emails (a partnership's usual day) renders them on its own thread: threads would save
-  // it milliseconds, and each would leave the daemon a malloc arena to keep between passes.
+  // Rendering and composing, most of a large pass's time, read only the plans and the
+  // templates. So the next emails are rendered on threads of their own while this thread
+  // prepares each email (what it needs from the state) and hands the finished ones to
+  // `on_email`, in order. Three at a time on two cores or more: more never made a national
+  // catch-up faster (this thread's storing and planning set its pace), and each email held is
+  // megabytes. A pass of a few emails (a partnership's usual day) is rendered on this thread:
+  // threads would save it milliseconds, and each would leave the daemon a malloc arena to keep
+  // between passes.
   const bool on_this_thread =
       std::thread::hardware_concurrency() <= 1 || plan.emails.size() < kFewestEmailsForThreads;
   const std::size_t most_in_flight = on_this_thread ? 1 : 3;
-  const auto policy = on_this_thread ? std::launch::deferred : std::launch::async;
+  const auto launch = on_this_thread ? std::launch::deferred : std::launch::async;
   auto render = [&](policy::PlannedEmail planned, std::vector<std::int64_t> tells) {
     ComposedEmail email;
     email.tells = std::move(tells);
@@ -134,7 +134,7 @@ ComposedPass compose_pass(const policy::PassInputs& inputs, const mail::Template
       view->decisions = std::move(decisions.views);
       tells = std::move(decisions.ids);
     }
-    in_flight.push_back(std::async(policy, render, std::move(planned), std::move(tells)));
+    in_flight.push_back(std::async(launch, render, std::move(planned), std::move(tells)));
     planned = policy::PlannedEmail{};  // its view can be large: the render's copy is freed after
     if (in_flight.size() >= most_in_flight) {
       hand_over_oldest();
