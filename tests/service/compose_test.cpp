@@ -59,16 +59,45 @@ struct Composed {
   ComposedPass pass;
 };
 
+// The inputs of a pass over `snapshot` with nothing handled yet.
+struct FreshInputs {
+  explicit FreshInputs(const plan::Snapshot& snapshot) : clock(policy::clock_for(snapshot.config)) {
+    inputs.snapshot = &snapshot;
+    inputs.clock = &clock;
+    inputs.handled = &handled;
+  }
+  FreshInputs(const FreshInputs&) = delete;
+  FreshInputs& operator=(const FreshInputs&) = delete;
+
+  const policy::Clock clock;
+  const base::KeySet handled;
+  policy::PassInputs inputs;
+};
+
+// Twenty agencies, each leading one plan of `size(i)` actions due on 1 April 2020: a pass
+// this large renders its emails on threads.
+plan::Snapshot twenty_agencies(int (*size)(int)) {
+  plan::Snapshot snapshot = testing::make_snapshot();
+  for (int i = 0; i < 20; ++i) {
+    const std::string agency = "agency-" + std::to_string(i);
+    snapshot.directory.agencies[agency] =
+        plan::Agency{agency, testing::box("Agency " + std::to_string(i), agency + "@example.org")};
+    auto plan = plan_due_today(size(i));
+    plan->review.id = "dhr-" + std::to_string(i);
+    for (auto& action : plan->recommendations.front().actions) {
+      action.lead.front().id = agency;
+    }
+    snapshot.plans.push_back(std::move(plan));
+  }
+  return snapshot;
+}
+
 Composed compose_at(const plan::Snapshot& snapshot, date::sys_seconds now,
                     const UpdateLinkMaker& links = {}, const DigestAdditions& digest = {},
                     const DecisionsToTell& decisions = {},
                     const mail::Templates& templates = shipped()) {
-  const policy::Clock clock = policy::clock_for(snapshot.config);
-  const base::KeySet handled;
-  policy::PassInputs inputs;
-  inputs.snapshot = &snapshot;
-  inputs.clock = &clock;
-  inputs.handled = &handled;
+  const FreshInputs fresh(snapshot);
+  const policy::PassInputs& inputs = fresh.inputs;
   Composed out;
   PassAdditions additions;
   additions.update_links = links;
@@ -103,28 +132,11 @@ TEST(ComposeTest, AnEmailCarriesItsNoticesUnderItsMessageId) {
 // Tests that the emails, rendered several at a time, are handed over one by one in the order the
 // pass planned them, each with its own notices.
 TEST(ComposeTest, EmailsAreHandedOverInTheOrderPlanned) {
-  plan::Snapshot snapshot = testing::make_snapshot();
-  // Twenty agencies' emails of very different sizes: a pass this large renders on threads.
-  for (int i = 0; i < 20; ++i) {
-    const std::string agency = "agency-" + std::to_string(i);
-    snapshot.directory.agencies[agency] =
-        plan::Agency{agency, testing::box("Agency " + std::to_string(i), agency + "@example.org")};
-    const int size = i % 3 == 0 ? 150 : 1 + i % 4;
-    auto plan = plan_due_today(size);
-    plan->review.id = "dhr-" + std::to_string(i);
-    for (auto& action : plan->recommendations.front().actions) {
-      action.lead.front().id = agency;
-    }
-    snapshot.plans.push_back(std::move(plan));
-  }
+  // Emails of very different sizes.
+  const plan::Snapshot snapshot =
+      twenty_agencies([](int i) { return i % 3 == 0 ? 150 : 1 + i % 4; });
   for (const date::sys_seconds now : {kNow, kNow + date::days(28)}) {
-    const policy::Clock clock = policy::clock_for(snapshot.config);
-    const base::KeySet handled;
-    policy::PassInputs inputs;
-    inputs.snapshot = &snapshot;
-    inputs.clock = &clock;
-    inputs.handled = &handled;
-    const policy::PassPlan planned = policy::plan_pass(inputs, now);
+    const policy::PassPlan planned = policy::plan_pass(FreshInputs(snapshot).inputs, now);
     Composed composed = compose_at(snapshot, now);
     ASSERT_GE(planned.emails.size(), 20u);
     ASSERT_EQ(composed.emails.size(), planned.emails.size());
@@ -144,27 +156,11 @@ TEST(ComposeTest, EmailsAreHandedOverInTheOrderPlanned) {
 // Tests that when an email cannot be stored, the pass stops there with that error: no later
 // email is handed over, whatever was being rendered meanwhile.
 TEST(ComposeTest, AnEmailThatCannotBeStoredStopsThePass) {
-  plan::Snapshot snapshot = testing::make_snapshot();
-  for (int i = 0; i < 20; ++i) {  // enough emails to render on threads
-    const std::string agency = "agency-" + std::to_string(i);
-    snapshot.directory.agencies[agency] =
-        plan::Agency{agency, testing::box("Agency " + std::to_string(i), agency + "@example.org")};
-    auto plan = plan_due_today(50);
-    plan->review.id = "dhr-" + std::to_string(i);
-    for (auto& action : plan->recommendations.front().actions) {
-      action.lead.front().id = agency;
-    }
-    snapshot.plans.push_back(std::move(plan));
-  }
-  const policy::Clock clock = policy::clock_for(snapshot.config);
-  const base::KeySet handled;
-  policy::PassInputs inputs;
-  inputs.snapshot = &snapshot;
-  inputs.clock = &clock;
-  inputs.handled = &handled;
+  const plan::Snapshot snapshot = twenty_agencies([](int) { return 50; });
+  const FreshInputs fresh(snapshot);
   int handed = 0;
   try {
-    compose_pass(inputs, shipped(), kNow, [&](const ComposedEmail&) {
+    compose_pass(fresh.inputs, shipped(), kNow, [&](const ComposedEmail&) {
       ++handed;
       throw std::runtime_error("the disk is full");
     });
