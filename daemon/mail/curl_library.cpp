@@ -10,40 +10,28 @@ namespace {
 // The soname of libcurl 7.x and 8.x (Debian's libcurl4 package, OpenSSL flavour, or any other).
 constexpr const char* kSoname = "libcurl.so.4";
 
-struct Loaded {
-  CurlLibrary library{};
-  std::string error;  // empty when loaded
-};
+bool resolve_all(const base::SharedLibrary& library, CurlLibrary& l, std::string& e) {
+  return library.resolve("curl_global_init", l.global_init, e) &&
+         library.resolve("curl_easy_init", l.easy_init, e) &&
+         library.resolve("curl_easy_setopt", l.easy_setopt, e) &&
+         library.resolve("curl_easy_perform", l.easy_perform, e) &&
+         library.resolve("curl_easy_getinfo", l.easy_getinfo, e) &&
+         library.resolve("curl_easy_cleanup", l.easy_cleanup, e) &&
+         library.resolve("curl_easy_strerror", l.easy_strerror, e) &&
+         library.resolve("curl_slist_append", l.slist_append, e) &&
+         library.resolve("curl_slist_free_all", l.slist_free_all, e) &&
+         library.resolve("curl_url", l.url, e) &&
+         library.resolve("curl_url_cleanup", l.url_cleanup, e) &&
+         library.resolve("curl_url_set", l.url_set, e) &&
+         library.resolve("curl_url_get", l.url_get, e) && library.resolve("curl_free", l.free, e);
+}
 
-Loaded load() {
-  Loaded loaded;
-  auto library = base::SharedLibrary::open(kSoname, "SMTP delivery", "libcurl4");
-  if (!library) {
-    loaded.error = library.error().message;
-    return loaded;
-  }
-  CurlLibrary& l = loaded.library;
-  std::string& e = loaded.error;
-  bool ok = library->resolve("curl_global_init", l.global_init, e) &&
-            library->resolve("curl_easy_init", l.easy_init, e) &&
-            library->resolve("curl_easy_setopt", l.easy_setopt, e) &&
-            library->resolve("curl_easy_perform", l.easy_perform, e) &&
-            library->resolve("curl_easy_getinfo", l.easy_getinfo, e) &&
-            library->resolve("curl_easy_cleanup", l.easy_cleanup, e) &&
-            library->resolve("curl_easy_strerror", l.easy_strerror, e) &&
-            library->resolve("curl_slist_append", l.slist_append, e) &&
-            library->resolve("curl_slist_free_all", l.slist_free_all, e) &&
-            library->resolve("curl_url", l.url, e) &&
-            library->resolve("curl_url_cleanup", l.url_cleanup, e) &&
-            library->resolve("curl_url_set", l.url_set, e) &&
-            library->resolve("curl_url_get", l.url_get, e) &&
-            library->resolve("curl_free", l.free, e);
-  if (!ok) {
-    return loaded;
-  }
+base::LoadedFunctions<CurlLibrary> load() {
+  auto loaded =
+      base::load_functions<CurlLibrary>(kSoname, "SMTP delivery", "libcurl4", resolve_all);
   // Before any handle, once per process.
-  if (l.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-    e = std::string("cannot initialise ") + kSoname;
+  if (loaded.error.empty() && loaded.functions.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+    loaded.error = std::string("cannot initialise ") + kSoname;
   }
   return loaded;
 }
@@ -51,12 +39,12 @@ Loaded load() {
 }  // namespace
 
 const CurlLibrary* curl_library(std::string& error) {
-  static const Loaded loaded = load();  // thread-safe initialisation of the static
+  static const auto loaded = load();  // thread-safe initialisation of the static
   if (!loaded.error.empty()) {
     error = loaded.error;
     return nullptr;
   }
-  return &loaded.library;
+  return &loaded.functions;
 }
 
 }  // namespace plan_reminder::mail

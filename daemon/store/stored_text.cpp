@@ -39,45 +39,25 @@ struct ZstdLibrary {
   decltype(&::ZSTD_decompress) decompress;
 };
 
-struct LoadedZstd {
-  ZstdLibrary library{};
-  std::string error;  // empty when loaded
-};
-
-LoadedZstd load_zstd() {
-  LoadedZstd loaded;
-  auto library =
-      base::SharedLibrary::open("libzstd.so.1", "the emails' text in the state", "libzstd1");
-  if (!library) {
-    loaded.error = library.error().message;
-    return loaded;
-  }
-  ZstdLibrary& l = loaded.library;
-  std::string& e = loaded.error;
-  const bool ok = library->resolve("ZSTD_createCCtx", l.create_context, e) &&
-                  library->resolve("ZSTD_freeCCtx", l.free_context, e) &&
-                  library->resolve("ZSTD_CCtx_setParameter", l.set_parameter, e) &&
-                  library->resolve("ZSTD_compressBound", l.compress_bound, e) &&
-                  library->resolve("ZSTD_compress2", l.compress, e) &&
-                  library->resolve("ZSTD_isError", l.is_error, e) &&
-                  library->resolve("ZSTD_getErrorName", l.error_name, e) &&
-                  library->resolve("ZSTD_getFrameContentSize", l.frame_content_size, e) &&
-                  library->resolve("ZSTD_decompress", l.decompress, e);
-  if (!ok) {
-    loaded.library = ZstdLibrary{};
-  }
-  return loaded;
+bool resolve_all(const base::SharedLibrary& library, ZstdLibrary& l, std::string& e) {
+  return library.resolve("ZSTD_createCCtx", l.create_context, e) &&
+         library.resolve("ZSTD_freeCCtx", l.free_context, e) &&
+         library.resolve("ZSTD_CCtx_setParameter", l.set_parameter, e) &&
+         library.resolve("ZSTD_compressBound", l.compress_bound, e) &&
+         library.resolve("ZSTD_compress2", l.compress, e) &&
+         library.resolve("ZSTD_isError", l.is_error, e) &&
+         library.resolve("ZSTD_getErrorName", l.error_name, e) &&
+         library.resolve("ZSTD_getFrameContentSize", l.frame_content_size, e) &&
+         library.resolve("ZSTD_decompress", l.decompress, e);
 }
 
 // libzstd (libzstd.so.1), loaded at the first text large enough to pack, or packed, and never
 // unloaded: linked, its mapping alone kept 0.6 MB resident in every idle daemon, though a
 // partnership's usual email is a few kilobytes and never packed. Thread-safe.
 const ZstdLibrary& zstd() {
-  static const LoadedZstd loaded = load_zstd();
-  if (!loaded.error.empty()) {
-    throw std::runtime_error(loaded.error);
-  }
-  return loaded.library;
+  static const auto loaded = base::load_functions<ZstdLibrary>(
+      "libzstd.so.1", "the emails' text in the state", "libzstd1", resolve_all);
+  return loaded.get();
 }
 
 }  // namespace
