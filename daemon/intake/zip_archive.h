@@ -1,5 +1,6 @@
 // Reading the parts of an Office Open XML file (.docx, .xlsx are zip archives) through libzip,
-// with limits on entries and uncompressed sizes so that a zip bomb is refused, not inflated.
+// loaded at the first archive opened, with limits on entries and uncompressed sizes so that a
+// zip bomb is refused, not inflated.
 #pragma once
 
 #include "base/result.h"

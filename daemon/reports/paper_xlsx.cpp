@@ -5,6 +5,7 @@
 
 #include "base/ascii.h"
 #include "base/iso_day.h"
+#include "base/shared_library.h"
 #include "base/utf8.h"
 #include "mail/notice_kinds.h"
 
@@ -25,10 +26,80 @@ constexpr std::size_t kSheetNameLimit = 31;
 // Excel's limit on the characters of one cell.
 constexpr std::size_t kCellLimit = 32767;
 
+// The libxlsxwriter functions used, typed from xlsxwriter.h so that a mismatch fails to
+// compile; named as in the library, as they belong to three of its objects.
+struct XlsxLibrary {
+  decltype(&::format_set_align) format_set_align;
+  decltype(&::format_set_bg_color) format_set_bg_color;
+  decltype(&::format_set_bold) format_set_bold;
+  decltype(&::format_set_bottom) format_set_bottom;
+  decltype(&::format_set_font_color) format_set_font_color;
+  decltype(&::format_set_font_size) format_set_font_size;
+  decltype(&::format_set_num_format) format_set_num_format;
+  decltype(&::format_set_text_wrap) format_set_text_wrap;
+  decltype(&::lxw_strerror) lxw_strerror;
+  decltype(&::workbook_add_format) workbook_add_format;
+  decltype(&::workbook_add_worksheet) workbook_add_worksheet;
+  decltype(&::workbook_close) workbook_close;
+  decltype(&::workbook_new_opt) workbook_new_opt;
+  decltype(&::worksheet_fit_to_pages) worksheet_fit_to_pages;
+  decltype(&::worksheet_freeze_panes) worksheet_freeze_panes;
+  decltype(&::worksheet_repeat_rows) worksheet_repeat_rows;
+  decltype(&::worksheet_set_column) worksheet_set_column;
+  decltype(&::worksheet_set_footer) worksheet_set_footer;
+  decltype(&::worksheet_set_header) worksheet_set_header;
+  decltype(&::worksheet_set_landscape) worksheet_set_landscape;
+  decltype(&::worksheet_set_paper) worksheet_set_paper;
+  decltype(&::worksheet_write_datetime) worksheet_write_datetime;
+  decltype(&::worksheet_write_number) worksheet_write_number;
+  decltype(&::worksheet_write_string) worksheet_write_string;
+};
+
+bool resolve_all(const base::SharedLibrary& library, XlsxLibrary& l, std::string& e) {
+  return library.resolve("format_set_align", l.format_set_align, e) &&
+         library.resolve("format_set_bg_color", l.format_set_bg_color, e) &&
+         library.resolve("format_set_bold", l.format_set_bold, e) &&
+         library.resolve("format_set_bottom", l.format_set_bottom, e) &&
+         library.resolve("format_set_font_color", l.format_set_font_color, e) &&
+         library.resolve("format_set_font_size", l.format_set_font_size, e) &&
+         library.resolve("format_set_num_format", l.format_set_num_format, e) &&
+         library.resolve("format_set_text_wrap", l.format_set_text_wrap, e) &&
+         library.resolve("lxw_strerror", l.lxw_strerror, e) &&
+         library.resolve("workbook_add_format", l.workbook_add_format, e) &&
+         library.resolve("workbook_add_worksheet", l.workbook_add_worksheet, e) &&
+         library.resolve("workbook_close", l.workbook_close, e) &&
+         library.resolve("workbook_new_opt", l.workbook_new_opt, e) &&
+         library.resolve("worksheet_fit_to_pages", l.worksheet_fit_to_pages, e) &&
+         library.resolve("worksheet_freeze_panes", l.worksheet_freeze_panes, e) &&
+         library.resolve("worksheet_repeat_rows", l.worksheet_repeat_rows, e) &&
+         library.resolve("worksheet_set_column", l.worksheet_set_column, e) &&
+         library.resolve("worksheet_set_footer", l.worksheet_set_footer, e) &&
+         library.resolve("worksheet_set_header", l.worksheet_set_header, e) &&
+         library.resolve("worksheet_set_landscape", l.worksheet_set_landscape, e) &&
+         library.resolve("worksheet_set_paper", l.worksheet_set_paper, e) &&
+         library.resolve("worksheet_write_datetime", l.worksheet_write_datetime, e) &&
+         library.resolve("worksheet_write_number", l.worksheet_write_number, e) &&
+         library.resolve("worksheet_write_string", l.worksheet_write_string, e);
+}
+
+// libxlsxwriter (libxlsxwriter.so.4), loaded at the first workbook and never unloaded: linked,
+// it and the libcrypto and libminizip it brings were mapped in every idle daemon, though only
+// `report --format xlsx` writes a workbook. Thread-safe.
+const base::LoadedFunctions<XlsxLibrary>& loaded_xlsx() {
+  static const auto loaded = base::load_functions<XlsxLibrary>(
+      "libxlsxwriter.so.4", "the Excel board paper", "libxlsxwriter4", resolve_all);
+  return loaded;
+}
+
+// Once a workbook is started, libxlsxwriter is loaded.
+const XlsxLibrary& xlsx() {
+  return loaded_xlsx().get();
+}
+
 // The workbook handle: closing writes the file and frees everything the workbook made (its
 // sheets and formats), so it is the one handle to own.
 struct WorkbookCloser {
-  void operator()(lxw_workbook* workbook) const { workbook_close(workbook); }
+  void operator()(lxw_workbook* workbook) const { xlsx().workbook_close(workbook); }
 };
 using WorkbookHandle = std::unique_ptr<lxw_workbook, WorkbookCloser>;
 
@@ -61,40 +132,40 @@ struct Formats {
 // Excel's own "Bad", "Neutral" and "Good" cell styles: a light fill with dark text of the same
 // hue, readable in print; the word is in the cell as well, never the colour alone.
 lxw_format* rag_format(lxw_workbook* workbook, lxw_color_t fill, lxw_color_t font) {
-  lxw_format* format = workbook_add_format(workbook);
-  format_set_bg_color(format, fill);
-  format_set_font_color(format, font);
-  format_set_bold(format);
+  lxw_format* format = xlsx().workbook_add_format(workbook);
+  xlsx().format_set_bg_color(format, fill);
+  xlsx().format_set_font_color(format, font);
+  xlsx().format_set_bold(format);
   return format;
 }
 
 Formats make_formats(lxw_workbook* workbook) {
   Formats f;
-  f.title = workbook_add_format(workbook);
-  format_set_bold(f.title);
-  format_set_font_size(f.title, 14);
-  f.heading = workbook_add_format(workbook);
-  format_set_bold(f.heading);
-  format_set_font_size(f.heading, 12);
-  f.header = workbook_add_format(workbook);
-  format_set_bold(f.header);
-  format_set_bg_color(f.header, 0xD9D9D9);
-  format_set_bottom(f.header, LXW_BORDER_THIN);
-  format_set_text_wrap(f.header);
-  format_set_align(f.header, LXW_ALIGN_VERTICAL_TOP);
-  f.text = workbook_add_format(workbook);
-  format_set_text_wrap(f.text);
-  format_set_align(f.text, LXW_ALIGN_VERTICAL_TOP);
-  f.date = workbook_add_format(workbook);
-  format_set_num_format(f.date, "d mmm yyyy");
-  format_set_align(f.date, LXW_ALIGN_VERTICAL_TOP);
-  format_set_align(f.date, LXW_ALIGN_LEFT);
-  f.percent = workbook_add_format(workbook);
-  format_set_num_format(f.percent, "0\"%\"");
-  format_set_align(f.percent, LXW_ALIGN_VERTICAL_TOP);
-  f.marking = workbook_add_format(workbook);
-  format_set_bold(f.marking);
-  format_set_font_color(f.marking, 0xC00000);
+  f.title = xlsx().workbook_add_format(workbook);
+  xlsx().format_set_bold(f.title);
+  xlsx().format_set_font_size(f.title, 14);
+  f.heading = xlsx().workbook_add_format(workbook);
+  xlsx().format_set_bold(f.heading);
+  xlsx().format_set_font_size(f.heading, 12);
+  f.header = xlsx().workbook_add_format(workbook);
+  xlsx().format_set_bold(f.header);
+  xlsx().format_set_bg_color(f.header, 0xD9D9D9);
+  xlsx().format_set_bottom(f.header, LXW_BORDER_THIN);
+  xlsx().format_set_text_wrap(f.header);
+  xlsx().format_set_align(f.header, LXW_ALIGN_VERTICAL_TOP);
+  f.text = xlsx().workbook_add_format(workbook);
+  xlsx().format_set_text_wrap(f.text);
+  xlsx().format_set_align(f.text, LXW_ALIGN_VERTICAL_TOP);
+  f.date = xlsx().workbook_add_format(workbook);
+  xlsx().format_set_num_format(f.date, "d mmm yyyy");
+  xlsx().format_set_align(f.date, LXW_ALIGN_VERTICAL_TOP);
+  xlsx().format_set_align(f.date, LXW_ALIGN_LEFT);
+  f.percent = xlsx().workbook_add_format(workbook);
+  xlsx().format_set_num_format(f.percent, "0\"%\"");
+  xlsx().format_set_align(f.percent, LXW_ALIGN_VERTICAL_TOP);
+  f.marking = xlsx().workbook_add_format(workbook);
+  xlsx().format_set_bold(f.marking);
+  xlsx().format_set_font_color(f.marking, 0xC00000);
   f.red = rag_format(workbook, 0xFFC7CE, 0x9C0006);
   f.amber = rag_format(workbook, 0xFFEB9C, 0x9C5700);
   f.green = rag_format(workbook, 0xC6EFCE, 0x006100);
@@ -123,12 +194,12 @@ class SheetWriter {
 
   void text(lxw_col_t column, std::string_view value, lxw_format* format = nullptr) {
     if (!value.empty()) {
-      worksheet_write_string(sheet_, row_, column, cell_text(value).c_str(),
-                             format != nullptr ? format : f_.text);
+      xlsx().worksheet_write_string(sheet_, row_, column, cell_text(value).c_str(),
+                                    format != nullptr ? format : f_.text);
     }
   }
   void number(lxw_col_t column, int value, lxw_format* format = nullptr) {
-    worksheet_write_number(sheet_, row_, column, value, format);
+    xlsx().worksheet_write_number(sheet_, row_, column, value, format);
   }
   void day(lxw_col_t column, date::year_month_day value) {
     lxw_datetime when{static_cast<int>(value.year()),
@@ -137,7 +208,7 @@ class SheetWriter {
                       0,
                       0,
                       0.0};
-    worksheet_write_datetime(sheet_, row_, column, &when, f_.date);
+    xlsx().worksheet_write_datetime(sheet_, row_, column, &when, f_.date);
   }
   void rag(lxw_col_t column, const std::optional<Rag>& value) {
     if (!value) {
@@ -163,9 +234,9 @@ class SheetWriter {
 
 // A4, landscape, as wide as one page, and the marking in the printed header and footer.
 void set_up_printing(lxw_worksheet* sheet, const std::string& marking) {
-  worksheet_set_paper(sheet, 9);
-  worksheet_set_landscape(sheet);
-  worksheet_fit_to_pages(sheet, 1, 0);
+  xlsx().worksheet_set_paper(sheet, 9);
+  xlsx().worksheet_set_landscape(sheet);
+  xlsx().worksheet_fit_to_pages(sheet, 1, 0);
   if (marking.empty()) {
     return;
   }
@@ -174,14 +245,14 @@ void set_up_printing(lxw_worksheet* sheet, const std::string& marking) {
   for (char c : marking) {
     escaped += c == '&' ? std::string("&&") : std::string(1, c);
   }
-  worksheet_set_header(sheet, escaped.c_str());
-  worksheet_set_footer(sheet, escaped.c_str());
+  xlsx().worksheet_set_header(sheet, escaped.c_str());
+  xlsx().worksheet_set_footer(sheet, escaped.c_str());
 }
 
 void set_widths(lxw_worksheet* sheet, std::initializer_list<double> widths) {
   lxw_col_t column = 0;
   for (double width : widths) {
-    worksheet_set_column(sheet, column, column, width, nullptr);
+    xlsx().worksheet_set_column(sheet, column, column, width, nullptr);
     ++column;
   }
 }
@@ -225,8 +296,8 @@ void write_summary(lxw_worksheet* sheet, const BoardPaper& paper,
   const lxw_row_t header = out.row();
   out.headers({"Sheet", "Review", "RAG", "Complete", "Total", "% complete", "Overdue", "Due soon",
                "Undated", "Changes"});
-  worksheet_freeze_panes(sheet, out.row(), 0);
-  worksheet_repeat_rows(sheet, header, header);
+  xlsx().worksheet_freeze_panes(sheet, out.row(), 0);
+  xlsx().worksheet_repeat_rows(sheet, header, header);
   for (std::size_t i = 0; i < paper.reviews.size(); ++i) {
     const PaperReview& review = paper.reviews[i];
     out.text(0, names[i]);
@@ -313,8 +384,8 @@ void write_review(lxw_worksheet* sheet, const BoardPaper& paper, const PaperRevi
   const lxw_row_t header = out.row();
   out.headers({"Recommendation", "Text", "RAG", "Complete", "Total", "% complete", "Overdue",
                "Due soon", "Undated"});
-  worksheet_freeze_panes(sheet, out.row(), 0);
-  worksheet_repeat_rows(sheet, header, header);
+  xlsx().worksheet_freeze_panes(sheet, out.row(), 0);
+  xlsx().worksheet_repeat_rows(sheet, header, header);
   write_recommendations(out, review, f);
   out.next_row();
   write_changes(out, paper, review, f);
@@ -379,6 +450,9 @@ std::vector<std::string> sheet_names(const std::vector<std::string>& wanted,
 }
 
 base::Result<std::string> paper_xlsx(const BoardPaper& paper, const std::string& scratch_folder) {
+  if (const auto& loaded = loaded_xlsx(); !loaded.error.empty()) {
+    return base::Error{loaded.error};
+  }
   std::string pattern = scratch_folder + "/plan-reminder-report-XXXXXX";
   const int fd = ::mkstemp(pattern.data());
   if (fd < 0) {
@@ -388,7 +462,7 @@ base::Result<std::string> paper_xlsx(const BoardPaper& paper, const std::string&
   ScratchFile scratch(pattern);
   lxw_workbook_options options{};
   options.tmpdir = const_cast<char*>(scratch_folder.c_str());
-  WorkbookHandle workbook(workbook_new_opt(scratch.path.c_str(), &options));
+  WorkbookHandle workbook(xlsx().workbook_new_opt(scratch.path.c_str(), &options));
   if (!workbook) {
     return base::Error{"cannot start a workbook in " + scratch_folder};
   }
@@ -399,21 +473,21 @@ base::Result<std::string> paper_xlsx(const BoardPaper& paper, const std::string&
     ids.push_back(review.id);
   }
   const std::vector<std::string> names = sheet_names(ids, {summary_name});
-  lxw_worksheet* summary = workbook_add_worksheet(workbook.get(), summary_name.c_str());
+  lxw_worksheet* summary = xlsx().workbook_add_worksheet(workbook.get(), summary_name.c_str());
   if (summary == nullptr) {
     return base::Error{"cannot add the summary sheet"};
   }
   write_summary(summary, paper, names, formats);
   for (std::size_t i = 0; i < paper.reviews.size(); ++i) {
-    lxw_worksheet* sheet = workbook_add_worksheet(workbook.get(), names[i].c_str());
+    lxw_worksheet* sheet = xlsx().workbook_add_worksheet(workbook.get(), names[i].c_str());
     if (sheet == nullptr) {
       return base::Error{"cannot add a sheet named '" + names[i] + "'"};
     }
     write_review(sheet, paper, paper.reviews[i], formats);
   }
-  const lxw_error closed = workbook_close(workbook.release());
+  const lxw_error closed = xlsx().workbook_close(workbook.release());
   if (closed != LXW_NO_ERROR) {
-    return base::Error{std::string("cannot write the workbook: ") + lxw_strerror(closed)};
+    return base::Error{std::string("cannot write the workbook: ") + xlsx().lxw_strerror(closed)};
   }
   return read_back(scratch.path);
 }

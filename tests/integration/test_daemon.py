@@ -588,7 +588,8 @@ class DaemonRelay(Fixture):
         """libcurl and the TLS libraries it brings (about 7 MB resident once used) stay out of
         the daemon: delivering over SMTP, it hands each batch to a child process (`plan-reminder
         smtp-relay`), which has exited once Tuesday's emails are sent; delivering to a Maildir
-        (fresh state), it never needs them. Checked in /proc/PID/maps after the 09:00 pass."""
+        (fresh state), it never needs them, nor the libraries of import, the board paper,
+        calendar feeds and PostgreSQL. Checked in /proc/PID/maps after the 09:00 pass."""
         self.deploy()
         daemon = self.start_daemon(self.before_send(LEAD))
         ready = daemon.wait_for_notification(is_ready, what="READY=1")
@@ -614,6 +615,15 @@ class DaemonRelay(Fixture):
         written = os.listdir(os.path.join(maildir, "new"))
         self.assertGreaterEqual(len(written), 5, "Tuesday's emails were not written")
         self.assert_no_smtp_libraries(daemon.pid, "a Maildir deployment")
+        # Nor what only other commands or deployments use, each loaded at its first use: libzip
+        # (import, with libcrypto and libbz2), libxlsxwriter (the Excel board paper, with
+        # libminizip), libical (calendar feeds, with ICU), libpq (a state in PostgreSQL) and
+        # libzstd (emails of 64 KiB or more); pugixml is linked from its static archive.
+        loaded = sorted(name for name in mapped_libraries(daemon.pid)
+                        if name.startswith(("libzip", "libcrypto", "libbz2", "libxlsxwriter",
+                                            "libminizip", "libpugixml", "libical", "libicu",
+                                            "libpq", "libzstd")))
+        self.assertEqual(loaded, [], "the idle daemon maps libraries only commands need")
         code, _ = daemon.stop()
         self.assertEqual(code, 0, daemon.log())
 
