@@ -11,6 +11,7 @@
 
 #include <malloc.h>
 
+#include <algorithm>
 #include <csignal>
 #include <functional>
 #include <stdexcept>
@@ -31,13 +32,20 @@ constexpr std::chrono::hours safety_check{1};
 // a minute later.
 constexpr std::chrono::seconds lock_wait{10};
 
-// How often a leader checks that it still leads and a follower tries for the lead. The server
-// ends a leader's session silent for 15 s (store/postgresql), so a follower takes over within
-// about 20 s of a leader's death or pause, and at once after a clean stop.
-constexpr std::chrono::seconds lead_check{5};
-
 std::string plans_text(std::size_t count) {
   return std::to_string(count) + (count == 1 ? " plan" : " plans");
+}
+
+// The ids of `updates`, in order: what tells one reading of the accepted updates from another
+// (an accepted update never changes; one superseded since is no longer accepted).
+std::vector<std::int64_t> ids_of(const std::vector<store::UpdateRecord>& updates) {
+  std::vector<std::int64_t> ids;
+  ids.reserve(updates.size());
+  for (const auto& update : updates) {
+    ids.push_back(update.id);
+  }
+  std::sort(ids.begin(), ids.end());
+  return ids;
 }
 
 }  // namespace
@@ -90,18 +98,52 @@ void Daemon::try_lead() {
   trying_lead_ = true;
   auto guard = std::make_shared<asio::executor_work_guard<asio::io_context::executor_type>>(
       io_.get_executor());
-  asio::post(worker_, [this, guard] {
+  // A follower runs no pass, so it reads the accepted updates here, for its pages: another
+  // instance, or the coordinator page of either, may have accepted one since.
+  asio::post(worker_, [this, guard, plans = deployment_.snapshot, known = ids_of(accepted_)] {
     std::optional<base::Result<std::unique_ptr<store::PassLock>>> lock;
     try {
       lock = store_->lock_passes(std::chrono::milliseconds(0));
     } catch (const std::exception& error) {
       lock = base::Error{error.what()};
     }
-    asio::post(io_, [this, guard, lock = std::move(lock)]() mutable {
-      trying_lead_ = false;
-      lead_taken(std::move(*lock));
-    });
+    std::optional<UpdatesRead> updates;
+    if (!*lock) {
+      updates = accepted_if_changed(plans, known);
+    }
+    asio::post(
+        io_, [this, guard, plans, lock = std::move(lock), updates = std::move(updates)]() mutable {
+          trying_lead_ = false;
+          // Unless a reload replaced the plans meanwhile: the next try reads them again.
+          if (updates && deployment_.snapshot == plans) {
+            take_updates(std::move(*updates));
+            publish_site();
+          }
+          lead_taken(std::move(*lock));
+        });
   });
+}
+
+std::optional<Daemon::UpdatesRead> Daemon::accepted_if_changed(
+    const std::shared_ptr<const plan::Snapshot>& plans, const std::vector<std::int64_t>& known) {
+  try {
+    auto accepted = store_->updates({store::UpdateState::accepted});
+    if (ids_of(accepted) == known) {
+      return std::nullopt;
+    }
+    auto applied = progress::apply_accepted(plans, accepted);
+    return UpdatesRead{std::move(accepted), std::move(applied.snapshot)};
+  } catch (const std::exception& error) {
+    // The state is out of reach: the lead's message says so; the pages keep what they show.
+    spdlog::debug("following: the accepted updates not read: {}", error.what());
+    return std::nullopt;
+  }
+}
+
+void Daemon::take_updates(UpdatesRead updates) {
+  accepted_ = std::move(updates.accepted);
+  site_.deployment = deployment_;
+  site_.deployment.snapshot = std::move(updates.snapshot);
 }
 
 void Daemon::lead_taken(base::Result<std::unique_ptr<store::PassLock>> lock) {
@@ -134,7 +176,7 @@ void Daemon::lead_lost(const std::string& why) {
 }
 
 void Daemon::watch_lead() {
-  lead_timer_.expires_after(lead_check);
+  lead_timer_.expires_after(options_.lead_check);
   lead_timer_.async_wait([this](const boost::system::error_code& error) {
     if (error || stop_requested_) {
       return;
@@ -302,9 +344,7 @@ void Daemon::pass_finished(PassReport report, date::sys_seconds now, bool failed
   }
   if (updates) {
     // A reload waits for the pass: the pass's plans are still the deployment's.
-    accepted_ = std::move(updates->accepted);
-    site_.deployment = deployment_;
-    site_.deployment.snapshot = std::move(updates->snapshot);
+    take_updates(std::move(*updates));
   }
   site_.pass_finished = this->now();
   site_.pass_report = report;

@@ -47,6 +47,11 @@ class Daemon {
         make_transport;
     // The web surface's bounds (when the config has a `web:` section); tests make them short.
     web::Limits web_limits;
+    // How often a leader checks that it still leads and a follower tries for the lead (and
+    // reads the accepted updates for its pages). The server ends a leader's session silent for
+    // 15 s (store/postgresql), so a follower takes over within about 20 s of a leader's death
+    // or pause, and at once after a clean stop. Tests make it short.
+    std::chrono::milliseconds lead_check{5000};
   };
 
   // `loader` is the one that loaded `deployment`, so that reloads re-read only what changed.
@@ -82,6 +87,12 @@ class Daemon {
                      std::optional<UpdatesRead> updates);
   // The deployment with the accepted updates last read in effect, for the web pages.
   Deployment in_effect(const Deployment& deployment) const;
+  // A follower's reading (worker thread): the accepted updates, with `plans` with them in
+  // effect, when their ids are not `known`; none when unchanged or unreadable.
+  std::optional<UpdatesRead> accepted_if_changed(const std::shared_ptr<const plan::Snapshot>& plans,
+                                                 const std::vector<std::int64_t>& known);
+  // Makes `updates` the ones the pages show (io thread).
+  void take_updates(UpdatesRead updates);
   void start_web();
   void publish_site();
   void reload(const std::string& why);
@@ -99,8 +110,8 @@ class Daemon {
   WakeTimer& timer_;
   Options options_;
   Deployment deployment_;
-  // Read by each pass (a decision may come from another process); applied to the plans the
-  // pages show, on a reload as well.
+  // Read by each pass, or by a follower as it tries for the lead (a decision may come from
+  // another process); applied to the plans the pages show, on a reload as well.
   std::vector<store::UpdateRecord> accepted_;
   // With the web surface: the update links of the passes' emails.
   std::unique_ptr<UpdateLinks> update_links_;

@@ -8,6 +8,7 @@
 // (bounded, to fail rather than hang).
 #include "service/daemon.h"
 #include "service/fake_wake_timer.h"
+#include "support/postgres_cluster.h"
 #include "support/temp_dir.h"
 
 #include <gmock/gmock.h>
@@ -733,6 +734,101 @@ TEST_F(DaemonTest, TransportEditsAreReloadedAndBadOnesRefused) {
   for (std::size_t i = primed_ + 1; i < transports.size(); ++i) {
     EXPECT_EQ(transports[i], "maildir " + (folder_ / "Elsewhere").string());
   }
+}
+
+// An update of milestone `milestone` of action `action` (the example's review): completed on
+// 2 March 2020, submitted by `agency` and accepted by the coordinator through `store`.
+std::int64_t AcceptCompletion(store::StateStore& store, const std::string& action,
+                              const std::string& milestone, const std::string& agency) {
+  store::UpdateRecord update;
+  update.review = "dhr-david";
+  update.action = action;
+  update.milestone = milestone;
+  update.agency = agency;
+  update.kind = store::UpdateKind::completed;
+  update.done_on = date::year{2020} / date::March / 2;
+  update.note = "Done";
+  update.submitted = kMonday;
+  update.token_id = "test";
+  const std::int64_t id = store.add_update(update);
+  EXPECT_TRUE(store.decide_update(id, store::UpdateState::accepted, kMonday + 1h, ""));
+  return id;
+}
+
+// The day milestone `milestone` of action `action` is done on, in the plans `daemon`'s pages
+// show; none while it is not done, or before the pages have plans.
+std::optional<date::year_month_day> DoneOnThePages(const Daemon& daemon, const std::string& action,
+                                                   const std::string& milestone) {
+  const WebSite* site = daemon.web_site();
+  const auto state = site != nullptr ? site->state() : nullptr;
+  if (!state || !state->deployment.snapshot) {
+    return std::nullopt;
+  }
+  for (const auto& plan : state->deployment.snapshot->plans) {
+    for (const auto& recommendation : plan->recommendations) {
+      for (const auto& each : recommendation.actions) {
+        for (const auto& step : each.milestones) {
+          if (each.id == action && step.id == milestone) {
+            return step.done;
+          }
+        }
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+// Tests that an instance following another on a state in PostgreSQL shows on its pages the
+// updates accepted on that state, though it runs no pass (where a leader reads them): those
+// accepted before it started as soon as it follows, and one accepted while it follows (by
+// the other instance, or through either's coordinator page) at its next try for the lead.
+TEST_F(DaemonTest, AFollowerShowsTheUpdatesAcceptedOnTheSharedState) {
+  auto& cluster = test_support::PostgresCluster::shared();
+  if (!cluster.why_not().empty()) {
+    GTEST_SKIP() << cluster.why_not();
+  }
+  const std::string url = cluster.socket_url(cluster.new_database());
+  write_text(config_, replaced(read_text(config_), "state: state.db\n",
+                               "state: " + url +
+                                   "\n"
+                                   "web:\n  listen: 127.0.0.1:0\n  base_url: http://127.0.0.1\n"
+                                   "  secret_file: link-secret\n"));
+  // The other instance: it leads throughout, and the coordinator accepts one update there.
+  auto leader = store::StateStore::open(url);
+  auto lead = leader->lock_passes(0ms);
+  ASSERT_TRUE(lead) << lead.error().message;
+  AcceptCompletion(*leader, "1.2", "pathway", "police");
+
+  timer_ = std::make_unique<FakeWakeTimer>(io_, kTuesday - 5s);
+  DeploymentLoader loader;
+  DeploymentLoad load = loader.load(config_.string());
+  ASSERT_TRUE(load.deployment);
+  Daemon::Options options;
+  options.config_file = config_.string();
+  options.settle = 20ms;
+  options.lead_check = 20ms;
+  daemon_ = std::make_unique<Daemon>(io_, *timer_, std::move(options), std::move(loader),
+                                     std::move(*load.deployment), store::StateStore::open(url),
+                                     std::make_unique<RecordingTransport>(office_, "first"));
+  daemon_->start();
+  const date::year_month_day monday = date::year{2020} / date::March / 2;
+  // The other instance keeps its session busy, as a leader does, so that the server never
+  // ends it and this one never leads (where a pass would read the updates).
+  auto shown = [&](const char* action, const char* milestone) {
+    EXPECT_EQ((*lead)->lost(), std::nullopt);
+    return DoneOnThePages(*daemon_, action, milestone) == monday;
+  };
+  RunUntil([&] { return shown("1.2", "pathway"); },
+           "the follower's pages to show the update accepted before it started");
+  EXPECT_EQ(DoneOnThePages(*daemon_, "1.1", "scoping"), std::nullopt);
+
+  AcceptCompletion(*leader, "1.1", "scoping", "wwin");
+  RunUntil([&] { return shown("1.1", "scoping"); },
+           "the follower's pages to show the update accepted while it follows");
+  EXPECT_EQ(DoneOnThePages(*daemon_, "1.2", "pathway"), monday);
+  EXPECT_THAT(Log(), HasSubstr("leads the passes on"));
+  EXPECT_THAT(Log(), Not(HasSubstr("leading the passes"))) << "it followed throughout";
+  EXPECT_EQ(office_.count(), 0U) << "a follower sends nothing";
 }
 
 }  // namespace
