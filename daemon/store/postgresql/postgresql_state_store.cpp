@@ -342,10 +342,24 @@ struct Lead {
 // session, and the lock with it).
 class AdvisoryPassLock final : public PassLock {
  public:
+  // `spare`: the connection of an earlier try that found the lock held, used again while its
+  // session lives (a follower tries every few seconds: a new session each time would be a new
+  // server process each time); this try's is left there when it finds the lock held too.
   static base::Result<std::unique_ptr<AdvisoryPassLock>> acquire(const Database& database,
-                                                                 std::chrono::milliseconds wait) {
-    auto lock = std::unique_ptr<AdvisoryPassLock>(
-        new AdvisoryPassLock(std::make_shared<Lead>(connect(database, kLeadSessionSetup))));
+                                                                 std::chrono::milliseconds wait,
+                                                                 std::shared_ptr<Lead>& spare) {
+    std::shared_ptr<Lead> lead = std::move(spare);
+    if (lead) {
+      try {
+        lead->connection.run("SELECT 1");
+      } catch (const PostgresError&) {
+        lead.reset();  // the server ended it (idle too long, or restarted): a new one
+      }
+    }
+    if (!lead) {
+      lead = std::make_shared<Lead>(connect(database, kLeadSessionSetup));
+    }
+    auto lock = std::unique_ptr<AdvisoryPassLock>(new AdvisoryPassLock(std::move(lead)));
     const auto deadline = std::chrono::steady_clock::now() + wait;
     try {
       for (;;) {
@@ -354,8 +368,10 @@ class AdvisoryPassLock final : public PassLock {
           return lock;
         }
         if (std::chrono::steady_clock::now() >= deadline) {
-          return base::Error{"another " + lock->holder() + " leads the passes on " +
-                             database.printable};
+          base::Error held{"another " + lock->holder() + " leads the passes on " +
+                           database.printable};
+          spare = std::move(lock->lead_);
+          return held;
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
       }
@@ -458,11 +474,17 @@ class PostgresStateStore final : public StateStore {
       : database_(std::move(database)), connection_(std::move(connection)) {}
 
   base::Result<std::unique_ptr<PassLock>> lock_passes(std::chrono::milliseconds wait) override {
-    auto lock = AdvisoryPassLock::acquire(database_, wait);
+    std::shared_ptr<Lead> spare;
+    {
+      const std::lock_guard guard(mutex_);
+      spare = std::move(spare_lead_);
+    }
+    auto lock = AdvisoryPassLock::acquire(database_, wait, spare);
+    const std::lock_guard guard(mutex_);
     if (!lock) {
+      spare_lead_ = std::move(spare);
       return lock.error();
     }
-    const std::lock_guard guard(mutex_);
     fence_ = (*lock)->lead()->epoch;
     return std::unique_ptr<PassLock>(std::move(*lock));
   }
@@ -987,6 +1009,8 @@ class PostgresStateStore final : public StateStore {
   // The epoch of the lead this store's pass lock last took, if it took one: its claims are
   // fenced by it from then on, even after the lock is gone, until it takes the lead again.
   std::optional<std::int64_t> fence_;
+  // The lock's connection of the last try that found the lock held, for the next try.
+  std::shared_ptr<Lead> spare_lead_;
 };
 
 StateContents PostgresStateStore::contents() {

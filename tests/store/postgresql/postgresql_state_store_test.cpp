@@ -12,6 +12,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
@@ -174,6 +175,35 @@ TEST_F(PostgresStateStoreTest, ThePassLockEndsWithItsConnection) {
   ASSERT_FALSE(other->lock_passes(0ms).ok());
   CutConnections();
   auto taken = other->lock_passes(0ms);
+  EXPECT_TRUE(taken.ok()) << taken.error().message;
+}
+
+// Tests that tries for the lead (a follower's, every few seconds) use one session while it
+// lives, not a new server process each, and that a try after the server ended it opens another
+// and takes the lead once it is free.
+TEST_F(PostgresStateStoreTest, TriesForTheLeadUseOneSessionWhileItLives) {
+  auto holder = StateStore::open(cluster().socket_url(database_));
+  auto follower = StateStore::open(cluster().socket_url(database_));
+  auto lock = holder->lock_passes(0ms);
+  ASSERT_TRUE(lock.ok()) << lock.error().message;
+  const auto sessions = [&] {
+    return cluster().query(database_,
+                           "SELECT string_agg(pid::text, ',' ORDER BY pid) FROM pg_stat_activity "
+                           "WHERE datname = current_database() AND pid <> pg_backend_pid()");
+  };
+  const auto count = [](const std::string& pids) {
+    return std::count(pids.begin(), pids.end(), ',') + 1;
+  };
+  const std::string before = sessions();
+  ASSERT_FALSE(follower->lock_passes(0ms).ok());
+  const std::string trying = sessions();
+  EXPECT_EQ(count(trying), count(before) + 1) << before << " then " << trying;
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_FALSE(follower->lock_passes(0ms).ok());
+  }
+  EXPECT_EQ(sessions(), trying) << "a new session for each try";
+  CutConnections();
+  auto taken = follower->lock_passes(0ms);
   EXPECT_TRUE(taken.ok()) << taken.error().message;
 }
 
