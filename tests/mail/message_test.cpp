@@ -467,6 +467,32 @@ TEST(QuotedPrintable, LinesStartingWithDotOrFromSurvive) {
   EXPECT_EQ(decode_quoted_printable(encoded), message.text);
 }
 
+// Tests that every byte value, at every column a line can reach it, is encoded so that each
+// line stays within 76 characters, ends in no blank, starts with neither "." nor "From ", and
+// decodes back to the same text.
+TEST(QuotedPrintable, EveryByteAtEveryColumnDecodesBack) {
+  Message message = sample_message();
+  std::string text;
+  for (int byte = 1; byte < 256; ++byte) {
+    for (std::size_t column = 70; column < 80; ++column) {
+      text += std::string(column, 'x');
+      text += static_cast<char>(byte);
+      text += byte % 3 == 0 ? "From y" : (byte % 3 == 1 ? ". " : "");
+      text += '\n';
+    }
+  }
+  // '\r' before '\n' is part of the line end, and '\n' ends lines: neither is in the text.
+  std::erase(text, '\r');
+  message.text = text;
+  const std::string encoded = encoded_text_part(compose(message));
+  for (const auto& line : lines_of(encoded)) {
+    EXPECT_LE(line.size(), 76U) << line;
+    EXPECT_FALSE(line.starts_with(".") || line.starts_with("From ")) << line;
+    EXPECT_FALSE(line.ends_with(" ") || line.ends_with("\t")) << line;
+  }
+  EXPECT_EQ(decode_quoted_printable(encoded), message.text);
+}
+
 // Tests that a body containing a previous mail's boundary still splits into the right parts.
 TEST(ComposedMail, BoundaryNeverOccursInTheBody) {
   Message message = sample_message();
