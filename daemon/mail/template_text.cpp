@@ -6,36 +6,41 @@
 
 #include <algorithm>
 #include <optional>
-#include <sstream>
+#include <string_view>
 
 namespace plan_reminder::mail {
 
 std::string html_escape(const std::string& text) {
   std::string out;
   out.reserve(text.size() + text.size() / 8);
-  for (char c : text) {
-    switch (c) {
+  std::size_t plain = 0;  // where the characters not yet copied start
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char* entity = nullptr;
+    switch (text[i]) {
       case '&':
-        out += "&amp;";
+        entity = "&amp;";
         break;
       case '<':
-        out += "&lt;";
+        entity = "&lt;";
         break;
       case '>':
-        out += "&gt;";
+        entity = "&gt;";
         break;
       case '"':
-        out += "&quot;";
+        entity = "&quot;";
         break;
       // &#39; rather than &apos;, which some mail clients show literally.
       case '\'':
-        out += "&#39;";
+        entity = "&#39;";
         break;
       default:
-        out += c;
-        break;
+        continue;
     }
+    out.append(text, plain, i - plain);
+    out += entity;
+    plain = i + 1;
   }
+  out.append(text, plain, std::string::npos);
   return out;
 }
 
@@ -81,35 +86,27 @@ std::string one_line(const std::string& text) {
 // '\n' line ends, no standalone tag lines (see mark_standalone_lines), no trailing blanks
 // (except in the "-- " signature separator), at most one empty line in a row, none at the
 // start, and exactly one line end at the end: templates can then be laid out for reading
-// without counting blank lines.
+// without counting blank lines. One pass over the text, with no copy of each line: a national
+// catch-up tidies hundreds of megabytes.
 namespace {
 
-// '\r\n' and a lone '\r' become '\n'.
-std::string with_unix_line_ends(const std::string& text) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '\r') {
-      out += text[i];
-    } else if (i + 1 == text.size() || text[i + 1] != '\n') {
-      out += '\n';
-    }
-  }
-  return out;
-}
-
 // The line as it is kept, or none when it held only tags (see kStandaloneMark): without the
-// mark and, except for the "-- " signature separator, without trailing blanks.
-std::optional<std::string> tidy_line(std::string line) {
-  if (line.find(kStandaloneMark) != std::string::npos) {
-    if (line.find_first_not_of(std::string(" \t") + kStandaloneMark) == std::string::npos) {
+// mark and, except for the "-- " signature separator, without trailing blanks. `scratch` holds
+// the line when a mark has to be taken out of it.
+std::optional<std::string_view> tidy_line(std::string_view line, std::string& scratch) {
+  if (line.find(kStandaloneMark) != std::string_view::npos) {
+    constexpr char kTagsOnly[] = {' ', '\t', kStandaloneMark};
+    if (line.find_first_not_of(std::string_view(kTagsOnly, sizeof kTagsOnly)) ==
+        std::string_view::npos) {
       return std::nullopt;
     }
-    line.erase(std::remove(line.begin(), line.end(), kStandaloneMark), line.end());
+    scratch.assign(line);
+    scratch.erase(std::remove(scratch.begin(), scratch.end(), kStandaloneMark), scratch.end());
+    line = scratch;
   }
   if (line != "-- ") {
     while (!line.empty() && (line.back() == ' ' || line.back() == '\t')) {
-      line.pop_back();
+      line.remove_suffix(1);
     }
   }
   return line;
@@ -119,10 +116,22 @@ std::optional<std::string> tidy_line(std::string line) {
 
 std::string tidy_lines(const std::string& text) {
   std::string out;
-  std::istringstream lines(with_unix_line_ends(text));
+  out.reserve(text.size());
+  std::string scratch;
   int blank_run = 0;
-  for (std::string read; std::getline(lines, read);) {
-    std::optional<std::string> line = tidy_line(std::move(read));
+  // Lines end at "\r\n", '\n' or a lone '\r'; text after the last line end is a line too.
+  for (std::size_t start = 0; start < text.size();) {
+    std::size_t end = start;
+    while (end < text.size() && text[end] != '\n' && text[end] != '\r') {
+      ++end;
+    }
+    std::size_t next = end + 1;
+    if (end + 1 < text.size() && text[end] == '\r' && text[end + 1] == '\n') {
+      next = end + 2;
+    }
+    const std::optional<std::string_view> line =
+        tidy_line(std::string_view(text).substr(start, end - start), scratch);
+    start = next;
     if (!line) {
       continue;
     }

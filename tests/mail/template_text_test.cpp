@@ -40,6 +40,14 @@ TEST(TemplateTextTest, TextLinesAreTidy) {
             "Dear WWiN,\n\nText\n-- \nplan-reminder\n");
 }
 
+// Tests that a lone '\r' ends a line as '\n' does, that a line holding text keeps it without
+// the tag mark, and that text without a final line end gets one.
+TEST(TemplateTextTest, TidyLinesReadsEveryLineEnd) {
+  EXPECT_EQ(tidy_lines("one\rtwo\x01 \r\n\r\rthree\r\n\x01\t\nfour"), "one\ntwo\n\nthree\nfour\n");
+  EXPECT_EQ(tidy_lines(""), "");
+  EXPECT_EQ(tidy_lines("\n\n"), "");
+}
+
 // Tests that HTML escaping covers the five characters that matter, with &#39; for the
 // apostrophe (some mail clients show &apos; as written).
 TEST(TemplateTextTest, HtmlEscapesMarkup) {
