@@ -35,8 +35,8 @@ std::string_view weekday_name(date::weekday weekday) {
 }
 
 // Written by hand rather than with date::format, whose stream and locale cost a national
-// catch-up a second: its rows write three dates each. As date::format writes them: a year in
-// at least four digits, hours and minutes in two.
+// catch-up a third of a second of CPU: its rows write three dates each. As date::format writes
+// them: a year in at least four digits, hours and minutes in two.
 void append_digits(std::string& out, int value, int width) {
   if (value < 0) {
     out += '-';
