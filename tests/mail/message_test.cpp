@@ -467,9 +467,9 @@ TEST(QuotedPrintable, LinesStartingWithDotOrFromSurvive) {
   EXPECT_EQ(decode_quoted_printable(encoded), message.text);
 }
 
-// Tests that every byte value, at every column a line can reach it, is encoded so that each
-// line stays within 76 characters, ends in no blank, starts with neither "." nor "From ", and
-// decodes back to the same text.
+// Tests that every byte value, at each column around the soft break (70 to 79), is encoded so
+// that each line stays within 76 characters, ends in no blank, starts with neither "." nor
+// "From ", and decodes back to the same text.
 TEST(QuotedPrintable, EveryByteAtEveryColumnDecodesBack) {
   Message message = sample_message();
   std::string text;
@@ -481,7 +481,8 @@ TEST(QuotedPrintable, EveryByteAtEveryColumnDecodesBack) {
       text += '\n';
     }
   }
-  // '\r' before '\n' is part of the line end, and '\n' ends lines: neither is in the text.
+  // A '\r' before a '\n' is read as part of the line end, not text: the text holds none. A
+  // '\n' byte just ends its line early.
   std::erase(text, '\r');
   message.text = text;
   const std::string encoded = encoded_text_part(compose(message));
