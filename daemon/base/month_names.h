@@ -1,8 +1,12 @@
-// The English month names, written once: target dates show them and templates read them back.
+// The English month names, written once: target dates show them, templates read them back, and
+// emails, pages and plan files write days with them.
 #pragma once
+
+#include <date/date.h>
 
 #include <array>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace plan_reminder::base {
@@ -16,5 +20,9 @@ std::string_view month_name(unsigned month);
 
 // The number 1..12 of a month's full name in any case ("march", "MARCH"), or nothing.
 std::optional<unsigned> month_from_name(std::string_view name);
+
+// "1 December 2026": a day as emails, pages and plan files write it; the year in at least four
+// digits, as date::format writes it.
+std::string plain_day(date::year_month_day day);
 
 }  // namespace plan_reminder::base

@@ -51,17 +51,8 @@ void append_digits(std::string& out, int value, int width) {
 
 }  // namespace
 
-std::string plain_day(date::year_month_day day) {
-  std::string out = std::to_string(static_cast<unsigned>(day.day()));
-  out += ' ';
-  out += base::month_name(static_cast<unsigned>(day.month()));
-  out += ' ';
-  append_digits(out, static_cast<int>(day.year()), 4);
-  return out;
-}
-
 std::string long_day(date::year_month_day day) {
-  return std::string(weekday_name(date::weekday{day})) + ' ' + plain_day(day);
+  return std::string(weekday_name(date::weekday{day})) + ' ' + base::plain_day(day);
 }
 
 std::string short_time(date::local_seconds time) {

@@ -3,6 +3,7 @@
 // words for kinds, states, ratings and dates are made where the email is rendered.
 #pragma once
 
+#include "base/month_names.h"
 #include "plan/review_types.h"
 #include "store/email_kind.h"
 
@@ -36,7 +37,7 @@ std::string_view to_string(Rag rag);
 
 // "Monday 3 February 2020" and "3 February 2020": how emails write a day.
 std::string long_day(date::year_month_day day);
-std::string plain_day(date::year_month_day day);
+using base::plain_day;
 // "Mon 3 Feb 2020 09:00": how emails and the command line write a local time.
 std::string short_time(date::local_seconds time);
 

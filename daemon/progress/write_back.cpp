@@ -20,13 +20,6 @@ namespace {
 using plan::yaml::Mark;
 using plan::yaml::Node;
 
-// "1 December 2026", as the emails write a day (mail::plain_day).
-std::string plain_day(date::year_month_day day) {
-  return std::to_string(static_cast<unsigned>(day.day())) + " " +
-         std::string(base::month_name(static_cast<unsigned>(day.month()))) + " " +
-         std::to_string(static_cast<int>(day.year()));
-}
-
 // The lines of a text: where each starts, so that a mark becomes a byte offset.
 class Lines {
  public:
@@ -575,8 +568,8 @@ std::vector<MilestoneEdit> edits_for(const std::string& file,
         edit.revised_target = update->target;
         break;
       case store::UpdateKind::progress:
-        edit.progress =
-            plain_day(date::year_month_day{zone.day_of(update->submitted)}) + ": " + update->note;
+        edit.progress = base::plain_day(date::year_month_day{zone.day_of(update->submitted)}) +
+                        ": " + update->note;
         break;
       case store::UpdateKind::not_implemented:
         edit.not_implemented = update->note;
