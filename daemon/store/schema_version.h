@@ -5,6 +5,6 @@
 namespace plan_reminder::store {
 
 // Raised by one with each new migration step, in every engine together.
-inline constexpr int kSchemaVersion = 6;
+inline constexpr int kSchemaVersion = 7;
 
 }  // namespace plan_reminder::store

@@ -3,6 +3,7 @@
 // lock, each run against both engines: a SQLite file and a PostgreSQL database of a cluster the
 // tests start (support/postgres_cluster.h). Times are literal instants; nothing reads the clock.
 #include "store/state_store.h"
+#include "store/schema_version.h"
 #include "store/store_records.h"
 #include "store/stored_text.h"
 #include "support/postgres_cluster.h"
@@ -16,6 +17,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <filesystem>
 #include <iterator>
@@ -187,10 +189,68 @@ TEST_P(StateStoreTest, SchemaVersionTooNewFails) {
     FAIL() << "opened a state with a newer schema";
   } catch (const std::runtime_error& e) {
     EXPECT_THAT(e.what(), HasSubstr("state database " + Location() +
-                                    " has schema version 99; this plan-reminder knows up to 6: "
-                                    "upgrade plan-reminder"));
+                                    " has schema version 99; this plan-reminder knows up to " +
+                                    std::to_string(kSchemaVersion) + ": upgrade plan-reminder"));
   }
   EXPECT_EQ(SchemaVersion(), 99);
+}
+
+// Tests that a state of version 6 is brought up to date (SQLite makes its notices' table again)
+// with every notice as it was: its state, its message, its times; and that the state of a
+// notice is still checked.
+TEST_P(StateStoreTest, AStateOfVersion6KeepsEveryNoticeWhenUpgraded) {
+  {
+    auto store = Open();
+    ASSERT_TRUE(store->enqueue(Message("<a@plan-reminder>"), {Notice("k1"), Notice("k2")}));
+    ASSERT_TRUE(store->enqueue(Message("<b@plan-reminder>", kMonday + 1s), {Notice("k3")}));
+    store->record_dropped({Notice("k0")});
+    const auto due = store->due_messages(kMonday + 1s);
+    ASSERT_EQ(due.size(), 2u);
+    ASSERT_TRUE(store->begin_attempt(due[0].id, kMonday + 1min));
+    store->mark_sent(due[0].id, kMonday + 1min);
+  }
+  const StateContents before = Open()->contents();
+  SetSchemaVersion(6);
+  auto store = Open();
+  EXPECT_EQ(SchemaVersion(), kSchemaVersion);
+  const StateContents after = store->contents();
+  ASSERT_EQ(after.notices.size(), 4u);
+  ASSERT_EQ(after.notices.size(), before.notices.size());
+  for (std::size_t i = 0; i < after.notices.size(); ++i) {
+    const NoticeRecord& was = before.notices[i];
+    const NoticeRecord& is = after.notices[i];
+    EXPECT_EQ(is.key, was.key);
+    EXPECT_EQ(is.state, was.state) << is.key;
+    EXPECT_EQ(is.message_id, was.message_id) << is.key;
+    EXPECT_EQ(is.scheduled, was.scheduled) << is.key;
+    EXPECT_EQ(is.recorded, was.recorded) << is.key;
+    EXPECT_EQ(is.due, was.due) << is.key;
+  }
+  EXPECT_EQ(after.notices[1].state, DeliveryState::sent);    // k1
+  EXPECT_EQ(after.notices[3].state, DeliveryState::queued);  // k3
+  EXPECT_THAT(store->handled_keys(), UnorderedElementsAre("k0", "k1", "k2", "k3"));
+  EXPECT_EQ(store->notices_of_message("<b@plan-reminder>").size(), 1u);
+  EXPECT_EQ(store->notices_since(kMonday + 1min).size(), 2u);  // k1 and k2, sent then
+  // A notice recorded behind the store's back in a state no version writes is refused.
+  const std::string bogus =
+      "INSERT INTO notices (key, kind, review, action, milestone, recipient, due, scheduled, "
+      "state, detail, recorded) VALUES ('k9', 'reminder', 'r', 'a', 'm', 'x', '2025-03-31', 0, "
+      "'bogus', '', 0)";
+  std::string refusal;
+  try {
+    if (GetParam() == Engine::sqlite) {
+      SQLite::Database db(Location(), SQLite::OPEN_READWRITE);
+      db.exec(bogus);
+    } else {
+      PostgresCluster::shared().query(database_, bogus);
+    }
+  } catch (const std::exception& e) {
+    refusal = e.what();
+  }
+  std::transform(refusal.begin(), refusal.end(), refusal.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  EXPECT_THAT(refusal, HasSubstr("check constraint"));
+  EXPECT_THAT(store->handled_keys(), UnorderedElementsAre("k0", "k1", "k2", "k3"));
 }
 
 // An email's text as a digest's is: a table of `rows` milestones, no two rows alike.
@@ -229,7 +289,7 @@ TEST_P(StateStoreTest, ATextStoredPlainBeforeVersion6IsReadAsItIs) {
   EXPECT_EQ(store->message_raw(due[0].id), "Subject: stored plain\r\n");
 }
 
-// Tests that a state of version 5 (texts plain) is brought to version 6 when opened, its texts
+// Tests that a state of version 5 (texts plain) is brought up to date when opened, its texts
 // read as they are, and new ones packed beside them.
 TEST_P(StateStoreTest, AStateOfVersion5IsUpgradedAndItsTextsStillRead) {
   {
@@ -240,7 +300,7 @@ TEST_P(StateStoreTest, AStateOfVersion5IsUpgradedAndItsTextsStillRead) {
                    "convert_to('Subject: stored plain' || chr(13) || chr(10), 'UTF8')");
   SetSchemaVersion(5);
   auto store = Open();
-  EXPECT_EQ(SchemaVersion(), 6);
+  EXPECT_EQ(SchemaVersion(), kSchemaVersion);
   OutboxMessage added = Message("<new@plan-reminder>", kMonday + 1s);
   added.raw = LongEmail(1000);
   ASSERT_TRUE(store->enqueue(added, {Notice("k2")}));

@@ -316,8 +316,10 @@ void prepare_schema(Connection& connection, const std::string& printable) {
     throw std::runtime_error(too_new(printable, version));
   }
   for (const auto& step : postgresql::kMigrations) {
-    if (step.sql != nullptr && step.version > version) {
-      connection.run_script(step.sql);
+    if (step.version > version) {
+      if (step.sql != nullptr) {  // nullptr: a step only the other engine's tables needed
+        connection.run_script(step.sql);
+      }
       connection.run("UPDATE schema_version SET version = $1", Parameters().integer(step.version));
     }
   }
