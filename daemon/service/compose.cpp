@@ -4,6 +4,7 @@
 #include "service/outbox_entry.h"
 
 #include <algorithm>
+#include <chrono>
 #include <deque>
 #include <future>
 #include <thread>
@@ -65,7 +66,7 @@ void add_update_links(policy::PlannedEmail& planned, const plan::Snapshot& snaps
 
 ComposedPass compose_pass(const policy::PassInputs& inputs, const mail::Templates& templates,
                           date::sys_seconds now, const std::function<void(ComposedEmail)>& on_email,
-                          const PassAdditions& additions) {
+                          const PassAdditions& additions, const Alongside& alongside) {
   const plan::Snapshot& snapshot = *inputs.snapshot;
   // Each email's rows are made as it is rendered, and freed after.
   policy::PassPlan plan = policy::plan_pass_outline(inputs, now);
@@ -103,16 +104,26 @@ ComposedPass compose_pass(const policy::PassInputs& inputs, const mail::Template
       message.references.push_back(mail::thread_id_for(review, action, domain));
     }
     email.raw = mail::compose(message);
+    email.composed_bytes = email.raw.size();
     email.notices = queued_notices(planned, message.message_id, now);
     planned.notices = {};
     email.planned = std::move(planned);
+    if (alongside.finish) {
+      alongside.finish(email);
+    }
     return email;
   };
   // Declared after all the rendering reads: when on_email throws, the emails still being
   // rendered are waited for (each future's destructor) before any of it goes.
   std::deque<std::future<ComposedEmail>> in_flight;
   auto hand_over_oldest = [&] {
-    ComposedEmail email = in_flight.front().get();
+    auto& oldest = in_flight.front();
+    // Not for an email rendered on this thread (deferred): it is rendered by get().
+    while (alongside.meanwhile &&
+           oldest.wait_for(std::chrono::seconds(0)) == std::future_status::timeout &&
+           alongside.meanwhile()) {
+    }
+    ComposedEmail email = oldest.get();
     in_flight.pop_front();
     on_email(std::move(email));
   };

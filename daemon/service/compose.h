@@ -21,6 +21,7 @@ struct ComposedEmail {
   policy::PlannedEmail planned;  // its view and notices left empty: see message and notices
   mail::Message message;
   std::string raw;
+  std::size_t composed_bytes = 0;  // raw's size as composed (a pass packs raw as it is stored)
   std::vector<store::NoticeRecord> notices;
   std::vector<std::int64_t> tells;  // the updates whose decision it tells its agency
 };
@@ -57,10 +58,20 @@ struct PassAdditions {
   DecisionsToTell decisions;
 };
 
+// What the caller of compose_pass does alongside the composing; an empty member does nothing.
+struct Alongside {
+  // Runs on the thread that rendered the email, before it is handed over: work on one email
+  // that can go in parallel with the others (a pass packs the text as the state keeps it).
+  std::function<void(ComposedEmail&)> finish;
+  // Called while the next email to hand over is still being rendered on another thread, again
+  // until it returns false (nothing to do for now): a pass delivers what it has stored.
+  std::function<bool()> meanwhile;
+};
+
 // What a pass at `now` would send, given the inputs of its planning: each email is composed
 // and handed to `on_email` in turn, so that only one is held in memory at a time.
 ComposedPass compose_pass(const policy::PassInputs& inputs, const mail::Templates& templates,
                           date::sys_seconds now, const std::function<void(ComposedEmail)>& on_email,
-                          const PassAdditions& additions = {});
+                          const PassAdditions& additions = {}, const Alongside& alongside = {});
 
 }  // namespace plan_reminder::service

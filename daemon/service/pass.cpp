@@ -24,9 +24,24 @@ const char* const last_pass_setting = "last_pass";
 // The settings problem the coordinator was last told of ("" once deliveries work again).
 const char* const settings_problem_setting = "settings_problem";
 // The emails a pass stores in one transaction: at most this many, or the first to reach this
-// many bytes.
-constexpr std::size_t max_batch_emails = 200;
+// many bytes as composed (before their text is packed). Delivery can begin once the first batch
+// is stored (see plan_and_deliver): 32 emails wait for the disk once, and let a pass of a few
+// hundred deliver while it is still composing.
+constexpr std::size_t max_batch_emails = 32;
 constexpr std::size_t max_batch_bytes = std::size_t{8} << 20U;
+
+// Ends the transport's batch (closes any connection) however delivery ends, a state that fails
+// included.
+class CloseAtEnd {
+ public:
+  explicit CloseAtEnd(mail::Transport& transport) : transport_(transport) {}
+  CloseAtEnd(const CloseAtEnd&) = delete;
+  CloseAtEnd& operator=(const CloseAtEnd&) = delete;
+  ~CloseAtEnd() { transport_.close(); }
+
+ private:
+  mail::Transport& transport_;
+};
 
 std::optional<Instant> read_instant(const std::optional<std::string>& text) {
   if (!text) {
@@ -133,7 +148,7 @@ PassReport PassRunner::plan_and_deliver(Instant now) {
                               short_local_time(clock_, *last_pass) +
                               "): planning nothing new until then, only delivering what is "
                               "queued; check the system clock");
-    deliver_into(report, now);
+    deliver_into(report, now, EarlyDelivery{});
     return report;
   }
   // The digest's audit trail covers everything since the previous digest, whatever a clock
@@ -180,11 +195,17 @@ PassReport PassRunner::plan_and_deliver(Instant now) {
   // is sent before its batch is stored.
   std::vector<store::QueuedMessage> batch;
   std::size_t batch_bytes = 0;
+  // Delivery begins while the pass composes: whenever this thread would wait for the next
+  // email's rendering, it delivers a message already stored instead. In a large pass, most of
+  // the delivery then overlaps the rendering.
+  const CloseAtEnd close_at_end{transport_};
+  EarlyDelivery early;
   auto store_batch = [&] {
     if (!batch.empty()) {
       report.queued += store_.enqueue_all(std::move(batch));
       batch.clear();
       batch_bytes = 0;
+      early.stored_more = true;
     }
   };
   ComposedPass pass = compose_pass(
@@ -193,45 +214,84 @@ PassReport PassRunner::plan_and_deliver(Instant now) {
         store::OutboxMessage message =
             outbox_message(email.message, std::move(email.raw), email.planned.kind, now);
         message.tells_updates = std::move(email.tells);
-        batch_bytes += message.raw.size();
+        batch_bytes += email.composed_bytes;
         batch.push_back(store::QueuedMessage{std::move(message), std::move(email.notices)});
         if (batch.size() >= max_batch_emails || batch_bytes >= max_batch_bytes) {
           store_batch();
         }
       },
-      additions);
+      additions,
+      {// Packed as the state keeps it on the rendering threads, not while storing.
+       .finish = [](ComposedEmail& email) { email.raw = store::packed_text(email.raw); },
+       .meanwhile = [&] { return deliver_early(early, report, now); }});
   store_batch();
   store_.record_dropped(pass.dropped);
-  report.dropped = pass.dropped.size();
+  report.dropped += pass.dropped.size();  // beside those delivery dropped meanwhile
   // Only a pass inside the send window moves the mark from which stale notices are counted.
   if (pass.notice_window) {
     store_.set_setting(last_pass_setting, std::to_string(now.time_since_epoch().count()));
   }
-  deliver_into(report, now);
+  deliver_into(report, now, std::move(early));
   return report;
 }
 
 PassReport PassRunner::deliver(Instant now) {
   PassReport report;
-  deliver_into(report, now);
+  deliver_into(report, now, EarlyDelivery{});
   return report;
 }
 
-void PassRunner::deliver_into(PassReport& report, Instant now) {
-  // The batch's connection is closed however delivery ends, a state that fails included.
-  struct CloseAtEnd {
-    mail::Transport& transport;
-    ~CloseAtEnd() { transport.close(); }
-  } close_at_end{transport_};
-  settings_problem_ = store_.setting(settings_problem_setting);
+bool PassRunner::deliver_early(EarlyDelivery& early, PassReport& report, Instant now) {
+  if (early.stopped.stop_error || (stop_requested_ && stop_requested_())) {
+    return false;  // the rest is for deliver_into, which defers it or says delivery stopped
+  }
+  if (early.stored_more) {
+    // The messages not attempted yet: every one attempted is settled, or waits for a retry
+    // after `now`.
+    std::vector<store::OutboxMessage> due = store_.due_messages(now);
+    early.due.assign(std::make_move_iterator(due.begin()), std::make_move_iterator(due.end()));
+    early.stored_more = false;
+  }
+  if (early.due.empty()) {
+    return false;
+  }
+  if (!early.began) {
+    settings_problem_ = store_.setting(settings_problem_setting);
+    early.began = true;
+  }
+  const store::OutboxMessage message = std::move(early.due.front());
+  early.due.pop_front();
+  if (drop_if_stale(message, now)) {
+    ++report.dropped;
+  } else {
+    early.stopped = deliver_one(message, now, report, early.failed);
+  }
+  return true;
+}
+
+void PassRunner::deliver_into(PassReport& report, Instant now, EarlyDelivery early) {
+  const CloseAtEnd close_at_end{transport_};
+  if (!early.began) {
+    settings_problem_ = store_.setting(settings_problem_setting);
+  }
   // A failure notice queued in one round goes out in the next; it never makes another.
   for (int round = 0; round < 2 && !report.stopped; ++round) {
     auto due = store_.due_messages(now);
-    if (due.empty()) {
+    FailedBatch failed;
+    std::size_t first = 0;
+    if (round == 0) {
+      failed = std::move(early.failed);
+      if (early.stopped.stop_error) {
+        // The server or the settings stopped delivery while the pass composed: the rest would
+        // fail the same way.
+        defer(due, *early.stopped.stop_error, early.stopped.cause, now, report, failed);
+        first = due.size();
+      }
+    }
+    if (due.empty() && failed.view.messages.empty()) {
       break;
     }
-    FailedBatch failed;
-    for (std::size_t i = 0; i < due.size(); ++i) {
+    for (std::size_t i = first; i < due.size(); ++i) {
       if (stop_requested_ && stop_requested_()) {
         report.stopped = true;
         break;

@@ -11,6 +11,7 @@
 #include "store/state_store.h"
 
 #include <chrono>
+#include <deque>
 #include <functional>
 #include <optional>
 #include <set>
@@ -81,13 +82,28 @@ class PassRunner {
     std::set<mail::SendResult::Cause> causes;
   };
 
-  void deliver_into(PassReport& report, Instant now);
   // Sends one message and records the outcome. Gives the error when the server or the
   // settings failed (stop_batch): the rest of the batch would fail the same way.
   struct Outcome {
     std::optional<std::string> stop_error;
     mail::SendResult::Cause cause{};
   };
+  // Delivery begun while a pass is still composing (its thread would only wait for the next
+  // email's rendering): the messages stored so far, taken in delivery's order, and how their
+  // round went so far.
+  struct EarlyDelivery {
+    std::deque<store::OutboxMessage> due;
+    FailedBatch failed;
+    Outcome stopped;           // stop_error set: a batch was stopped, nothing more is attempted
+    bool began = false;        // the settings problem was read
+    bool stored_more = false;  // a batch was stored since `due` was read
+  };
+  // Delivers the next message of `early`; false when there is none, or delivery has stopped.
+  bool deliver_early(EarlyDelivery& early, PassReport& report, Instant now);
+
+  // Delivers what the outbox holds for `now`, in two rounds (the second sends the notice to
+  // the coordinator of the first's failures); the first round goes on from `early`.
+  void deliver_into(PassReport& report, Instant now, EarlyDelivery early);
   Outcome deliver_one(const store::OutboxMessage& message, Instant now, PassReport& report,
                       FailedBatch& failed);
   // The messages after a batch stopped: each waits for its next attempt, or fails when it has

@@ -63,7 +63,7 @@ const ZstdLibrary& zstd() {
 }  // namespace
 
 std::string packed_text(std::string_view text) {
-  if (text.size() < kSmallestPacked) {
+  if (text.size() < kSmallestPacked || is_packed(text)) {
     return std::string(text);
   }
   const ZstdLibrary& z = zstd();

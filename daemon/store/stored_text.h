@@ -21,7 +21,9 @@ namespace plan_reminder::store {
 // few kilobytes, its digest tens, and libzstd is then never loaded). A national catch-up's email
 // lists hundreds of milestones in text and HTML, about 0.8 MB, which packs 14 times smaller: a
 // fourteenth of the writing and of the state's growth, for a fraction of a second's work in a whole
-// catch-up. Throws std::runtime_error when libzstd cannot be loaded.
+// catch-up. A text packed already is kept as it is (a message starts with a header, never with
+// zstd's magic number), so a caller may pack it beforehand, off the writing thread. Throws
+// std::runtime_error when libzstd cannot be loaded.
 std::string packed_text(std::string_view text);
 // The text `stored` holds: unpacked when packed_text made it, as it is when an older version
 // stored it plain (a message starts with a header, never with zstd's magic number). Throws

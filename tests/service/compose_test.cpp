@@ -23,31 +23,9 @@ namespace {
 using namespace std::chrono_literals;
 using ::testing::HasSubstr;
 using testing::kNow;
+using testing::plan_due_today;
 using ::testing::SizeIs;
-
-// A plan with `count` actions led by WWiN, each with one milestone due on 1 April 2020.
-std::shared_ptr<plan::Plan> plan_due_today(int count) {
-  auto plan = std::make_shared<plan::Plan>();
-  plan->review.id = "dhr-test";
-  plan->review.title = "Review 'Test'";
-  plan::Recommendation recommendation;
-  recommendation.id = "1";
-  const date::year_month_day due = date::year{2020} / date::April / 1;
-  for (int i = 1; i <= count; ++i) {
-    plan::Milestone milestone;
-    milestone.id = "m" + std::to_string(i);
-    milestone.text = "Milestone " + milestone.id;
-    milestone.target = plan::Target{date::format("%F", due), due};
-    plan::Action action;
-    action.id = "1." + std::to_string(i);
-    action.text = "Action " + action.id;
-    action.lead.push_back(plan::AgencyRef{"wwin", 1, 1});
-    action.milestones.push_back(milestone);
-    recommendation.actions.push_back(std::move(action));
-  }
-  plan->recommendations.push_back(std::move(recommendation));
-  return plan;
-}
+using testing::twenty_agencies;
 
 const mail::Templates& shipped() {
   static const mail::Templates templates = testing::shipped_templates();
@@ -73,24 +51,6 @@ struct FreshInputs {
   const base::KeySet handled;
   policy::PassInputs inputs;
 };
-
-// Twenty agencies, each leading one plan of `size(i)` actions due on 1 April 2020: a pass
-// this large renders its emails on threads.
-plan::Snapshot twenty_agencies(int (*size)(int)) {
-  plan::Snapshot snapshot = testing::make_snapshot();
-  for (int i = 0; i < 20; ++i) {
-    const std::string agency = "agency-" + std::to_string(i);
-    snapshot.directory.agencies[agency] =
-        plan::Agency{agency, testing::box("Agency " + std::to_string(i), agency + "@example.org")};
-    auto plan = plan_due_today(size(i));
-    plan->review.id = "dhr-" + std::to_string(i);
-    for (auto& action : plan->recommendations.front().actions) {
-      action.lead.front().id = agency;
-    }
-    snapshot.plans.push_back(std::move(plan));
-  }
-  return snapshot;
-}
 
 Composed compose_at(const plan::Snapshot& snapshot, date::sys_seconds now,
                     const UpdateLinkMaker& links = {}, const DigestAdditions& digest = {},

@@ -48,6 +48,53 @@ inline mail::Templates shipped_templates() {
   return std::move(*templates);
 }
 
+// A plan with `count` actions led by WWiN, each with one milestone due on 1 April 2020.
+inline std::shared_ptr<plan::Plan> plan_due_today(int count) {
+  auto plan = std::make_shared<plan::Plan>();
+  plan->review.id = "dhr-test";
+  plan->review.title = "Review 'Test'";
+  plan::Recommendation recommendation;
+  recommendation.id = "1";
+  const date::year_month_day due = date::year{2020} / date::April / 1;
+  for (int i = 1; i <= count; ++i) {
+    plan::Milestone milestone;
+    milestone.id = "m" + std::to_string(i);
+    milestone.text = "Milestone " + milestone.id;
+    milestone.target = plan::Target{date::format("%F", due), due};
+    plan::Action action;
+    action.id = "1." + std::to_string(i);
+    action.text = "Action " + action.id;
+    action.lead.push_back(plan::AgencyRef{"wwin", 1, 1});
+    action.milestones.push_back(milestone);
+    recommendation.actions.push_back(std::move(action));
+  }
+  plan->recommendations.push_back(std::move(recommendation));
+  return plan;
+}
+
+// `count` agencies, each leading one plan of `size(i)` actions due on 1 April 2020.
+inline plan::Snapshot agencies_with_plans(int count, int (*size)(int)) {
+  plan::Snapshot snapshot = make_snapshot();
+  for (int i = 0; i < count; ++i) {
+    const std::string agency = "agency-" + std::to_string(i);
+    snapshot.directory.agencies[agency] =
+        plan::Agency{agency, box("Agency " + std::to_string(i), agency + "@example.org")};
+    auto plan = plan_due_today(size(i));
+    plan->review.id = "dhr-" + std::to_string(i);
+    for (auto& action : plan->recommendations.front().actions) {
+      action.lead.front().id = agency;
+    }
+    snapshot.plans.push_back(std::move(plan));
+  }
+  return snapshot;
+}
+
+// Twenty agencies, each leading one plan of `size(i)` actions due on 1 April 2020: a pass
+// this large renders its emails on threads.
+inline plan::Snapshot twenty_agencies(int (*size)(int)) {
+  return agencies_with_plans(20, size);
+}
+
 // Answers each send with the next scripted result (delivered once the script runs out), and
 // remembers what was sent.
 class ScriptedTransport final : public mail::Transport {

@@ -12,7 +12,9 @@
 
 #include <chrono>
 #include <deque>
+#include <functional>
 #include <memory>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -23,7 +25,6 @@ namespace {
 using namespace std::chrono_literals;
 using ::testing::AllOf;
 using ::testing::Contains;
-using testing::DeliveryTest;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
@@ -366,6 +367,89 @@ TEST_F(PassDeliveryTest, NoticesThatWentStaleWhileQueuedAreDropped) {
     }
   }
   EXPECT_EQ(store_->queued_count(), 0u);
+}
+
+// A pass of a hundred agencies' emails, rendered on threads and stored in several
+// transactions, so that delivery can begin while the pass is still composing (whenever the
+// next email is not rendered yet).
+class LargePassTest : public PassDeliveryTest {
+ protected:
+  LargePassTest() {
+    snapshot_ = testing::agencies_with_plans(100, [](int i) { return 10 + 40 * (i % 3); });
+  }
+
+  PassReport Run(const std::function<bool()>& stop = {}) {
+    PassRunner runner(snapshot_, templates_, *store_, transport_);
+    if (stop) {
+      runner.set_stop_check(stop);
+    }
+    return runner.run(kNow);
+  }
+
+  // The Message-ID of each attempt, in order.
+  std::vector<std::string> SentIds() const {
+    std::vector<std::string> ids;
+    for (const auto& raw : transport_.raw) {
+      const auto at = raw.find("\r\nMessage-ID: ");
+      ids.push_back(
+          at == std::string::npos ? "" : raw.substr(at + 14, raw.find('\r', at + 2) - at - 14));
+    }
+    return ids;
+  }
+};
+
+// Tests that every email of a large pass is delivered once, and the report counts each once.
+TEST_F(LargePassTest, EveryEmailIsDeliveredOnce) {
+  const PassReport report = Run();
+  EXPECT_GE(report.queued, 100u);
+  EXPECT_EQ(report.delivered, report.queued) << report.summary();
+  EXPECT_EQ(report.failed + report.retrying, 0u) << report.summary();
+  const std::vector<std::string> ids = SentIds();
+  EXPECT_EQ(ids.size(), report.queued);
+  EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()).size(), ids.size());
+  EXPECT_THAT(ids, Not(Contains("")));
+  EXPECT_EQ(store_->queued_count(), 0u);
+  for (const auto& message : store_->messages_since(Instant{})) {
+    EXPECT_EQ(message.state, store::DeliveryState::sent) << message.message_id;
+    EXPECT_EQ(message.attempts, 1) << message.message_id;
+  }
+}
+
+// Tests that a server found unreachable during a large pass is tried once: every other email
+// waits for the next attempt without being tried.
+TEST_F(LargePassTest, AnUnreachableServerIsTriedOnceAndEveryEmailWaits) {
+  transport_.script = {server_unreachable()};
+  const PassReport report = Run();
+  EXPECT_EQ(transport_.sent.size(), 1u);
+  EXPECT_EQ(report.delivered, 0u);
+  EXPECT_EQ(report.retrying, report.queued) << report.summary();
+  EXPECT_EQ(store_->queued_count(), report.queued);
+  EXPECT_THAT(report.warnings,
+              Contains(HasSubstr("wait for the next attempt, not attempted: could not connect")));
+  for (const auto& message : store_->messages_since(Instant{})) {
+    EXPECT_GT(message.next_attempt, kNow) << message.message_id;
+  }
+}
+
+// Tests that a stop asked for during a large pass ends delivery after the message in flight:
+// the rest stay queued, untried, for the next start.
+TEST_F(LargePassTest, AStopEndsDeliveryAfterTheMessageInFlight) {
+  const PassReport report = Run([&] { return transport_.sent.size() >= 3; });
+  EXPECT_TRUE(report.stopped);
+  EXPECT_EQ(transport_.sent.size(), 3u);
+  EXPECT_EQ(report.delivered, 3u);
+  EXPECT_EQ(store_->queued_count(), report.queued - 3);
+  EXPECT_EQ(report.retrying, 0u);
+}
+
+// Tests that a message queued on an earlier day whose notices went stale is dropped and
+// counted once, beside the pass's own emails, all delivered.
+TEST_F(LargePassTest, AStaleMessageIsDroppedAndCountedBesideThePass) {
+  Queue("reminder-d1", "police", "reminder", "2020-03-31", kNow - 48h);
+  const PassReport report = Run();
+  EXPECT_EQ(report.dropped, 1u) << report.summary();
+  EXPECT_EQ(report.delivered, report.queued) << report.summary();
+  EXPECT_THAT(SentIds(), Not(Contains("<reminder-d1@partnership.example.org>")));
 }
 
 }  // namespace
