@@ -8,6 +8,7 @@
 // (bounded, to fail rather than hang).
 #include "service/daemon.h"
 #include "service/fake_wake_timer.h"
+#include "service/wall_clock_timer.h"
 #include "support/postgres_cluster.h"
 #include "support/temp_dir.h"
 
@@ -419,6 +420,22 @@ class DaemonTest : public ::testing::Test {
   std::unique_ptr<FakeWakeTimer> timer_;
   std::unique_ptr<Daemon> daemon_;
 };
+
+// Tests how far the system clock was set between two readings: what the wall clock moved
+// beyond the steady clock, either way; time synchronisation's small steps are not a change of
+// the service's time, an NTP step of a minute or a change by hand are.
+TEST(WallClockTimerTest, TheClockIsSetByWhatItMovedBeyondTheSteadyClock) {
+  const ClockReading before = ClockReading::now();
+  auto after = [&](std::chrono::milliseconds system, std::chrono::milliseconds steady) {
+    return ClockReading{before.system + system, before.steady + steady};
+  };
+  EXPECT_EQ(clock_set_by(before, after(10s, 10s)), 0ns);
+  EXPECT_EQ(clock_set_by(before, after(10s + 300ms, 10s)), 300ms);
+  EXPECT_EQ(clock_set_by(before, after(9s, 10s)), -1s);
+  EXPECT_EQ(clock_set_by(before, after(-1h, 2s)), -1h - 2s);
+  EXPECT_LT(clock_set_by(before, after(10s + 999ms, 10s)), smallest_clock_change);
+  EXPECT_GE(clock_set_by(before, after(70s, 10s)), smallest_clock_change);
+}
 
 // Tests that the daemon started 5 seconds before Tuesday's 09:00 sends nothing at once (it is
 // before the send time and Monday's pass is done) and waits for 09:00; at 09:00 it sends
