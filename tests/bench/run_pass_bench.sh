@@ -14,7 +14,9 @@
 #                 "took" (the daemon's start and load before it not counted).
 # Each with a fresh state and a Maildir transport in a temporary folder; with --postgres the
 # same again with the state in PostgreSQL (a cluster of its own, started with the tests'
-# pg_test_cluster; the parse cache then in $CACHE_DIRECTORY, as under systemd). Reports wall
+# pg_test_cluster but with PostgreSQL's own durable settings, fsync on, as SQLite syncs each
+# commit; PR_TEST_POSTGRES_DURABLE=0 gives the tests' fsync=off; the parse cache then in
+# $CACHE_DIRECTORY, as under systemd). Reports wall
 # time, CPU, peak resident memory (GNU time), the ratio of the wall time to PyYAML's, the emails
 # written and the state's size. With --weeks N (52: a year), the SQLite state then lives N
 # simulated weeks: a `run --once` on every weekday from Monday 30 November 2026 (the timer's
@@ -201,7 +203,8 @@ if [ "$weeks" -gt 0 ]; then
 fi
 
 if [ "$postgres" = 1 ]; then
-  "$build/tests/pg_test_cluster" start "$cluster_pointer" >"$work/cluster.out"
+  PR_TEST_POSTGRES_DURABLE="${PR_TEST_POSTGRES_DURABLE:-1}" \
+    "$build/tests/pg_test_cluster" start "$cluster_pointer" >"$work/cluster.out"
   if [ ! -s "$cluster_pointer" ]; then
     echo "$0: no PostgreSQL cluster: $(cat "$work/cluster.out")" >&2
     exit 69

@@ -150,10 +150,14 @@ void PostgresCluster::start_in(const std::string& folder) {
   const std::string rest = read_text(hba);
   std::ofstream(hba, std::ios::trunc) << "host all secretive 127.0.0.1/32 scram-sha-256\n" << rest;
   const int port = free_port();
+  // The tests' clusters do not wait for the disk. A benchmark set beside SQLite, which syncs
+  // every commit, asks for PostgreSQL's own defaults (PR_TEST_POSTGRES_DURABLE=1).
+  const char* durable = std::getenv("PR_TEST_POSTGRES_DURABLE");
+  const bool syncs = durable != nullptr && std::string(durable) == "1";
   run({bin_dir() + "/pg_ctl", "-D", data, "-l", (root / "server.log").string(), "-w", "-t", "60",
        "-o",
-       "-p " + std::to_string(port) + " -k " + folder +
-           " -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off",
+       "-p " + std::to_string(port) + " -k " + folder + " -c listen_addresses=127.0.0.1" +
+           (syncs ? "" : " -c fsync=off -c full_page_writes=off"),
        "start"},
       log);
   std::ofstream(root / "port") << port << "\n";
