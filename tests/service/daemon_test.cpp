@@ -7,6 +7,7 @@
 // Nothing here waits on the clock: the io_context runs until the event the test waits for
 // (bounded, to fail rather than hang).
 #include "service/daemon.h"
+#include "service/delivery_fixture.h"
 #include "service/fake_wake_timer.h"
 #include "service/wall_clock_timer.h"
 #include "support/postgres_cluster.h"
@@ -95,25 +96,7 @@ struct SentMessage {
   std::vector<std::string> recipients;
   std::string raw;
 
-  // A header's value, folded lines joined.
-  std::string header(const std::string& name) const {
-    std::string unfolded;
-    for (std::size_t i = 0; i < raw.size(); ++i) {
-      if (raw.compare(i, 3, "\r\n ") == 0) {
-        unfolded += ' ';
-        i += 2;
-        continue;
-      }
-      unfolded += raw[i];
-    }
-    std::string key = "\r\n" + name + ": ";
-    auto at = ("\r\n" + unfolded).find(key);
-    if (at == std::string::npos) {
-      return "";
-    }
-    auto start = at + key.size() - 2;
-    return unfolded.substr(start, unfolded.find("\r\n", start) - start);
-  }
+  std::string header(const std::string& name) const { return header_of(raw, name); }
 };
 
 // What the transports handed to the daemon sent; they send on its worker thread. A test may

@@ -130,6 +130,26 @@ inline std::string Unfolded(const std::string& raw) {
   return out;
 }
 
+// A header's value in a message's text, folded lines joined; "" when it has none.
+inline std::string header_of(const std::string& raw, const std::string& name) {
+  std::string unfolded;
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    if (raw.compare(i, 3, "\r\n ") == 0) {
+      unfolded += ' ';
+      i += 2;
+      continue;
+    }
+    unfolded += raw[i];
+  }
+  std::string key = "\r\n" + name + ": ";
+  auto at = ("\r\n" + unfolded).find(key);
+  if (at == std::string::npos) {
+    return "";
+  }
+  auto start = at + key.size() - 2;
+  return unfolded.substr(start, unfolded.find("\r\n", start) - start);
+}
+
 inline mail::SendResult failed_with(mail::SendResult::Status status, mail::SendResult::Cause cause,
                                     const std::string& detail, bool stop_batch) {
   mail::SendResult result;

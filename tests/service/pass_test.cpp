@@ -390,9 +390,7 @@ class LargePassTest : public PassDeliveryTest {
   std::vector<std::string> SentIds() const {
     std::vector<std::string> ids;
     for (const auto& raw : transport_.raw) {
-      const auto at = raw.find("\r\nMessage-ID: ");
-      ids.push_back(
-          at == std::string::npos ? "" : raw.substr(at + 14, raw.find('\r', at + 2) - at - 14));
+      ids.push_back(testing::header_of(raw, "Message-ID"));
     }
     return ids;
   }
